@@ -1,0 +1,24 @@
+package io.fhirpipe.model.events;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A chunk's rows are in the warehouse (or were already: a redelivered chunk reports its ledger figures). */
+public record ChunkLoaded(
+        String exportId,
+        String resourceType,
+        String chunkBlob,
+        long rowsLoaded,
+        long rowsRejected,
+        Instant loadedAt) implements EventData {
+
+    @Override
+    public List<String> identity() {
+        return List.of(exportId, chunkBlob);
+    }
+
+    @Override
+    public String subject() {
+        return resourceType;
+    }
+}

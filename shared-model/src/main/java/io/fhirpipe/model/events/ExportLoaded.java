@@ -1,0 +1,23 @@
+package io.fhirpipe.model.events;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Every expected chunk of an export is loaded; the job's watermark has advanced to {@code transactionTime}. */
+public record ExportLoaded(
+        String exportId,
+        String job,
+        Instant transactionTime,
+        Map<String, Long> rowsPerType,
+        Instant loadedAt) implements EventData {
+
+    public ExportLoaded {
+        rowsPerType = rowsPerType == null ? Map.of() : Map.copyOf(rowsPerType);
+    }
+
+    @Override
+    public List<String> identity() {
+        return List.of(exportId);
+    }
+}

@@ -1,0 +1,31 @@
+package io.fhirpipe.model.storage;
+
+import io.fhirpipe.model.ids.Ids;
+
+/** Names of the blobs in the {@code state} container. */
+public final class StatePaths {
+
+    private StatePaths() {
+    }
+
+    /** The run record of one export. */
+    public static String exportRun(String exportId) {
+        return "exports/" + requireSafe(exportId) + ".json";
+    }
+
+    public static String exportRunPrefix() {
+        return "exports/";
+    }
+
+    /** The incremental watermark of a scheduled job: the transactionTime of its last loaded export. */
+    public static String watermark(String job) {
+        return "watermarks/" + requireSafe(job) + ".json";
+    }
+
+    private static String requireSafe(String id) {
+        if (!Ids.isSafe(id)) {
+            throw new IllegalArgumentException("'" + id + "' is not a safe id (letters, digits, . _ -; at most 128)");
+        }
+        return id;
+    }
+}

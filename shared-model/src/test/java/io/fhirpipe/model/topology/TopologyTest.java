@@ -25,7 +25,7 @@ class TopologyTest {
     void namesAndDeadLetterAddresses() {
         Topology topology = Topology.standard();
         assertThat(topology.topic(Topics.EXPORT_REQUESTED).queueAddress("export-trigger"))
-                .isEqualTo("export-requested::export-trigger");
+                .isEqualTo("export-requested::export-requested.export-trigger");
         assertThat(Topology.deadLetterAddress(Topics.CHUNK_READY)).isEqualTo("chunk-ready.dead-letter");
         assertThatThrownBy(() -> topology.subscription(Topics.EXPORT_REQUESTED, "nobody"))
                 .isInstanceOf(NoSuchElementException.class).hasMessageContaining("nobody");

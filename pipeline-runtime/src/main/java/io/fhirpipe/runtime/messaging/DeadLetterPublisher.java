@@ -1,0 +1,58 @@
+package io.fhirpipe.runtime.messaging;
+
+import io.fhirpipe.model.topology.Topology;
+import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Moves a message that can never be processed to its topic's dead-letter address, with the reason
+ * as application properties. Artemis's own dead-lettering keeps no reason, so a permanent failure
+ * is dead-lettered by the consumer itself; the broker still dead-letters (without a reason) what
+ * exhausts its delivery count.
+ */
+public final class DeadLetterPublisher {
+
+    private final Emitter<String> emitter;
+
+    /** @param emitter a channel whose messages may carry their own address (anonymous sender) */
+    public DeadLetterPublisher(Emitter<String> emitter) {
+        this.emitter = Objects.requireNonNull(emitter, "emitter");
+    }
+
+    public CompletionStage<Void> deadLetter(String topic, String subscription, String body, String originalMessageId,
+            String reason, String description) {
+        OutgoingAmqpMetadata metadata = OutgoingAmqpMetadata.builder()
+                .withAddress(Topology.deadLetterAddress(topic))
+                .withDurable(true)
+                .withContentType(MessageProperties.CONTENT_TYPE)
+                .withApplicationProperty(MessageProperties.DEAD_LETTER_REASON, reason)
+                .withApplicationProperty(MessageProperties.DEAD_LETTER_DESCRIPTION, truncate(description, 4096))
+                .withApplicationProperty(MessageProperties.DEAD_LETTER_SUBSCRIPTION, subscription)
+                .withApplicationProperty(MessageProperties.ORIGINAL_MESSAGE_ID, originalMessageId)
+                .build();
+        CompletableFuture<Void> accepted = new CompletableFuture<>();
+        emitter.send(Message.of(body == null ? "" : body, Metadata.of(metadata),
+                () -> {
+                    accepted.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    accepted.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        return accepted;
+    }
+
+    private static String truncate(String text, int max) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+}

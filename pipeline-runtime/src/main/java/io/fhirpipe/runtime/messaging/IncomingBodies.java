@@ -1,0 +1,54 @@
+package io.fhirpipe.runtime.messaging;
+
+import io.fhirpipe.model.validation.InvalidMessageException;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The text of an incoming message, whatever AMQP body section a sender chose: services send an
+ * AMQP string, but a person replaying by hand may post bytes or JSON from a console.
+ */
+public final class IncomingBodies {
+
+    private IncomingBodies() {
+    }
+
+    public static String text(Message<?> message) {
+        Object payload = message.getPayload();
+        if (payload == null) {
+            throw new InvalidMessageException("(message)", "the body is empty; expected a CloudEvents JSON document");
+        }
+        if (payload instanceof String s) {
+            return s;
+        }
+        if (payload instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        if (payload instanceof io.vertx.core.buffer.Buffer buffer) {
+            return buffer.toString(StandardCharsets.UTF_8);
+        }
+        if (payload instanceof io.vertx.mutiny.core.buffer.Buffer buffer) {
+            return buffer.toString(StandardCharsets.UTF_8.name());
+        }
+        if (payload instanceof io.vertx.core.json.JsonObject json) {
+            return json.encode();
+        }
+        throw new InvalidMessageException("(message)", "the body is a " + payload.getClass().getSimpleName()
+                + "; expected a CloudEvents JSON document as text");
+    }
+
+    /** The broker's message id, for logs and dead letters; never the body. */
+    public static String messageId(Message<?> message) {
+        return message.getMetadata(io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata.class)
+                .map(io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata::getId)
+                .orElse("(no message id)");
+    }
+
+    /** How many times the broker has delivered this message before, from 0. */
+    public static int deliveryCount(Message<?> message) {
+        return message.getMetadata(io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata.class)
+                .map(io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata::getDeliveryCount)
+                .orElse(0);
+    }
+}

@@ -1,0 +1,83 @@
+package io.fhirpipe.runtime.messaging;
+
+import io.fhirpipe.runtime.failure.FailureClassifier;
+import io.fhirpipe.runtime.failure.FailureKind;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The one place that turns a processing outcome into a settlement, the same on every transport:
+ * success acks (complete), a transient failure nacks (abandon; the channel's failure strategy
+ * makes the broker redeliver and eventually dead-letter), a permanent failure dead-letters now
+ * with its reason.
+ */
+public final class MessageSettlement {
+
+    private static final Logger LOG = Logger.getLogger(MessageSettlement.class);
+
+    private final String topic;
+    private final String subscription;
+    private final DeadLetterPublisher deadLetters;
+
+    public MessageSettlement(String topic, String subscription, DeadLetterPublisher deadLetters) {
+        this.topic = topic;
+        this.subscription = subscription;
+        this.deadLetters = deadLetters;
+    }
+
+    public CompletionStage<Void> settle(Message<?> message, Throwable failure) {
+        if (failure == null) {
+            return message.ack();
+        }
+        String messageId = IncomingBodies.messageId(message);
+        if (FailureClassifier.classify(failure) == FailureKind.TRANSIENT) {
+            LOG.warnf("transient failure on %s::%s message %s (delivery %d), abandoning for redelivery: %s", topic,
+                    subscription, messageId, IncomingBodies.deliveryCount(message) + 1, describe(failure));
+            return message.nack(failure);
+        }
+        String reason = FailureClassifier.reason(failure);
+        String description = describe(failure);
+        LOG.errorf("permanent failure on %s::%s message %s, dead-lettering: %s: %s", topic, subscription, messageId,
+                reason, description);
+        String body;
+        try {
+            body = IncomingBodies.text(message);
+        } catch (RuntimeException unreadable) {
+            body = String.valueOf(message.getPayload());
+        }
+        return deadLetters.deadLetter(topic, subscription, body, messageId, reason, description)
+                .thenCompose(ignored -> message.ack())
+                .exceptionallyCompose(publishFailed -> {
+                    // The dead letter is not safe yet: abandon, so the message is not lost.
+                    LOG.errorf("could not dead-letter message %s, abandoning it instead: %s", messageId,
+                            describe(publishFailed));
+                    return message.nack(publishFailed);
+                });
+    }
+
+    static String describe(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String text = t.getMessage();
+        return text == null ? t.getClass().getSimpleName() : text;
+    }
+
+    /** Completes a processing stage into a settlement. */
+    public CompletionStage<Void> settleWhenDone(Message<?> message, CompletionStage<?> processing) {
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        processing.whenComplete((ignored, failure) -> settle(message, failure)
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        settled.completeExceptionally(e);
+                    } else {
+                        settled.complete(null);
+                    }
+                }));
+        return settled;
+    }
+}

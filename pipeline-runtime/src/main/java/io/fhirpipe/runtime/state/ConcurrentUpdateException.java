@@ -1,0 +1,8 @@
+package io.fhirpipe.runtime.state;
+
+/** A conditional write kept losing to other writers. */
+public class ConcurrentUpdateException extends RuntimeException {
+    public ConcurrentUpdateException(String message) {
+        super(message);
+    }
+}

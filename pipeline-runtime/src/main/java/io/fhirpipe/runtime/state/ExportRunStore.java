@@ -1,0 +1,29 @@
+package io.fhirpipe.runtime.state;
+
+import io.fhirpipe.model.storage.StatePaths;
+
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/** Export run records in the state container: {@code exports/{exportId}.json}. */
+public final class ExportRunStore {
+
+    private final JsonBlobStore blobs;
+
+    public ExportRunStore(JsonBlobStore blobs) {
+        this.blobs = blobs;
+    }
+
+    public Optional<ExportRun> find(String exportId) {
+        return blobs.read(StatePaths.exportRun(exportId), ExportRun.class).map(Versioned::value);
+    }
+
+    /** Records a new run; false when a run with this id exists already (a replay, or another replica). */
+    public boolean create(ExportRun run) {
+        return blobs.createIfAbsent(StatePaths.exportRun(run.exportId()), run);
+    }
+
+    public ExportRun update(String exportId, UnaryOperator<ExportRun> change) {
+        return blobs.update(StatePaths.exportRun(exportId), ExportRun.class, change);
+    }
+}

@@ -1,23 +1,15 @@
 package io.fhirpipe.exporttrigger.schedule;
 
 import io.fhirpipe.exporttrigger.config.TriggerConfig;
-import io.fhirpipe.exporttrigger.messaging.TriggerChannels;
 import io.fhirpipe.model.events.ExportLevel;
-import io.fhirpipe.runtime.messaging.CloudEventPublisher;
-import io.fhirpipe.runtime.state.ExportRunStore;
-import io.fhirpipe.runtime.state.WatermarkStore;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
-import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
 import java.util.Map;
 
 /** Registers one cron job per configured export job at start-up. */
@@ -34,13 +26,6 @@ public class ExportSchedules {
 
     @Inject
     ScheduledExportStarter starter;
-
-    @Produces
-    @Singleton
-    ScheduledExportStarter scheduledExportStarter(ExportRunStore runs, WatermarkStore watermarks,
-            @Named(TriggerChannels.EXPORT_REQUESTED_OUT) CloudEventPublisher requested, Clock clock) {
-        return new ScheduledExportStarter(runs, watermarks, requested, clock);
-    }
 
     void register(@Observes StartupEvent startup) {
         for (Map.Entry<String, TriggerConfig.JobConfig> entry : config.jobs().entrySet()) {

@@ -87,6 +87,21 @@ public class ExportTriggerTest {
     }
 
     @Test
+    void aServerWithBearerAuthenticationGetsItsTokenAndTheRunRecordDoesNot() {
+        String path = "/fhir/Group/g-secured/$export";
+        TriggerTestStack.fhir.enqueue("GET", path, RecordedResponse.fixture("01-system-kickoff"));
+
+        String exportId = given().contentType(ContentType.JSON)
+                .body("{\"server\":\"secured\",\"level\":\"group\",\"groupId\":\"g-secured\"}")
+                .when().post("/exports").then().statusCode(202).extract().path("exportId");
+
+        awaitEvent(ACCEPTED_QUEUE, exportId);
+        assertThat(requestsTo(path).get(0).header("Authorization")).contains("Bearer " + TriggerTestStack.SECURED_TOKEN);
+        String record = given().when().get("/exports/" + exportId).then().statusCode(200).extract().asString();
+        assertThat(record).doesNotContain(TriggerTestStack.SECURED_TOKEN);
+    }
+
+    @Test
     void throttlingIsRetriedAfterTheServersRetryAfter() {
         String path = "/fhir/Group/g-throttled/$export";
         TriggerTestStack.fhir.enqueue("GET", path, RecordedResponse.operationOutcome(429, "throttled", "Too many requests")

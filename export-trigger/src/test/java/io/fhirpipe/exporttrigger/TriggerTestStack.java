@@ -23,6 +23,7 @@ public class TriggerTestStack implements QuarkusTestResourceLifecycleManager {
     public static RecordedBulkDataServer fhir;
     /** Posts messages by hand and reads what the trigger published. */
     public static AmqpTestClient amqp;
+    public static final String SECURED_TOKEN = "test-token-4b1d";
 
     @Override
     public Map<String, String> start() {
@@ -35,6 +36,9 @@ public class TriggerTestStack implements QuarkusTestResourceLifecycleManager {
         config.put("amqp-port", Integer.toString(broker.amqpPort()));
         config.put("fhirpipe.storage.connection-string", azurite.connectionString());
         config.put("fhirpipe.servers.hapi.base-url", fhir.baseUrl());
+        config.put("fhirpipe.servers.secured.base-url", fhir.baseUrl());
+        config.put("fhirpipe.servers.secured.auth.type", "bearer");
+        config.put("fhirpipe.servers.secured.auth.token", SECURED_TOKEN);
         config.put("fhirpipe.servers.down.base-url", "http://127.0.0.1:" + closedPort() + "/fhir");
         config.put("fhirpipe.servers.down.request-timeout", "2s");
         config.put("fhirpipe.kickoff.min-retry-delay", "200ms");

@@ -3,22 +3,15 @@ package io.fhirpipe.exporttrigger.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fhirpipe.exporttrigger.kickoff.ExportKickoff;
-import io.fhirpipe.exporttrigger.messaging.TriggerChannels;
+import io.fhirpipe.exporttrigger.kickoff.ExportStarter;
 import io.fhirpipe.model.events.ExportRequested;
 import io.fhirpipe.model.ids.Ids;
-import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.Json;
-import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.model.validation.ExportRequestValidator;
 import io.fhirpipe.model.validation.FieldError;
-import io.fhirpipe.runtime.messaging.CloudEventPublisher;
-import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStore;
-import io.fhirpipe.runtime.state.RunError;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
-import jakarta.inject.Named;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -29,19 +22,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
-import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** {@code /exports}: request an export; read a run's record. */
 @Path("/exports")
 @Blocking
 public class ExportsResource {
-
-    private static final Logger LOG = Logger.getLogger(ExportsResource.class);
 
     @Inject
     ExportRequestValidator validator;
@@ -50,8 +39,7 @@ public class ExportsResource {
     ExportRunStore runs;
 
     @Inject
-    @Named(TriggerChannels.EXPORT_REQUESTED_OUT)
-    CloudEventPublisher requested;
+    ExportStarter starter;
 
     @Inject
     Clock clock;
@@ -95,22 +83,18 @@ public class ExportsResource {
         fields.put("requestedAt", now.toString()).put("origin", "api");
         ExportRequested request = Json.mapper().convertValue(fields, ExportRequested.class);
 
-        if (!runs.create(ExportRun.requested(request, now))) {
-            return Problem.of("export-exists", "Export already exists", 409, "an export with id "
-                    + request.exportId() + " exists already; choose another exportId or omit it").toResponse();
-        }
-        try {
-            requested.publish(CloudEvent.of(MessageType.EXPORT_REQUESTED, ExportKickoff.SOURCE, request, now))
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
+        switch (starter.start(request, now)) {
+            case ALREADY_EXISTS -> {
+                return Problem.of("export-exists", "Export already exists", 409, "an export with id "
+                        + request.exportId() + " exists already; choose another exportId or omit it").toResponse();
             }
-            LOG.errorf("could not publish export.requested for %s: %s", request.exportId(), e.toString());
-            runs.update(request.exportId(), r -> r.withFailed(new RunError("request",
-                    "the message broker did not accept the request", null, List.of()), clock.instant()));
-            return Problem.of("broker-unavailable", "Message broker unavailable", 503,
-                    "the export was not started; try again").toResponse();
+            case BROKER_UNAVAILABLE -> {
+                return Problem.of("broker-unavailable", "Message broker unavailable", 503,
+                        "the export was not started; try again").toResponse();
+            }
+            case STARTED -> {
+                // answered below
+            }
         }
         String location = "/exports/" + request.exportId();
         return Response.accepted(new ExportRequestView(request.exportId(), "requested", location))

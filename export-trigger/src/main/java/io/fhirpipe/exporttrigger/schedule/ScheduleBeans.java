@@ -1,5 +1,6 @@
 package io.fhirpipe.exporttrigger.schedule;
 
+import io.fhirpipe.exporttrigger.kickoff.ExportStarter;
 import io.fhirpipe.exporttrigger.messaging.TriggerChannels;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.state.ExportRunStore;
@@ -11,14 +12,20 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 
-/** Wires the schedule starter with a plain constructor call. */
+/** Wires the export starters with plain constructor calls. */
 @ApplicationScoped
 public class ScheduleBeans {
 
     @Produces
     @Singleton
-    ScheduledExportStarter scheduledExportStarter(ExportRunStore runs, WatermarkStore watermarks,
+    ExportStarter exportStarter(ExportRunStore runs,
             @Named(TriggerChannels.EXPORT_REQUESTED_OUT) CloudEventPublisher requested, Clock clock) {
-        return new ScheduledExportStarter(runs, watermarks, requested, clock);
+        return new ExportStarter(runs, requested, clock);
+    }
+
+    @Produces
+    @Singleton
+    ScheduledExportStarter scheduledExportStarter(ExportStarter starter, WatermarkStore watermarks, Clock clock) {
+        return new ScheduledExportStarter(starter, watermarks, clock);
     }
 }

@@ -1,14 +1,10 @@
 package io.fhirpipe.exporttrigger.schedule;
 
-import io.fhirpipe.exporttrigger.kickoff.ExportKickoff;
+import io.fhirpipe.exporttrigger.kickoff.ExportStarter;
 import io.fhirpipe.model.events.ExportRequested;
+
+import java.util.List;
 import io.fhirpipe.model.ids.Ids;
-import io.fhirpipe.model.messages.CloudEvent;
-import io.fhirpipe.model.messages.MessageType;
-import io.fhirpipe.runtime.messaging.CloudEventPublisher;
-import io.fhirpipe.runtime.state.ExportRun;
-import io.fhirpipe.runtime.state.ExportRunStore;
-import io.fhirpipe.runtime.state.RunError;
 import io.fhirpipe.runtime.state.Watermark;
 import io.fhirpipe.runtime.state.WatermarkStore;
 import org.jboss.logging.Logger;
@@ -16,29 +12,25 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the export of one schedule window. Every trigger replica fires the same cron, so the
  * window's export id is derived from the job and the scheduled fire time, and the run record is
- * created with If-None-Match: only the replica whose create succeeds publishes the request.
+ * created with If-None-Match ({@link ExportStarter}): only the replica whose create succeeds
+ * publishes the request.
  */
 public final class ScheduledExportStarter {
 
     private static final Logger LOG = Logger.getLogger(ScheduledExportStarter.class);
 
-    private final ExportRunStore runs;
+    private final ExportStarter starter;
     private final WatermarkStore watermarks;
-    private final CloudEventPublisher requested;
     private final Clock clock;
 
-    public ScheduledExportStarter(ExportRunStore runs, WatermarkStore watermarks, CloudEventPublisher requested,
-            Clock clock) {
-        this.runs = runs;
+    public ScheduledExportStarter(ExportStarter starter, WatermarkStore watermarks, Clock clock) {
+        this.starter = starter;
         this.watermarks = watermarks;
-        this.requested = requested;
         this.clock = clock;
     }
 
@@ -51,21 +43,13 @@ public final class ScheduledExportStarter {
         ExportRequested request = new ExportRequested(exportId, job.name(), job.server(), job.level(), job.groupId(),
                 List.of(), job.types(), since, null, job.typeFilters(), List.of(), job.outputFormat(),
                 job.container(), null, null, List.of(), now, "schedule");
-        if (!runs.create(ExportRun.requested(request, now))) {
+        ExportStarter.Outcome outcome = starter.start(request, now);
+        if (outcome == ExportStarter.Outcome.ALREADY_EXISTS) {
             LOG.debugf("job %s window %s: another replica started export %s", job.name(), window, exportId);
             return Optional.empty();
         }
-        try {
-            requested.publish(CloudEvent.of(MessageType.EXPORT_REQUESTED, ExportKickoff.SOURCE, request, now))
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            // Fail the run visibly; the watermark is unchanged, so the next window exports this data.
-            runs.update(exportId, r -> r.withFailed(new RunError("request", "could not publish export.requested: "
-                    + e, null, List.of()), clock.instant()));
-            LOG.errorf("job %s window %s: could not publish export.requested: %s", job.name(), window, e.toString());
+        if (outcome == ExportStarter.Outcome.BROKER_UNAVAILABLE) {
+            // The run is failed visibly; the watermark is unchanged, so the next window exports this data.
             return Optional.empty();
         }
         LOG.infof("job %s window %s: started export %s (since %s)", job.name(), window, exportId,

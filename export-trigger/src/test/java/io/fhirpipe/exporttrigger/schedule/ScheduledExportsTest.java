@@ -3,6 +3,7 @@ package io.fhirpipe.exporttrigger.schedule;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.fhirpipe.exporttrigger.ExportTriggerTest;
 import io.fhirpipe.exporttrigger.TriggerTestStack;
+import io.fhirpipe.exporttrigger.kickoff.ExportStarter;
 import io.fhirpipe.exporttrigger.messaging.TriggerChannels;
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
@@ -60,8 +61,9 @@ class ScheduledExportsTest {
         TriggerTestStack.fhir.enqueue("GET", path, RecordedResponse.fixture("01-system-kickoff"));
         ScheduledJob job = job("nightly-" + group, group);
         // Each replica has its own storage client, as two pods would.
-        ScheduledExportStarter replicaA = new ScheduledExportStarter(runs, watermarks, requested, clock);
-        ScheduledExportStarter replicaB = new ScheduledExportStarter(separateRunStore(), watermarks, requested, clock);
+        ScheduledExportStarter replicaA = new ScheduledExportStarter(new ExportStarter(runs, requested, clock), watermarks, clock);
+        ScheduledExportStarter replicaB = new ScheduledExportStarter(
+                new ExportStarter(separateRunStore(), requested, clock), watermarks, clock);
         Instant window = Instant.parse("2026-11-26T02:00:00Z");
 
         CountDownLatch go = new CountDownLatch(1);
@@ -88,7 +90,7 @@ class ScheduledExportsTest {
         TriggerTestStack.fhir.enqueue("GET", path, RecordedResponse.fixture("01-system-kickoff"));
         TriggerTestStack.fhir.enqueue("GET", path, RecordedResponse.fixture("01-system-kickoff"));
         ScheduledJob job = job("hourly-" + group, group);
-        ScheduledExportStarter starter = new ScheduledExportStarter(runs, watermarks, requested, clock);
+        ScheduledExportStarter starter = new ScheduledExportStarter(new ExportStarter(runs, requested, clock), watermarks, clock);
 
         String first = starter.fire(job, Instant.parse("2026-11-26T01:00:00Z")).orElseThrow();
         ExportTriggerTest.awaitEvent(ACCEPTED_QUEUE, first);

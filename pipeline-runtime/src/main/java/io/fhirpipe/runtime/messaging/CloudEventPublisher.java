@@ -4,12 +4,9 @@ import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageCodec;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -54,17 +51,6 @@ public final class CloudEventPublisher {
             metadata.withMessageAnnotations(broker.scheduledDeliveryAnnotation(),
                     broker.scheduledDeliveryValue(deliverAt));
         }
-        CompletableFuture<Void> accepted = new CompletableFuture<>();
-        Message<String> message = Message.of(MessageCodec.encode(event), Metadata.of(metadata.build()),
-                () -> {
-                    accepted.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                },
-                failure -> {
-                    accepted.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                });
-        emitter.send(message);
-        return accepted;
+        return BrokerSends.send(emitter, MessageCodec.encode(event), metadata.build());
     }
 }

@@ -3,11 +3,8 @@ package io.fhirpipe.runtime.messaging;
 import io.fhirpipe.model.topology.Topology;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -36,17 +33,7 @@ public final class DeadLetterPublisher {
                 .withApplicationProperty(MessageProperties.DEAD_LETTER_SUBSCRIPTION, subscription)
                 .withApplicationProperty(MessageProperties.ORIGINAL_MESSAGE_ID, originalMessageId)
                 .build();
-        CompletableFuture<Void> accepted = new CompletableFuture<>();
-        emitter.send(Message.of(body == null ? "" : body, Metadata.of(metadata),
-                () -> {
-                    accepted.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                },
-                failure -> {
-                    accepted.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return accepted;
+        return BrokerSends.send(emitter, body == null ? "" : body, metadata);
     }
 
     private static String truncate(String text, int max) {

@@ -2,7 +2,6 @@ package io.fhirpipe.ndjsonsplitter.output;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
-import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -12,13 +11,12 @@ import io.fhirpipe.ndjsonsplitter.chunking.LineRejection;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
  * Writes chunks and rejected lines to blob storage as they are produced. Each chunk is a block
- * blob written through the SDK's block-upload stream: blocks are staged in the background while the
- * chunker keeps reading, and the blob appears only when its block list is committed on close.
+ * blob written through {@link BlockUploader}: blocks are staged in the background while the
+ * chunker keeps reading (bounded), and the blob appears only when its block list is committed.
  * Rejected lines of one source file go to one NDJSON blob in the rejected container, one record
  * per line: source blob, ETag, line number, reason and the line (an excerpt if it was oversized).
  */
@@ -31,7 +29,7 @@ public final class BlobChunkSink implements ChunkSink, AutoCloseable {
     private final BlobContainerClient rejected;
     private final String sourceBlob;
     private final String etag;
-    private final ParallelTransferOptions transfer;
+    private final BlockUploader uploader;
 
     private OutputStream rejectedOut;
     private JsonGenerator rejectedJson;
@@ -42,8 +40,7 @@ public final class BlobChunkSink implements ChunkSink, AutoCloseable {
         this.rejected = rejected;
         this.sourceBlob = sourceBlob;
         this.etag = ChunkNames.normalizeEtag(etag);
-        this.transfer = new ParallelTransferOptions().setBlockSizeLong(blockSize).setMaxConcurrency(concurrency)
-                .setMaxSingleUploadSizeLong(blockSize);
+        this.uploader = new BlockUploader((int) blockSize, concurrency);
     }
 
     @Override
@@ -76,20 +73,22 @@ public final class BlobChunkSink implements ChunkSink, AutoCloseable {
 
     private OutputStream open(BlobContainerClient container, String name, Map<String, String> metadata) {
         BlockBlobClient blob = container.getBlobClient(name).getBlockBlobClient();
-        return blob.getBlobOutputStream(transfer, new BlobHttpHeaders().setContentType(NDJSON), metadata, null, null);
+        return uploader.open(blob, new BlobHttpHeaders().setContentType(NDJSON), metadata);
     }
 
-    /** Commits the rejected-lines blob, if any line was rejected. */
-    @Override
-    public void close() throws IOException {
+    /** Closes the rejected-lines blob, if any line was rejected, and waits until every blob is committed. */
+    public void finish() throws IOException {
         if (rejectedJson != null) {
             rejectedJson.flush();
             rejectedOut.close();
             rejectedJson = null;
         }
+        uploader.awaitAll();
     }
 
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
+    /** Stops the upload threads (after {@link #finish()}, or abandoning a failed split). */
+    @Override
+    public void close() {
+        uploader.close();
     }
 }

@@ -1,0 +1,59 @@
+package io.fhirpipe.ndjsonsplitter.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Everything the splitter is configured with, under {@code fhirpipe.}. */
+@ConfigMapping(prefix = "fhirpipe")
+public interface SplitterConfig {
+
+    Storage storage();
+
+    Messaging messaging();
+
+    Splitter splitter();
+
+    interface Storage {
+        /** Local (Azurite): a connection string. */
+        Optional<String> connectionString();
+
+        /** Azure: the blob endpoint, with Entra ID. */
+        Optional<String> accountUrl();
+
+        Optional<String> managedIdentityClientId();
+
+        /** Create fhirpipe's containers at start (local stacks). */
+        @WithDefault("true")
+        boolean createContainers();
+    }
+
+    interface Messaging {
+        /** artemis or service-bus. */
+        @WithDefault("artemis")
+        String broker();
+    }
+
+    interface Splitter {
+        /** At most this many lines per chunk. */
+        @WithDefault("100000")
+        int maxLines();
+
+        /** At most this many bytes per chunk; a longer line is rejected. 64 MiB suits COPY INTO. */
+        @WithDefault("67108864")
+        long maxBytes();
+
+        /** Block size of chunk uploads and source downloads. */
+        @WithDefault("4194304")
+        long blockSize();
+
+        /** Blocks of one chunk uploaded in parallel. */
+        @WithDefault("2")
+        int uploadConcurrency();
+
+        @WithDefault("60s")
+        Duration publishTimeout();
+    }
+}

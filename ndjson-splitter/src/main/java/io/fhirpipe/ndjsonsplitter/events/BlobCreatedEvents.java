@@ -1,0 +1,111 @@
+package io.fhirpipe.ndjsonsplitter.events;
+
+import com.azure.core.models.CloudEvent;
+import com.azure.core.util.BinaryData;
+import com.azure.messaging.eventgrid.EventGridEvent;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhirpipe.model.storage.LandingBlob;
+import io.fhirpipe.runtime.failure.PermanentFailure;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a message from the blob-created topic into actions. Accepts {@code Microsoft.Storage.BlobCreated}
+ * in Event Grid schema and in CloudEvents schema (one event or an array). Only finished files
+ * (api PutBlob, PutBlockList, FlushWithClose, CopyBlob) of the landing container named
+ * {@code .ndjson} or {@code .ndjson.gz} are split; every other event is ignored. A URL off the
+ * account, or a landing NDJSON name outside the layout, is a permanent failure.
+ */
+public final class BlobCreatedEvents {
+
+    public static final String BLOB_CREATED = "Microsoft.Storage.BlobCreated";
+    public static final Set<String> FINISHED_APIS = Set.of("PutBlob", "PutBlockList", "FlushWithClose", "CopyBlob");
+    public static final String INVALID = "InvalidMessage";
+    public static final String OUTSIDE_LAYOUT = "BlobNameOutsideLayout";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final LandingUrlPolicy urls;
+
+    public BlobCreatedEvents(LandingUrlPolicy urls) {
+        this.urls = urls;
+    }
+
+    public List<BlobCreatedAction> actions(String body) {
+        JsonNode tree;
+        try {
+            tree = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new PermanentFailure(INVALID, "the body is not JSON: " + e.getOriginalMessage());
+        }
+        if (tree == null || !(tree.isObject() || tree.isArray()) || (tree.isArray() && tree.isEmpty())) {
+            throw new PermanentFailure(INVALID, "the body is not an event or an array of events");
+        }
+        JsonNode first = tree.isArray() ? tree.get(0) : tree;
+        List<BlobCreatedAction> actions = new ArrayList<>();
+        try {
+            if (first.has("specversion")) {
+                for (CloudEvent event : CloudEvent.fromString(body)) {
+                    actions.add(action(event.getType(), event.getData()));
+                }
+            } else {
+                for (EventGridEvent event : EventGridEvent.fromString(body)) {
+                    actions.add(action(event.getEventType(), event.getData()));
+                }
+            }
+        } catch (PermanentFailure e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new PermanentFailure(INVALID, "not an Event Grid or CloudEvents event: " + e.getMessage(), e);
+        }
+        return actions;
+    }
+
+    private BlobCreatedAction action(String type, BinaryData data) {
+        if (!BLOB_CREATED.equals(type)) {
+            return new BlobCreatedAction.Ignore("event type " + type);
+        }
+        JsonNode fields;
+        try {
+            fields = data == null ? null : MAPPER.readTree(data.toBytes());
+        } catch (java.io.IOException e) {
+            throw new PermanentFailure(INVALID, "the event data is not JSON");
+        }
+        if (fields == null || !fields.isObject()) {
+            throw new PermanentFailure(INVALID, "the BlobCreated event has no data object");
+        }
+        String api = text(fields, "api");
+        if (api == null || !FINISHED_APIS.contains(api)) {
+            return new BlobCreatedAction.Ignore("api " + api + " does not mean a finished file");
+        }
+        Optional<String> name = urls.landingBlobName(text(fields, "url"));
+        if (name.isEmpty()) {
+            return new BlobCreatedAction.Ignore("not in the landing container");
+        }
+        String blobName = name.get();
+        if (!blobName.endsWith(".ndjson") && !blobName.endsWith(".ndjson.gz")) {
+            return new BlobCreatedAction.Ignore("landing/" + blobName + " is not an NDJSON file");
+        }
+        LandingBlob blob;
+        try {
+            blob = LandingBlob.parse(blobName).orElse(null);
+        } catch (IllegalArgumentException e) {
+            blob = null;
+        }
+        if (blob == null || !blob.name().equals(blobName)) {
+            throw new PermanentFailure(OUTSIDE_LAYOUT, "landing/" + blobName
+                    + " does not fit {exportId}/[deleted/|error/]{Type}-{n}.ndjson[.gz]");
+        }
+        return new BlobCreatedAction.Split(blob, text(fields, "eTag"));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || !value.isTextual() ? null : value.asText();
+    }
+}

@@ -1,0 +1,62 @@
+package io.fhirpipe.ndjsonsplitter.messaging;
+
+import io.fhirpipe.model.Subscriptions;
+import io.fhirpipe.model.Topics;
+import io.fhirpipe.ndjsonsplitter.config.SplitterConfig;
+import io.fhirpipe.runtime.messaging.BrokerKind;
+import io.fhirpipe.runtime.messaging.CloudEventPublisher;
+import io.fhirpipe.runtime.messaging.DeadLetterPublisher;
+import io.fhirpipe.runtime.messaging.MessageSettlement;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+
+/** The splitter's outgoing channels, wrapped as publishers of CloudEvents, and its settlement. */
+@ApplicationScoped
+public class SplitterChannels {
+
+    public static final String CHUNK_READY_OUT = "chunk-ready-out";
+    public static final String SPLIT_COMPLETED_OUT = "split-completed-out";
+    public static final String DEAD_LETTERS_OUT = "dead-letters-out";
+
+    @Inject
+    @Channel(CHUNK_READY_OUT)
+    Emitter<String> chunkReady;
+
+    @Inject
+    @Channel(SPLIT_COMPLETED_OUT)
+    Emitter<String> splitCompleted;
+
+    @Inject
+    @Channel(DEAD_LETTERS_OUT)
+    Emitter<String> deadLetters;
+
+    @Inject
+    SplitterConfig config;
+
+    @Produces
+    @Named(CHUNK_READY_OUT)
+    CloudEventPublisher chunkReadyPublisher() {
+        return new CloudEventPublisher(chunkReady, broker());
+    }
+
+    @Produces
+    @Named(SPLIT_COMPLETED_OUT)
+    CloudEventPublisher splitCompletedPublisher() {
+        return new CloudEventPublisher(splitCompleted, broker());
+    }
+
+    @Produces
+    @ApplicationScoped
+    MessageSettlement blobCreatedSettlement() {
+        return new MessageSettlement(Topics.BLOB_CREATED, Subscriptions.NDJSON_SPLITTER,
+                new DeadLetterPublisher(deadLetters));
+    }
+
+    private BrokerKind broker() {
+        return BrokerKind.fromConfig(config.messaging().broker());
+    }
+}

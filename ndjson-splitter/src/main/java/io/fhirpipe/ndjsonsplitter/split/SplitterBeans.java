@@ -1,0 +1,55 @@
+package io.fhirpipe.ndjsonsplitter.split;
+
+import com.azure.storage.blob.BlobServiceClient;
+import io.fhirpipe.ndjsonsplitter.chunking.ChunkLimits;
+import io.fhirpipe.ndjsonsplitter.config.SplitterConfig;
+import io.fhirpipe.ndjsonsplitter.events.BlobCreatedEvents;
+import io.fhirpipe.ndjsonsplitter.events.LandingUrlPolicy;
+import io.fhirpipe.ndjsonsplitter.messaging.SplitterChannels;
+import io.fhirpipe.runtime.messaging.CloudEventPublisher;
+import io.fhirpipe.runtime.storage.BlobStorageClients;
+import io.fhirpipe.runtime.storage.StorageSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/** Storage client, event parser and splitter, built from configuration. */
+@ApplicationScoped
+public class SplitterBeans {
+
+    @Produces
+    @Singleton
+    BlobServiceClient blobServiceClient(SplitterConfig config) {
+        SplitterConfig.Storage storage = config.storage();
+        StorageSettings settings = storage.connectionString().filter(s -> !s.isBlank()).isPresent()
+                ? StorageSettings.ofConnectionString(storage.connectionString().get())
+                : new StorageSettings(Optional.empty(), storage.accountUrl(), storage.managedIdentityClientId());
+        BlobServiceClient client = BlobStorageClients.serviceClient(settings);
+        if (storage.createContainers()) {
+            BlobStorageClients.ensureContainers(client);
+        }
+        return client;
+    }
+
+    @Produces
+    @Singleton
+    BlobCreatedEvents blobCreatedEvents(BlobServiceClient client) {
+        return new BlobCreatedEvents(new LandingUrlPolicy(client.getAccountUrl()));
+    }
+
+    @Produces
+    @Singleton
+    LandingFileSplitter landingFileSplitter(BlobServiceClient client, SplitterConfig config,
+            @Named(SplitterChannels.CHUNK_READY_OUT) CloudEventPublisher chunkReady,
+            @Named(SplitterChannels.SPLIT_COMPLETED_OUT) CloudEventPublisher splitCompleted) {
+        SplitterConfig.Splitter s = config.splitter();
+        SplitSettings settings = new SplitSettings(new ChunkLimits(s.maxLines(), s.maxBytes()), s.blockSize(),
+                s.uploadConcurrency(), s.publishTimeout());
+        return new LandingFileSplitter(client, settings, chunkReady::publish, splitCompleted::publish,
+                Clock.systemUTC());
+    }
+}

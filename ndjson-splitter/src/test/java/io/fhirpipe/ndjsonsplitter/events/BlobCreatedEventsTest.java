@@ -1,0 +1,134 @@
+package io.fhirpipe.ndjsonsplitter.events;
+
+import io.fhirpipe.model.events.FileKind;
+import io.fhirpipe.runtime.failure.PermanentFailure;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BlobCreatedEventsTest {
+
+    static final String ACCOUNT = "https://acct.blob.core.windows.net";
+    static final BlobCreatedEvents EVENTS = new BlobCreatedEvents(new LandingUrlPolicy(ACCOUNT));
+
+    static String eventGrid(String api, String url) {
+        return """
+                {"topic":"/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/acct",
+                 "subject":"/blobServices/default/containers/landing/blobs/x","eventType":"Microsoft.Storage.BlobCreated",
+                 "id":"e1","dataVersion":"","metadataVersion":"1","eventTime":"2026-11-26T08:00:00Z",
+                 "data":{"api":"%s","clientRequestId":"c","requestId":"r","eTag":"0x8DC0A1B2C3D4E5F",
+                 "contentType":"application/x-ndjson","contentLength":524288,"blobType":"BlockBlob","url":"%s",
+                 "sequencer":"00000000000004420000000000028963","storageDiagnostics":{"batchId":"b"}}}"""
+                .formatted(api, url);
+    }
+
+    static String cloudEvent(String api, String url) {
+        return """
+                {"specversion":"1.0","id":"c1","type":"Microsoft.Storage.BlobCreated",
+                 "source":"/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/acct",
+                 "subject":"/blobServices/default/containers/landing/blobs/x","time":"2026-11-26T08:00:00Z",
+                 "data":{"api":"%s","eTag":"\\"0x8DC0A1B2C3D4E5F\\"","contentType":"application/x-ndjson",
+                 "contentLength":1,"blobType":"BlockBlob","url":"%s"}}""".formatted(api, url);
+    }
+
+    @Test
+    void eventGridSchemaPutBlobOfALandingFileIsSplit() {
+        List<BlobCreatedAction> actions = EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/landing/exp-1/Patient-3.ndjson"));
+        assertThat(actions).singleElement().isInstanceOfSatisfying(BlobCreatedAction.Split.class, s -> {
+            assertThat(s.blob().exportId()).isEqualTo("exp-1");
+            assertThat(s.blob().resourceType()).isEqualTo("Patient");
+            assertThat(s.blob().fileIndex()).isEqualTo(3);
+            assertThat(s.blob().gzip()).isFalse();
+            assertThat(s.etag()).isEqualTo("0x8DC0A1B2C3D4E5F");
+        });
+    }
+
+    @Test
+    void cloudEventsSchemaAndGzipAndSubfoldersAndDfsHostAreAccepted() {
+        List<BlobCreatedAction> actions = EVENTS.actions("[" + cloudEvent("FlushWithClose",
+                "https://acct.dfs.core.windows.net/landing/exp-1/deleted/Observation-0.ndjson.gz") + "]");
+        assertThat(actions).singleElement().isInstanceOfSatisfying(BlobCreatedAction.Split.class, s -> {
+            assertThat(s.blob().kind()).isEqualTo(FileKind.DELETED);
+            assertThat(s.blob().resourceType()).isEqualTo("Observation");
+            assertThat(s.blob().gzip()).isTrue();
+            assertThat(s.etag()).isEqualTo("\"0x8DC0A1B2C3D4E5F\"");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"PutBlockList", "CopyBlob"})
+    void otherFinishingApisAreSplit(String api) {
+        assertThat(EVENTS.actions(eventGrid(api, ACCOUNT + "/landing/e/Patient-1.ndjson")))
+                .singleElement().isInstanceOf(BlobCreatedAction.Split.class);
+    }
+
+    @Test
+    void unfinishedWritesOtherContainersOtherNamesAndOtherTypesAreIgnored() {
+        assertThat(EVENTS.actions(eventGrid("PutBlock", ACCOUNT + "/landing/e/Patient-1.ndjson")))
+                .singleElement().isInstanceOf(BlobCreatedAction.Ignore.class);
+        assertThat(EVENTS.actions(eventGrid("CreateFile", ACCOUNT + "/landing/e/Patient-1.ndjson")))
+                .singleElement().isInstanceOf(BlobCreatedAction.Ignore.class);
+        assertThat(EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/chunks/e/Patient-1/x/000000.ndjson")))
+                .singleElement().isInstanceOf(BlobCreatedAction.Ignore.class);
+        assertThat(EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/landing/e/manifest.json")))
+                .singleElement().isInstanceOf(BlobCreatedAction.Ignore.class);
+        assertThat(EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/landing/e/Patient-1.ndjson")
+                .replace("Microsoft.Storage.BlobCreated", "Microsoft.Storage.BlobDeleted")))
+                .singleElement().isInstanceOf(BlobCreatedAction.Ignore.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "https://evil.example.com/landing/exp-1/Patient-1.ndjson",
+            "https://acct.blob.core.windows.net.evil.com/landing/exp-1/Patient-1.ndjson",
+            "https://other.blob.core.windows.net/landing/exp-1/Patient-1.ndjson",
+            "https://10.0.0.5/landing/exp-1/Patient-1.ndjson",
+            "https://[::1]/landing/exp-1/Patient-1.ndjson",
+            "https://acct.blob.core.windows.net/landing/exp-1/../../state/Patient-1.ndjson",
+            "https://acct.blob.core.windows.net/landing/exp-1/%2e%2e/Patient-1.ndjson",
+            "https://acct.blob.core.windows.net/landing/exp-1%2FPatient-1.ndjson",
+            "https://acct.blob.core.windows.net/landing/exp-1/Patient-1.ndjson?sv=2024&sig=abc",
+            "https://acct.blob.core.windows.net/landing/exp-1/Patient-1.ndjson#x",
+            "https://user:pw@acct.blob.core.windows.net/landing/exp-1/Patient-1.ndjson",
+            "http://acct.blob.core.windows.net/landing/exp-1/Patient-1.ndjson",
+            "https://acct.blob.core.windows.net:8443/landing/exp-1/Patient-1.ndjson",
+            "file:///etc/passwd",
+            "not a url"})
+    void aUrlOffTheAccountIsAPermanentFailure(String url) {
+        assertThatThrownBy(() -> EVENTS.actions(eventGrid("PutBlob", url)))
+                .isInstanceOfSatisfying(PermanentFailure.class,
+                        f -> assertThat(f.reason()).isEqualTo(LandingUrlPolicy.FOREIGN_URL));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"exp-1/patient-1.ndjson", "exp-1/a/b/Patient-1.ndjson", "Patient-1.ndjson",
+            "exp-1/Patient-01.ndjson", "exp-1/Patient.ndjson"})
+    void aLandingNameOutsideTheLayoutIsAPermanentFailure(String name) {
+        assertThatThrownBy(() -> EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/landing/" + name)))
+                .isInstanceOfSatisfying(PermanentFailure.class,
+                        f -> assertThat(f.reason()).isEqualTo(BlobCreatedEvents.OUTSIDE_LAYOUT));
+    }
+
+    @Test
+    void pathStyleEndpointsLikeAzuriteKeepTheAccountSegment() {
+        BlobCreatedEvents azurite = new BlobCreatedEvents(new LandingUrlPolicy("http://127.0.0.1:10000/devstoreaccount1"));
+        assertThat(azurite.actions(eventGrid("PutBlob", "http://127.0.0.1:10000/devstoreaccount1/landing/e/Patient-1.ndjson")))
+                .singleElement().isInstanceOf(BlobCreatedAction.Split.class);
+        assertThatThrownBy(() -> azurite.actions(eventGrid("PutBlob",
+                "http://127.0.0.1:10000/otheraccount/landing/e/Patient-1.ndjson")))
+                .isInstanceOf(PermanentFailure.class);
+    }
+
+    @Test
+    void garbageIsAnInvalidMessage() {
+        for (String body : List.of("not json", "42", "[]", "{\"hello\":1}")) {
+            assertThatThrownBy(() -> EVENTS.actions(body)).isInstanceOfSatisfying(PermanentFailure.class,
+                    f -> assertThat(f.reason()).isEqualTo(BlobCreatedEvents.INVALID));
+        }
+    }
+}

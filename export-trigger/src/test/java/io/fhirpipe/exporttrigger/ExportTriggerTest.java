@@ -202,7 +202,8 @@ public class ExportTriggerTest {
         ReceivedMessage dead = awaitMessage(Topology.deadLetterAddress(Topics.EXPORT_REQUESTED),
                 m -> m.body().contains("replay-bad-1"));
         assertThat(dead.applicationProperties()).containsEntry("DeadLetterReason", "InvalidMessage")
-                .containsEntry("DeadLetterSubscription", Subscriptions.EXPORT_TRIGGER);
+                .containsEntry("DeadLetterSubscription", Subscriptions.EXPORT_TRIGGER)
+                .containsEntry("OriginalMessageId", "event:replay-bad-1");
         assertThat(String.valueOf(dead.applicationProperties().get("DeadLetterErrorDescription")))
                 .contains("data.groupId: is required when level is group")
                 .contains("data.types[1]: 'Foo' is not a FHIR R4 resource type");

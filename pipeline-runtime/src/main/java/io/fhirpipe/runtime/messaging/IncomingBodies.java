@@ -38,11 +38,29 @@ public final class IncomingBodies {
                 + "; expected a CloudEvents JSON document as text");
     }
 
-    /** The broker's message id, for logs and dead letters; never the body. */
+    /**
+     * The broker's message id, for logs and dead letters; never the body. A message posted by hand
+     * often has none, so the event's own {@code id} (CloudEvents or Event Grid) stands in for it.
+     */
     public static String messageId(Message<?> message) {
         return message.getMetadata(io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata.class)
                 .map(io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata::getId)
+                .filter(id -> !id.isBlank())
+                .or(() -> eventId(message))
                 .orElse("(no message id)");
+    }
+
+    private static java.util.Optional<String> eventId(Message<?> message) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode body = io.fhirpipe.model.messages.Json.mapper()
+                    .readTree(text(message));
+            com.fasterxml.jackson.databind.JsonNode first = body != null && body.isArray() ? body.path(0) : body;
+            return first != null && first.path("id").isTextual()
+                    ? java.util.Optional.of("event:" + first.path("id").asText())
+                    : java.util.Optional.empty();
+        } catch (Exception unreadable) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** How many times the broker has delivered this message before, from 0. */

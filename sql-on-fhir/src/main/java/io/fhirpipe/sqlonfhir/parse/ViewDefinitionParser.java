@@ -1,0 +1,99 @@
+package io.fhirpipe.sqlonfhir.parse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhirpipe.sqlonfhir.model.Column;
+import io.fhirpipe.sqlonfhir.model.SelectNode;
+import io.fhirpipe.sqlonfhir.model.ViewDefinition;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads ViewDefinition JSON into the model. It only checks shape; whether the FHIRPath inside is
+ * supported is decided by the compiler, which knows the column each expression belongs to.
+ */
+public final class ViewDefinitionParser {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  public ViewDefinition parse(String json) {
+    try {
+      return parse(MAPPER.readTree(json));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("ViewDefinition is not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  public ViewDefinition parse(InputStream in) {
+    try {
+      return parse(MAPPER.readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read ViewDefinition", e);
+    }
+  }
+
+  public ViewDefinition parse(JsonNode root) {
+    String name = text(root, "name");
+    if (name == null) {
+      throw new IllegalArgumentException("ViewDefinition has no name");
+    }
+    String resource = text(root, "resource");
+    if (resource == null) {
+      throw new IllegalArgumentException("ViewDefinition '" + name + "' has no resource");
+    }
+    Map<String, String> constants = new LinkedHashMap<>();
+    for (JsonNode c : root.path("constant")) {
+      constants.put(requireText(c, "name", name), constantValue(c, name));
+    }
+    List<String> where = new ArrayList<>();
+    for (JsonNode w : root.path("where")) {
+      where.add(requireText(w, "path", name));
+    }
+    return new ViewDefinition(name, resource, constants, selects(root.path("select"), name), where);
+  }
+
+  private List<SelectNode> selects(JsonNode array, String view) {
+    List<SelectNode> out = new ArrayList<>();
+    for (JsonNode s : array) {
+      List<Column> columns = new ArrayList<>();
+      for (JsonNode c : s.path("column")) {
+        columns.add(new Column(requireText(c, "name", view), requireText(c, "path", view),
+            c.path("collection").asBoolean(false), text(c, "type")));
+      }
+      out.add(new SelectNode(columns, text(s, "forEach"), text(s, "forEachOrNull"),
+          selects(s.path("select"), view), selects(s.path("unionAll"), view)));
+    }
+    return out;
+  }
+
+  /** FHIR constants carry their value in a value[x] field; we keep its JSON text. */
+  private static String constantValue(JsonNode c, String view) {
+    var fields = c.fields();
+    while (fields.hasNext()) {
+      var f = fields.next();
+      if (f.getKey().startsWith("value") && f.getValue().isValueNode()) {
+        return f.getValue().asText();
+      }
+    }
+    throw new IllegalArgumentException(
+        "ViewDefinition '" + view + "': constant '" + text(c, "name") + "' has no value[x]");
+  }
+
+  private static String requireText(JsonNode node, String field, String view) {
+    String v = text(node, field);
+    if (v == null) {
+      throw new IllegalArgumentException("ViewDefinition '" + view + "': missing '" + field + "'");
+    }
+    return v;
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+}

@@ -1,0 +1,1 @@
+SELECT json_extract_string(r."resource", '$.id') AS "id", json_extract_string(f1."value", '$.system') AS "system", json_extract_string(f1."value", '$.value') AS "value" FROM "raw_resources" AS r LEFT JOIN LATERAL (SELECT e2."value" AS "value" FROM json_each(r."resource", '$.identifier') AS e2) AS f1 ON TRUE WHERE json_extract_string(r."resource", '$.resourceType') = 'Patient'

@@ -1,0 +1,1 @@
+SELECT JSON_VALUE(r.[resource], N'$.id') AS [id], JSON_VALUE(f1.[value], N'$.system') AS [system], JSON_VALUE(f1.[value], N'$.value') AS [value] FROM [raw_resources] AS r OUTER APPLY (SELECT e2.[value] AS [value] FROM OPENJSON(r.[resource], N'$.identifier') AS e2) AS f1 WHERE JSON_VALUE(r.[resource], N'$.resourceType') = N'Patient'

@@ -1,0 +1,1 @@
+SELECT JSON_VALUE(r.[resource], N'$.id') AS [id], JSON_VALUE(f1.[value], N'$.use') AS [use], JSON_VALUE(f1.[value], N'$.family') AS [family], JSON_VALUE(f1.[value], N'$.given[0]') AS [given] FROM [raw_resources] AS r CROSS APPLY (SELECT e2.[value] AS [value] FROM OPENJSON(r.[resource], N'$.name') AS e2) AS f1 WHERE JSON_VALUE(r.[resource], N'$.resourceType') = N'Patient'

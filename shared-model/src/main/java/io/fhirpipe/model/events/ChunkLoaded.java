@@ -1,9 +1,12 @@
 package io.fhirpipe.model.events;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Instant;
 import java.util.List;
 
 /** A chunk's rows are in the warehouse (or were already: a redelivered chunk reports its ledger figures). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChunkLoaded(
         String exportId,
         String resourceType,

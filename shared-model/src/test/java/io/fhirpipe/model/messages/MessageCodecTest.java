@@ -46,6 +46,26 @@ class MessageCodecTest {
     }
 
     @Test
+    void optionalFieldsLeftNullStillMatchTheSchema() {
+        java.time.Instant t = SampleEvents.T;
+        java.util.List<EventData> sparse = java.util.List.of(
+                new io.fhirpipe.model.events.ExportCompleted("e1", null, t, java.util.List.of(), null),
+                new io.fhirpipe.model.events.ExportLoaded("e1", null, t, java.util.Map.of(), null),
+                new io.fhirpipe.model.events.ChunkLoaded("e1", "Patient", "e1/Patient/x/000000.ndjson", 1, 0, null),
+                new io.fhirpipe.model.events.ChunkFailed("e1", "Patient", "e1/Patient/x/000000.ndjson", "gone", null),
+                new io.fhirpipe.model.events.ExportFailed("e1", null, "poll", "boom", null, null, null),
+                new io.fhirpipe.model.events.ExportAccepted("e1", null, "hapi", "http://h/s", null, 0),
+                new io.fhirpipe.model.events.FileReady("e1", "hapi", io.fhirpipe.model.events.FileKind.OUTPUT,
+                        "Patient", 0, "http://h/b", null, false, null));
+        for (EventData data : sparse) {
+            MessageType type = java.util.Arrays.stream(MessageType.values())
+                    .filter(m -> m.dataClass().isInstance(data)).findFirst().orElseThrow();
+            String json = MessageCodec.encode(CloudEvent.of(type, SOURCE, data, null));
+            assertThat(MessageCodec.decode(json, type).data()).isEqualTo(data);
+        }
+    }
+
+    @Test
     void differentLogicalEventsGetDifferentIds() {
         var accepted = (io.fhirpipe.model.events.ExportAccepted) SampleEvents.sample(MessageType.EXPORT_ACCEPTED);
         String first = CloudEvent.of(MessageType.EXPORT_ACCEPTED, SOURCE, accepted, null).id();

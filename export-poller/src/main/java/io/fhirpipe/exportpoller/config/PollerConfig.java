@@ -1,0 +1,96 @@
+package io.fhirpipe.exportpoller.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the poller is configured with, under {@code fhirpipe.}. The {@code servers} part
+ * duplicates export-trigger's TriggerConfig (same property names) until it moves to shared code.
+ */
+@ConfigMapping(prefix = "fhirpipe")
+public interface PollerConfig {
+
+    Map<String, FhirServerConfig> servers();
+
+    Poll poll();
+
+    Storage storage();
+
+    Messaging messaging();
+
+    interface FhirServerConfig {
+        String baseUrl();
+
+        @WithDefault("standard")
+        String flavor();
+
+        @WithDefault("get")
+        String kickoffMethod();
+
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        @WithDefault("60s")
+        Duration requestTimeout();
+
+        Auth auth();
+    }
+
+    interface Auth {
+        @WithDefault("none")
+        String type();
+
+        Optional<String> token();
+
+        Optional<String> scope();
+
+        Optional<String> managedIdentityClientId();
+
+        Optional<String> tokenUrl();
+
+        Optional<String> clientId();
+
+        Optional<String> keyId();
+
+        Optional<String> privateKeyPem();
+
+        Optional<String> privateKeyPath();
+
+        @WithDefault("RS384")
+        String algorithm();
+    }
+
+    interface Poll {
+        /** Lower bound of the wait before the next poll (also the backoff base). */
+        @WithDefault("1s")
+        Duration minDelay();
+
+        /** Caps a server's Retry-After (HAPI always asks for 120 s). */
+        @WithDefault("30s")
+        Duration maxDelay();
+
+        /** An export not finished this long after acceptedAt is cancelled (DELETE) and failed. */
+        @WithDefault("6h")
+        Duration deadline();
+    }
+
+    interface Storage {
+        Optional<String> connectionString();
+
+        Optional<String> accountUrl();
+
+        Optional<String> managedIdentityClientId();
+
+        @WithDefault("true")
+        boolean createContainers();
+    }
+
+    interface Messaging {
+        @WithDefault("artemis")
+        String broker();
+    }
+}

@@ -1,0 +1,43 @@
+package io.fhirpipe.exportpoller.poll;
+
+import io.fhirpipe.model.events.ExportAccepted;
+import io.fhirpipe.model.messages.CloudEvent;
+import io.fhirpipe.model.messages.MessageCodec;
+import io.fhirpipe.model.messages.MessageType;
+import io.fhirpipe.runtime.messaging.IncomingBodies;
+import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.util.concurrent.CompletionStage;
+
+/** Consumes {@code export-accepted}: the trigger's export.accepted and the poller's own export.poll-due. */
+@ApplicationScoped
+public class ExportAcceptedConsumer {
+
+    public static final String CHANNEL = "export-accepted";
+
+    @Inject
+    ExportPoller poller;
+
+    @Inject
+    MessageSettlement settlement;
+
+    @Incoming(CHANNEL)
+    @Blocking(ordered = false)
+    public CompletionStage<Void> consume(Message<Object> message) {
+        try {
+            String body = IncomingBodies.text(message);
+            @SuppressWarnings("unchecked")
+            CloudEvent<ExportAccepted> event = (CloudEvent<ExportAccepted>) (CloudEvent<?>) MessageCodec.decode(body,
+                    MessageType.EXPORT_ACCEPTED, MessageType.EXPORT_POLL_DUE);
+            poller.handle(event.data());
+            return settlement.settle(message, null);
+        } catch (RuntimeException failure) {
+            return settlement.settle(message, failure);
+        }
+    }
+}

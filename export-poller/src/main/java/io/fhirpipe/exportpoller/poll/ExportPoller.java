@@ -1,0 +1,365 @@
+package io.fhirpipe.exportpoller.poll;
+
+import com.azure.storage.blob.BlobServiceClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fhirpipe.exportpoller.config.PollerConfig;
+import io.fhirpipe.exportpoller.manifest.ExportManifest;
+import io.fhirpipe.exportpoller.manifest.InvalidManifestException;
+import io.fhirpipe.exportpoller.manifest.ManifestFile;
+import io.fhirpipe.exportpoller.manifest.ManifestParser;
+import io.fhirpipe.exportpoller.messaging.PollerChannels;
+import io.fhirpipe.exportpoller.state.PollState;
+import io.fhirpipe.model.events.ExpectedFile;
+import io.fhirpipe.model.events.ExportAccepted;
+import io.fhirpipe.model.events.ExportCompleted;
+import io.fhirpipe.model.events.ExportFailed;
+import io.fhirpipe.model.events.FileKind;
+import io.fhirpipe.model.events.FileReady;
+import io.fhirpipe.model.messages.CloudEvent;
+import io.fhirpipe.model.messages.Json;
+import io.fhirpipe.model.messages.MessageType;
+import io.fhirpipe.model.storage.Containers;
+import io.fhirpipe.runtime.failure.FailureClassifier;
+import io.fhirpipe.runtime.failure.PermanentFailure;
+import io.fhirpipe.runtime.failure.RetryBackoff;
+import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.runtime.messaging.CloudEventPublisher;
+import io.fhirpipe.runtime.state.ExportRun;
+import io.fhirpipe.runtime.state.ExportRunStatus;
+import io.fhirpipe.runtime.state.ExportRunStore;
+import io.fhirpipe.runtime.state.JsonBlobStore;
+import io.fhirpipe.runtime.state.RunError;
+import io.fhirpipe.runtime.state.RunEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Handles one {@code export.accepted} / {@code export.poll-due}: one GET of the status URL, then
+ * either a delayed poll-due message (202, throttling, transient errors), the manifest's file-ready
+ * events and export.completed (200), or export.failed. It never sleeps: waiting is the broker's job.
+ */
+@ApplicationScoped
+public class ExportPoller {
+
+    static final String SOURCE = "/fhirpipe/export-poller";
+    private static final Logger LOG = Logger.getLogger(ExportPoller.class);
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
+    private static final int MAX_MANIFEST_PAGES = 1000;
+    private static final int MAX_HISTORY = 200;
+    /** FHIR issue-type codes that mean "try again later". */
+    static final Set<String> TRANSIENT_ISSUE_CODES = Set.of("transient", "lock-error", "no-store", "exception",
+            "timeout", "incomplete", "throttled");
+
+    @Inject
+    PolledServers servers;
+
+    @Inject
+    PollerConfig config;
+
+    @Inject
+    ExportRunStore runs;
+
+    @Inject
+    BlobServiceClient blobs;
+
+    @Inject
+    @Named(PollerChannels.POLL_DUE_OUT)
+    CloudEventPublisher pollDue;
+
+    @Inject
+    @Named(PollerChannels.FILE_READY_OUT)
+    CloudEventPublisher fileReady;
+
+    @Inject
+    @Named(PollerChannels.COMPLETED_OUT)
+    CloudEventPublisher completed;
+
+    @Inject
+    @Named(PollerChannels.FAILED_OUT)
+    CloudEventPublisher failed;
+
+    Clock clock = Clock.systemUTC();
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    private JsonBlobStore pollStates;
+
+    public void handle(ExportAccepted poll) {
+        PolledServer server = servers.find(poll.server()).orElseThrow(() -> new PermanentFailure("UnknownServer",
+                "no FHIR server named '" + poll.server() + "' is configured"));
+        if (poll.statusUrl() == null || !server.owns(poll.statusUrl())) {
+            throw new PermanentFailure("ForeignStatusUrl", "status URL '" + poll.statusUrl()
+                    + "' is not on server " + server.name() + " (" + server.baseUrl() + ")");
+        }
+        Optional<ExportRun> run = runs.find(poll.exportId());
+        if (run.isPresent() && run.get().status() == ExportRunStatus.FAILED) {
+            LOG.infof("export %s already failed; poll %d dropped", poll.exportId(), poll.pollAttempt());
+            return;
+        }
+        Instant now = clock.instant();
+        if (poll.acceptedAt() != null && now.isAfter(poll.acceptedAt().plus(config.poll().deadline()))) {
+            deadlinePassed(server, poll, now);
+            return;
+        }
+        HttpResponse<String> response;
+        try {
+            response = get(server, poll.statusUrl());
+        } catch (IOException e) {
+            retryLater(poll, now, Optional.empty(), "cannot reach " + server.name() + ": " + describe(e));
+            return;
+        }
+        int status = response.statusCode();
+        Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+        if (status == 202) {
+            String progress = response.headers().firstValue("X-Progress").orElse(null);
+            recordPoll(poll, now, progress);
+            scheduleNext(poll, now, FailureClassifier.parseRetryAfter(retryAfter.orElse(null), now));
+            return;
+        }
+        if (status == 200) {
+            complete(server, poll, response.body(), now);
+            return;
+        }
+        List<Issue> issues = issues(response.body());
+        if (run.isPresent() && (run.get().status() == ExportRunStatus.EXPORTED
+                || run.get().status() == ExportRunStatus.LOADED)) {
+            // A late redelivery of a poll whose export already completed (the server may have expired the job).
+            LOG.infof("export %s already completed; poll %d answered %d and is dropped", poll.exportId(),
+                    poll.pollAttempt(), status);
+            return;
+        }
+        if (status == 404) {
+            boolean cancelled = run.map(r -> r.status() == ExportRunStatus.CANCELLED).orElse(false);
+            fail(poll, now, cancelled ? "cancelled" : "poll", cancelled ? "the export was cancelled"
+                    : "the status URL answered 404 (unknown or expired job)", status, diagnostics(issues));
+            return;
+        }
+        boolean transientOutcome = !issues.isEmpty() && issues.stream().allMatch(i -> TRANSIENT_ISSUE_CODES.contains(i.code));
+        if (status == 429 || (status >= 500 && issues.isEmpty()) || transientOutcome) {
+            retryLater(poll, now, FailureClassifier.parseRetryAfter(retryAfter.orElse(null), now),
+                    "the status URL answered " + status + detail(issues));
+            return;
+        }
+        fail(poll, now, "poll", "the export job failed: the status URL answered " + status + detail(issues), status,
+                diagnostics(issues));
+    }
+
+    private HttpResponse<String> get(PolledServer server, String url) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(server.requestTimeout())
+                .header("Accept", "application/json")
+                .GET();
+        server.tokens().bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientFailure("interrupted while polling", null, e);
+        }
+    }
+
+    private void complete(PolledServer server, ExportAccepted poll, String firstPage, Instant now) {
+        List<ManifestFile> files = new ArrayList<>();
+        Map<String, Integer> indexes = new HashMap<>();
+        ExportManifest page;
+        try {
+            page = ManifestParser.parse(firstPage, indexes);
+            files.addAll(page.files());
+            int pages = 1;
+            while (page.nextPage().isPresent()) {
+                String next = page.nextPage().get();
+                if (!server.owns(next)) {
+                    throw new InvalidManifestException("link[next] '" + next + "' is not on server " + server.name());
+                }
+                if (++pages > MAX_MANIFEST_PAGES) {
+                    throw new InvalidManifestException("the manifest has more than " + MAX_MANIFEST_PAGES + " pages");
+                }
+                HttpResponse<String> response;
+                try {
+                    response = get(server, next);
+                } catch (IOException e) {
+                    retryLater(poll, now, Optional.empty(), "cannot read manifest page " + next + ": " + describe(e));
+                    return;
+                }
+                if (response.statusCode() != 200) {
+                    if (response.statusCode() == 429 || response.statusCode() >= 500) {
+                        retryLater(poll, now, Optional.empty(), "manifest page answered " + response.statusCode());
+                        return;
+                    }
+                    throw new InvalidManifestException("manifest page " + next + " answered " + response.statusCode());
+                }
+                ExportManifest nextPage = ManifestParser.parse(response.body(), indexes);
+                files.addAll(nextPage.files());
+                page = new ExportManifest(page.transactionTime(), page.request(),
+                        page.requiresAccessToken() || nextPage.requiresAccessToken(), List.of(), nextPage.nextPage(),
+                        page.message());
+            }
+        } catch (InvalidManifestException e) {
+            fail(poll, now, "poll", "the manifest is invalid: " + e.getMessage(), 200, List.of());
+            return;
+        }
+        for (ManifestFile file : files) {
+            FileReady ready = new FileReady(poll.exportId(), poll.server(), file.kind(), file.resourceType(),
+                    file.fileIndex(), file.url(), file.count(), page.requiresAccessToken(), page.transactionTime());
+            await(fileReady.publish(CloudEvent.of(MessageType.EXPORT_FILE_READY, SOURCE, ready, now)));
+        }
+        List<ExpectedFile> expected = files.stream()
+                .map(f -> new ExpectedFile(f.kind(), f.resourceType(), f.fileIndex(), f.count())).toList();
+        await(completed.publish(CloudEvent.of(MessageType.EXPORT_COMPLETED, SOURCE,
+                new ExportCompleted(poll.exportId(), poll.job(), page.transactionTime(), expected, now), now)));
+        int errors = (int) files.stream().filter(f -> f.kind() == FileKind.ERROR).count();
+        pollState(poll.exportId(), s -> s.polled(now, null).ended("completed", files.size(), errors));
+        updateRun(poll.exportId(), r -> r.status() == ExportRunStatus.ACCEPTED ? ExportRunStatus.EXPORTED : r.status(),
+                now, "manifest", files.size() + " files (" + errors + " error files), transactionTime "
+                        + page.transactionTime());
+    }
+
+    private void deadlinePassed(PolledServer server, ExportAccepted poll, Instant now) {
+        String detail;
+        try {
+            HttpRequest.Builder delete = HttpRequest.newBuilder(URI.create(poll.statusUrl()))
+                    .timeout(server.requestTimeout()).DELETE();
+            server.tokens().bearerToken().ifPresent(token -> delete.header("Authorization", "Bearer " + token));
+            int status = http.send(delete.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            detail = "DELETE answered " + status;
+        } catch (IOException e) {
+            detail = "DELETE failed: " + describe(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientFailure("interrupted while cancelling", null, e);
+        }
+        fail(poll, now, "deadline", "the export did not finish within " + config.poll().deadline()
+                + " of " + poll.acceptedAt() + "; cancelled (" + detail + ")", null, List.of());
+    }
+
+    private void retryLater(ExportAccepted poll, Instant now, Optional<Duration> retryAfter, String why) {
+        LOG.infof("export %s poll %d: %s; polling again later", poll.exportId(), poll.pollAttempt(), why);
+        recordPoll(poll, now, null);
+        appendHistory(poll.exportId(), now, "poll-retry", why);
+        scheduleNext(poll, now, retryAfter);
+    }
+
+    private void scheduleNext(ExportAccepted poll, Instant now, Optional<Duration> retryAfter) {
+        ExportAccepted next = poll.nextPoll();
+        RetryBackoff backoff = new RetryBackoff(config.poll().minDelay(), config.poll().maxDelay());
+        Duration delay = backoff.delay(next.pollAttempt(), retryAfter);
+        await(pollDue.publishAt(CloudEvent.of(MessageType.EXPORT_POLL_DUE, SOURCE, next, now), now.plus(delay),
+                "poll-" + next.pollAttempt()));
+    }
+
+    private void fail(ExportAccepted poll, Instant now, String stage, String reason, Integer httpStatus,
+            List<String> diagnostics) {
+        await(failed.publish(CloudEvent.of(MessageType.EXPORT_FAILED, SOURCE, new ExportFailed(poll.exportId(),
+                poll.job(), stage, reason, httpStatus, diagnostics, now), now)));
+        pollState(poll.exportId(), s -> s.ended("failed:" + stage, 0, 0));
+        if (runs.find(poll.exportId()).isPresent()) {
+            runs.update(poll.exportId(), r -> r.status().isFinal() && r.status() != ExportRunStatus.FAILED ? r
+                    : r.withFailed(new RunError(stage, reason, httpStatus, diagnostics), now));
+        }
+    }
+
+    private void recordPoll(ExportAccepted poll, Instant now, String progress) {
+        PollState before = pollState(poll.exportId(), s -> s);
+        pollState(poll.exportId(), s -> s.polled(now, progress));
+        if (progress != null && !progress.equals(before.lastProgress())) {
+            appendHistory(poll.exportId(), now, "progress", progress);
+        }
+    }
+
+    private PollState pollState(String exportId, java.util.function.UnaryOperator<PollState> change) {
+        if (pollStates == null) {
+            pollStates = new JsonBlobStore(blobs.getBlobContainerClient(Containers.STATE));
+        }
+        return pollStates.upsert("polls/" + exportId + ".json", PollState.class, PollState.initial(exportId), change);
+    }
+
+    private void appendHistory(String exportId, Instant now, String event, String detail) {
+        updateRun(exportId, ExportRun::status, now, event, detail);
+    }
+
+    private void updateRun(String exportId, java.util.function.Function<ExportRun, ExportRunStatus> status,
+            Instant now, String event, String detail) {
+        if (runs.find(exportId).isEmpty()) {
+            return;
+        }
+        runs.update(exportId, r -> {
+            List<RunEvent> history = new ArrayList<>(r.history());
+            history.add(new RunEvent(now, event, detail));
+            while (history.size() > MAX_HISTORY) {
+                history.remove(1);
+            }
+            return new ExportRun(r.exportId(), r.job(), r.server(), status.apply(r), r.request(), r.statusUrl(),
+                    r.kickoffAttempts(), r.createdAt(), now, r.error(), history);
+        });
+    }
+
+    record Issue(String code, String diagnostics) {
+    }
+
+    static List<Issue> issues(String body) {
+        if (body == null || body.isBlank()) {
+            return List.of();
+        }
+        try {
+            JsonNode root = Json.mapper().readTree(body);
+            if (root == null || !"OperationOutcome".equals(root.path("resourceType").asText())) {
+                return List.of();
+            }
+            List<Issue> issues = new ArrayList<>();
+            for (JsonNode issue : root.path("issue")) {
+                issues.add(new Issue(issue.path("code").asText(""), issue.path("diagnostics").asText(null)));
+            }
+            return issues;
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private static List<String> diagnostics(List<Issue> issues) {
+        return issues.stream().map(Issue::diagnostics).filter(d -> d != null && !d.isBlank()).toList();
+    }
+
+    private static String detail(List<Issue> issues) {
+        List<String> d = diagnostics(issues);
+        return d.isEmpty() ? "" : ": " + String.join("; ", d);
+    }
+
+    private static String describe(IOException e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+    }
+
+    static void await(CompletionStage<Void> publication) {
+        try {
+            publication.toCompletableFuture().get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientFailure("interrupted while publishing", null, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new TransientFailure("the broker did not accept a message: " + e.getMessage(), null, e);
+        }
+    }
+}

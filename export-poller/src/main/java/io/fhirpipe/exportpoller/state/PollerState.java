@@ -1,0 +1,38 @@
+package io.fhirpipe.exportpoller.state;
+
+import com.azure.storage.blob.BlobServiceClient;
+import io.fhirpipe.exportpoller.config.PollerConfig;
+import io.fhirpipe.model.storage.Containers;
+import io.fhirpipe.runtime.state.ExportRunStore;
+import io.fhirpipe.runtime.state.JsonBlobStore;
+import io.fhirpipe.runtime.storage.BlobStorageClients;
+import io.fhirpipe.runtime.storage.StorageSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** Storage clients and the state stores built on them. */
+@ApplicationScoped
+public class PollerState {
+
+    @Produces
+    @Singleton
+    BlobServiceClient blobServiceClient(PollerConfig config) {
+        PollerConfig.Storage storage = config.storage();
+        StorageSettings settings = storage.connectionString().isPresent()
+                ? StorageSettings.ofConnectionString(storage.connectionString().get())
+                : new StorageSettings(java.util.Optional.empty(), storage.accountUrl(),
+                        storage.managedIdentityClientId());
+        BlobServiceClient client = BlobStorageClients.serviceClient(settings);
+        if (storage.createContainers()) {
+            BlobStorageClients.ensureContainers(client);
+        }
+        return client;
+    }
+
+    @Produces
+    @Singleton
+    ExportRunStore exportRunStore(BlobServiceClient client) {
+        return new ExportRunStore(new JsonBlobStore(client.getBlobContainerClient(Containers.STATE)));
+    }
+}

@@ -1,5 +1,6 @@
 package io.fhirpipe.exportpoller.config;
 
+import io.fhirpipe.fhirclient.config.FhirServerConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -21,48 +22,6 @@ public interface PollerConfig {
     Storage storage();
 
     Messaging messaging();
-
-    interface FhirServerConfig {
-        String baseUrl();
-
-        @WithDefault("standard")
-        String flavor();
-
-        @WithDefault("get")
-        String kickoffMethod();
-
-        @WithDefault("10s")
-        Duration connectTimeout();
-
-        @WithDefault("60s")
-        Duration requestTimeout();
-
-        Auth auth();
-    }
-
-    interface Auth {
-        @WithDefault("none")
-        String type();
-
-        Optional<String> token();
-
-        Optional<String> scope();
-
-        Optional<String> managedIdentityClientId();
-
-        Optional<String> tokenUrl();
-
-        Optional<String> clientId();
-
-        Optional<String> keyId();
-
-        Optional<String> privateKeyPem();
-
-        Optional<String> privateKeyPath();
-
-        @WithDefault("RS384")
-        String algorithm();
-    }
 
     interface Poll {
         /** Lower bound of the wait before the next poll (also the backoff base). */

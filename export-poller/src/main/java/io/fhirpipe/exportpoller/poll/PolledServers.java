@@ -1,15 +1,14 @@
 package io.fhirpipe.exportpoller.poll;
 
+import io.fhirpipe.fhirclient.config.AuthSettingsFromConfig;
+import io.fhirpipe.fhirclient.config.FhirServerConfig;
+
 import io.fhirpipe.exportpoller.config.PollerConfig;
 import io.fhirpipe.fhirclient.auth.AccessTokenSources;
-import io.fhirpipe.fhirclient.auth.AuthSettings;
-import io.fhirpipe.fhirclient.auth.SigningAlgorithm;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.net.URI;
-import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -32,32 +31,12 @@ public class PolledServers {
         return Optional.ofNullable(name).map(servers::get);
     }
 
-    static PolledServer create(String name, PollerConfig.FhirServerConfig config) {
+    static PolledServer create(String name, FhirServerConfig config) {
         URI base = URI.create(config.baseUrl());
         if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme())) {
             throw new IllegalArgumentException("fhirpipe.servers." + name + ".base-url must be an http(s) URL");
         }
         return new PolledServer(name, base, config.connectTimeout(), config.requestTimeout(),
-                AccessTokenSources.create(authSettings(name, config.auth()), config.baseUrl()));
-    }
-
-    static AuthSettings authSettings(String name, PollerConfig.Auth auth) {
-        String prefix = "fhirpipe.servers." + name + ".auth.";
-        return switch (auth.type().toLowerCase(Locale.ROOT)) {
-            case "none" -> new AuthSettings.None();
-            case "bearer" -> new AuthSettings.Bearer(auth.token().orElseThrow(() ->
-                    new IllegalArgumentException(prefix + "token is required for auth type bearer")));
-            case "entra" -> new AuthSettings.Entra(auth.scope(), auth.managedIdentityClientId());
-            case "smart" -> new AuthSettings.Smart(auth.tokenUrl().map(URI::create),
-                    auth.clientId().orElseThrow(() -> new IllegalArgumentException(
-                            prefix + "client-id is required for auth type smart")),
-                    auth.keyId().orElseThrow(() -> new IllegalArgumentException(
-                            prefix + "key-id is required for auth type smart")),
-                    auth.privateKeyPem(), auth.privateKeyPath().map(Path::of),
-                    SigningAlgorithm.valueOf(auth.algorithm().toUpperCase(Locale.ROOT)),
-                    auth.scope().orElse("system/*.read"));
-            default -> throw new IllegalArgumentException(prefix + "type must be none, bearer, entra or smart, was '"
-                    + auth.type() + "'");
-        };
+                AccessTokenSources.create(AuthSettingsFromConfig.of(name, config.auth()), config.baseUrl()));
     }
 }

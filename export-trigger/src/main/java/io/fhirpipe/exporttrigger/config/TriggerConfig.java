@@ -1,5 +1,6 @@
 package io.fhirpipe.exporttrigger.config;
 
+import io.fhirpipe.fhirclient.config.FhirServerConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -23,51 +24,6 @@ public interface TriggerConfig {
     Storage storage();
 
     Messaging messaging();
-
-    interface FhirServerConfig {
-        String baseUrl();
-
-        /** {@code standard} (Bulk Data IG: {@code _until}) or {@code azure} (Azure's FHIR service: {@code _till}). */
-        @WithDefault("standard")
-        String flavor();
-
-        /** {@code get} or {@code post}; a request with {@code patients} always uses POST. */
-        @WithDefault("get")
-        String kickoffMethod();
-
-        @WithDefault("10s")
-        Duration connectTimeout();
-
-        @WithDefault("60s")
-        Duration requestTimeout();
-
-        Auth auth();
-    }
-
-    interface Auth {
-        /** none, bearer, entra or smart. */
-        @WithDefault("none")
-        String type();
-
-        Optional<String> token();
-
-        Optional<String> scope();
-
-        Optional<String> managedIdentityClientId();
-
-        Optional<String> tokenUrl();
-
-        Optional<String> clientId();
-
-        Optional<String> keyId();
-
-        Optional<String> privateKeyPem();
-
-        Optional<String> privateKeyPath();
-
-        @WithDefault("RS384")
-        String algorithm();
-    }
 
     interface JobConfig {
         /** Quartz-style cron, e.g. {@code 0 0 2 * * ?}; {@code off} disables the job. */

@@ -1,6 +1,5 @@
-package io.fhirpipe.exporttrigger.fhir;
+package io.fhirpipe.fhirclient.config;
 
-import io.fhirpipe.exporttrigger.config.TriggerConfig;
 import io.fhirpipe.fhirclient.auth.AuthSettings;
 import org.junit.jupiter.api.Test;
 
@@ -9,23 +8,23 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class FhirServerFactoryTest {
+class AuthSettingsFromConfigTest {
 
     @Test
     void eachAuthTypeBecomesItsSettings() {
-        assertThat(FhirServerFactory.authSettings("s", auth("none"))).isInstanceOf(AuthSettings.None.class);
-        assertThat(FhirServerFactory.authSettings("s", auth("entra"))).isInstanceOf(AuthSettings.Entra.class);
-        assertThat(FhirServerFactory.authSettings("s", new Auth("bearer", Optional.of("t"))))
+        assertThat(AuthSettingsFromConfig.of("s", auth("none"))).isInstanceOf(AuthSettings.None.class);
+        assertThat(AuthSettingsFromConfig.of("s", auth("entra"))).isInstanceOf(AuthSettings.Entra.class);
+        assertThat(AuthSettingsFromConfig.of("s", new Auth("bearer", Optional.of("t"))))
                 .isEqualTo(new AuthSettings.Bearer("t"));
     }
 
     @Test
     void aMissingSettingIsNamedByItsPropertyWithoutEchoingSecrets() {
-        assertThatThrownBy(() -> FhirServerFactory.authSettings("ahds", auth("bearer")))
+        assertThatThrownBy(() -> AuthSettingsFromConfig.of("ahds", auth("bearer")))
                 .hasMessage("fhirpipe.servers.ahds.auth.token is required for auth type bearer");
-        assertThatThrownBy(() -> FhirServerFactory.authSettings("p", auth("smart")))
+        assertThatThrownBy(() -> AuthSettingsFromConfig.of("p", auth("smart")))
                 .hasMessage("fhirpipe.servers.p.auth.client-id is required for auth type smart");
-        assertThatThrownBy(() -> FhirServerFactory.authSettings("p", auth("basic")))
+        assertThatThrownBy(() -> AuthSettingsFromConfig.of("p", auth("basic")))
                 .hasMessage("fhirpipe.servers.p.auth.type must be none, bearer, entra or smart, was 'basic'");
     }
 
@@ -34,7 +33,7 @@ class FhirServerFactoryTest {
     }
 
     /** Configuration as Quarkus would map it, for the settings these tests touch. */
-    private record Auth(String type, Optional<String> token) implements TriggerConfig.Auth {
+    private record Auth(String type, Optional<String> token) implements FhirServerAuthConfig {
         @Override
         public Optional<String> scope() {
             return Optional.empty();

@@ -1,6 +1,8 @@
 package io.fhirpipe.exportpoller.config;
 
 import io.fhirpipe.fhirclient.config.FhirServerConfig;
+import io.fhirpipe.runtime.messaging.MessagingConfig;
+import io.fhirpipe.runtime.storage.StorageConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -19,9 +21,9 @@ public interface PollerConfig {
 
     Poll poll();
 
-    Storage storage();
+    StorageConfig storage();
 
-    Messaging messaging();
+    MessagingConfig messaging();
 
     interface Poll {
         /** Lower bound of the wait before the next poll (also the backoff base). */
@@ -37,19 +39,4 @@ public interface PollerConfig {
         Duration deadline();
     }
 
-    interface Storage {
-        Optional<String> connectionString();
-
-        Optional<String> accountUrl();
-
-        Optional<String> managedIdentityClientId();
-
-        @WithDefault("true")
-        boolean createContainers();
-    }
-
-    interface Messaging {
-        @WithDefault("artemis")
-        String broker();
-    }
 }

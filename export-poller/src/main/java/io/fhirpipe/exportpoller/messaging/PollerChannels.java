@@ -79,6 +79,6 @@ public class PollerChannels {
     }
 
     private BrokerKind broker() {
-        return BrokerKind.fromConfig(config.messaging().broker());
+        return config.messaging().brokerKind();
     }
 }

@@ -1,6 +1,8 @@
 package io.fhirpipe.exporttrigger.config;
 
 import io.fhirpipe.fhirclient.config.FhirServerConfig;
+import io.fhirpipe.runtime.messaging.MessagingConfig;
+import io.fhirpipe.runtime.storage.StorageConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -21,9 +23,9 @@ public interface TriggerConfig {
 
     Kickoff kickoff();
 
-    Storage storage();
+    StorageConfig storage();
 
-    Messaging messaging();
+    MessagingConfig messaging();
 
     interface JobConfig {
         /** Quartz-style cron, e.g. {@code 0 0 2 * * ?}; {@code off} disables the job. */
@@ -58,21 +60,4 @@ public interface TriggerConfig {
         Duration maxRetryDelay();
     }
 
-    interface Storage {
-        Optional<String> connectionString();
-
-        Optional<String> accountUrl();
-
-        Optional<String> managedIdentityClientId();
-
-        /** Create the containers at start-up (local stacks); in Azure the deployment creates them. */
-        @WithDefault("true")
-        boolean createContainers();
-    }
-
-    interface Messaging {
-        /** artemis or service-bus. */
-        @WithDefault("artemis")
-        String broker();
-    }
 }

@@ -68,6 +68,6 @@ public class TriggerChannels {
     }
 
     private BrokerKind broker() {
-        return BrokerKind.fromConfig(config.messaging().broker());
+        return config.messaging().brokerKind();
     }
 }

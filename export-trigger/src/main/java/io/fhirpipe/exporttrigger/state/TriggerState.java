@@ -7,7 +7,6 @@ import io.fhirpipe.runtime.state.ExportRunStore;
 import io.fhirpipe.runtime.state.JsonBlobStore;
 import io.fhirpipe.runtime.state.WatermarkStore;
 import io.fhirpipe.runtime.storage.BlobStorageClients;
-import io.fhirpipe.runtime.storage.StorageSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -19,16 +18,7 @@ public class TriggerState {
     @Produces
     @Singleton
     BlobServiceClient blobServiceClient(TriggerConfig config) {
-        TriggerConfig.Storage storage = config.storage();
-        StorageSettings settings = storage.connectionString().isPresent()
-                ? StorageSettings.ofConnectionString(storage.connectionString().get())
-                : new StorageSettings(java.util.Optional.empty(), storage.accountUrl(),
-                        storage.managedIdentityClientId());
-        BlobServiceClient client = BlobStorageClients.serviceClient(settings);
-        if (storage.createContainers()) {
-            BlobStorageClients.ensureContainers(client);
-        }
-        return client;
+        return BlobStorageClients.fromConfig(config.storage());
     }
 
     @Produces

@@ -1,5 +1,7 @@
 package io.fhirpipe.ndjsonsplitter.config;
 
+import io.fhirpipe.runtime.messaging.MessagingConfig;
+import io.fhirpipe.runtime.storage.StorageConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -10,31 +12,11 @@ import java.util.Optional;
 @ConfigMapping(prefix = "fhirpipe")
 public interface SplitterConfig {
 
-    Storage storage();
+    StorageConfig storage();
 
-    Messaging messaging();
+    MessagingConfig messaging();
 
     Splitter splitter();
-
-    interface Storage {
-        /** Local (Azurite): a connection string. */
-        Optional<String> connectionString();
-
-        /** Azure: the blob endpoint, with Entra ID. */
-        Optional<String> accountUrl();
-
-        Optional<String> managedIdentityClientId();
-
-        /** Create fhirpipe's containers at start (local stacks). */
-        @WithDefault("true")
-        boolean createContainers();
-    }
-
-    interface Messaging {
-        /** artemis or service-bus. */
-        @WithDefault("artemis")
-        String broker();
-    }
 
     interface Splitter {
         /** At most this many lines per chunk. */

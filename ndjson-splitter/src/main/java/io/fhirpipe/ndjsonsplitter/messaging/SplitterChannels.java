@@ -57,6 +57,6 @@ public class SplitterChannels {
     }
 
     private BrokerKind broker() {
-        return BrokerKind.fromConfig(config.messaging().broker());
+        return config.messaging().brokerKind();
     }
 }

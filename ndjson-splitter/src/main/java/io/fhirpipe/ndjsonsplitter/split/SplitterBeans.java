@@ -8,14 +8,12 @@ import io.fhirpipe.ndjsonsplitter.events.LandingUrlPolicy;
 import io.fhirpipe.ndjsonsplitter.messaging.SplitterChannels;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.storage.BlobStorageClients;
-import io.fhirpipe.runtime.storage.StorageSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
-import java.util.Optional;
 
 /** Storage client, event parser and splitter, built from configuration. */
 @ApplicationScoped
@@ -24,15 +22,7 @@ public class SplitterBeans {
     @Produces
     @Singleton
     BlobServiceClient blobServiceClient(SplitterConfig config) {
-        SplitterConfig.Storage storage = config.storage();
-        StorageSettings settings = storage.connectionString().filter(s -> !s.isBlank()).isPresent()
-                ? StorageSettings.ofConnectionString(storage.connectionString().get())
-                : new StorageSettings(Optional.empty(), storage.accountUrl(), storage.managedIdentityClientId());
-        BlobServiceClient client = BlobStorageClients.serviceClient(settings);
-        if (storage.createContainers()) {
-            BlobStorageClients.ensureContainers(client);
-        }
-        return client;
+        return BlobStorageClients.fromConfig(config.storage());
     }
 
     @Produces

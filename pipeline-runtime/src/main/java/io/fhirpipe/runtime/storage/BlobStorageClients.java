@@ -27,6 +27,20 @@ public final class BlobStorageClients {
         return builder.buildClient();
     }
 
+    /** The client a service's {@code fhirpipe.storage.*} configuration describes, containers created if asked. */
+    public static BlobServiceClient fromConfig(StorageConfig config) {
+        java.util.Optional<String> connectionString = config.connectionString().filter(s -> !s.isBlank());
+        StorageSettings settings = connectionString.isPresent()
+                ? StorageSettings.ofConnectionString(connectionString.get())
+                : new StorageSettings(java.util.Optional.empty(), config.accountUrl().filter(s -> !s.isBlank()),
+                        config.managedIdentityClientId());
+        BlobServiceClient client = serviceClient(settings);
+        if (config.createContainers()) {
+            ensureContainers(client);
+        }
+        return client;
+    }
+
     /** Creates fhirpipe's containers where missing (local stacks; in Azure the deployment creates them). */
     public static void ensureContainers(BlobServiceClient service) {
         for (String name : Containers.ALL) {

@@ -47,8 +47,6 @@ public class ExportTriggerTest {
 
     private static final String ACCEPTED_QUEUE = Topology.standard().topic(Topics.EXPORT_ACCEPTED)
             .queueAddress(Subscriptions.EXPORT_POLLER);
-    private static final String FAILED_QUEUE = Topology.standard().topic(Topics.EXPORT_FAILED)
-            .queueAddress(Subscriptions.EXPORT_TRACKER);
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Inject
@@ -145,7 +143,7 @@ public class ExportTriggerTest {
 
         String exportId = requestGroupExport("g-rejected");
 
-        ExportFailed failed = (ExportFailed) awaitEvent(FAILED_QUEUE, exportId).data();
+        ExportFailed failed = (ExportFailed) awaitEvent(TriggerTestStack.failedObserver, exportId).data();
         assertThat(failed.stage()).isEqualTo("kickoff");
         assertThat(failed.httpStatus()).isEqualTo(400);
         assertThat(failed.diagnostics()).singleElement().asString()
@@ -162,7 +160,7 @@ public class ExportTriggerTest {
                 .body("{\"server\":\"down\",\"level\":\"system\"}")
                 .when().post("/exports").then().statusCode(202).extract().path("exportId");
 
-        ExportFailed failed = (ExportFailed) awaitEvent(FAILED_QUEUE, exportId).data();
+        ExportFailed failed = (ExportFailed) awaitEvent(TriggerTestStack.failedObserver, exportId).data();
         assertThat(failed.stage()).isEqualTo("kickoff");
         assertThat(failed.reason()).contains("gave up after 3 attempts").contains("cannot connect to down");
         ExportRun run = runs.find(exportId).orElseThrow();
@@ -237,7 +235,7 @@ public class ExportTriggerTest {
                 .contentType("application/problem+json").body("status", equalTo(404));
     }
 
-    static String requestGroupExport(String groupId) {
+    public static String requestGroupExport(String groupId) {
         return given().contentType(ContentType.JSON)
                 .body("{\"server\":\"hapi\",\"level\":\"group\",\"groupId\":\"" + groupId + "\"}")
                 .when().post("/exports").then().statusCode(202).extract().path("exportId");

@@ -1,5 +1,6 @@
 package io.fhirpipe.exporttrigger;
 
+import io.fhirpipe.model.Topics;
 import io.fhirpipe.testsupport.broker.AmqpTestClient;
 import io.fhirpipe.testsupport.broker.EmbeddedArtemis;
 import io.fhirpipe.testsupport.fhir.RecordedBulkDataServer;
@@ -21,6 +22,8 @@ public class TriggerTestStack implements QuarkusTestResourceLifecycleManager {
     public static RecordedBulkDataServer fhir;
     /** Posts messages by hand and reads what the trigger published. */
     public static AmqpTestClient amqp;
+    public static String failedObserver;
+    public static String loadedObserver;
 
     @Override
     public Map<String, String> start() {
@@ -28,6 +31,10 @@ public class TriggerTestStack implements QuarkusTestResourceLifecycleManager {
         broker = stack.broker();
         fhir = stack.fhir().orElseThrow();
         amqp = stack.amqp();
+        // The trigger's own tracker consumes export-failed and export-loaded has no subscription:
+        // the tests read what was published through subscriptions of their own.
+        failedObserver = broker.addSubscription(Topics.EXPORT_FAILED, "test-observer");
+        loadedObserver = broker.addSubscription(Topics.EXPORT_LOADED, "test-observer");
         Map<String, String> config = stack.config();
         config.put("fhirpipe.servers.secured.base-url", fhir.baseUrl());
         config.put("fhirpipe.servers.secured.auth.type", "bearer");

@@ -3,6 +3,7 @@ package io.fhirpipe.ndjsonsplitter;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
+import io.fhirpipe.model.storage.ChunkNames;
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.events.ChunkReady;

@@ -21,6 +21,7 @@ public class TriggerChannels {
     public static final String EXPORT_REQUESTED_OUT = "export-requested-out";
     public static final String EXPORT_ACCEPTED_OUT = "export-accepted-out";
     public static final String EXPORT_FAILED_OUT = "export-failed-out";
+    public static final String EXPORT_LOADED_OUT = "export-loaded-out";
     public static final String DEAD_LETTERS_OUT = "dead-letters-out";
 
     @Inject
@@ -34,6 +35,10 @@ public class TriggerChannels {
     @Inject
     @Channel(EXPORT_FAILED_OUT)
     Emitter<String> failed;
+
+    @Inject
+    @Channel(EXPORT_LOADED_OUT)
+    Emitter<String> loaded;
 
     @Inject
     @Channel(DEAD_LETTERS_OUT)
@@ -58,6 +63,12 @@ public class TriggerChannels {
     @Named(EXPORT_FAILED_OUT)
     CloudEventPublisher failedPublisher() {
         return new CloudEventPublisher(failed, broker());
+    }
+
+    @Produces
+    @Named(EXPORT_LOADED_OUT)
+    CloudEventPublisher loadedPublisher() {
+        return new CloudEventPublisher(loaded, broker());
     }
 
     @Produces

@@ -3,6 +3,7 @@ package io.fhirpipe.exporttrigger.state;
 import com.azure.storage.blob.BlobServiceClient;
 import io.fhirpipe.exporttrigger.config.TriggerConfig;
 import io.fhirpipe.model.storage.Containers;
+import io.fhirpipe.runtime.state.ExportProgressStore;
 import io.fhirpipe.runtime.state.ExportRunStore;
 import io.fhirpipe.runtime.state.JsonBlobStore;
 import io.fhirpipe.runtime.state.WatermarkStore;
@@ -25,6 +26,12 @@ public class TriggerState {
     @Singleton
     ExportRunStore exportRunStore(BlobServiceClient client) {
         return new ExportRunStore(new JsonBlobStore(client.getBlobContainerClient(Containers.STATE)));
+    }
+
+    @Produces
+    @Singleton
+    ExportProgressStore exportProgressStore(BlobServiceClient client) {
+        return new ExportProgressStore(new JsonBlobStore(client.getBlobContainerClient(Containers.STATE)));
     }
 
     @Produces

@@ -5,6 +5,7 @@ import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.fhirpipe.model.storage.ChunkNames;
 import io.fhirpipe.ndjsonsplitter.chunking.ChunkSink;
 import io.fhirpipe.ndjsonsplitter.chunking.LineRejection;
 

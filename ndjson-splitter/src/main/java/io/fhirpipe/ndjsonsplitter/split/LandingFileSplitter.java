@@ -18,7 +18,7 @@ import io.fhirpipe.ndjsonsplitter.chunking.NdjsonChunker;
 import io.fhirpipe.ndjsonsplitter.chunking.SplitResult;
 import io.fhirpipe.ndjsonsplitter.io.ReadAheadInputStream;
 import io.fhirpipe.ndjsonsplitter.output.BlobChunkSink;
-import io.fhirpipe.ndjsonsplitter.output.ChunkNames;
+import io.fhirpipe.model.storage.ChunkNames;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.TransientFailure;
 import org.jboss.logging.Logger;

@@ -47,6 +47,17 @@ public record ExportRun(
                 kickoffAttempts + 1, createdAt, now, null, append(now, "accepted", acceptedStatusUrl));
     }
 
+    /** The FHIR server finished; the files are on their way through the pipeline. */
+    public ExportRun withExported(Instant now, String detail) {
+        return new ExportRun(exportId, job, server, ExportRunStatus.EXPORTED, request, statusUrl, kickoffAttempts,
+                createdAt, now, error, append(now, "exported", detail));
+    }
+
+    public ExportRun withLoaded(Instant now, String detail) {
+        return new ExportRun(exportId, job, server, ExportRunStatus.LOADED, request, statusUrl, kickoffAttempts,
+                createdAt, now, null, append(now, "loaded", detail));
+    }
+
     public ExportRun withFailed(RunError failure, Instant now) {
         return new ExportRun(exportId, job, server, ExportRunStatus.FAILED, request, statusUrl, kickoffAttempts,
                 createdAt, now, failure, append(now, "failed", failure.stage() + ": " + failure.reason()));

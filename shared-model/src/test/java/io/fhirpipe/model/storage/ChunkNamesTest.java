@@ -1,4 +1,4 @@
-package io.fhirpipe.ndjsonsplitter.output;
+package io.fhirpipe.model.storage;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,139 @@
+package io.fhirpipe.exporttrigger.tracking;
+
+import io.fhirpipe.exporttrigger.messaging.TriggerChannels;
+import io.fhirpipe.model.events.ChunkFailed;
+import io.fhirpipe.model.events.ChunkLoaded;
+import io.fhirpipe.model.events.ExportCompleted;
+import io.fhirpipe.model.events.ExportFailed;
+import io.fhirpipe.model.events.ExportLoaded;
+import io.fhirpipe.model.events.SplitCompleted;
+import io.fhirpipe.model.messages.CloudEvent;
+import io.fhirpipe.model.messages.MessageType;
+import io.fhirpipe.runtime.messaging.CloudEventPublisher;
+import io.fhirpipe.runtime.state.ExportProgress;
+import io.fhirpipe.runtime.state.ExportProgress.Verdict;
+import io.fhirpipe.runtime.state.ExportProgressStore;
+import io.fhirpipe.runtime.state.ExportRun;
+import io.fhirpipe.runtime.state.ExportRunStatus;
+import io.fhirpipe.runtime.state.ExportRunStore;
+import io.fhirpipe.runtime.state.RunError;
+import io.fhirpipe.runtime.state.TypeFigures;
+import io.fhirpipe.runtime.state.WatermarkStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Follows each export from export.completed to "loaded": records what every later step reports,
+ * and when every expected chunk of every expected file is loaded, marks the run loaded, advances the
+ * job's watermark to the export's transactionTime and publishes export.loaded. Every step is
+ * repeatable, so a redelivered event (or a crash between two steps) leads to the same end state and
+ * the same export.loaded id.
+ */
+@ApplicationScoped
+public class ExportTracker {
+
+    static final String SOURCE = "/fhirpipe/export-tracker";
+    private static final java.time.Duration PUBLISH_TIMEOUT = java.time.Duration.ofSeconds(30);
+    private static final Logger LOG = Logger.getLogger(ExportTracker.class);
+
+    @Inject
+    ExportProgressStore progress;
+
+    @Inject
+    ExportRunStore runs;
+
+    @Inject
+    WatermarkStore watermarks;
+
+    @Inject
+    @Named(TriggerChannels.EXPORT_LOADED_OUT)
+    CloudEventPublisher loaded;
+
+    @Inject
+    Clock clock;
+
+    public void onCompleted(ExportCompleted event) {
+        Instant now = clock.instant();
+        updateRun(event.exportId(), run -> run.status() == ExportRunStatus.REQUESTED
+                || run.status() == ExportRunStatus.ACCEPTED
+                ? run.withExported(now, event.files().size() + " file(s) expected") : run);
+        conclude(progress.apply(event.exportId(), now, p -> p.withCompleted(event, now)));
+    }
+
+    public void onSplit(SplitCompleted event) {
+        Instant now = clock.instant();
+        conclude(progress.apply(event.exportId(), now, p -> p.withSplit(event, now)));
+    }
+
+    public void onChunkLoaded(ChunkLoaded event) {
+        Instant now = clock.instant();
+        conclude(progress.apply(event.exportId(), now, p -> p.withChunk(event, now)));
+    }
+
+    public void onChunkFailed(ChunkFailed event) {
+        Instant now = clock.instant();
+        conclude(progress.apply(event.exportId(), now, p -> p.withChunk(event, now)));
+    }
+
+    /** The poller already marks the run failed; this makes sure of it when the event was posted by hand. */
+    public void onFailed(ExportFailed event) {
+        Instant now = clock.instant();
+        updateRun(event.exportId(), run -> run.status().isFinal() ? run
+                : run.withFailed(new RunError(event.stage(), event.reason(), event.httpStatus(), event.diagnostics()),
+                        now));
+    }
+
+    private void conclude(ExportProgress current) {
+        Verdict verdict = current.verdict();
+        if (verdict.state() == Verdict.State.WAITING) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<String> mismatches = current.mismatches();
+        if (verdict.state() == Verdict.State.FAILED) {
+            updateRun(current.exportId(), run -> run.status() == ExportRunStatus.FAILED ? run
+                    : run.withFailed(new RunError("load", verdict.detail(), null, verdict.failures()), now));
+            LOG.warnf("export %s failed to load: %s", current.exportId(), verdict.failures());
+            return;
+        }
+        String detail = mismatches.isEmpty() ? "every expected chunk is loaded; figures reconcile"
+                : "every expected chunk is loaded; MISMATCH: " + String.join("; ", mismatches);
+        Optional<ExportRun> run = updateRun(current.exportId(),
+                r -> r.status() == ExportRunStatus.LOADED || r.status() == ExportRunStatus.CANCELLED ? r
+                        : r.withLoaded(now, detail));
+        if (run.isPresent() && run.get().status() == ExportRunStatus.CANCELLED) {
+            return;
+        }
+        String job = current.completed().job();
+        Instant transactionTime = current.completed().transactionTime();
+        if (job != null && transactionTime != null) {
+            // Monotonic: a late replay of an older export never moves the watermark back.
+            watermarks.advance(job, transactionTime, current.exportId(), now);
+        }
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (TypeFigures f : current.figures().values()) {
+            rows.put(f.resourceType(), f.rowsLoaded());
+        }
+        loaded.publishConfirmed(CloudEvent.of(MessageType.EXPORT_LOADED, SOURCE,
+                new ExportLoaded(current.exportId(), job, transactionTime, rows, now), now), PUBLISH_TIMEOUT);
+        LOG.infof("export %s loaded: %s%s", current.exportId(), rows,
+                mismatches.isEmpty() ? "" : " MISMATCH " + mismatches);
+    }
+
+    /** Runs created outside this trigger (hand-posted events) may have no record; tracking goes on. */
+    private Optional<ExportRun> updateRun(String exportId, java.util.function.UnaryOperator<ExportRun> change) {
+        if (runs.find(exportId).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(runs.update(exportId, change));
+    }
+}

@@ -9,11 +9,18 @@ import io.fhirpipe.model.ids.Ids;
 import io.fhirpipe.model.messages.Json;
 import io.fhirpipe.model.validation.ExportRequestValidator;
 import io.fhirpipe.model.validation.FieldError;
+import io.fhirpipe.exporttrigger.cancel.ExportCanceller;
+import io.fhirpipe.runtime.state.ExportProgressStore;
+import io.fhirpipe.runtime.state.ExportRun;
+import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -40,6 +47,12 @@ public class ExportsResource {
 
     @Inject
     ExportStarter starter;
+
+    @Inject
+    ExportProgressStore progress;
+
+    @Inject
+    ExportCanceller canceller;
 
     @Inject
     Clock clock;
@@ -102,16 +115,91 @@ public class ExportsResource {
                 .type(MediaType.APPLICATION_JSON).build();
     }
 
+    /** Runs, newest first, optionally only of one status and/or job; {@code page} counts from 0. */
+    @GET
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    public Response list(@QueryParam("status") String status, @QueryParam("job") String job,
+            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("20") int size) {
+        List<FieldError> errors = new java.util.ArrayList<>();
+        ExportRunStatus wanted = null;
+        if (status != null && !status.isBlank()) {
+            try {
+                wanted = ExportRunStatus.valueOf(status.strip().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("status", "must be one of " + java.util.Arrays.toString(
+                        ExportRunStatus.values()).toLowerCase(java.util.Locale.ROOT)));
+            }
+        }
+        if (page < 0) {
+            errors.add(new FieldError("page", "must be >= 0"));
+        }
+        if (size < 1 || size > 200) {
+            errors.add(new FieldError("size", "must be between 1 and 200"));
+        }
+        if (!errors.isEmpty()) {
+            return new Problem("urn:fhirpipe:problem:invalid-query", "Invalid query", 400,
+                    errors.size() + " parameter(s) invalid", null, errors).toResponse();
+        }
+        ExportRunStatus filter = wanted;
+        List<ExportRun> matching = runs.all().stream()
+                .filter(r -> filter == null || r.status() == filter)
+                .filter(r -> job == null || job.isBlank() || job.equals(r.job()))
+                .sorted(java.util.Comparator.comparing(ExportRun::createdAt).reversed()
+                        .thenComparing(ExportRun::exportId))
+                .toList();
+        int from = (int) Math.min((long) page * size, matching.size());
+        int to = Math.min(from + size, matching.size());
+        String next = null;
+        if (to < matching.size()) {
+            next = "/exports?page=" + (page + 1) + "&size=" + size + (filter == null ? "" : "&status="
+                    + filter.name().toLowerCase(java.util.Locale.ROOT)) + (job == null || job.isBlank() ? ""
+                    : "&job=" + java.net.URLEncoder.encode(job, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return Response.ok(new ExportPage(matching.subList(from, to).stream().map(ExportSummary::of).toList(), page,
+                size, matching.size(), next), MediaType.APPLICATION_JSON).build();
+    }
+
+    /** The run, its timings and, once the server has finished, per-type files, chunks, rows and errors. */
     @GET
     @Path("/{exportId}")
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     public Response run(@PathParam("exportId") String exportId) {
         if (!Ids.isSafe(exportId)) {
-            return Problem.of("invalid-export-id", "Invalid export id", 400, "'" + exportId
-                    + "' is not an export id").toResponse();
+            return invalidId(exportId);
         }
-        return runs.find(exportId).map(run -> Response.ok(run, MediaType.APPLICATION_JSON).build())
-                .orElseGet(() -> Problem.of("export-not-found", "Export not found", 404, "no export with id "
-                        + exportId).toResponse());
+        return runs.find(exportId)
+                .map(run -> Response.ok(ExportStatusView.of(run, progress.find(exportId)), MediaType.APPLICATION_JSON)
+                        .build())
+                .orElseGet(() -> notFound(exportId));
+    }
+
+    /** Cancels at the FHIR server (DELETE on the status URL) and stops the export from being tracked further. */
+    @DELETE
+    @Path("/{exportId}")
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    public Response cancel(@PathParam("exportId") String exportId) {
+        if (!Ids.isSafe(exportId)) {
+            return invalidId(exportId);
+        }
+        ExportCanceller.Outcome outcome = canceller.cancel(exportId);
+        if (outcome instanceof ExportCanceller.Outcome.Cancelled cancelled) {
+            return Response.accepted(ExportStatusView.of(cancelled.run(), progress.find(exportId)))
+                    .type(MediaType.APPLICATION_JSON).build();
+        }
+        if (outcome instanceof ExportCanceller.Outcome.AlreadyFinal done) {
+            return Problem.of("export-finished", "Export already finished", 409, "export " + exportId + " is "
+                    + done.status().name().toLowerCase(java.util.Locale.ROOT) + "; there is nothing to cancel")
+                    .toResponse();
+        }
+        return notFound(exportId);
+    }
+
+    private static Response invalidId(String exportId) {
+        return Problem.of("invalid-export-id", "Invalid export id", 400, "'" + exportId + "' is not an export id")
+                .toResponse();
+    }
+
+    private static Response notFound(String exportId) {
+        return Problem.of("export-not-found", "Export not found", 404, "no export with id " + exportId).toResponse();
     }
 }

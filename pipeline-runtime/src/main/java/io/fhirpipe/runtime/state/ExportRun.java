@@ -58,6 +58,17 @@ public record ExportRun(
                 createdAt, now, null, append(now, "loaded", detail));
     }
 
+    public ExportRun withCancelled(Instant now, String detail) {
+        return new ExportRun(exportId, job, server, ExportRunStatus.CANCELLED, request, statusUrl, kickoffAttempts,
+                createdAt, now, error, append(now, "cancelled", detail));
+    }
+
+    /** A line in the history without a change of status (e.g. what the server said to a cancel). */
+    public ExportRun withNote(Instant now, String event, String detail) {
+        return new ExportRun(exportId, job, server, status, request, statusUrl, kickoffAttempts, createdAt, now, error,
+                append(now, event, detail));
+    }
+
     public ExportRun withFailed(RunError failure, Instant now) {
         return new ExportRun(exportId, job, server, ExportRunStatus.FAILED, request, statusUrl, kickoffAttempts,
                 createdAt, now, failure, append(now, "failed", failure.stage() + ": " + failure.reason()));

@@ -23,6 +23,18 @@ public final class ExportRunStore {
         return blobs.createIfAbsent(StatePaths.exportRun(run.exportId()), run);
     }
 
+    /**
+     * Every run record. Reads each document, so it suits the status API of one deployment (hundreds or
+     * thousands of runs), not an archive of millions.
+     */
+    public java.util.List<ExportRun> all() {
+        java.util.List<ExportRun> all = new java.util.ArrayList<>();
+        for (String name : blobs.names(StatePaths.exportRunPrefix())) {
+            blobs.read(name, ExportRun.class).map(Versioned::value).ifPresent(all::add);
+        }
+        return all;
+    }
+
     public ExportRun update(String exportId, UnaryOperator<ExportRun> change) {
         return blobs.update(StatePaths.exportRun(exportId), ExportRun.class, change);
     }

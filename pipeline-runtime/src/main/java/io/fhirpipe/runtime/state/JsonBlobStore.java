@@ -48,6 +48,14 @@ public final class JsonBlobStore {
         }
     }
 
+    /** The names of the documents under a prefix, in the storage's (lexicographic) order. */
+    public java.util.List<String> names(String prefix) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        container.listBlobs(new com.azure.storage.blob.models.ListBlobsOptions().setPrefix(prefix), null)
+                .forEach(item -> names.add(item.getName()));
+        return names;
+    }
+
     /** Writes the value only if no blob of that name exists; false when another writer was first. */
     public boolean createIfAbsent(String name, Object value) {
         try {

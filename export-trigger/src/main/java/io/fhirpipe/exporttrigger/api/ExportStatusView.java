@@ -1,0 +1,60 @@
+package io.fhirpipe.exporttrigger.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fhirpipe.model.events.ExportRequested;
+import io.fhirpipe.runtime.state.ExportProgress;
+import io.fhirpipe.runtime.state.ExportRun;
+import io.fhirpipe.runtime.state.ExportRunStatus;
+import io.fhirpipe.runtime.state.RunError;
+import io.fhirpipe.runtime.state.RunEvent;
+import io.fhirpipe.runtime.state.TypeFigures;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@code GET /exports/{id}} answers: the run record and, once the server has finished, what
+ * the tracker knows — per type files, chunks, rows and rejects, mismatches, failed chunks.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExportStatusView(
+        String exportId,
+        String job,
+        String server,
+        ExportRunStatus status,
+        ExportRequested request,
+        String statusUrl,
+        int kickoffAttempts,
+        Timings timings,
+        RunError error,
+        Progress progress,
+        List<RunEvent> history) {
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Timings(Instant createdAt, Instant acceptedAt, Instant exportedAt, Instant loadedAt,
+            Instant updatedAt, Instant transactionTime) {
+    }
+
+    public record Progress(String state, String detail, Map<String, TypeFigures> types, List<String> mismatches,
+            List<String> failedChunks) {
+    }
+
+    public static ExportStatusView of(ExportRun run, Optional<ExportProgress> progress) {
+        Timings timings = new Timings(run.createdAt(), firstAt(run, "accepted"), firstAt(run, "exported"),
+                firstAt(run, "loaded"), run.updatedAt(),
+                progress.map(ExportProgress::completed).map(c -> c.transactionTime()).orElse(null));
+        Progress view = progress.map(p -> {
+            ExportProgress.Verdict verdict = p.verdict();
+            return new Progress(verdict.state().name().toLowerCase(java.util.Locale.ROOT), verdict.detail(),
+                    p.figures(), p.mismatches(), verdict.failures());
+        }).orElse(null);
+        return new ExportStatusView(run.exportId(), run.job(), run.server(), run.status(), run.request(),
+                run.statusUrl(), run.kickoffAttempts(), timings, run.error(), view, run.history());
+    }
+
+    private static Instant firstAt(ExportRun run, String event) {
+        return run.history().stream().filter(e -> event.equals(e.event())).map(RunEvent::at).findFirst().orElse(null);
+    }
+}

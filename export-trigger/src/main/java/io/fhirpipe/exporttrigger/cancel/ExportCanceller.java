@@ -1,0 +1,103 @@
+package io.fhirpipe.exporttrigger.cancel;
+
+import io.fhirpipe.exporttrigger.fhir.FhirServer;
+import io.fhirpipe.exporttrigger.fhir.FhirServers;
+import io.fhirpipe.runtime.state.ExportRun;
+import io.fhirpipe.runtime.state.ExportRunStatus;
+import io.fhirpipe.runtime.state.ExportRunStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Cancels an export: the run is marked cancelled first (the poller then reports the server's 404 as
+ * a cancel and the tracker never marks it loaded), then the FHIR server is asked to stop with
+ * {@code DELETE} on the status URL, as the Bulk Data specification describes.
+ */
+@ApplicationScoped
+public class ExportCanceller {
+
+    private static final Logger LOG = Logger.getLogger(ExportCanceller.class);
+
+    @Inject
+    ExportRunStore runs;
+
+    @Inject
+    FhirServers servers;
+
+    @Inject
+    HttpClient http;
+
+    @Inject
+    Clock clock;
+
+    public sealed interface Outcome {
+        record Cancelled(ExportRun run) implements Outcome {
+        }
+
+        record NotFound() implements Outcome {
+        }
+
+        record AlreadyFinal(ExportRunStatus status) implements Outcome {
+        }
+    }
+
+    public Outcome cancel(String exportId) {
+        Optional<ExportRun> found = runs.find(exportId);
+        if (found.isEmpty()) {
+            return new Outcome.NotFound();
+        }
+        if (found.get().status().isFinal()) {
+            return new Outcome.AlreadyFinal(found.get().status());
+        }
+        Instant now = clock.instant();
+        ExportRun run = runs.update(exportId, r -> r.status().isFinal() ? r : r.withCancelled(now, "cancel requested"));
+        if (run.status() != ExportRunStatus.CANCELLED) {
+            return new Outcome.AlreadyFinal(run.status());
+        }
+        if (run.statusUrl() != null) {
+            String answer = deleteAtServer(run);
+            run = runs.update(exportId, r -> r.withNote(clock.instant(), "server-cancel", answer));
+        }
+        return new Outcome.Cancelled(run);
+    }
+
+    private String deleteAtServer(ExportRun run) {
+        Optional<FhirServer> server = servers.find(run.server());
+        if (server.isEmpty()) {
+            return "server '" + run.server() + "' is no longer configured; the export was not cancelled there";
+        }
+        if (!run.statusUrl().startsWith(server.get().baseUrl())) {
+            return "the status URL is not on " + server.get().name() + "; not contacted";
+        }
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(run.statusUrl())).DELETE()
+                    .timeout(server.get().requestTimeout()).header("Accept", "application/fhir+json");
+            server.get().tokens().bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
+            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            int status = response.statusCode();
+            if (status == 202 || status == 200 || status == 204) {
+                return server.get().name() + " accepted the cancel (" + status + ")";
+            }
+            if (status == 404) {
+                return server.get().name() + " no longer knows the export (404)";
+            }
+            return server.get().name() + " answered " + status + " to the cancel";
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("cancelling export %s at %s failed: %s", run.exportId(), server.get().name(), e.toString());
+            return "could not reach " + server.get().name() + ": " + e.getClass().getSimpleName();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted while cancelling at " + server.get().name();
+        }
+    }
+}

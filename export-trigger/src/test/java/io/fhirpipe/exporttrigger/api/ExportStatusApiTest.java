@@ -1,0 +1,142 @@
+package io.fhirpipe.exporttrigger.api;
+
+import io.fhirpipe.exporttrigger.ExportTriggerTest;
+import io.fhirpipe.exporttrigger.TriggerTestStack;
+import io.fhirpipe.model.Topics;
+import io.fhirpipe.model.events.ChunkLoaded;
+import io.fhirpipe.model.events.EventData;
+import io.fhirpipe.model.events.ExpectedFile;
+import io.fhirpipe.model.events.ExportCompleted;
+import io.fhirpipe.model.events.FileKind;
+import io.fhirpipe.model.events.SplitCompleted;
+import io.fhirpipe.model.messages.CloudEvent;
+import io.fhirpipe.model.messages.MessageCodec;
+import io.fhirpipe.model.messages.MessageType;
+import io.fhirpipe.model.storage.ChunkNames;
+import io.fhirpipe.runtime.state.ExportRunStatus;
+import io.fhirpipe.runtime.state.ExportRunStore;
+import io.fhirpipe.testsupport.fhir.RecordedRequest;
+import io.fhirpipe.testsupport.fhir.RecordedResponse;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+/** {@code GET /exports}, {@code GET /exports/{id}} with the tracker's figures, and {@code DELETE /exports/{id}}. */
+@QuarkusTest
+@QuarkusTestResource(value = TriggerTestStack.class, restrictToAnnotatedClass = false)
+class ExportStatusApiTest {
+
+    static final Instant NOW = Instant.parse("2026-11-26T09:30:00Z");
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Inject
+    ExportRunStore runs;
+
+    String acceptedExport(String groupId) {
+        TriggerTestStack.fhir.enqueue("GET", "/fhir/Group/" + groupId + "/$export",
+                RecordedResponse.fixture("01-system-kickoff"));
+        String exportId = ExportTriggerTest.requestGroupExport(groupId);
+        await().atMost(WAIT).until(() -> runs.find(exportId).map(r -> r.status() == ExportRunStatus.ACCEPTED)
+                .orElse(false));
+        return exportId;
+    }
+
+    static void post(String topic, MessageType type, EventData data) {
+        TriggerTestStack.amqp.send(topic, MessageCodec.encode(CloudEvent.of(type, "/test", data, NOW)),
+                Map.of("exportId", data.exportId()));
+    }
+
+    @Test
+    void theStatusOfAnExportShowsPerTypeFiguresAsTheyArriveAndTimingsOnceLoaded() {
+        String exportId = acceptedExport("g-status-figures");
+        String patients = exportId + "/Patient-1.ndjson";
+        post(Topics.EXPORT_COMPLETED, MessageType.EXPORT_COMPLETED, new ExportCompleted(exportId, null,
+                Instant.parse("2026-11-26T09:00:00Z"), List.of(new ExpectedFile(FileKind.OUTPUT, "Patient", 1, 6L)),
+                NOW));
+        post(Topics.SPLIT_COMPLETED, MessageType.SPLIT_COMPLETED,
+                new SplitCompleted(exportId, "Patient", patients, "e1", 2, 5, 1));
+        post(Topics.CHUNK_LOADED, MessageType.CHUNK_LOADED,
+                new ChunkLoaded(exportId, "Patient", ChunkNames.chunkBlob(patients, "e1", 0), 3, 0, NOW));
+
+        await().atMost(WAIT).untilAsserted(() -> given().when().get("/exports/" + exportId).then().statusCode(200)
+                .body("status", equalTo("EXPORTED"))
+                .body("progress.state", equalTo("waiting"))
+                .body("progress.detail", equalTo("0 file(s) not split, 1 chunk(s) not loaded"))
+                .body("progress.types.Patient.chunksExpected", equalTo(2))
+                .body("progress.types.Patient.chunksLoaded", equalTo(1))
+                .body("progress.types.Patient.rowsLoaded", equalTo(3)));
+
+        post(Topics.CHUNK_LOADED, MessageType.CHUNK_LOADED,
+                new ChunkLoaded(exportId, "Patient", ChunkNames.chunkBlob(patients, "e1", 1), 1, 1, NOW));
+        await().atMost(WAIT).untilAsserted(() -> given().when().get("/exports/" + exportId).then().statusCode(200)
+                .body("status", equalTo("LOADED"))
+                .body("progress.state", equalTo("loaded"))
+                .body("progress.types.Patient.manifestCount", equalTo(6))
+                .body("progress.types.Patient.linesSplit", equalTo(5))
+                .body("progress.types.Patient.linesRejected", equalTo(1))
+                .body("progress.types.Patient.rowsLoaded", equalTo(4))
+                .body("progress.types.Patient.rowsRejected", equalTo(1))
+                .body("progress.mismatches.size()", equalTo(0))
+                .body("timings.transactionTime", equalTo("2026-11-26T09:00:00Z"))
+                .body("timings.loadedAt", startsWith("20"))
+                .body("timings.acceptedAt", startsWith("20")));
+    }
+
+    @Test
+    void exportsAreListedNewestFirstFilteredAndPaged() {
+        String older = acceptedExport("g-status-list-1");
+        String newer = acceptedExport("g-status-list-2");
+
+        List<String> ids = given().when().get("/exports?status=accepted&size=200").then().statusCode(200)
+                .body("page", equalTo(0)).extract().jsonPath().getList("items.exportId", String.class);
+        assertThat(ids).contains(older, newer);
+        assertThat(ids.indexOf(newer)).isLessThan(ids.indexOf(older));
+
+        int total = given().when().get("/exports?size=1").then().statusCode(200)
+                .body("items.size()", equalTo(1)).body("next", startsWith("/exports?page=1&size=1"))
+                .extract().path("total");
+        assertThat(total).isGreaterThanOrEqualTo(2);
+        given().when().get("/exports?status=loaded&size=200").then().statusCode(200)
+                .body("items.exportId", not(hasItem(newer)));
+
+        given().when().get("/exports?status=sleeping&size=0").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors.field", equalTo(List.of("status", "size")));
+    }
+
+    @Test
+    void deleteCancelsAtTheServerAndTheRunEndsCancelled() {
+        String exportId = acceptedExport("g-status-cancel");
+        String statusUrl = runs.find(exportId).orElseThrow().statusUrl();
+        TriggerTestStack.fhir.enqueue("DELETE", "/fhir/$export-poll-status", RecordedResponse.fixture("19-cancel.delete"));
+
+        given().when().delete("/exports/" + exportId).then().statusCode(202)
+                .body("status", equalTo("CANCELLED"))
+                .body("history[-1].event", equalTo("server-cancel"))
+                .body("history[-1].detail", equalTo("hapi accepted the cancel (202)"));
+        List<RecordedRequest> deletes = TriggerTestStack.fhir.requests().stream()
+                .filter(r -> r.method().equals("DELETE") && statusUrl.endsWith(r.path() + "?" + r.rawQuery()))
+                .toList();
+        assertThat(deletes).hasSize(1);
+
+        given().when().delete("/exports/" + exportId).then().statusCode(409)
+                .contentType("application/problem+json").body("detail", equalTo("export " + exportId
+                        + " is cancelled; there is nothing to cancel"));
+        given().when().delete("/exports/no-such-export").then().statusCode(404);
+        given().when().delete("/exports/bad id").then().statusCode(400);
+    }
+}

@@ -42,6 +42,11 @@ public class TriggerTestStack implements QuarkusTestResourceLifecycleManager {
         config.put("fhirpipe.kickoff.min-retry-delay", "200ms");
         config.put("fhirpipe.kickoff.max-retry-delay", "3s");
         config.put("fhirpipe.kickoff.max-attempts", "3");
+        // A job that only runs when asked (POST /jobs/catch-up/runs).
+        config.put("fhirpipe.jobs.catch-up.cron", "off");
+        config.put("fhirpipe.jobs.catch-up.server", "hapi");
+        config.put("fhirpipe.jobs.catch-up.level", "group");
+        config.put("fhirpipe.jobs.catch-up.group-id", "g-catch-up");
         return config;
     }
 

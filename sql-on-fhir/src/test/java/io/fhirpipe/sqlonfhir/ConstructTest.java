@@ -279,4 +279,29 @@ class ConstructTest {
          `where`:[{`path`:`name.given = 'Anna'`}]}""");
     assertThat(rows).containsExactly(row("p1", "MRN-001"));
   }
+
+  @Test
+  void booleanLiteralWhereChoiceReferenceAndForEachOrNullInsideForEach() throws Exception {
+    // view where with a boolean literal; ofType(Reference) feeding getReferenceKey(Type); a
+    // forEachOrNull nested in a forEach keeps the outer row when the inner array is absent
+    var imm = run("boolean-literal-where", """
+        {`name`:`immunization_primary`,`resource`:`Immunization`,`select`:[{`column`:[
+          {`name`:`id`,`path`:`id`},{`name`:`lot`,`path`:`lotNumber`}]}],
+         `where`:[{`path`:`primarySource = true`}]}""");
+    assertThat(imm).containsExactly(row("im1", "AAJN11K"));
+    var med = run("choice-reference-key", """
+        {`name`:`medication_refs`,`resource`:`MedicationRequest`,`select`:[{`column`:[
+          {`name`:`id`,`path`:`getResourceKey()`},
+          {`name`:`medication_id`,`path`:`medication.ofType(Reference).getReferenceKey(Medication)`},
+          {`name`:`has_code`,`path`:`medication.ofType(CodeableConcept).coding.exists()`}]}]}""");
+    assertThat(med).containsExactly(row("mr1", null, true), row("mr2", "med7", false));
+    var manifest = run("for-each-or-null-nested", """
+        {`name`:`allergy_reactions`,`resource`:`AllergyIntolerance`,`select`:[
+          {`column`:[{`name`:`id`,`path`:`id`}]},
+          {`forEach`:`reaction.manifestation`,`column`:[{`name`:`text`,`path`:`text`}],
+           `select`:[{`forEachOrNull`:`coding`,`column`:[{`name`:`code`,`path`:`code`}]}]}]}""");
+    assertThat(manifest).containsExactly(
+        row("ai1", "unspecified", null),
+        row("ai1", null, "39579001"));
+  }
 }

@@ -53,10 +53,19 @@ class DefaultViewDefinitionsTest {
   }
 
   @Test
-  void shipsPatientEncounterObservationCondition() {
-    assertThat(views.keySet()).containsExactlyInAnyOrder(
-        "patient", "encounter", "observation", "condition");
-    assertThat(views.get("observation").resource()).isEqualTo("Observation");
+  void shipsAViewForEveryDefaultResourceType() {
+    Map<String, String> resourceByView = views.values().stream()
+        .collect(Collectors.toMap(ViewDefinition::name, ViewDefinition::resource));
+    assertThat(resourceByView).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+        Map.entry("patient", "Patient"), Map.entry("encounter", "Encounter"),
+        Map.entry("observation", "Observation"), Map.entry("condition", "Condition"),
+        Map.entry("procedure", "Procedure"), Map.entry("medication_request", "MedicationRequest"),
+        Map.entry("immunization", "Immunization"),
+        Map.entry("allergy_intolerance", "AllergyIntolerance"),
+        Map.entry("diagnostic_report", "DiagnosticReport"),
+        Map.entry("document_reference", "DocumentReference"),
+        Map.entry("organization", "Organization"), Map.entry("practitioner", "Practitioner"),
+        Map.entry("location", "Location")));
   }
 
   @Test
@@ -88,5 +97,95 @@ class DefaultViewDefinitionsTest {
     assertThat(rows("condition")).containsExactly(
         row("c1", "active", "confirmed", "problem-list-item", "http://snomed.info/sct", "44054006",
             "Diabetes mellitus type 2", "p1", "e1", "2019-04-01", "2019-04-02", null));
+  }
+
+  @Test
+  void procedureView() throws Exception {
+    // pr1: Period choice, first performer is the Practitioner; pr2: dateTime choice, Group subject
+    assertThat(rows("procedure")).containsExactly(
+        row("pr1", "completed", "387713003", "http://snomed.info/sct", "80146002", "Appendectomy",
+            "p1", "e1", null, "2024-03-04T10:00:00Z", "2024-03-04T11:30:00Z", "dr1", "loc1",
+            "74400008", "2024-03-05T08:00:00Z"),
+        row("pr2", "in-progress", null, null, null, null, null, null, "2024-03-06", null, null,
+            null, null, null, null));
+  }
+
+  @Test
+  void medicationRequestView() throws Exception {
+    // mr1: CodeableConcept medication; mr2: Reference medication, requester is not a Practitioner
+    assertThat(rows("medication_request")).containsExactly(
+        row("mr1", "active", "order", "outpatient", "http://www.nlm.nih.gov/research/umls/rxnorm",
+            "860975", "Metformin 500 MG Oral Tablet", null, "p1", "e1", "2024-03-02", "dr1",
+            "1 tablet twice daily", "2024-03-02T12:00:00Z"),
+        row("mr2", "stopped", "plan", null, null, null, null, "med7", "p2", null, null, null, null,
+            null));
+  }
+
+  @Test
+  void immunizationView() throws Exception {
+    assertThat(rows("immunization")).containsExactly(
+        row("im1", "completed", "http://hl7.org/fhir/sid/cvx", "140",
+            "Influenza, seasonal, injectable, preservative free", "p1", "e1",
+            "2024-01-09T14:00:00Z", "2024-01-09", true, "AAJN11K", "loc1", "dr1",
+            "2024-01-10T09:00:00Z"),
+        row("im2", "not-done", "http://hl7.org/fhir/sid/cvx", "03", "MMR", "p2", null, null, null,
+            false, null, null, null, null));
+  }
+
+  @Test
+  void allergyIntoleranceView() throws Exception {
+    // category is a repeating code (joined); the first manifestation has text only, so the code
+    // comes from the second
+    assertThat(rows("allergy_intolerance")).containsExactly(
+        row("ai1", "active", "confirmed", "allergy", "food,medication", "high",
+            "http://snomed.info/sct", "227493005", "Cashew nuts", "p1", null, "2010-06-01",
+            "2010-06-02", "39579001", "severe", "2024-02-20T10:00:00Z"),
+        row("ai2", null, null, null, null, null, null, null, null, "p2", null, null, null, null,
+            null, null));
+  }
+
+  @Test
+  void diagnosticReportView() throws Exception {
+    // result_ids is a collection column: the reference without a reference string is skipped
+    assertThat(rows("diagnostic_report")).containsExactly(
+        row("dr1", "final", "LAB", "http://loinc.org", "58410-2",
+            "CBC panel - Blood by Automated count", "p1", "e1", "2024-02-01T09:30:00Z", null,
+            "2024-02-01T11:00:00.000Z", "org1", "Normal", "[\"o1\",\"o2\"]",
+            "2024-02-01T12:00:00Z"),
+        row("dr2", "preliminary", null, null, null, null, "p2", null, null,
+            "2024-02-03T08:00:00Z", null, null, null, null, null));
+  }
+
+  @Test
+  void documentReferenceView() throws Exception {
+    assertThat(rows("document_reference")).containsExactly(
+        row("doc1", "current", "final", "http://loinc.org", "34133-9", "Summary of episode note",
+            "clinical-note", "p1", "2024-02-02T09:55:00Z", "dr1", "org1", "Discharge summary",
+            "application/pdf", "Binary/b1", "summary.pdf", "2024-02-01T09:00:00Z",
+            "2024-02-01T09:45:00Z", "2024-02-02T10:00:00Z"));
+  }
+
+  @Test
+  void organizationView() throws Exception {
+    // partOf is 0..1 on Organization: read directly, not iterated
+    assertThat(rows("organization")).containsExactly(
+        row("org1", true, "St. Mary's Hospital", "1234567893", "prov", "Healthcare Provider",
+            "555-0100", "Springfield", "IL", "62701", "US", "org0", "2023-12-01T00:00:00Z"));
+  }
+
+  @Test
+  void practitionerView() throws Exception {
+    assertThat(rows("practitioner")).containsExactly(
+        row("dr1", true, "9876543210", "Dr. Prof.", "House", "Gregory John", "male", "1959-06-11",
+            null, "house@example.org", "MD", "2023-11-01T00:00:00Z"));
+  }
+
+  @Test
+  void locationView() throws Exception {
+    // Location.address and Location.partOf are single, Location.type repeats
+    assertThat(rows("location")).containsExactly(
+        row("loc1", "active", "Operating Theatre 2", "instance", "OR", "Hospital operating rooms",
+            "555-0142", "Springfield", "IL", "62701", 39.78, -89.65, "org1", "loc0",
+            "2023-10-01T00:00:00Z"));
   }
 }

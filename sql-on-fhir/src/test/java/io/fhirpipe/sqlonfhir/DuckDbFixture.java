@@ -17,7 +17,10 @@ final class DuckDbFixture implements AutoCloseable {
 
   static final String[] RESOURCES = {
       "patient-p1", "patient-p2", "observation-o1", "observation-o2", "encounter-e1",
-      "condition-c1"};
+      "condition-c1", "procedure-pr1", "procedure-pr2", "medicationrequest-mr1",
+      "medicationrequest-mr2", "immunization-im1", "immunization-im2", "allergyintolerance-ai1",
+      "allergyintolerance-ai2", "diagnosticreport-dr1", "diagnosticreport-dr2",
+      "documentreference-doc1", "organization-org1", "practitioner-dr1", "location-loc1"};
 
   private final Connection connection;
 

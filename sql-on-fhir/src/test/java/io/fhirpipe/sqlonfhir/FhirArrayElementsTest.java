@@ -27,4 +27,21 @@ class FhirArrayElementsTest {
     assertThat(FhirArrayElements.isArray("Observation", "category")).isTrue();
     assertThat(FhirArrayElements.isArray(null, "extension")).isTrue();
   }
+
+  @Test
+  void singleOnSomeRootsPerR4() {
+    assertThat(FhirArrayElements.isArray("Procedure", "partOf")).isTrue();
+    assertThat(FhirArrayElements.isArray("Organization", "partOf")).isFalse();
+    assertThat(FhirArrayElements.isArray("Location", "partOf")).isFalse();
+    assertThat(FhirArrayElements.isArray("Encounter", "partOf")).isFalse();
+    assertThat(FhirArrayElements.isArray("Observation", "bodySite")).isFalse();
+    assertThat(FhirArrayElements.isArray("Procedure", "bodySite")).isTrue();
+    assertThat(FhirArrayElements.isArray("MedicationRequest", "performer")).isFalse();
+    assertThat(FhirArrayElements.isArray("Immunization", "performer")).isTrue();
+    assertThat(FhirArrayElements.isArray("DocumentReference", "author")).isTrue();
+    assertThat(FhirArrayElements.isArray("CarePlan", "author")).isFalse();
+    assertThat(FhirArrayElements.isArray("AllergyIntolerance", "category")).isTrue();
+    assertThat(FhirArrayElements.isArray("Organization", "address")).isTrue();
+    assertThat(FhirArrayElements.isArray("Location", "address")).isFalse();
+  }
 }

@@ -47,7 +47,7 @@ public class ExportSchedules {
         }
     }
 
-    static ScheduledJob toJob(String name, TriggerConfig.JobConfig config) {
+    public static ScheduledJob toJob(String name, TriggerConfig.JobConfig config) {
         return new ScheduledJob(name, config.cron(), config.server(), ExportLevel.fromWireName(config.level()),
                 config.groupId().orElse(null), config.types().orElse(null), config.typeFilters().orElse(null),
                 config.outputFormat().orElse(null), config.container().orElse(null));

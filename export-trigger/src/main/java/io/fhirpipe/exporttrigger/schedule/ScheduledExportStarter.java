@@ -34,9 +34,23 @@ public final class ScheduledExportStarter {
         this.clock = clock;
     }
 
+    /** What starting one window of a job did: the export id is the window's, whoever started it. */
+    public record Started(String exportId, Instant since, ExportStarter.Outcome outcome) {
+    }
+
     /** @return the export id when this replica started the window's export, empty when another one did */
     public Optional<String> fire(ScheduledJob job, Instant scheduledFireTime) {
-        Instant window = scheduledFireTime.truncatedTo(ChronoUnit.SECONDS);
+        Started started = start(job, scheduledFireTime);
+        return started.outcome() == ExportStarter.Outcome.STARTED ? Optional.of(started.exportId()) : Optional.empty();
+    }
+
+    /**
+     * Starts the job's export for the window beginning at {@code windowStart} (truncated to the second),
+     * incremental from the job's watermark. The export id is derived from job and window, so two
+     * replicas firing the same window start one export.
+     */
+    public Started start(ScheduledJob job, Instant windowStart) {
+        Instant window = windowStart.truncatedTo(ChronoUnit.SECONDS);
         String exportId = Ids.scheduledExportId(job.name(), window);
         Instant since = watermarks.find(job.name()).map(Watermark::transactionTime).orElse(null);
         Instant now = clock.instant();
@@ -44,16 +58,15 @@ public final class ScheduledExportStarter {
                 List.of(), job.types(), since, null, job.typeFilters(), List.of(), job.outputFormat(),
                 job.container(), null, null, List.of(), now, "schedule");
         ExportStarter.Outcome outcome = starter.start(request, now);
-        if (outcome == ExportStarter.Outcome.ALREADY_EXISTS) {
-            LOG.debugf("job %s window %s: another replica started export %s", job.name(), window, exportId);
-            return Optional.empty();
-        }
-        if (outcome == ExportStarter.Outcome.BROKER_UNAVAILABLE) {
+        switch (outcome) {
+            case ALREADY_EXISTS -> LOG.debugf("job %s window %s: export %s exists already (another replica)",
+                    job.name(), window, exportId);
             // The run is failed visibly; the watermark is unchanged, so the next window exports this data.
-            return Optional.empty();
+            case BROKER_UNAVAILABLE -> LOG.warnf("job %s window %s: the broker refused export %s", job.name(), window,
+                    exportId);
+            case STARTED -> LOG.infof("job %s window %s: started export %s (since %s)", job.name(), window, exportId,
+                    since == null ? "the beginning" : since);
         }
-        LOG.infof("job %s window %s: started export %s (since %s)", job.name(), window, exportId,
-                since == null ? "the beginning" : since);
-        return Optional.of(exportId);
+        return new Started(exportId, since, outcome);
     }
 }

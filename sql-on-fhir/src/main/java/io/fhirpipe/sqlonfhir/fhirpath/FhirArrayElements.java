@@ -30,12 +30,20 @@ public final class FhirArrayElements {
   private static final Map<String, Set<String>> ON_ROOT = Map.of(
       "Encounter", Set.of("type", "location", "account"),
       "Location", Set.of("type"),
-      "Organization", Set.of("type"));
+      "Organization", Set.of("type"),
+      // DocumentReference.author and Composition.author are 0..*, CarePlan.author is 0..1
+      "DocumentReference", Set.of("author"),
+      "Composition", Set.of("author"));
 
-  /** Root elements that share a repeating name but are single here (Organization.name is a string). */
+  /**
+   * Root elements that share a repeating name but are single here (Organization.name is a string,
+   * Observation.bodySite and Encounter/Organization/Location.partOf are 0..1 in R4).
+   */
   private static final Map<String, Set<String>> SINGLE_ON_ROOT = Map.of(
-      "Organization", Set.of("name"),
-      "Location", Set.of("name", "address"),
+      "Organization", Set.of("name", "partOf"),
+      "Location", Set.of("name", "address", "partOf"),
+      "Encounter", Set.of("partOf"),
+      "Observation", Set.of("bodySite"),
       "Procedure", Set.of("category"),
       "MedicationRequest", Set.of("performer"));
 

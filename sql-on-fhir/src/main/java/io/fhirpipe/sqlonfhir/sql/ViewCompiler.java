@@ -24,7 +24,11 @@ import java.util.Set;
  */
 public final class ViewCompiler {
 
-  private static final String ROW = "r";
+  /** Alias of the raw table row in every compiled SELECT (for {@link #compile(ViewDefinition,
+   * List, String)} callers' expressions). */
+  public static final String ROW_ALIAS = "r";
+
+  private static final String ROW = ROW_ALIAS;
 
   private final SqlDialect dialect;
   private final String rawTable;
@@ -45,6 +49,18 @@ public final class ViewCompiler {
   }
 
   public CompiledView compile(ViewDefinition view) {
+    return compile(view, List.of(), null);
+  }
+
+  /**
+   * Compiles with extra leading output columns and an extra row condition, for loaders that
+   * refresh typed rows of some resources only (e.g. a key column {@code r.[id] AS [_resource_id]}
+   * and {@code EXISTS (...)} over the affected ids). Both are SQL written by the caller (trusted
+   * code, never user input) over the raw row alias {@link #ROW_ALIAS}; they appear in
+   * {@link CompiledView#select()} and {@code createView()} but not in {@code columns()}.
+   */
+  public CompiledView compile(ViewDefinition view, List<String> leadingColumns,
+      String extraCondition) {
     if (!SqlIdentifiers.isValid(view.name())) {
       throw new ViewCompilationException(view.name(), "-", view.name(),
           "view name must contain only letters, digits and underscore");
@@ -81,7 +97,12 @@ public final class ViewCompiler {
         throw new ViewCompilationException(view.name(), "where", w, e.getMessage());
       }
     }
-    String select = "SELECT " + String.join(", ", columns) + " FROM " + from + " WHERE "
+    if (extraCondition != null) {
+      where.add(extraCondition);
+    }
+    List<String> output = new ArrayList<>(leadingColumns);
+    output.addAll(columns);
+    String select = "SELECT " + String.join(", ", output) + " FROM " + from + " WHERE "
         + String.join(" AND ", where);
     return new CompiledView(view.name(), select, names.stream().map(Column::name).toList(),
         names, dialect.createView(view.name(), select));

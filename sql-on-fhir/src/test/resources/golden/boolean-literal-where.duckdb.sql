@@ -1,0 +1,1 @@
+SELECT json_extract_string(r."resource", '$.id') AS "id", json_extract_string(r."resource", '$.lotNumber') AS "lot" FROM "raw_resources" AS r WHERE json_extract_string(r."resource", '$.resourceType') = 'Immunization' AND json_extract_string(r."resource", '$.primarySource') = 'true'

@@ -1,0 +1,1 @@
+SELECT JSON_VALUE(r.[resource], N'$.id') AS [id], JSON_VALUE(r.[resource], N'$.lotNumber') AS [lot] FROM [raw_resources] AS r WHERE JSON_VALUE(r.[resource], N'$.resourceType') = N'Immunization' AND JSON_VALUE(r.[resource], N'$.primarySource') = N'true'

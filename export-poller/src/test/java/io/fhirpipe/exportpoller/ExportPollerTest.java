@@ -44,8 +44,9 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(value = PollerTestStack.class, restrictToAnnotatedClass = false)
 public class ExportPollerTest {
 
+    /** The service consumes export-transfer itself; the test reads its own copy of the topic. */
     private static final String FILE_READY_QUEUE = Topology.standard().topic(Topics.EXPORT_FILE_READY)
-            .queueAddress(Subscriptions.EXPORT_TRANSFER);
+            .queueAddress(PollerTestStack.OBSERVER);
     private static final String COMPLETED_QUEUE = Topology.standard().topic(Topics.EXPORT_COMPLETED)
             .queueAddress(Subscriptions.EXPORT_TRACKER);
     private static final String FAILED_QUEUE = Topology.standard().topic(Topics.EXPORT_FAILED)

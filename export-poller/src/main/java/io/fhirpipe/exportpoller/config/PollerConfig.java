@@ -25,6 +25,8 @@ public interface PollerConfig {
 
     MessagingConfig messaging();
 
+    Transfer transfer();
+
     interface Poll {
         /** Lower bound of the wait before the next poll (also the backoff base). */
         @WithDefault("1s")
@@ -37,6 +39,43 @@ public interface PollerConfig {
         /** An export not finished this long after acceptedAt is cancelled (DELETE) and failed. */
         @WithDefault("6h")
         Duration deadline();
+    }
+
+    /** {@code fhirpipe.transfer.}: moving manifest files into the landing container. */
+    interface Transfer {
+        /** Where storage emits no Event Grid events (Azurite), publish Microsoft.Storage.BlobCreated ourselves. */
+        @WithDefault("false")
+        boolean publishBlobCreated();
+
+        /** Bytes per staged block; memory per transfer is (upload-concurrency + 1) blocks. */
+        @WithDefault("4194304")
+        int blockSize();
+
+        /** Blocks of one file uploading at the same time. */
+        @WithDefault("2")
+        int uploadConcurrency();
+
+        /** Downloads of one file per delivery (each from the start); then the message is abandoned. */
+        @WithDefault("3")
+        int maxAttempts();
+
+        @WithDefault("500ms")
+        Duration retryMinDelay();
+
+        /** Also caps a server's Retry-After while retrying a download. */
+        @WithDefault("10s")
+        Duration retryMaxDelay();
+
+        /** A download that delivers no byte for this long is cut and retried. */
+        @WithDefault("60s")
+        Duration idleTimeout();
+
+        /**
+         * The Accept header of downloads: {@code none} (HAPI then serves the raw NDJSON) or
+         * {@code application/fhir+ndjson}. Never application/fhir+json: HAPI answers a base64 Binary.
+         */
+        @WithDefault("none")
+        String accept();
     }
 
 }

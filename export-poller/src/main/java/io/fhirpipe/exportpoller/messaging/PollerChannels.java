@@ -1,6 +1,7 @@
 package io.fhirpipe.exportpoller.messaging;
 
 import io.fhirpipe.exportpoller.config.PollerConfig;
+import io.fhirpipe.exportpoller.transfer.RawEventPublisher;
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.runtime.messaging.BrokerKind;
@@ -14,7 +15,7 @@ import jakarta.inject.Named;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 
-/** The poller's outgoing channels, wrapped as publishers of CloudEvents. */
+/** The poller's and the transfer's outgoing channels, wrapped as publishers, and their settlements. */
 @ApplicationScoped
 public class PollerChannels {
 
@@ -23,6 +24,13 @@ public class PollerChannels {
     public static final String COMPLETED_OUT = "export-completed-out";
     public static final String FAILED_OUT = "export-failed-out";
     public static final String DEAD_LETTERS_OUT = "dead-letters-out";
+    public static final String BLOB_CREATED_OUT = "blob-created-out";
+    /**
+     * Name the two settlements. (A bean qualified by @Named alone keeps @Default, so both must be
+     * injected by name.)
+     */
+    public static final String EXPORT_ACCEPTED_SETTLEMENT = "export-accepted-settlement";
+    public static final String FILE_READY_SETTLEMENT = "export-file-ready-settlement";
 
     @Inject
     @Channel(POLL_DUE_OUT)
@@ -43,6 +51,10 @@ public class PollerChannels {
     @Inject
     @Channel(DEAD_LETTERS_OUT)
     Emitter<String> deadLetters;
+
+    @Inject
+    @Channel(BLOB_CREATED_OUT)
+    Emitter<String> blobCreated;
 
     @Inject
     PollerConfig config;
@@ -73,8 +85,23 @@ public class PollerChannels {
 
     @Produces
     @ApplicationScoped
+    @Named(EXPORT_ACCEPTED_SETTLEMENT)
     MessageSettlement exportAcceptedSettlement() {
         return new MessageSettlement(Topics.EXPORT_ACCEPTED, Subscriptions.EXPORT_POLLER,
+                new DeadLetterPublisher(deadLetters));
+    }
+
+    @Produces
+    @Named(BLOB_CREATED_OUT)
+    RawEventPublisher blobCreatedPublisher() {
+        return new RawEventPublisher(blobCreated);
+    }
+
+    @Produces
+    @ApplicationScoped
+    @Named(FILE_READY_SETTLEMENT)
+    MessageSettlement fileReadySettlement() {
+        return new MessageSettlement(Topics.EXPORT_FILE_READY, Subscriptions.EXPORT_TRANSFER,
                 new DeadLetterPublisher(deadLetters));
     }
 

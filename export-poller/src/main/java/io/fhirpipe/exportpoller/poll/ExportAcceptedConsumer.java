@@ -8,7 +8,9 @@ import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.fhirpipe.exportpoller.messaging.PollerChannels;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -24,6 +26,7 @@ public class ExportAcceptedConsumer {
     ExportPoller poller;
 
     @Inject
+    @Named(PollerChannels.EXPORT_ACCEPTED_SETTLEMENT)
     MessageSettlement settlement;
 
     @Incoming(CHANNEL)

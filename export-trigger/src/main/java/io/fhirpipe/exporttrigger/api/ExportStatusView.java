@@ -37,19 +37,23 @@ public record ExportStatusView(
             Instant updatedAt, Instant transactionTime) {
     }
 
-    public record Progress(String state, String detail, Map<String, TypeFigures> types, List<String> mismatches,
-            List<String> failedChunks) {
+    /**
+     * @param filesLanded files the transfer has landed per type (also {@code deleted:Type}, {@code error:Type})
+     */
+    public record Progress(String state, String detail, Map<String, Integer> filesLanded,
+            Map<String, TypeFigures> types, List<String> mismatches, List<String> failedChunks) {
     }
 
-    public static ExportStatusView of(ExportRun run, Optional<ExportProgress> progress) {
+    public static ExportStatusView of(ExportRun run, Optional<ExportProgress> progress, Map<String, Integer> landed) {
         Timings timings = new Timings(run.createdAt(), firstAt(run, "accepted"), firstAt(run, "exported"),
                 firstAt(run, "loaded"), run.updatedAt(),
                 progress.map(ExportProgress::completed).map(c -> c.transactionTime()).orElse(null));
         Progress view = progress.map(p -> {
             ExportProgress.Verdict verdict = p.verdict();
-            return new Progress(verdict.state().name().toLowerCase(java.util.Locale.ROOT), verdict.detail(),
+            return new Progress(verdict.state().name().toLowerCase(java.util.Locale.ROOT), verdict.detail(), landed,
                     p.figures(), p.mismatches(), verdict.failures());
-        }).orElse(null);
+        }).orElse(landed.isEmpty() ? null : new Progress("waiting", "the FHIR server has not finished the export",
+                landed, Map.of(), List.of(), List.of()));
         return new ExportStatusView(run.exportId(), run.job(), run.server(), run.status(), run.request(),
                 run.statusUrl(), run.kickoffAttempts(), timings, run.error(), view, run.history());
     }

@@ -10,6 +10,7 @@ import io.fhirpipe.model.messages.Json;
 import io.fhirpipe.model.validation.ExportRequestValidator;
 import io.fhirpipe.model.validation.FieldError;
 import io.fhirpipe.exporttrigger.cancel.ExportCanceller;
+import io.fhirpipe.exporttrigger.state.LandedFiles;
 import io.fhirpipe.runtime.state.ExportProgressStore;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStatus;
@@ -53,6 +54,9 @@ public class ExportsResource {
 
     @Inject
     ExportCanceller canceller;
+
+    @Inject
+    LandedFiles landed;
 
     @Inject
     Clock clock;
@@ -168,7 +172,7 @@ public class ExportsResource {
             return invalidId(exportId);
         }
         return runs.find(exportId)
-                .map(run -> Response.ok(ExportStatusView.of(run, progress.find(exportId)), MediaType.APPLICATION_JSON)
+                .map(run -> Response.ok(ExportStatusView.of(run, progress.find(exportId), landed.perType(exportId)), MediaType.APPLICATION_JSON)
                         .build())
                 .orElseGet(() -> notFound(exportId));
     }
@@ -183,7 +187,8 @@ public class ExportsResource {
         }
         ExportCanceller.Outcome outcome = canceller.cancel(exportId);
         if (outcome instanceof ExportCanceller.Outcome.Cancelled cancelled) {
-            return Response.accepted(ExportStatusView.of(cancelled.run(), progress.find(exportId)))
+            return Response.accepted(ExportStatusView.of(cancelled.run(), progress.find(exportId),
+                    landed.perType(exportId)))
                     .type(MediaType.APPLICATION_JSON).build();
         }
         if (outcome instanceof ExportCanceller.Outcome.AlreadyFinal done) {

@@ -12,7 +12,13 @@ import io.fhirpipe.model.events.SplitCompleted;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageCodec;
 import io.fhirpipe.model.messages.MessageType;
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.fhirpipe.model.storage.ChunkNames;
+import io.fhirpipe.model.storage.Containers;
+import io.fhirpipe.model.storage.LandingBlob;
+import io.fhirpipe.model.storage.StatePaths;
 import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
 import io.fhirpipe.testsupport.fhir.RecordedRequest;
@@ -64,6 +70,14 @@ class ExportStatusApiTest {
     void theStatusOfAnExportShowsPerTypeFiguresAsTheyArriveAndTimingsOnceLoaded() {
         String exportId = acceptedExport("g-status-figures");
         String patients = exportId + "/Patient-1.ndjson";
+        // What the transfer records per landed file (its own test proves it writes them).
+        BlobContainerClient state = new BlobServiceClientBuilder()
+                .connectionString(TriggerTestStack.azuriteConnectionString()).buildClient()
+                .getBlobContainerClient(Containers.STATE);
+        for (LandingBlob landed : List.of(LandingBlob.parse(patients).orElseThrow(),
+                new LandingBlob(exportId, FileKind.ERROR, "OperationOutcome", 1, false))) {
+            state.getBlobClient(StatePaths.transferRecord(landed)).upload(BinaryData.fromString("{}"), true);
+        }
         post(Topics.EXPORT_COMPLETED, MessageType.EXPORT_COMPLETED, new ExportCompleted(exportId, null,
                 Instant.parse("2026-11-26T09:00:00Z"), List.of(new ExpectedFile(FileKind.OUTPUT, "Patient", 1, 6L)),
                 NOW));
@@ -85,6 +99,8 @@ class ExportStatusApiTest {
         await().atMost(WAIT).untilAsserted(() -> given().when().get("/exports/" + exportId).then().statusCode(200)
                 .body("status", equalTo("LOADED"))
                 .body("progress.state", equalTo("loaded"))
+                .body("progress.filesLanded.Patient", equalTo(1))
+                .body("progress.filesLanded.'error:OperationOutcome'", equalTo(1))
                 .body("progress.types.Patient.manifestCount", equalTo(6))
                 .body("progress.types.Patient.linesSplit", equalTo(5))
                 .body("progress.types.Patient.linesRejected", equalTo(1))

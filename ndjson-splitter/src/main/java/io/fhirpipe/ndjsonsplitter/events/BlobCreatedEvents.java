@@ -101,6 +101,10 @@ public final class BlobCreatedEvents {
             throw new PermanentFailure(OUTSIDE_LAYOUT, "landing/" + blobName
                     + " does not fit {exportId}/[deleted/|error/]{Type}-{n}.ndjson[.gz]");
         }
+        if (blob.kind() == io.fhirpipe.model.events.FileKind.ERROR) {
+            // The server's OperationOutcomes: the transfer records their issues on the run; nothing to load.
+            return new BlobCreatedAction.Ignore("landing/" + blobName + " is an error file of the export");
+        }
         return new BlobCreatedAction.Split(blob, text(fields, "eTag"));
     }
 

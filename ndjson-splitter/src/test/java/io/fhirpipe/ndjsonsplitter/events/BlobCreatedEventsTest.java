@@ -82,6 +82,15 @@ class BlobCreatedEventsTest {
                 .singleElement().isInstanceOf(BlobCreatedAction.Ignore.class);
     }
 
+    @Test
+    void theExportsErrorFilesAreIgnoredWhileItsDeletedFilesAreSplit() {
+        assertThat(EVENTS.actions(eventGrid("PutBlockList", ACCOUNT + "/landing/e/error/OperationOutcome-1.ndjson")))
+                .singleElement().isEqualTo(new BlobCreatedAction.Ignore(
+                        "landing/e/error/OperationOutcome-1.ndjson is an error file of the export"));
+        assertThat(EVENTS.actions(eventGrid("PutBlockList", ACCOUNT + "/landing/e/deleted/Bundle-1.ndjson")))
+                .singleElement().isInstanceOf(BlobCreatedAction.Split.class);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
             "https://evil.example.com/landing/exp-1/Patient-1.ndjson",

@@ -18,6 +18,25 @@ public final class StatePaths {
         return "progress/" + requireSafe(exportId) + ".json";
     }
 
+    /** The transfer's record of one landed file (one document per file: parallel transfers never contend). */
+    public static String transferRecord(LandingBlob blob) {
+        return transferRecordPrefix(blob.exportId()) + blob.name().substring(blob.exportId().length() + 1) + ".json";
+    }
+
+    /** Every transfer record of one export lies under this prefix. */
+    public static String transferRecordPrefix(String exportId) {
+        return "transfers/" + requireSafe(exportId) + "/";
+    }
+
+    /** The landing blob a transfer record is about, or empty for a name that is not a transfer record. */
+    public static java.util.Optional<LandingBlob> landedBlobOf(String transferRecordName) {
+        if (!transferRecordName.startsWith("transfers/") || !transferRecordName.endsWith(".json")) {
+            return java.util.Optional.empty();
+        }
+        return LandingBlob.parse(transferRecordName.substring("transfers/".length(),
+                transferRecordName.length() - ".json".length()));
+    }
+
     public static String exportRunPrefix() {
         return "exports/";
     }

@@ -1,0 +1,52 @@
+package io.fhirpipe.exportpoller.transfer;
+
+import io.fhirpipe.runtime.messaging.MessageProperties;
+import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Publishes a body that is not a fhirpipe CloudEvent (an Event Grid event) to one channel; the
+ * stage completes when the broker has taken it. (pipeline-runtime's CloudEventPublisher only
+ * takes fhirpipe CloudEvents and its BrokerSends is package-private.)
+ */
+public final class RawEventPublisher {
+
+    public static final String JSON = "application/json; charset=utf-8";
+
+    private final Emitter<String> emitter;
+
+    public RawEventPublisher(Emitter<String> emitter) {
+        this.emitter = Objects.requireNonNull(emitter, "emitter");
+    }
+
+    /** @param messageId also the broker's duplicate-detection key: the event's own id */
+    public CompletionStage<Void> publish(String body, String messageId, String eventType, String exportId,
+            String resourceType) {
+        OutgoingAmqpMetadata metadata = OutgoingAmqpMetadata.builder()
+                .withMessageId(messageId)
+                .withDurable(true)
+                .withContentType(JSON)
+                .withSubject(resourceType)
+                .withApplicationProperty(MessageProperties.EVENT_TYPE, eventType)
+                .withApplicationProperty(MessageProperties.EXPORT_ID, exportId)
+                .withApplicationProperty(MessageProperties.RESOURCE_TYPE, resourceType)
+                .build();
+        CompletableFuture<Void> accepted = new CompletableFuture<>();
+        emitter.send(Message.of(body, Metadata.of(metadata),
+                () -> {
+                    accepted.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    accepted.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                }));
+        return accepted;
+    }
+}

@@ -1,0 +1,275 @@
+package io.fhirpipe.testsupport.stack;
+
+import io.fhirpipe.testsupport.fhir.DevFhirServerProcess;
+import io.fhirpipe.testsupport.storage.Azurite;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The whole pipeline on one machine, every part its own process as a user would run it: the
+ * project's Artemis launcher (topology from shared-model), Azurite, the seeded {@code dev-fhir-server}
+ * (unless an external FHIR server is given) and the four services from their packaged
+ * {@code quarkus-run.jar}s with the {@code local} profile. Every health check is waited for, all
+ * logs go to one folder, and {@link #close()} stops everything that was started, in reverse order.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    public static final List<String> SERVICES = List.of("export-trigger", "export-poller", "ndjson-splitter",
+            "synapse-loader");
+    private static final Pattern BROKER_READY = Pattern.compile("AMQP on amqp://[^:]+:(\\d+)");
+
+    private final Path root;
+    private final Path workDirectory;
+    private final Path logs;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, Integer> servicePorts = new LinkedHashMap<>();
+    private Azurite azurite;
+    private DevFhirServerProcess devFhirServer;
+    private String fhirBaseUrl;
+    private int amqpPort;
+    private Path duckDbPath;
+
+    private LocalStack(Path root, Path workDirectory) {
+        this.root = root;
+        this.workDirectory = workDirectory;
+        this.logs = workDirectory.resolve("logs");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String fhirBaseUrl() {
+        return fhirBaseUrl;
+    }
+
+    public Optional<DevFhirServerProcess> devFhirServer() {
+        return Optional.ofNullable(devFhirServer);
+    }
+
+    public String serviceUrl(String service) {
+        Integer port = servicePorts.get(service);
+        if (port == null) {
+            throw new IllegalArgumentException("no service " + service + " in this stack");
+        }
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String triggerUrl() {
+        return serviceUrl("export-trigger");
+    }
+
+    public Azurite azurite() {
+        return azurite;
+    }
+
+    public int amqpPort() {
+        return amqpPort;
+    }
+
+    public Path duckDbPath() {
+        return duckDbPath;
+    }
+
+    public Path logs() {
+        return logs;
+    }
+
+    /** Stops the loader only, e.g. so another process may open its DuckDB file (one writer at a time). */
+    public void stopService(String service) {
+        for (AutoCloseable c : started) {
+            if (c instanceof ManagedProcess p && p.name().equals(service)) {
+                p.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("stopping " + started.get(i) + " failed: " + e);
+            }
+        }
+        started.clear();
+    }
+
+    private void start(Builder b) {
+        try {
+            Files.createDirectories(logs);
+            startBroker(b);
+            azurite = Azurite.builder().dataDirectory(workDirectory.resolve("azurite")).start();
+            started.add(azurite);
+            if (b.fhirBaseUrl != null) {
+                fhirBaseUrl = b.fhirBaseUrl;
+            } else {
+                // On file in the work folder: a second run finds the same resources (same versions and
+                // lastUpdated), so an incremental export sees only what changed in between.
+                devFhirServer = DevFhirServerProcess.builder().seedPatients(b.seedPatients).seedRandom(b.seedRandom)
+                        .h2File(workDirectory.resolve("fhir").resolve("fhir"))
+                        .logFile(logs.resolve("dev-fhir-server.log")).startTimeout(b.startTimeout).start();
+                started.add(devFhirServer);
+                fhirBaseUrl = devFhirServer.baseUrl();
+            }
+            duckDbPath = workDirectory.resolve("warehouse").resolve("fhirpipe.duckdb");
+            Files.createDirectories(duckDbPath.getParent());
+            List<ManagedProcess> services = new ArrayList<>();
+            int next = 0;
+            for (String service : SERVICES) {
+                int port = b.basePort == 0 ? freePort() : b.basePort + next;
+                next++;
+                services.add(startService(service, port, b));
+            }
+            for (ManagedProcess service : services) {
+                service.awaitHttpOk(serviceUrl(service.name()) + "/q/health/ready", b.startTimeout);
+            }
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void startBroker(Builder b) {
+        int port = b.amqpPort == 0 ? freePort() : b.amqpPort;
+        ManagedProcess broker = ManagedProcess.start("artemis", List.of(ManagedProcess.java(), "-Xmx256m", "-cp",
+                        System.getProperty("java.class.path"), "io.fhirpipe.testsupport.broker.LocalBroker", "--port",
+                        Integer.toString(port), "--data", workDirectory.resolve("artemis").toString()), Map.of(),
+                logs.resolve("artemis.log"));
+        started.add(broker);
+        amqpPort = Integer.parseInt(broker.awaitLine(BROKER_READY, b.startTimeout).group(1));
+    }
+
+    private ManagedProcess startService(String service, int port, Builder b) {
+        Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: build the services first (mvn install -DskipTests)");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("FHIRPIPE_AMQP_HOST", "127.0.0.1");
+        env.put("FHIRPIPE_AMQP_PORT", Integer.toString(amqpPort));
+        env.put("FHIRPIPE_STORAGE_CONNECTION_STRING", azurite.connectionString());
+        env.put("FHIRPIPE_FHIR_BASE_URL", fhirBaseUrl);
+        env.put("FHIRPIPE_DUCKDB_PATH", duckDbPath.toString());
+        List<String> command = new ArrayList<>(List.of(ManagedProcess.java(), "-Xmx" + b.serviceHeap,
+                "-Dquarkus.profile=local", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
+        b.serviceConfig.getOrDefault(service, Map.of()).forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", jar.toString()));
+        servicePorts.put(service, port);
+        ManagedProcess process = ManagedProcess.start(service, command, env, logs.resolve(service + ".log"));
+        started.add(process);
+        return process;
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The project root: the nearest folder up from the working directory that holds the services. */
+    public static Path findRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("export-trigger")) && Files.isDirectory(p.resolve("synapse-loader"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("no fhirpipe project root above " + dir);
+    }
+
+    public static final class Builder {
+        private Path root;
+        private Path workDirectory;
+        private String fhirBaseUrl;
+        private int seedPatients = 20;
+        private long seedRandom = 20261126L;
+        private int amqpPort;
+        private int basePort;
+        private String serviceHeap = "384m";
+        private Duration startTimeout = Duration.ofSeconds(180);
+        private final Map<String, Map<String, String>> serviceConfig = new LinkedHashMap<>();
+
+        public Builder root(Path root) {
+            this.root = root;
+            return this;
+        }
+
+        /** Where logs, broker journal, Azurite data and the DuckDB file go; default {@code <root>/.fhirpipe}. */
+        public Builder workDirectory(Path workDirectory) {
+            this.workDirectory = workDirectory;
+            return this;
+        }
+
+        /** Use this FHIR server instead of starting the seeded dev-fhir-server. */
+        public Builder fhirBaseUrl(String fhirBaseUrl) {
+            this.fhirBaseUrl = fhirBaseUrl;
+            return this;
+        }
+
+        public Builder seedPatients(int seedPatients) {
+            this.seedPatients = seedPatients;
+            return this;
+        }
+
+        public Builder seedRandom(long seedRandom) {
+            this.seedRandom = seedRandom;
+            return this;
+        }
+
+        /** 0 (the default) picks a free port. */
+        public Builder amqpPort(int amqpPort) {
+            this.amqpPort = amqpPort;
+            return this;
+        }
+
+        /** The services get basePort, +1, +2, +3 in {@link #SERVICES} order; 0 (the default) picks free ports. */
+        public Builder basePort(int basePort) {
+            this.basePort = basePort;
+            return this;
+        }
+
+        public Builder serviceHeap(String serviceHeap) {
+            this.serviceHeap = serviceHeap;
+            return this;
+        }
+
+        public Builder startTimeout(Duration startTimeout) {
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /** A configuration property for one service, passed as a system property (overrides the profile). */
+        public Builder config(String service, String key, String value) {
+            if (!SERVICES.contains(service)) {
+                throw new IllegalArgumentException("unknown service " + service + "; one of " + SERVICES);
+            }
+            serviceConfig.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(key, value);
+            return this;
+        }
+
+        public LocalStack start() {
+            Path r = root == null ? findRoot() : root;
+            LocalStack stack = new LocalStack(r, workDirectory == null ? r.resolve(".fhirpipe") : workDirectory);
+            stack.start(this);
+            return stack;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.fhirpipe.synapseloader.consume;
+
+import io.fhirpipe.model.events.ChunkFailed;
+import io.fhirpipe.model.events.ChunkLoaded;
+import io.fhirpipe.model.events.ChunkReady;
+import io.fhirpipe.model.messages.CloudEvent;
+import io.fhirpipe.model.messages.MessageCodec;
+import io.fhirpipe.model.messages.MessageType;
+import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.runtime.messaging.CloudEventPublisher;
+import io.fhirpipe.runtime.messaging.IncomingBodies;
+import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.synapseloader.chunk.ChunkFailure;
+import io.fhirpipe.synapseloader.config.LoaderConfig;
+import io.fhirpipe.synapseloader.load.ChunkLoader;
+import io.fhirpipe.synapseloader.load.LoadReport;
+import io.fhirpipe.synapseloader.messaging.LoaderChannels;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import java.time.Instant;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Consumes {@code chunk.ready} (queue {@code chunk-ready::chunk-ready.synapse-loader}): loads the
+ * chunk, publishes {@code chunk.loaded} once the load is committed (also for a redelivered chunk,
+ * with the ledger's figures and the same event id), then acks. A chunk that can never load gets
+ * {@code chunk.failed} and is dead-lettered with its reason; an invalid message is dead-lettered;
+ * anything else is abandoned for redelivery.
+ */
+@ApplicationScoped
+public class ChunkReadyConsumer {
+
+    public static final String CHANNEL = "chunk-ready";
+    public static final String SOURCE = "/fhirpipe/synapse-loader";
+
+    @Inject
+    ChunkLoader loader;
+
+    @Inject
+    MessageSettlement settlement;
+
+    @Inject
+    LoaderConfig config;
+
+    @Inject
+    @Named(LoaderChannels.CHUNK_LOADED_OUT)
+    CloudEventPublisher chunkLoaded;
+
+    @Inject
+    @Named(LoaderChannels.CHUNK_FAILED_OUT)
+    CloudEventPublisher chunkFailed;
+
+    @Incoming(CHANNEL)
+    @Blocking(ordered = false)
+    public CompletionStage<Void> consume(Message<Object> message) {
+        ChunkReady chunk;
+        try {
+            chunk = MessageCodec.decode(IncomingBodies.text(message), MessageType.CHUNK_READY, ChunkReady.class)
+                    .data();
+        } catch (RuntimeException invalid) {
+            return settlement.settle(message, invalid);
+        }
+        try {
+            LoadReport report = loader.load(chunk);
+            await(chunkLoaded.publish(CloudEvent.of(MessageType.CHUNK_LOADED, SOURCE,
+                    new ChunkLoaded(chunk.exportId(), chunk.resourceType(), chunk.chunkBlob(), report.rowsLoaded(),
+                            report.rowsRejected(), report.loadedAt()), report.loadedAt())));
+            return settlement.settle(message, null);
+        } catch (ChunkFailure failure) {
+            try {
+                Instant now = Instant.now();
+                await(chunkFailed.publish(CloudEvent.of(MessageType.CHUNK_FAILED, SOURCE,
+                        new ChunkFailed(chunk.exportId(), chunk.resourceType(), chunk.chunkBlob(),
+                                failure.reason() + ": " + failure.getMessage(), now), now)));
+            } catch (RuntimeException publishFailed) {
+                return settlement.settle(message, new TransientFailure(
+                        "could not publish chunk.failed: " + publishFailed.getMessage(), null, publishFailed));
+            }
+            return settlement.settle(message, failure);
+        } catch (RuntimeException failure) {
+            return settlement.settle(message, failure);
+        }
+    }
+
+    private void await(CompletionStage<Void> sent) {
+        try {
+            sent.toCompletableFuture().get(config.loader().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientFailure("interrupted while publishing", null, e);
+        } catch (Exception e) {
+            throw new TransientFailure("publishing failed: " + e.getMessage(), null, e);
+        }
+    }
+}

@@ -1,0 +1,458 @@
+package io.fhirpipe.synapseloader.duckdb;
+
+import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.sqlonfhir.sql.DuckDbDialect;
+import io.fhirpipe.synapseloader.chunk.ChunkRef;
+import io.fhirpipe.synapseloader.curated.CuratedSink;
+import io.fhirpipe.synapseloader.lines.Deletion;
+import io.fhirpipe.synapseloader.views.LoaderViews;
+import io.fhirpipe.synapseloader.views.TypedView;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The DuckDB warehouse: one database file, one connection, one chunk at a time (DuckDB's
+ * concurrent writers would only conflict on the same tables; serial bulk SQL already uses every
+ * core).
+ *
+ * <p>Tables:
+ * <ul>
+ *   <li>{@code raw."{Type}"} (id, version_id, last_updated, export_id, chunk, resource): the latest
+ *       version of each resource, nothing older;</li>
+ *   <li>{@code main."{view}"}: the ViewDefinition's rows for the resources in the raw table, with
+ *       {@code _resource_key} first;</li>
+ *   <li>{@code fhirpipe.chunk_ledger}: one row per loaded chunk, written in the same transaction as
+ *       its rows, so a redelivered chunk is recognised and not applied twice;</li>
+ *   <li>{@code fhirpipe.deleted_resources}: tombstones (type, id, deleted_at). A deletion removes
+ *       the resource from raw and typed tables and keeps a tombstone, so a version that arrives
+ *       later but was last updated at or before the deletion stays deleted, while a version
+ *       updated after it (the id re-created) wins and clears the tombstone;</li>
+ *   <li>{@code fhirpipe.curated_pending}: types whose Parquet snapshot is behind the tables, set
+ *       in the load transaction and cleared once the snapshot is uploaded, so an upload that fails
+ *       after commit is redone by the next delivery or load.</li>
+ * </ul>
+ */
+public final class DuckDbWarehouse implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(DuckDbWarehouse.class);
+
+    /** The chunk's winning rows during a load; every view is compiled against it too. */
+    public static final String CHUNK_TABLE = "temp._chunk_rows";
+    private static final String DELETES_TABLE = "temp._chunk_deletes";
+    private static final DuckDbDialect SQL = new DuckDbDialect();
+
+    private final DuckDBConnection connection;
+    private final LoaderViews views;
+    private final Path workDirectory;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Set<String> preparedTypes = new HashSet<>();
+
+    private DuckDbWarehouse(DuckDBConnection connection, LoaderViews views, Path workDirectory) {
+        this.connection = connection;
+        this.views = views;
+        this.workDirectory = workDirectory;
+    }
+
+    /** The raw table of a type, schema-qualified, for {@link LoaderViews#compile}. */
+    public static String rawTable(String resourceType) {
+        return "raw." + resourceType;
+    }
+
+    public static DuckDbWarehouse open(Path databaseFile, LoaderViews views, Path workDirectory,
+            Optional<String> memoryLimit, Optional<Integer> threads) {
+        try {
+            Path parent = databaseFile.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.createDirectories(workDirectory);
+            // The driver itself rather than DriverManager, whose registry is per class loader.
+            DuckDBConnection c = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:"
+                    + databaseFile.toAbsolutePath(), new Properties());
+            DuckDbWarehouse warehouse = new DuckDbWarehouse(c, views, workDirectory);
+            warehouse.init(memoryLimit, threads);
+            return warehouse;
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot open DuckDB database " + databaseFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void init(Optional<String> memoryLimit, Optional<Integer> threads) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            if (memoryLimit.isPresent()) {
+                s.execute("SET memory_limit = " + SQL.string(memoryLimit.get()));
+            }
+            if (threads.isPresent()) {
+                s.execute("SET threads = " + threads.get().intValue());
+            }
+            s.execute("SET temp_directory = " + SQL.string(workDirectory.resolve("duckdb-spill").toString()));
+            s.execute("CREATE SCHEMA IF NOT EXISTS raw");
+            s.execute("CREATE SCHEMA IF NOT EXISTS fhirpipe");
+            s.execute("CREATE TABLE IF NOT EXISTS fhirpipe.chunk_ledger (chunk_id VARCHAR PRIMARY KEY, "
+                    + "chunk_blob VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, export_id VARCHAR NOT NULL, "
+                    + "resource_type VARCHAR NOT NULL, kind VARCHAR NOT NULL, rows_loaded BIGINT NOT NULL, "
+                    + "rows_rejected BIGINT NOT NULL, loaded_at TIMESTAMPTZ NOT NULL)");
+            s.execute("CREATE TABLE IF NOT EXISTS fhirpipe.deleted_resources (resource_type VARCHAR NOT NULL, "
+                    + "id VARCHAR NOT NULL, deleted_at TIMESTAMPTZ NOT NULL, export_id VARCHAR, chunk VARCHAR)");
+            s.execute("CREATE TABLE IF NOT EXISTS fhirpipe.curated_pending (resource_type VARCHAR PRIMARY KEY)");
+            s.execute(LatestVersionSql.CMP_MACRO);
+            s.execute(LatestVersionSql.NEWER_MACRO);
+            s.execute("CREATE OR REPLACE TEMP TABLE _chunk_rows (id VARCHAR, version_id VARCHAR, "
+                    + "last_updated TIMESTAMPTZ, resource JSON)");
+            s.execute("CREATE OR REPLACE TEMP TABLE _chunk_deletes (id VARCHAR, deleted_at TIMESTAMPTZ)");
+        }
+        for (TypedView view : views.all()) {
+            prepare(view.resourceType());
+        }
+    }
+
+    /**
+     * Creates a type's raw and typed tables if missing. A typed table whose columns no longer match
+     * its ViewDefinition (a user edited the view) is rebuilt from the raw table.
+     */
+    private void prepare(String resourceType) throws SQLException {
+        if (preparedTypes.contains(resourceType)) {
+            return;
+        }
+        String raw = qualified(rawTable(resourceType));
+        try (Statement s = connection.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + raw + " (id VARCHAR NOT NULL, version_id VARCHAR, "
+                    + "last_updated TIMESTAMPTZ, export_id VARCHAR NOT NULL, chunk VARCHAR NOT NULL, "
+                    + "resource JSON NOT NULL)");
+            for (TypedView view : views.forType(resourceType)) {
+                List<String> expected = new ArrayList<>();
+                expected.add(LoaderViews.RESOURCE_KEY);
+                expected.addAll(view.columns());
+                List<String> actual = columns(view.table());
+                if (actual.isEmpty()) {
+                    s.execute("CREATE TABLE " + SQL.quote(view.table()) + " AS " + view.selectFromRaw());
+                } else if (!actual.equals(expected)) {
+                    LOG.infof("view %s changed (columns %s -> %s): rebuilding its table from %s", view.table(),
+                            actual, expected, raw);
+                    s.execute("CREATE OR REPLACE TABLE " + SQL.quote(view.table()) + " AS " + view.selectFromRaw());
+                    markPending(s, resourceType);
+                }
+            }
+        }
+        preparedTypes.add(resourceType);
+    }
+
+    private List<String> columns(String table) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement p = connection.prepareStatement("SELECT column_name FROM information_schema.columns "
+                + "WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = ? "
+                + "ORDER BY ordinal_position")) {
+            p.setString(1, table);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+        }
+        return names;
+    }
+
+    /** The warehouse lock: a loader holds it from the ledger check to the curated upload. */
+    public ReentrantLock lock() {
+        return lock;
+    }
+
+    public Optional<LedgerEntry> ledger(String chunkId) {
+        requireLocked();
+        try (PreparedStatement p = connection.prepareStatement("SELECT rows_loaded, rows_rejected, loaded_at "
+                + "FROM fhirpipe.chunk_ledger WHERE chunk_id = ?")) {
+            p.setString(1, chunkId);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new LedgerEntry(chunkId, rs.getLong(1), rs.getLong(2),
+                        rs.getObject(3, OffsetDateTime.class).toInstant()));
+            }
+        } catch (SQLException e) {
+            throw transient_("reading the chunk ledger", e);
+        }
+    }
+
+    /**
+     * Loads a screened chunk of resources in one transaction: the chunk's newest version per id,
+     * minus ids whose stored version or tombstone is as new or newer, replaces the raw rows and the
+     * typed rows of those ids; the ledger row and the curated marker commit with them.
+     *
+     * @return how many resources replaced (or added to) the raw table
+     */
+    public long loadResources(ChunkRef chunk, Path ndjson, long accepted, long rejected, Instant now) {
+        requireLocked();
+        String type = chunk.resourceType();
+        String raw = qualified(rawTable(type));
+        String typeLiteral = SQL.string(type);
+        try {
+            prepare(type);
+            connection.setAutoCommit(false);
+            long applied;
+            if (accepted == 0) {
+                // nothing to read (every line was rejected): only the ledger row
+                writeLedger(chunk, "output", accepted, rejected, now);
+                connection.commit();
+                return 0;
+            }
+            try (Statement s = connection.createStatement()) {
+                s.execute("CREATE OR REPLACE TEMP TABLE _chunk_rows AS "
+                        + "SELECT id, version_id, last_updated, resource FROM ("
+                        + "SELECT k[1] AS id, k[2] AS version_id, TRY_CAST(k[3] AS TIMESTAMPTZ) AS last_updated, "
+                        + "json AS resource FROM (SELECT json_extract_string(json, "
+                        + "['$.id', '$.meta.versionId', '$.meta.lastUpdated']) AS k, json FROM read_ndjson_objects("
+                        + SQL.string(ndjson.toAbsolutePath().toString()) + ", format = 'newline_delimited'))) "
+                        + "QUALIFY row_number() OVER (PARTITION BY id ORDER BY "
+                        + LatestVersionSql.ORDER_NEWEST_FIRST + ") = 1");
+                s.execute("DELETE FROM _chunk_rows c USING " + raw + " r WHERE r.id = c.id "
+                        + "AND NOT fhir_newer(c.last_updated, c.version_id, r.last_updated, r.version_id)");
+                s.execute("DELETE FROM _chunk_rows c USING fhirpipe.deleted_resources t "
+                        + "WHERE t.resource_type = " + typeLiteral + " AND t.id = c.id "
+                        + "AND NOT coalesce(c.last_updated > t.deleted_at, false)");
+                applied = count(s, "SELECT count(*) FROM _chunk_rows");
+                if (applied > 0) {
+                    s.execute("DELETE FROM fhirpipe.deleted_resources WHERE resource_type = " + typeLiteral
+                            + " AND id IN (SELECT id FROM _chunk_rows)");
+                    s.execute("DELETE FROM " + raw + " WHERE id IN (SELECT id FROM _chunk_rows)");
+                    s.execute("INSERT INTO " + raw + " SELECT id, version_id, last_updated, "
+                            + SQL.string(chunk.exportId()) + ", " + SQL.string(chunk.chunkBlob())
+                            + ", resource FROM _chunk_rows");
+                    for (TypedView view : views.forType(type)) {
+                        String table = SQL.quote(view.table());
+                        s.execute("DELETE FROM " + table + " WHERE " + SQL.quote(LoaderViews.RESOURCE_KEY)
+                                + " IN (SELECT id FROM _chunk_rows)");
+                        s.execute("INSERT INTO " + table + " " + view.selectFromChunk());
+                    }
+                    markPending(s, type);
+                }
+                s.execute("DROP TABLE _chunk_rows");
+                s.execute("CREATE TEMP TABLE _chunk_rows (id VARCHAR, version_id VARCHAR, "
+                        + "last_updated TIMESTAMPTZ, resource JSON)");
+            }
+            writeLedger(chunk, "output", accepted, rejected, now);
+            connection.commit();
+            return applied;
+        } catch (SQLException e) {
+            rollback();
+            throw transient_("loading chunk " + chunk.chunkBlob(), e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /**
+     * Applies a chunk of deletions in one transaction. A deletion older than the stored version
+     * (the id was re-created since) or than an existing tombstone is ignored; otherwise the raw and
+     * typed rows go and a tombstone records the deletion time.
+     *
+     * @return how many deletions took effect
+     */
+    public long applyDeletes(ChunkRef chunk, List<Deletion> deletions, long accepted, long rejected, Instant now) {
+        requireLocked();
+        String type = chunk.resourceType();
+        String raw = qualified(rawTable(type));
+        String typeLiteral = SQL.string(type);
+        try {
+            prepare(type);
+            connection.setAutoCommit(false);
+            long applied;
+            try (Statement s = connection.createStatement()) {
+                s.execute("DELETE FROM _chunk_deletes");
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO _chunk_deletes VALUES (?, ?)")) {
+                    for (Deletion d : deletions) {
+                        insert.setString(1, d.id());
+                        insert.setObject(2, OffsetDateTime.ofInstant(d.deletedAt(), java.time.ZoneOffset.UTC));
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+                s.execute("CREATE OR REPLACE TEMP TABLE _chunk_deletes AS SELECT id, max(deleted_at) AS deleted_at "
+                        + "FROM _chunk_deletes GROUP BY id");
+                s.execute("DELETE FROM _chunk_deletes d USING fhirpipe.deleted_resources t "
+                        + "WHERE t.resource_type = " + typeLiteral + " AND t.id = d.id AND t.deleted_at >= d.deleted_at");
+                s.execute("DELETE FROM _chunk_deletes d USING " + raw + " r "
+                        + "WHERE r.id = d.id AND r.last_updated > d.deleted_at");
+                applied = count(s, "SELECT count(*) FROM _chunk_deletes");
+                if (applied > 0) {
+                    s.execute("DELETE FROM fhirpipe.deleted_resources WHERE resource_type = " + typeLiteral
+                            + " AND id IN (SELECT id FROM _chunk_deletes)");
+                    s.execute("INSERT INTO fhirpipe.deleted_resources SELECT " + typeLiteral + ", id, deleted_at, "
+                            + SQL.string(chunk.exportId()) + ", " + SQL.string(chunk.chunkBlob())
+                            + " FROM _chunk_deletes");
+                    s.execute("DELETE FROM " + raw + " WHERE id IN (SELECT id FROM _chunk_deletes)");
+                    for (TypedView view : views.forType(type)) {
+                        s.execute("DELETE FROM " + SQL.quote(view.table()) + " WHERE "
+                                + SQL.quote(LoaderViews.RESOURCE_KEY) + " IN (SELECT id FROM _chunk_deletes)");
+                    }
+                    markPending(s, type);
+                }
+            }
+            writeLedger(chunk, "deleted", accepted, rejected, now);
+            connection.commit();
+            return applied;
+        } catch (SQLException e) {
+            rollback();
+            throw transient_("applying deletions of chunk " + chunk.chunkBlob(), e);
+        } finally {
+            autoCommit();
+        }
+    }
+
+    /**
+     * Writes a Parquet snapshot of every typed table of every type whose tables changed since its
+     * last snapshot, hands it to {@code sink}, then clears the marker.
+     */
+    public void publishCurated(CuratedSink sink) {
+        requireLocked();
+        List<String> pending = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+                ResultSet rs = s.executeQuery("SELECT resource_type FROM fhirpipe.curated_pending ORDER BY 1")) {
+            while (rs.next()) {
+                pending.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw transient_("reading pending curated snapshots", e);
+        }
+        for (String type : pending) {
+            for (TypedView view : views.forType(type)) {
+                Path file = workDirectory.resolve(view.table() + "-" + UUID.randomUUID() + ".parquet");
+                try (Statement s = connection.createStatement()) {
+                    s.execute("COPY (SELECT * EXCLUDE (" + SQL.quote(LoaderViews.RESOURCE_KEY) + ") FROM "
+                            + SQL.quote(view.table()) + ") TO " + SQL.string(file.toString()) + " (FORMAT parquet)");
+                    sink.put(type, view.table(), file);
+                } catch (SQLException e) {
+                    throw transient_("writing Parquet of " + view.table(), e);
+                } finally {
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (IOException ignored) {
+                        // a temp file left behind is harmless
+                    }
+                }
+            }
+            try (PreparedStatement p = connection.prepareStatement(
+                    "DELETE FROM fhirpipe.curated_pending WHERE resource_type = ?")) {
+                p.setString(1, type);
+                p.executeUpdate();
+            } catch (SQLException e) {
+                throw transient_("clearing the curated marker of " + type, e);
+            }
+        }
+    }
+
+    /** A read-only query for tests and the benchmark; not used while loading. */
+    public <T> T query(SqlFunction<Connection, T> work) {
+        lock.lock();
+        try {
+            return work.apply(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @FunctionalInterface
+    public interface SqlFunction<A, R> {
+        R apply(A a) throws SQLException;
+    }
+
+    private void writeLedger(ChunkRef chunk, String kind, long accepted, long rejected, Instant now)
+            throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement("INSERT INTO fhirpipe.chunk_ledger VALUES "
+                + "(?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            p.setString(1, chunk.chunkId());
+            p.setString(2, chunk.chunkBlob());
+            p.setString(3, chunk.event().sha256());
+            p.setString(4, chunk.exportId());
+            p.setString(5, chunk.resourceType());
+            p.setString(6, kind);
+            p.setLong(7, accepted);
+            p.setLong(8, rejected);
+            p.setObject(9, OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC));
+            p.executeUpdate();
+        }
+    }
+
+    private static void markPending(Statement s, String type) throws SQLException {
+        s.execute("INSERT INTO fhirpipe.curated_pending VALUES (" + SQL.string(type) + ") ON CONFLICT DO NOTHING");
+    }
+
+    private static long count(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String qualified(String table) {
+        String[] parts = table.split("\\.");
+        List<String> quoted = new ArrayList<>();
+        for (String p : parts) {
+            quoted.add(SQL.quote(p));
+        }
+        return String.join(".", quoted);
+    }
+
+    private void requireLocked() {
+        if (!lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("the warehouse lock must be held");
+        }
+    }
+
+    private void rollback() {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            LOG.warnf("rollback failed: %s", e.getMessage());
+        }
+    }
+
+    private void autoCommit() {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            LOG.warnf("cannot restore auto-commit: %s", e.getMessage());
+        }
+    }
+
+    /**
+     * DuckDB errors while loading are locks, I/O, memory or a broken connection: worth retrying.
+     * Data problems were screened out before (see ResourceLineScreen), so a chunk that fails here
+     * on every delivery ends in the dead-letter queue after the subscription's max delivery count.
+     */
+    private static TransientFailure transient_(String what, SQLException e) {
+        return new TransientFailure(what + " failed: " + e.getMessage(), null, e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.warnf("closing DuckDB: %s", e.getMessage());
+        }
+    }
+}

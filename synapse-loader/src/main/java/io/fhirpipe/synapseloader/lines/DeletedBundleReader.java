@@ -1,0 +1,110 @@
+package io.fhirpipe.synapseloader.lines;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a chunk of a Bulk Data {@code deleted[]} file: each line is a Bundle whose entries have
+ * {@code request.method = DELETE} and {@code request.url = Type/id} (absolute URLs and a trailing
+ * {@code /_history/n} are accepted too). A line is taken whole or rejected whole.
+ *
+ * <p>When was the resource deleted? The spec carries no time per entry, so the reader takes, in
+ * order: {@code entry.response.lastModified}, the Bundle's {@code meta.lastUpdated}, its
+ * {@code timestamp}, and otherwise {@code fallback} (the time the chunk is loaded). The tombstone
+ * this time goes into decides which later-arriving versions are older than the deletion.
+ */
+public final class DeletedBundleReader {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern URL = Pattern.compile(
+            "(?:^|.*/)([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?");
+
+    public DeletedScreenResult read(Path chunk, String resourceType, Instant fallback) throws IOException {
+        List<Deletion> deletions = new ArrayList<>();
+        List<LineRejection> rejections = new ArrayList<>();
+        long[] accepted = {0};
+        MessageDigest sha256 = ResourceLineScreen.sha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(chunk), sha256)) {
+            NdjsonLines.forEach(in, (n, buffer, offset, length) -> {
+                if (NdjsonLines.isBlank(buffer, offset, length)) {
+                    return;
+                }
+                List<Deletion> line = new ArrayList<>();
+                String reason;
+                try {
+                    reason = parse(MAPPER.readTree(buffer, offset, length), resourceType, fallback, line);
+                } catch (JsonProcessingException e) {
+                    reason = "malformed JSON: " + e.getOriginalMessage();
+                }
+                if (reason == null) {
+                    accepted[0]++;
+                    deletions.addAll(line);
+                } else {
+                    rejections.add(NdjsonLines.reject(n, reason, buffer, offset, length));
+                }
+            });
+        }
+        return new DeletedScreenResult(deletions, accepted[0], rejections, HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    private static String parse(JsonNode bundle, String resourceType, Instant fallback, List<Deletion> out) {
+        if (bundle == null || !bundle.isObject()) {
+            return "not a JSON object";
+        }
+        if (!"Bundle".equals(bundle.path("resourceType").asText(null))) {
+            return "a deleted-resources line must be a Bundle";
+        }
+        JsonNode entries = bundle.path("entry");
+        if (!entries.isArray() || entries.isEmpty()) {
+            return "Bundle has no entry";
+        }
+        Instant bundleTime = firstInstant(bundle.path("meta").path("lastUpdated"), bundle.path("timestamp"));
+        for (int i = 0; i < entries.size(); i++) {
+            JsonNode request = entries.get(i).path("request");
+            String method = request.path("method").asText("");
+            if (!"DELETE".equals(method.toUpperCase(Locale.ROOT))) {
+                return "entry[" + i + "].request.method is not DELETE";
+            }
+            Matcher m = URL.matcher(request.path("url").asText(""));
+            if (!m.matches()) {
+                return "entry[" + i + "].request.url is not Type/id";
+            }
+            if (!m.group(1).equals(resourceType)) {
+                return "entry[" + i + "] deletes a " + m.group(1) + " in a " + resourceType + " file";
+            }
+            Instant when = firstInstant(entries.get(i).path("response").path("lastModified"));
+            out.add(new Deletion(m.group(2), when != null ? when : bundleTime != null ? bundleTime : fallback));
+        }
+        return null;
+    }
+
+    private static Instant firstInstant(JsonNode... candidates) {
+        for (JsonNode c : candidates) {
+            if (c.isTextual()) {
+                try {
+                    return OffsetDateTime.parse(c.asText()).toInstant();
+                } catch (DateTimeParseException ignored) {
+                    // try the next one
+                }
+            }
+        }
+        return null;
+    }
+}

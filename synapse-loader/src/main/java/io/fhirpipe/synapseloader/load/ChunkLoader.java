@@ -1,0 +1,155 @@
+package io.fhirpipe.synapseloader.load;
+
+import io.fhirpipe.model.events.ChunkReady;
+import io.fhirpipe.model.events.FileKind;
+import io.fhirpipe.runtime.failure.PermanentFailure;
+import io.fhirpipe.synapseloader.chunk.ChunkBlobPolicy;
+import io.fhirpipe.synapseloader.chunk.ChunkFailure;
+import io.fhirpipe.synapseloader.chunk.ChunkRef;
+import io.fhirpipe.synapseloader.chunk.ChunkSource;
+import io.fhirpipe.synapseloader.curated.CuratedSink;
+import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
+import io.fhirpipe.synapseloader.duckdb.LedgerEntry;
+import io.fhirpipe.synapseloader.lines.DeletedBundleReader;
+import io.fhirpipe.synapseloader.lines.DeletedScreenResult;
+import io.fhirpipe.synapseloader.lines.ResourceLineScreen;
+import io.fhirpipe.synapseloader.lines.ScreenResult;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Loads one chunk, exactly once in effect: policy check, ledger check, fetch, screen (bad lines to
+ * the reject sink), one warehouse transaction with the ledger row, then the curated snapshot.
+ * Download and screening run outside the warehouse lock, so one chunk can be fetched while
+ * another is being loaded.
+ */
+public final class ChunkLoader {
+
+    public static final String RESOURCE_TYPE_NOT_SERVED = "ResourceTypeNotServed";
+    private static final Logger LOG = Logger.getLogger(ChunkLoader.class);
+
+    private final DuckDbWarehouse warehouse;
+    private final ChunkSource source;
+    private final RejectSink rejects;
+    private final Optional<CuratedSink> curated;
+    private final Optional<Set<String>> onlyTypes;
+    private final Path workDirectory;
+    private final Clock clock;
+    private final ChunkBlobPolicy policy = new ChunkBlobPolicy();
+    private final ResourceLineScreen screen = new ResourceLineScreen();
+    private final DeletedBundleReader deleted = new DeletedBundleReader();
+
+    public ChunkLoader(DuckDbWarehouse warehouse, ChunkSource source, RejectSink rejects,
+            Optional<CuratedSink> curated, Optional<Set<String>> onlyTypes, Path workDirectory, Clock clock) {
+        this.warehouse = warehouse;
+        this.source = source;
+        this.rejects = rejects;
+        this.curated = curated;
+        this.onlyTypes = onlyTypes;
+        this.workDirectory = workDirectory;
+        this.clock = clock;
+    }
+
+    public LoadReport load(ChunkReady event) {
+        ChunkRef chunk = policy.check(event);
+        if (onlyTypes.isPresent() && !onlyTypes.get().contains(chunk.resourceType())) {
+            throw new PermanentFailure(RESOURCE_TYPE_NOT_SERVED, "this loader serves " + onlyTypes.get()
+                    + ", not " + chunk.resourceType() + "; route chunks with a subscription filter on resourceType");
+        }
+        Optional<LoadReport> done = locked(() -> alreadyLoaded(chunk));
+        if (done.isPresent()) {
+            return done.get();
+        }
+        ChunkSource.LocalChunk local = source.fetch(chunk, workDirectory);
+        Path extra = null;
+        try {
+            // DuckDB keeps microseconds: the ledger must give back exactly the reported time
+            Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            if (chunk.kind() == FileKind.DELETED) {
+                DeletedScreenResult read = deleted.read(local.file(), chunk.resourceType(), now);
+                verify(chunk, read.sha256());
+                rejects.write(chunk, read.rejections());
+                return locked(() -> alreadyLoaded(chunk).orElseGet(() -> {
+                    long applied = warehouse.applyDeletes(chunk, read.deletions(), read.accepted(),
+                            read.rejections().size(), now);
+                    publishCurated();
+                    return new LoadReport(chunk.chunkId(), read.accepted(), read.rejections().size(), applied, now,
+                            false);
+                }));
+            }
+            ScreenResult screened = screen.screen(local.file(), chunk.resourceType(), workDirectory);
+            if (!screened.loadable().equals(local.file())) {
+                extra = screened.loadable();
+            }
+            verify(chunk, screened.sha256());
+            rejects.write(chunk, screened.rejections());
+            return locked(() -> alreadyLoaded(chunk).orElseGet(() -> {
+                long applied = warehouse.loadResources(chunk, screened.loadable(), screened.accepted(),
+                        screened.rejections().size(), now);
+                publishCurated();
+                LOG.debugf("loaded %s: %d accepted, %d applied, %d rejected", chunk.chunkBlob(), screened.accepted(),
+                        applied, screened.rejections().size());
+                return new LoadReport(chunk.chunkId(), screened.accepted(), screened.rejections().size(), applied,
+                        now, false);
+            }));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading chunk " + chunk.chunkBlob() + " locally failed", e);
+        } finally {
+            if (local.temporary()) {
+                delete(local.file());
+            }
+            if (extra != null) {
+                delete(extra);
+            }
+        }
+    }
+
+    /** On a redelivery the tables are left alone; only a snapshot that failed after commit is redone. */
+    private Optional<LoadReport> alreadyLoaded(ChunkRef chunk) {
+        Optional<LedgerEntry> entry = warehouse.ledger(chunk.chunkId());
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        publishCurated();
+        LedgerEntry e = entry.get();
+        LOG.infof("chunk %s is already loaded (ledger), not applying it again", chunk.chunkBlob());
+        return Optional.of(new LoadReport(chunk.chunkId(), e.rowsLoaded(), e.rowsRejected(), 0, e.loadedAt(), true));
+    }
+
+    private void publishCurated() {
+        curated.ifPresent(warehouse::publishCurated);
+    }
+
+    private static void verify(ChunkRef chunk, String sha256) {
+        if (!chunk.event().sha256().equals(sha256)) {
+            throw new ChunkFailure(ChunkFailure.CHECKSUM_MISMATCH, "chunk " + chunk.chunkBlob()
+                    + " has SHA-256 " + sha256 + ", the event announced " + chunk.event().sha256());
+        }
+    }
+
+    private <T> T locked(Supplier<T> work) {
+        warehouse.lock().lock();
+        try {
+            return work.get();
+        } finally {
+            warehouse.lock().unlock();
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temp file left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.fhirpipe.synapseloader.tsql;
+
+import static io.fhirpipe.synapseloader.tsql.TSqlText.literal;
+import static io.fhirpipe.synapseloader.tsql.TSqlText.optionLiteral;
+import static io.fhirpipe.synapseloader.tsql.TSqlText.quote;
+import static io.fhirpipe.synapseloader.tsql.TSqlText.table;
+
+import io.fhirpipe.sqlonfhir.model.ViewDefinition;
+import io.fhirpipe.sqlonfhir.sql.CompiledView;
+import io.fhirpipe.sqlonfhir.sql.TSqlDialect;
+import io.fhirpipe.sqlonfhir.sql.ViewCompiler;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Statements for a Synapse serverless SQL pool, which stores nothing itself: each chunk is
+ * written as Parquet under {@code curated/} with CETAS, and views over those folders pick the
+ * latest version per id at query time.
+ *
+ * <p>Per chunk: a view over the chunk blob (OPENROWSET with the CSV parser and the vertical-tab
+ * trick, one NVARCHAR(MAX) column per line, parsed with OPENJSON ... WITH, newest version per
+ * id), then one CETAS for the raw rows and one per ViewDefinition, each into a folder named after
+ * the chunk, then the external tables and the chunk view are dropped (dropping an external table
+ * keeps its files).
+ *
+ * <p>Exactly-once: there are no transactions, so the load is idempotent instead. The folders are
+ * a function of the chunk id; CETAS fails on a non-empty folder, so the caller deletes
+ * {@link #chunkFolders} before running the stage (the statements drop leftover external tables
+ * themselves). A redelivered chunk rewrites the same files, and the views rank a resource's
+ * versions across all chunks, so duplicates never show. Deletions ({@code deleted[]}) are not
+ * applied by this dialect.
+ *
+ * <p>Prerequisite (an operator's one-time step, since it needs a password): a database master key
+ * when a database scoped credential is used.
+ */
+public final class ServerlessStatements {
+
+  public static final String DATA_SOURCE = "fhirpipe_lake";
+  public static final String FILE_FORMAT = "fhirpipe_parquet";
+  public static final String CREDENTIAL = "fhirpipe_storage";
+
+  private final WarehouseLayout layout;
+  private final StorageCredential credential;
+  private final String lakeUrl;
+  private final String curatedRoot;
+
+  /**
+   * @param lakeUrl the container (or folder) URL the external data source points at; chunk
+   *     locations and {@code curatedRoot} are relative to it
+   * @param curatedRoot folder for the Parquet output, e.g. "curated"
+   */
+  public ServerlessStatements(WarehouseLayout layout, StorageCredential credential, String lakeUrl,
+      String curatedRoot) {
+    this.layout = layout;
+    this.credential = credential;
+    this.lakeUrl = StorageLocations.url(lakeUrl);
+    this.curatedRoot = StorageLocations.path(curatedRoot);
+  }
+
+  /** Created once: schemas, credential, data source, Parquet format, and the views. */
+  public List<SqlStatement> setup(List<ViewDefinition> views, List<String> resourceTypes) {
+    List<SqlStatement> out = new ArrayList<>();
+    for (String schema : List.of(layout.rawSchema(), layout.typedSchema(), layout.controlSchema())) {
+      out.add(new SqlStatement("create-schema-" + schema, "IF SCHEMA_ID(" + literal(schema, "schema")
+          + ") IS NULL EXEC(N'CREATE SCHEMA " + quote(schema, "schema") + "')"));
+    }
+    String credentialOption = "";
+    if (!(credential instanceof StorageCredential.CallerIdentity)) {
+      String identity = credential instanceof StorageCredential.SharedAccessSignature sas
+          ? "IDENTITY = 'SHARED ACCESS SIGNATURE', SECRET = " + optionLiteral(sas.token(), "SAS token")
+          : "IDENTITY = 'Managed Identity'";
+      out.add(new SqlStatement("create-credential", "IF NOT EXISTS (SELECT 1 FROM"
+          + " sys.database_scoped_credentials WHERE name = " + literal(CREDENTIAL, "credential")
+          + ") CREATE DATABASE SCOPED CREDENTIAL " + quote(CREDENTIAL, "credential") + " WITH "
+          + identity, credential instanceof StorageCredential.SharedAccessSignature));
+      credentialOption = ", CREDENTIAL = " + quote(CREDENTIAL, "credential");
+    }
+    out.add(new SqlStatement("create-data-source", "IF NOT EXISTS (SELECT 1 FROM"
+        + " sys.external_data_sources WHERE name = " + literal(DATA_SOURCE, "data source")
+        + ") CREATE EXTERNAL DATA SOURCE " + quote(DATA_SOURCE, "data source") + " WITH (LOCATION = "
+        + optionLiteral(lakeUrl, "lake URL") + credentialOption + ")"));
+    out.add(new SqlStatement("create-file-format", "IF NOT EXISTS (SELECT 1 FROM"
+        + " sys.external_file_formats WHERE name = " + literal(FILE_FORMAT, "file format")
+        + ") CREATE EXTERNAL FILE FORMAT " + quote(FILE_FORMAT, "file format")
+        + " WITH (FORMAT_TYPE = PARQUET, DATA_COMPRESSION = 'org.apache.hadoop.io.compress.SnappyCodec')"));
+    for (String type : resourceTypes) {
+      out.add(latestView("create-raw-view-" + type, table(layout.rawSchema(), type),
+          "raw/" + type, List.of("id", "version_id", "last_updated", "export_id", "chunk",
+              "resource"), "id", false));
+    }
+    for (ViewDefinition view : views) {
+      if (!resourceTypes.contains(view.resource())) {
+        continue;
+      }
+      List<String> columns = new ArrayList<>();
+      columns.add(WarehouseLayout.RESOURCE_KEY);
+      columns.addAll(compile(view, "chunk_x", "x").columns());
+      out.add(latestView("create-typed-view-" + view.name(), table(layout.typedSchema(), view.name()),
+          "typed/" + view.name(), columns, WarehouseLayout.RESOURCE_KEY, true));
+    }
+    return out;
+  }
+
+  /** Folders the caller empties before the stage, so CETAS can write them again. */
+  public List<String> chunkFolders(ChunkToLoad chunk, List<ViewDefinition> views) {
+    List<String> folders = new ArrayList<>();
+    folders.add(folder("raw/" + chunk.resourceType(), chunk));
+    for (ViewDefinition v : views) {
+      folders.add(folder("typed/" + v.name(), chunk));
+    }
+    return folders;
+  }
+
+  public LoadPlan chunk(ChunkToLoad chunk, List<ViewDefinition> views) {
+    String type = chunk.resourceType();
+    String key = chunk.key();
+    String chunkView = table(layout.controlSchema(), "chunk_" + key);
+    String lines = "OPENROWSET(BULK " + optionLiteral(StorageLocations.path(chunk.location()),
+        "chunk path") + ", DATA_SOURCE = " + optionLiteral(DATA_SOURCE, "data source")
+        + ", FORMAT = 'CSV', FIELDTERMINATOR = '0x0b', FIELDQUOTE = '0x0b', ROWTERMINATOR = '0x0a')"
+        + " WITH (" + quote("line", "column") + " NVARCHAR(MAX))";
+    List<SqlStatement> stage = new ArrayList<>();
+    // a view, not a CTE, so the compiled ViewDefinition SQL can read it like a raw table
+    stage.add(new SqlStatement("create-chunk-view", "CREATE OR ALTER VIEW " + chunkView + " AS "
+        + ChunkRowsSql.latestRows(lines, type, false)));
+    String rawExt = table(layout.controlSchema(), "cetas_" + key + "_raw");
+    stage.add(dropExternal("drop-cetas-raw", rawExt));
+    stage.add(new SqlStatement("cetas-raw", "CREATE EXTERNAL TABLE " + rawExt + " WITH (LOCATION = "
+        + optionLiteral(folder("raw/" + type, chunk), "folder") + ", DATA_SOURCE = "
+        + quote(DATA_SOURCE, "data source") + ", FILE_FORMAT = " + quote(FILE_FORMAT, "file format")
+        + ") AS SELECT c." + quote("id", "column") + ", c." + quote("version_id", "column") + ", c."
+        + quote("last_updated", "column") + ", " + literal(chunk.exportId(), "export id") + " AS "
+        + quote("export_id", "column") + ", " + literal(chunk.chunkId(), "chunk id") + " AS "
+        + quote("chunk", "column") + ", c." + quote("resource", "column") + " FROM " + chunkView
+        + " AS c"));
+    List<SqlStatement> cleanup = new ArrayList<>();
+    for (ViewDefinition view : views) {
+      if (!view.resource().equals(type)) {
+        throw new IllegalArgumentException("view " + view.name() + " is not over " + type);
+      }
+      String ext = table(layout.controlSchema(), "cetas_" + key + "_" + view.name());
+      CompiledView compiled = compile(view, "chunk_" + key, chunk.chunkId());
+      stage.add(dropExternal("drop-cetas-" + view.name(), ext));
+      stage.add(new SqlStatement("cetas-" + view.name(), "CREATE EXTERNAL TABLE " + ext
+          + " WITH (LOCATION = " + optionLiteral(folder("typed/" + view.name(), chunk), "folder")
+          + ", DATA_SOURCE = " + quote(DATA_SOURCE, "data source") + ", FILE_FORMAT = "
+          + quote(FILE_FORMAT, "file format") + ") AS " + compiled.select()));
+      cleanup.add(dropExternal("drop-cetas-" + view.name(), ext));
+    }
+    cleanup.add(0, dropExternal("drop-cetas-raw", rawExt));
+    cleanup.add(new SqlStatement("drop-chunk-view", "IF OBJECT_ID(" + literal(chunkView, "view")
+        + ", N'V') IS NOT NULL DROP VIEW " + chunkView));
+    SqlStatement rejected = new SqlStatement("rejected-count", "SELECT COUNT_BIG(*) FROM " + lines
+        + " AS s WHERE " + ChunkRowsSql.rejected(type));
+    SqlStatement rejectedLines = new SqlStatement("rejected-lines", "SELECT s."
+        + quote("line", "column") + " FROM " + lines + " AS s WHERE " + ChunkRowsSql.rejected(type));
+    return new LoadPlan(null, stage, rejected, rejectedLines, List.of(), cleanup);
+  }
+
+  /**
+   * The compiled view over {@code source} (a chunk view with columns id, version_id,
+   * last_updated, resource), with the version columns the folder views rank by.
+   */
+  private CompiledView compile(ViewDefinition view, String chunkViewName, String chunkId) {
+    String r = ViewCompiler.ROW_ALIAS + ".";
+    return new ViewCompiler(new TSqlDialect(), layout.controlSchema() + "." + chunkViewName,
+        "resource").compile(view,
+        List.of(r + quote("id", "column") + " AS " + quote(WarehouseLayout.RESOURCE_KEY, "column"),
+            r + quote("version_id", "column") + " AS " + quote("_version_id", "column"),
+            r + quote("last_updated", "column") + " AS " + quote("_last_updated", "column"),
+            literal(chunkId, "chunk id") + " AS " + quote("_chunk", "column")), null);
+  }
+
+  /**
+   * A view over every chunk folder of one table keeping the latest version per id: DENSE_RANK
+   * keeps all rows of that version (a forEach view has several), and the chunk id breaks ties
+   * when the same version was loaded by two chunks.
+   */
+  private SqlStatement latestView(String name, String view, String folder, List<String> columns,
+      String idColumn, boolean typed) {
+    String version = typed ? "_version_id" : "version_id";
+    String updated = typed ? "_last_updated" : "last_updated";
+    String chunk = typed ? "_chunk" : "chunk";
+    List<String> select = new ArrayList<>();
+    for (String c : columns) {
+      select.add("x." + quote(c, "column"));
+    }
+    String t = "t.";
+    return new SqlStatement(name, "CREATE OR ALTER VIEW " + view + " AS SELECT "
+        + String.join(", ", select) + " FROM (SELECT t.*, DENSE_RANK() OVER (PARTITION BY "
+        + t + quote(idColumn, "column") + " ORDER BY " + t + quote(updated, "column") + " DESC, TRY_CAST("
+        + t + quote(version, "column") + " AS DECIMAL(38, 0)) DESC, " + t + quote(version, "column")
+        + " DESC, " + t + quote(chunk, "column") + " DESC) AS " + quote("_rank", "column")
+        + " FROM OPENROWSET(BULK " + optionLiteral(curatedRoot + "/" + folder + "/**", "folder")
+        + ", DATA_SOURCE = " + optionLiteral(DATA_SOURCE, "data source")
+        + ", FORMAT = 'PARQUET') AS t) AS x WHERE x." + quote("_rank", "column") + " = 1");
+  }
+
+  private String folder(String sub, ChunkToLoad chunk) {
+    return StorageLocations.path(curatedRoot + "/" + sub + "/" + chunk.key()) + "/";
+  }
+
+  private SqlStatement dropExternal(String name, String table) {
+    // external tables are type 'ET' in sys.objects, so OBJECT_ID is called without a type
+    return new SqlStatement(name, "IF OBJECT_ID(" + literal(table, "table") + ") IS NOT NULL"
+        + " DROP EXTERNAL TABLE " + table);
+  }
+}

@@ -1,0 +1,347 @@
+package io.fhirpipe.synapseloader.bench;
+
+import io.fhirpipe.model.events.ChunkReady;
+import io.fhirpipe.model.ids.Ids;
+import io.fhirpipe.sqlonfhir.sql.DuckDbDialect;
+import io.fhirpipe.synapseloader.chunk.ChunkFailure;
+import io.fhirpipe.synapseloader.chunk.ChunkRef;
+import io.fhirpipe.synapseloader.chunk.ChunkSource;
+import io.fhirpipe.synapseloader.curated.CuratedSink;
+import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
+import io.fhirpipe.synapseloader.load.ChunkLoader;
+import io.fhirpipe.synapseloader.load.LoadReport;
+import io.fhirpipe.synapseloader.views.LoaderViews;
+import io.fhirpipe.synapseloader.views.TypedView;
+import org.duckdb.DuckDBDriver;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Loads generated chunks (synthetic Observations and Patients, 100k lines each) into DuckDB through
+ * the loader's own code (ChunkLoader: screen, ledger, latest-version merge, typed views, curated
+ * Parquet written to a local folder instead of blob storage), and, in the same run, the same files
+ * with DuckDB's own {@code INSERT INTO t SELECT ... FROM read_ndjson_objects(...)}, and prints
+ * rows/s of each and the ratio.
+ *
+ * <p>Usage: {@code LoaderBenchmark [sizeMB=1024] [workDir=/tmp/fhirpipe-loader-bench] [linesPerChunk=100000]}
+ */
+public final class LoaderBenchmark {
+
+    record Chunk(Path file, String type, ChunkReady event, long lines) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long sizeMb = args.length > 0 ? Long.parseLong(args[0]) : 1024;
+        Path work = Path.of(args.length > 1 ? args[1] : "/tmp/fhirpipe-loader-bench");
+        int linesPerChunk = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
+        clean(work);
+        Files.createDirectories(work.resolve("chunks"));
+        long t0 = System.nanoTime();
+        List<Chunk> chunks = generate(work.resolve("chunks"), sizeMb * 1024 * 1024, linesPerChunk);
+        long bytes = 0;
+        long lines = 0;
+        for (Chunk c : chunks) {
+            bytes += Files.size(c.file());
+            lines += c.lines();
+        }
+        System.out.printf("generated %d chunks, %d lines, %.1f MB in %.1f s%n", chunks.size(), lines,
+                bytes / 1048576.0, (System.nanoTime() - t0) / 1e9);
+
+        LoaderViews views = LoaderViews.compile(new DuckDbDialect(), Optional.empty(), DuckDbWarehouse.CHUNK_TABLE,
+                DuckDbWarehouse::rawTable, Optional.of(List.of("Observation", "Patient")));
+
+        // All four run side by side, chunk by chunk in rotating order, so that load from other
+        // processes on the machine falls on each of them alike.
+        List<Runner> runners = List.of(
+                new OwnRunner(work.resolve("own-raw.duckdb"), views, false),
+                new OwnRunner(work.resolve("own-typed.duckdb"), views, true),
+                new LoaderRunner(work, "loader-noparquet", chunks, views, false),
+                new LoaderRunner(work, "loader", chunks, views, true));
+        long[] nanos = new long[runners.size()];
+        for (int i = 0; i < chunks.size(); i++) {
+            Chunk chunk = chunks.get(i);
+            StringBuilder line = new StringBuilder("  " + chunk.event().chunkBlob() + ":");
+            for (int k = 0; k < runners.size(); k++) {
+                int r = (i + k) % runners.size();
+                long t = System.nanoTime();
+                runners.get(r).load(chunk);
+                long d = System.nanoTime() - t;
+                nanos[r] += d;
+                line.append(String.format(" %s %.2fs", runners.get(r).name(), d / 1e9));
+            }
+            System.out.println(line);
+        }
+        for (Runner r : runners) {
+            r.close();
+        }
+        double[] rate = new double[runners.size()];
+        for (int r = 0; r < runners.size(); r++) {
+            rate[r] = lines / (nanos[r] / 1e9);
+            System.out.printf("%-70s %8.1f s %,10.0f rows/s%n", runners.get(r).label(), nanos[r] / 1e9, rate[r]);
+        }
+        System.out.printf("ratio loader / DuckDB own raw+typed:  %.2f (loader without Parquet: %.2f)%n",
+                rate[3] / rate[1], rate[2] / rate[1]);
+        System.out.printf("ratio loader / DuckDB own raw only:   %.2f (loader without Parquet: %.2f)%n",
+                rate[3] / rate[0], rate[2] / rate[0]);
+        System.out.printf("target >= 0.70%n");
+    }
+
+    interface Runner extends AutoCloseable {
+        String name();
+
+        String label();
+
+        void load(Chunk chunk) throws Exception;
+
+        @Override
+        void close();
+    }
+
+    /** The loader's own code path: ChunkLoader with a local chunk source and a local curated folder. */
+    static final class LoaderRunner implements Runner {
+        final String name;
+        final boolean parquet;
+        final DuckDbWarehouse warehouse;
+        final ChunkLoader loader;
+        long total;
+
+        LoaderRunner(Path work, String name, List<Chunk> chunks, LoaderViews views, boolean parquet)
+                throws IOException {
+            this.name = name;
+            this.parquet = parquet;
+            Path curated = work.resolve(name + "-curated");
+            Files.createDirectories(curated);
+            Map<String, Path> files = new ConcurrentHashMap<>();
+            chunks.forEach(c -> files.put(c.event().chunkBlob(), c.file()));
+            ChunkSource source = (ChunkRef chunk, Path dir) -> {
+                Path f = files.get(chunk.chunkBlob());
+                if (f == null) {
+                    throw new ChunkFailure(ChunkFailure.CHUNK_NOT_FOUND, chunk.chunkBlob());
+                }
+                return new ChunkSource.LocalChunk(f, false);
+            };
+            CuratedSink sink = (type, view, file) -> {
+                try {
+                    Files.createDirectories(curated.resolve(type));
+                    Files.copy(file, curated.resolve(type).resolve(view + ".parquet"),
+                            StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            warehouse = DuckDbWarehouse.open(work.resolve(name + ".duckdb"), views, work.resolve(name + "-work"),
+                    Optional.of(MEMORY), Optional.empty());
+            loader = new ChunkLoader(warehouse, source, (c, r) -> {
+                if (!r.isEmpty()) {
+                    throw new IllegalStateException("unexpected rejects in " + c.chunkBlob());
+                }
+            }, parquet ? Optional.of(sink) : Optional.empty(), Optional.empty(), work.resolve(name + "-work"),
+                    Clock.systemUTC());
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String label() {
+            return parquet ? "fhirpipe loader (ChunkLoader, curated Parquet snapshots)"
+                    : "fhirpipe loader (ChunkLoader, no curated Parquet)";
+        }
+
+        @Override
+        public void load(Chunk chunk) {
+            LoadReport r = loader.load(chunk.event());
+            total += r.rowsLoaded();
+        }
+
+        @Override
+        public void close() {
+            long rawRows = warehouse.query(conn -> count(conn, "SELECT (SELECT count(*) FROM raw.\"Observation\") "
+                    + "+ (SELECT count(*) FROM raw.\"Patient\")"));
+            if (rawRows != total) {
+                throw new IllegalStateException(name + ": raw rows " + rawRows + " != loaded " + total);
+            }
+            warehouse.close();
+        }
+    }
+
+    /** DuckDB's own INSERT INTO t SELECT ... FROM read_ndjson_objects(file), per file, same tables. */
+    static final class OwnRunner implements Runner {
+        final DuckDbDialect sql = new DuckDbDialect();
+        final boolean typed;
+        final LoaderViews views;
+        final Connection connection;
+        final Statement s;
+
+        OwnRunner(Path db, LoaderViews views, boolean typed) throws Exception {
+            this.typed = typed;
+            this.views = views;
+            connection = new DuckDBDriver().connect("jdbc:duckdb:" + db, new Properties());
+            s = connection.createStatement();
+            s.execute("SET memory_limit = '" + MEMORY + "'");
+            s.execute("CREATE SCHEMA raw");
+            for (String type : List.of("Observation", "Patient")) {
+                s.execute("CREATE TABLE raw.\"" + type + "\" (id VARCHAR NOT NULL, version_id VARCHAR, "
+                        + "last_updated TIMESTAMPTZ, export_id VARCHAR NOT NULL, chunk VARCHAR NOT NULL, "
+                        + "resource JSON NOT NULL)");
+            }
+        }
+
+        @Override
+        public String name() {
+            return typed ? "own-typed" : "own-raw";
+        }
+
+        @Override
+        public String label() {
+            return typed ? "DuckDB own INSERT ... SELECT FROM read_ndjson_objects: raw + typed views"
+                    : "DuckDB own INSERT ... SELECT FROM read_ndjson_objects: raw table only";
+        }
+
+        @Override
+        public void load(Chunk chunk) throws Exception {
+            String read = "SELECT k[1] AS id, k[2] AS version_id, TRY_CAST(k[3] AS TIMESTAMPTZ) AS last_updated, "
+                    + sql.string(chunk.event().exportId()) + " AS export_id, "
+                    + sql.string(chunk.event().chunkBlob()) + " AS chunk, json AS resource FROM ("
+                    + "SELECT json_extract_string(json, ['$.id', '$.meta.versionId', '$.meta.lastUpdated']) AS k, "
+                    + "json FROM read_ndjson_objects(" + sql.string(chunk.file().toString())
+                    + ", format = 'newline_delimited'))";
+            String raw = "raw.\"" + chunk.type() + "\"";
+            if (!typed) {
+                s.execute("INSERT INTO " + raw + " " + read);
+                return;
+            }
+            // The same typed views, compiled against the chunk's rows, as plain inserts.
+            s.execute("BEGIN");
+            s.execute("CREATE OR REPLACE TEMP TABLE _chunk_rows AS " + read);
+            s.execute("INSERT INTO " + raw + " SELECT * FROM _chunk_rows");
+            for (TypedView view : views.forType(chunk.type())) {
+                s.execute("CREATE TABLE IF NOT EXISTS " + sql.quote(view.table()) + " AS "
+                        + view.selectFromChunk() + " LIMIT 0");
+                s.execute("INSERT INTO " + sql.quote(view.table()) + " " + view.selectFromChunk());
+            }
+            s.execute("COMMIT");
+        }
+
+        @Override
+        public void close() {
+            try {
+                s.close();
+                connection.close();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    static final String MEMORY = "3GB";
+
+    static long count(Connection c, String sql) throws java.sql.SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static List<Chunk> generate(Path dir, long targetBytes, int linesPerChunk) throws Exception {
+        List<Chunk> chunks = new ArrayList<>();
+        long written = 0;
+        int n = 0;
+        int id = 0;
+        while (written < targetBytes) {
+            // four Observation chunks to one Patient chunk, roughly what an export looks like
+            String type = n % 5 == 1 ? "Patient" : "Observation";
+            int fileIndex = n;
+            String source = "bench/" + type + "-" + fileIndex + ".ndjson";
+            String chunkBlob = "bench/" + type + "-" + fileIndex + "/0xBENCH/000000.ndjson";
+            Path file = dir.resolve(type + "-" + fileIndex + ".ndjson");
+            try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                for (int i = 0; i < linesPerChunk; i++, id++) {
+                    w.write(type.equals("Patient") ? patient(id) : observation(id));
+                    w.write('\n');
+                }
+            }
+            long size = Files.size(file);
+            written += size;
+            ChunkReady event = new ChunkReady("bench", type, source, "0xBENCH", chunkBlob, 0, linesPerChunk, size,
+                    sha256(file));
+            chunks.add(new Chunk(file, type, event, linesPerChunk));
+            n++;
+        }
+        return chunks;
+    }
+
+    static String observation(int id) {
+        int p = id / 20;
+        return "{\"resourceType\":\"Observation\",\"id\":\"obs-" + id + "\",\"meta\":{\"versionId\":\"" + (1 + id % 3)
+                + "\",\"lastUpdated\":\"2024-0" + (1 + id % 9) + "-1" + (id % 10) + "T0" + (id % 10) + ":12:34.567Z\"},"
+                + "\"status\":\"final\",\"category\":[{\"coding\":[{\"system\":\"http://terminology.hl7.org/"
+                + "CodeSystem/observation-category\",\"code\":\"vital-signs\",\"display\":\"Vital Signs\"}]}],"
+                + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"8867-4\",\"display\":"
+                + "\"Heart rate\"}],\"text\":\"Heart rate\"},\"subject\":{\"reference\":\"Patient/pat-" + p + "\"},"
+                + "\"encounter\":{\"reference\":\"Encounter/enc-" + (id / 5) + "\"},\"effectiveDateTime\":"
+                + "\"2024-03-0" + (1 + id % 9) + "T08:" + (10 + id % 50) + ":00Z\",\"issued\":\"2024-03-0"
+                + (1 + id % 9) + "T09:00:00.000Z\",\"valueQuantity\":{\"value\":" + (50 + id % 70) + "."
+                + (id % 10) + ",\"unit\":\"beats/minute\",\"system\":\"http://unitsofmeasure.org\",\"code\":"
+                + "\"/min\"}}";
+    }
+
+    static String patient(int id) {
+        return "{\"resourceType\":\"Patient\",\"id\":\"pat-" + id + "\",\"meta\":{\"versionId\":\"1\","
+                + "\"lastUpdated\":\"2024-02-0" + (1 + id % 9) + "T10:00:00Z\"},\"extension\":[{\"url\":"
+                + "\"http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex\",\"valueCode\":\""
+                + (id % 2 == 0 ? "F" : "M") + "\"}],\"identifier\":[{\"system\":\"urn:oid:1.2.36.146.595.217.0.1\","
+                + "\"value\":\"MRN" + id + "\"}],\"active\":" + (id % 7 != 0) + ",\"name\":[{\"use\":\"official\","
+                + "\"family\":\"Family" + (id % 1000) + "\",\"given\":[\"Given" + (id % 300) + "\",\"Middle\"]}],"
+                + "\"telecom\":[{\"system\":\"phone\",\"value\":\"+1-555-" + id + "\",\"use\":\"home\"},"
+                + "{\"system\":\"email\",\"value\":\"p" + id + "@example.org\"}],\"gender\":\""
+                + (id % 2 == 0 ? "female" : "male") + "\",\"birthDate\":\"19" + (40 + id % 60) + "-0"
+                + (1 + id % 9) + "-1" + (id % 10) + "\",\"address\":[{\"line\":[\"" + id + " Main St\"],"
+                + "\"city\":\"Springfield\",\"postalCode\":\"0" + (id % 10000) + "\",\"country\":\"US\"}]}";
+    }
+
+    static String sha256(Path file) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    static void clean(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private LoaderBenchmark() {
+    }
+}

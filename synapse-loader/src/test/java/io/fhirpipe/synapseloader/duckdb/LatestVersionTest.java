@@ -1,0 +1,191 @@
+package io.fhirpipe.synapseloader.duckdb;
+
+import io.fhirpipe.sqlonfhir.sql.DuckDbDialect;
+import io.fhirpipe.synapseloader.LocalChunks;
+import io.fhirpipe.synapseloader.load.ChunkLoader;
+import io.fhirpipe.synapseloader.load.LoadReport;
+import io.fhirpipe.synapseloader.views.LoaderViews;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The latest-version rule as the warehouse applies it (the SQL macros and the within-chunk
+ * ordering), through the loader with chunks from local files: lastUpdated first, then versionId
+ * as a number, missing values oldest, ties keep what is stored, time zones compared as instants.
+ */
+class LatestVersionTest {
+
+    @TempDir
+    Path dir;
+
+    DuckDbWarehouse warehouse;
+    LocalChunks chunks;
+    ChunkLoader loader;
+    int exportN;
+
+    @BeforeEach
+    void open() {
+        LoaderViews views = LoaderViews.compile(new DuckDbDialect(), Optional.empty(), DuckDbWarehouse.CHUNK_TABLE,
+                DuckDbWarehouse::rawTable, Optional.empty());
+        warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"), views, dir.resolve("work"), Optional.empty(),
+                Optional.empty());
+        chunks = new LocalChunks(dir);
+        loader = new ChunkLoader(warehouse, chunks, (c, r) -> { }, Optional.empty(), Optional.empty(),
+                dir.resolve("work"), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+    }
+
+    @AfterEach
+    void close() {
+        warehouse.close();
+    }
+
+    static String patient(String id, String version, String lastUpdated, String family) {
+        StringBuilder meta = new StringBuilder();
+        if (version != null) {
+            meta.append("\"versionId\":\"").append(version).append('"');
+        }
+        if (lastUpdated != null) {
+            meta.append(meta.length() > 0 ? "," : "").append("\"lastUpdated\":\"").append(lastUpdated).append('"');
+        }
+        return "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"meta\":{" + meta
+                + "},\"name\":[{\"family\":\"" + family + "\"}]}";
+    }
+
+    LoadReport load(String... lines) {
+        exportN++;
+        return loader.load(chunks.add("e" + exportN + "/Patient-0.ndjson", "Patient", 0, List.of(lines)));
+    }
+
+    String family(String id) {
+        return warehouse.query(c -> {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT family FROM patient WHERE _resource_key = '" + id + "'")) {
+                List<String> all = new ArrayList<>();
+                while (rs.next()) {
+                    all.add(rs.getString(1));
+                }
+                assertThat(all).hasSizeLessThanOrEqualTo(1);
+                return all.isEmpty() ? null : all.get(0);
+            }
+        });
+    }
+
+    @Test
+    void aLaterLastUpdatedWinsWhicheverArrivesFirst() {
+        load(patient("p", "2", "2024-05-01T10:00:00Z", "New"));
+        LoadReport older = load(patient("p", "1", "2024-04-01T10:00:00Z", "Old"));
+        assertThat(older.applied()).isZero();
+        assertThat(older.rowsLoaded()).isEqualTo(1);
+        assertThat(family("p")).isEqualTo("New");
+        load(patient("p", "3", "2024-06-01T10:00:00Z", "Newest"));
+        assertThat(family("p")).isEqualTo("Newest");
+    }
+
+    @Test
+    void onEqualLastUpdatedTheVersionIdComparesAsANumber() {
+        load(patient("p", "9", "2024-05-01T10:00:00Z", "Nine"));
+        load(patient("p", "10", "2024-05-01T10:00:00Z", "Ten"));
+        assertThat(family("p")).isEqualTo("Ten");
+        load(patient("p", "9", "2024-05-01T10:00:00Z", "NineAgain"));
+        assertThat(family("p")).isEqualTo("Ten");
+    }
+
+    @Test
+    void lastUpdatedDecidesBeforeVersionId() {
+        load(patient("p", "10", "2024-05-01T10:00:00Z", "Ten"));
+        load(patient("p", "2", "2024-05-02T10:00:00Z", "LaterButLowerVersion"));
+        assertThat(family("p")).isEqualTo("LaterButLowerVersion");
+    }
+
+    @Test
+    void instantsWithDifferentOffsetsCompareAsInstants() {
+        load(patient("p", "1", "2024-05-01T12:00:00+02:00", "TenUtc")); // 10:00Z
+        load(patient("p", "2", "2024-05-01T09:30:00Z", "NineThirtyUtc")); // earlier despite the text
+        assertThat(family("p")).isEqualTo("TenUtc");
+        load(patient("p", "3", "2024-05-01T10:00:00.001Z", "Later"));
+        assertThat(family("p")).isEqualTo("Later");
+    }
+
+    @Test
+    void missingMetaIsOlderThanAnyPresentValue() {
+        load(patient("p", null, null, "NoMeta"));
+        load(patient("p", "1", null, "VersionOnly"));
+        assertThat(family("p")).isEqualTo("VersionOnly");
+        load(patient("p", null, "2024-01-01T00:00:00Z", "Dated"));
+        assertThat(family("p")).isEqualTo("Dated");
+        load(patient("p", "7", null, "UndatedAgain"));
+        assertThat(family("p")).isEqualTo("Dated");
+    }
+
+    @Test
+    void anEqualVersionKeepsWhatIsStored() {
+        load(patient("p", "1", "2024-05-01T10:00:00Z", "First"));
+        LoadReport again = load(patient("p", "1", "2024-05-01T10:00:00Z", "SameVersionOtherText"));
+        assertThat(again.applied()).isZero();
+        assertThat(family("p")).isEqualTo("First");
+    }
+
+    @Test
+    void withinOneChunkTheNewestVersionOfAnIdIsKept() {
+        LoadReport r = load(patient("p", "1", "2024-05-01T10:00:00Z", "One"),
+                patient("p", "3", "2024-05-03T10:00:00Z", "Three"),
+                patient("p", "2", "2024-05-02T10:00:00Z", "Two"));
+        assertThat(r.rowsLoaded()).isEqualTo(3);
+        assertThat(r.applied()).isEqualTo(1);
+        assertThat(family("p")).isEqualTo("Three");
+        long rawRows = warehouse.query(c -> {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*), max(version_id) FROM raw.\"Patient\"")) {
+                rs.next();
+                assertThat(rs.getString(2)).isEqualTo("3");
+                return rs.getLong(1);
+            }
+        });
+        assertThat(rawRows).isEqualTo(1);
+    }
+
+    @Test
+    void theMacroOrdersVersionsAsDocumented() {
+        Object[][] cases = {
+            // a_updated, a_version, b_updated, b_version, a newer than b?
+            {"2024-01-02T00:00:00Z", "1", "2024-01-01T00:00:00Z", "5", true},
+            {"2024-01-01T00:00:00Z", "10", "2024-01-01T00:00:00Z", "9", true},
+            {"2024-01-01T00:00:00Z", "9", "2024-01-01T00:00:00Z", "10", false},
+            {"2024-01-01T00:00:00Z", "3", "2024-01-01T00:00:00Z", "3", false},
+            {null, "5", "2024-01-01T00:00:00Z", "1", false},
+            {"2024-01-01T00:00:00Z", null, null, "9", true},
+            {"2024-01-01T00:00:00Z", "2", "2024-01-01T00:00:00Z", null, true},
+            {"2024-01-01T00:00:00Z", "b", "2024-01-01T00:00:00Z", "a", true},
+            {"2024-01-01T00:00:00Z", "1", "2024-01-01T00:00:00Z", "a", true},
+        };
+        for (Object[] c : cases) {
+            boolean newer = warehouse.query(conn -> {
+                try (var p = conn.prepareStatement("SELECT fhir_newer(CAST(? AS TIMESTAMPTZ), ?, "
+                        + "CAST(? AS TIMESTAMPTZ), ?)")) {
+                    for (int i = 0; i < 4; i++) {
+                        p.setObject(i + 1, c[i]);
+                    }
+                    try (ResultSet rs = p.executeQuery()) {
+                        rs.next();
+                        return rs.getBoolean(1);
+                    }
+                }
+            });
+            assertThat(newer).as(java.util.Arrays.toString(c)).isEqualTo(c[4]);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.fhirpipe.synapseloader.load;
+
+import io.fhirpipe.model.events.ChunkReady;
+import io.fhirpipe.runtime.failure.FailureClassifier;
+import io.fhirpipe.runtime.failure.FailureKind;
+import io.fhirpipe.runtime.failure.PermanentFailure;
+import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.sqlonfhir.sql.DuckDbDialect;
+import io.fhirpipe.synapseloader.LocalChunks;
+import io.fhirpipe.synapseloader.chunk.ChunkFailure;
+import io.fhirpipe.synapseloader.chunk.ChunkRef;
+import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
+import io.fhirpipe.synapseloader.lines.LineRejection;
+import io.fhirpipe.synapseloader.views.LoaderViews;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The loader's decisions around the warehouse, with chunks from local files. */
+class ChunkLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    DuckDbWarehouse warehouse;
+    LocalChunks chunks;
+    List<LineRejection> rejected = new ArrayList<>();
+
+    static final String P = "{\"resourceType\":\"Patient\",\"id\":\"%s\",\"meta\":{\"versionId\":\"1\","
+            + "\"lastUpdated\":\"2024-01-01T00:00:00Z\"}}";
+
+    @BeforeEach
+    void open() {
+        LoaderViews views = LoaderViews.compile(new DuckDbDialect(), Optional.empty(), DuckDbWarehouse.CHUNK_TABLE,
+                DuckDbWarehouse::rawTable, Optional.empty());
+        warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"), views, dir.resolve("work"), Optional.empty(),
+                Optional.empty());
+        chunks = new LocalChunks(dir);
+    }
+
+    @AfterEach
+    void close() {
+        warehouse.close();
+    }
+
+    ChunkLoader loader(Optional<Set<String>> onlyTypes) {
+        return new ChunkLoader(warehouse, chunks, (ChunkRef c, List<LineRejection> r) -> rejected.addAll(r),
+                Optional.empty(), onlyTypes, dir.resolve("work"),
+                Clock.fixed(Instant.parse("2026-01-01T00:00:00.123456789Z"), ZoneOffset.UTC));
+    }
+
+    long count(String sql) {
+        return warehouse.query(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Test
+    void aTypeOutsideTheConfiguredListIsRefusedPermanentlyWithoutLoading() {
+        ChunkReady chunk = chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(P.formatted("a")));
+        assertThatThrownBy(() -> loader(Optional.of(Set.of("Observation"))).load(chunk))
+                .isInstanceOf(PermanentFailure.class).isNotInstanceOf(ChunkFailure.class)
+                .satisfies(e -> assertThat(((PermanentFailure) e).reason())
+                        .isEqualTo(ChunkLoader.RESOURCE_TYPE_NOT_SERVED));
+        assertThat(count("SELECT count(*) FROM raw.\"Patient\"")).isZero();
+        assertThat(loader(Optional.of(Set.of("Patient"))).load(chunk).rowsLoaded()).isEqualTo(1);
+    }
+
+    @Test
+    void bytesThatDoNotMatchTheAnnouncedChecksumFailTheChunk() {
+        ChunkReady good = chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(P.formatted("a")));
+        ChunkReady lying = new ChunkReady(good.exportId(), good.resourceType(), good.sourceBlob(), good.sourceEtag(),
+                good.chunkBlob(), good.chunkIndex(), good.lineCount(), good.bytes(), "b".repeat(64));
+        assertThatThrownBy(() -> loader(Optional.empty()).load(lying)).isInstanceOf(ChunkFailure.class)
+                .satisfies(e -> assertThat(((ChunkFailure) e).reason()).isEqualTo(ChunkFailure.CHECKSUM_MISMATCH));
+        assertThat(count("SELECT count(*) FROM fhirpipe.chunk_ledger")).isZero();
+    }
+
+    @Test
+    void aChunkOfOnlyBadLinesIsLedgeredWithNothingLoaded() {
+        ChunkReady chunk = chunks.add("e1/Patient-0.ndjson", "Patient", 0,
+                "{oops\n{\"resourceType\":\"Patient\"}\n".getBytes(StandardCharsets.UTF_8));
+        LoadReport r = loader(Optional.empty()).load(chunk);
+        assertThat(r.rowsLoaded()).isZero();
+        assertThat(r.rowsRejected()).isEqualTo(2);
+        assertThat(rejected).hasSize(2);
+        assertThat(count("SELECT count(*) FROM fhirpipe.chunk_ledger WHERE rows_rejected = 2")).isEqualTo(1);
+        LoadReport again = loader(Optional.empty()).load(chunk);
+        assertThat(again.alreadyLoaded()).isTrue();
+        assertThat(again.rowsRejected()).isEqualTo(2);
+        assertThat(again.loadedAt()).isEqualTo(r.loadedAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00.123456Z"));
+    }
+
+    @Test
+    void aWarehouseFailureIsTransientSoTheMessageIsAbandoned() {
+        ChunkReady chunk = chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(P.formatted("a")));
+        warehouse.close();
+        assertThatThrownBy(() -> loader(Optional.empty()).load(chunk)).isInstanceOf(TransientFailure.class)
+                .satisfies(e -> assertThat(FailureClassifier.classify(e)).isEqualTo(FailureKind.TRANSIENT));
+    }
+
+    @Test
+    void aChangedViewDefinitionRebuildsItsTableFromTheRawTableAtStartUp() throws Exception {
+        ChunkReady chunk = chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(
+                "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"female\"}"));
+        loader(Optional.empty()).load(chunk);
+        warehouse.close();
+        Path views = java.nio.file.Files.createDirectories(dir.resolve("views"));
+        java.nio.file.Files.writeString(views.resolve("patient.json"), """
+                {"resourceType":"ViewDefinition","name":"patient","resource":"Patient","select":[{"column":[
+                  {"name":"pid","path":"getResourceKey()"},{"name":"sex","path":"gender"}]}]}""");
+        warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"), LoaderViews.compile(new DuckDbDialect(),
+                Optional.of(views), DuckDbWarehouse.CHUNK_TABLE, DuckDbWarehouse::rawTable, Optional.empty()),
+                dir.resolve("work"), Optional.empty(), Optional.empty());
+        assertThat(count("SELECT count(*) FROM patient WHERE _resource_key = 'a' AND pid = 'a' AND sex = 'female'"))
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'patient'"))
+                .isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM fhirpipe.curated_pending WHERE resource_type = 'Patient'"))
+                .isEqualTo(1);
+    }
+}

@@ -1,0 +1,100 @@
+package io.fhirpipe.synapseloader.tsql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import io.fhirpipe.sqlonfhir.defaults.ViewCatalog;
+import io.fhirpipe.sqlonfhir.model.ViewDefinition;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The synapse-dedicated dialect end to end against a real dedicated SQL pool. Runs only when
+ * FHIRPIPE_SYNAPSE_JDBC_URL and FHIRPIPE_SYNAPSE_CHUNK_URL are set (credentials:
+ * FHIRPIPE_SYNAPSE_USER / FHIRPIPE_SYNAPSE_PASSWORD, else Entra via DefaultAzureCredential;
+ * storage: the pool's managed identity, or FHIRPIPE_SYNAPSE_SAS). The chunk must be an NDJSON
+ * blob of Patient resources the pool can read. Tables go to schemas named with a per-run suffix
+ * and are dropped at the end.
+ */
+class SynapseLiveTest {
+
+  @Test
+  void dedicatedPoolLoadsAChunkOnceAndSkipsItsRedelivery() throws Exception {
+    String url = System.getenv("FHIRPIPE_SYNAPSE_JDBC_URL");
+    String chunkUrl = System.getenv("FHIRPIPE_SYNAPSE_CHUNK_URL");
+    assumeTrue(url != null && !url.isBlank() && chunkUrl != null && !chunkUrl.isBlank(),
+        "FHIRPIPE_SYNAPSE_JDBC_URL and FHIRPIPE_SYNAPSE_CHUNK_URL are not set");
+    String user = System.getenv("FHIRPIPE_SYNAPSE_USER");
+    SqlAuthentication auth = user != null && !user.isBlank()
+        ? new SqlAuthentication.SqlPassword(user, System.getenv("FHIRPIPE_SYNAPSE_PASSWORD"))
+        : new SqlAuthentication.EntraToken(new DefaultAzureCredentialBuilder().build());
+    String sas = System.getenv("FHIRPIPE_SYNAPSE_SAS");
+    StorageCredential storage = sas != null && !sas.isBlank()
+        ? new StorageCredential.SharedAccessSignature(sas)
+        : new StorageCredential.ManagedIdentity();
+
+    String suffix = Long.toString(System.currentTimeMillis(), 36);
+    WarehouseLayout layout = new WarehouseLayout("fp_raw_" + suffix, "fp_typed_" + suffix,
+        "fp_ctl_" + suffix);
+    CopyIntoStatements dialect = new CopyIntoStatements(WarehouseKind.SYNAPSE_DEDICATED, layout,
+        storage);
+    List<ViewDefinition> views = ViewCatalog.withDefaults().views().stream()
+        .filter(v -> v.resource().equals("Patient")).toList();
+    ChunkToLoad chunk = new ChunkToLoad("live-" + suffix, "Patient", "live-export", chunkUrl);
+    TSqlPlanRunner runner = new TSqlPlanRunner();
+
+    try (Connection c = new SqlServerConnections(url, auth, Duration.ofSeconds(60)).open()) {
+      try {
+        for (SqlStatement s : dialect.setup(views, List.of("Patient"))) {
+          runner.execute(c, s);
+        }
+        TSqlPlanRunner.Outcome first = runner.run(c, dialect.chunk(chunk, views));
+        assertThat(first.alreadyLoaded()).isFalse();
+        long raw = count(c, "SELECT COUNT_BIG(*) FROM [" + layout.rawSchema() + "].[Patient]");
+        long distinct = count(c, "SELECT COUNT_BIG(DISTINCT [id]) FROM [" + layout.rawSchema()
+            + "].[Patient]");
+        long typed = count(c, "SELECT COUNT_BIG(*) FROM [" + layout.typedSchema() + "].[patient]");
+        long ledger = count(c, "SELECT COUNT_BIG(*) FROM [" + layout.controlSchema()
+            + "].[chunk_ledger]");
+        assertThat(raw).isPositive().isEqualTo(distinct); // one row per id
+        assertThat(typed).isEqualTo(raw); // the patient view has one row per resource
+        assertThat(ledger).isEqualTo(1);
+
+        TSqlPlanRunner.Outcome again = runner.run(c, dialect.chunk(chunk, views));
+        assertThat(again.alreadyLoaded()).isTrue();
+        assertThat(count(c, "SELECT COUNT_BIG(*) FROM [" + layout.rawSchema() + "].[Patient]"))
+            .isEqualTo(raw);
+      } finally {
+        for (String t : List.of(layout.typedSchema() + "].[patient", layout.rawSchema()
+            + "].[Patient", layout.controlSchema() + "].[chunk_ledger")) {
+          exec(c, "IF OBJECT_ID(N'[" + t + "]', N'U') IS NOT NULL DROP TABLE [" + t + "]");
+        }
+        for (String schema : List.of(layout.typedSchema(), layout.rawSchema(),
+            layout.controlSchema())) {
+          exec(c, "IF SCHEMA_ID(N'" + schema + "') IS NOT NULL EXEC(N'DROP SCHEMA [" + schema
+              + "]')");
+        }
+      }
+    }
+  }
+
+  private static long count(Connection c, String sql) throws Exception {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static void exec(Connection c, String sql) {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (Exception e) {
+      // best-effort cleanup; the assertion failure (if any) is the interesting error
+    }
+  }
+}

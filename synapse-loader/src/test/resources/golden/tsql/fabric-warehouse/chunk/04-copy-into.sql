@@ -1,0 +1,1 @@
+COPY INTO [fhirpipe].[stg_c8d45d11b821ebe298d59_lines] ([line]) FROM 'https://fhirlake.blob.core.windows.net/bulk/export-42/Patient-0001.ndjson' WITH (FILE_TYPE = 'CSV', FIELDQUOTE = '0x0b', FIELDTERMINATOR = '0x0b', ROWTERMINATOR = '0x0a', ENCODING = 'UTF8', MAXERRORS = 0)

@@ -1,0 +1,1 @@
+SELECT s.[line] FROM [fhirpipe].[stg_c8d45d11b821ebe298d59_lines] AS s WHERE s.[line] IS NOT NULL AND (ISJSON(s.[line]) = 0 OR ISNULL(JSON_VALUE(CASE WHEN ISJSON(s.[line]) = 1 THEN s.[line] END, '$.resourceType'), N'') <> N'Patient' OR JSON_VALUE(CASE WHEN ISJSON(s.[line]) = 1 THEN s.[line] END, '$.id') IS NULL)

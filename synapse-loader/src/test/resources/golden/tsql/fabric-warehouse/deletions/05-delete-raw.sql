@@ -1,0 +1,1 @@
+DELETE FROM [raw].[Patient] WHERE EXISTS (SELECT 1 FROM [fhirpipe].[stg_ce27351ea673dbb55ef74_deletes] AS d WHERE d.[id] = [raw].[Patient].[id] AND ([raw].[Patient].[last_updated] IS NULL OR [raw].[Patient].[last_updated] <= d.[deleted_at]))

@@ -1,0 +1,1 @@
+IF OBJECT_ID(N'[fhirpipe].[deleted_resources]', N'U') IS NULL CREATE TABLE [fhirpipe].[deleted_resources] ([resource_type] VARCHAR(64) NOT NULL, [id] VARCHAR(64) NOT NULL, [deleted_at] DATETIME2(6) NOT NULL, [chunk] VARCHAR(400) NOT NULL)

@@ -1,0 +1,1 @@
+IF OBJECT_ID(N'[raw].[Observation]', N'U') IS NULL CREATE TABLE [raw].[Observation] ([id] VARCHAR(64) NOT NULL, [version_id] VARCHAR(64) NULL, [last_updated] DATETIME2(6) NULL, [export_id] VARCHAR(400) NOT NULL, [chunk] VARCHAR(400) NOT NULL, [resource] VARCHAR(MAX) NOT NULL)

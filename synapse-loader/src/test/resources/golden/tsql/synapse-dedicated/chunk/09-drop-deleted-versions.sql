@@ -1,0 +1,1 @@
+DELETE FROM [fhirpipe].[stg_c8d45d11b821ebe298d59_rows] WHERE EXISTS (SELECT 1 FROM [fhirpipe].[deleted_resources] AS t WHERE t.[resource_type] = N'Patient' AND t.[id] = [fhirpipe].[stg_c8d45d11b821ebe298d59_rows].[id] AND ([fhirpipe].[stg_c8d45d11b821ebe298d59_rows].[last_updated] IS NULL OR [fhirpipe].[stg_c8d45d11b821ebe298d59_rows].[last_updated] <= t.[deleted_at]))

@@ -1,0 +1,1 @@
+DELETE FROM [fhirpipe].[deleted_resources] WHERE [resource_type] = N'Patient' AND EXISTS (SELECT 1 FROM [fhirpipe].[stg_c8d45d11b821ebe298d59_rows] AS c WHERE c.[id] = [fhirpipe].[deleted_resources].[id])

@@ -1,0 +1,1 @@
+INSERT INTO [raw].[Patient] ([id], [version_id], [last_updated], [export_id], [chunk], [resource]) SELECT c.[id], c.[version_id], c.[last_updated], N'export-42', N'export-42/Patient-0001.ndjson', c.[resource] FROM [fhirpipe].[stg_c8d45d11b821ebe298d59_rows] AS c WHERE NOT EXISTS (SELECT 1 FROM [raw].[Patient] AS r WHERE r.[id] = c.[id])

@@ -1,0 +1,1 @@
+DELETE FROM [dbo].[patient] WHERE EXISTS (SELECT 1 FROM [fhirpipe].[stg_ce27351ea673dbb55ef74_deletes] AS d WHERE d.[id] = [dbo].[patient].[_resource_key]) AND NOT EXISTS (SELECT 1 FROM [raw].[Patient] AS r WHERE r.[id] = [dbo].[patient].[_resource_key])

@@ -1,0 +1,1 @@
+DELETE FROM [fhirpipe].[deleted_resources] WHERE [resource_type] = N'Patient' AND EXISTS (SELECT 1 FROM [fhirpipe].[stg_ce27351ea673dbb55ef74_deletes] AS d WHERE d.[id] = [fhirpipe].[deleted_resources].[id] AND d.[deleted_at] >= [fhirpipe].[deleted_resources].[deleted_at])

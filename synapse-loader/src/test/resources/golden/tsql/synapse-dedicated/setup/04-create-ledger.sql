@@ -1,0 +1,1 @@
+IF OBJECT_ID(N'[fhirpipe].[chunk_ledger]', N'U') IS NULL CREATE TABLE [fhirpipe].[chunk_ledger] ([chunk_id] NVARCHAR(400) NOT NULL, [resource_type] NVARCHAR(64) NOT NULL, [export_id] NVARCHAR(400) NOT NULL, [rows_loaded] BIGINT NOT NULL, [rows_rejected] BIGINT NOT NULL, [loaded_at] DATETIME2(6) NOT NULL) WITH (DISTRIBUTION = ROUND_ROBIN, HEAP)

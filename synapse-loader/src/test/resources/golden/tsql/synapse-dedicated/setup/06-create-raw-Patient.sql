@@ -1,0 +1,1 @@
+IF OBJECT_ID(N'[raw].[Patient]', N'U') IS NULL CREATE TABLE [raw].[Patient] ([id] NVARCHAR(64) NOT NULL, [version_id] NVARCHAR(64) NULL, [last_updated] DATETIME2(6) NULL, [export_id] NVARCHAR(400) NOT NULL, [chunk] NVARCHAR(400) NOT NULL, [resource] NVARCHAR(MAX) NOT NULL) WITH (DISTRIBUTION = HASH([id]), HEAP)

@@ -1,0 +1,1 @@
+IF SCHEMA_ID(N'fhirpipe') IS NULL EXEC(N'CREATE SCHEMA [fhirpipe]')

@@ -1,0 +1,1 @@
+IF NOT EXISTS (SELECT 1 FROM sys.external_data_sources WHERE name = N'fhirpipe_lake') CREATE EXTERNAL DATA SOURCE [fhirpipe_lake] WITH (LOCATION = 'https://fhirlake.dfs.core.windows.net/lake', CREDENTIAL = [fhirpipe_storage])

@@ -1,0 +1,1 @@
+IF NOT EXISTS (SELECT 1 FROM sys.external_file_formats WHERE name = N'fhirpipe_parquet') CREATE EXTERNAL FILE FORMAT [fhirpipe_parquet] WITH (FORMAT_TYPE = PARQUET, DATA_COMPRESSION = 'org.apache.hadoop.io.compress.SnappyCodec')

@@ -94,6 +94,19 @@ public class SynapseLoaderTest {
         }
         assertThat(count("SELECT count(*) FROM raw.\"Observation\" WHERE id LIKE 'all-o%' AND export_id = 'exp-all'"))
                 .isEqualTo(30);
+
+        // What the warehouse endpoints report is what the tables hold (other tests add rows too).
+        Map<String, Long> reported = new HashMap<>();
+        io.restassured.RestAssured.given().when().get("/warehouse/tables").then().statusCode(200).extract()
+                .jsonPath().getList("tables", Map.class)
+                .forEach(t -> reported.put((String) t.get("name"), ((Number) t.get("rows")).longValue()));
+        assertThat(reported.get("raw.Patient")).isEqualTo(count("SELECT count(*) FROM raw.\"Patient\""));
+        assertThat(reported.get("observation")).isEqualTo(count("SELECT count(*) FROM observation"));
+        assertThat(reported).containsKeys("patient", "encounter", "condition", "raw.Encounter");
+        io.restassured.RestAssured.given().when().get("/warehouse/sample").then().statusCode(200)
+                .body("columns", org.hamcrest.Matchers.equalTo(List.of("observation", "observations", "patients",
+                        "average", "unit")))
+                .body("rows.size()", org.hamcrest.Matchers.greaterThan(0));
     }
 
     /**
@@ -150,7 +163,7 @@ public class SynapseLoaderTest {
         LoaderTestStack.amqp.send(CHUNK_READY, MessageCodec.encode(CloudEvent.of(MessageType.CHUNK_READY, "/test",
                 chunk, Instant.now())), Map.of("exportId", chunk.exportId(), "resourceType", "Encounter"));
         Instant deadline = Instant.now().plusSeconds(30);
-        String ledger = "SELECT count(*) FROM fhirpipe.chunk_ledger WHERE chunk_blob = '" + chunk.chunkBlob() + "'";
+        String ledger = "SELECT count(*) FROM fhirpipe_state.chunk_ledger WHERE chunk_blob = '" + chunk.chunkBlob() + "'";
         while (count(ledger) == 0 && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
         }
@@ -182,7 +195,7 @@ public class SynapseLoaderTest {
         assertThat(second).isEqualTo(first);
         assertThat(count("SELECT count(*) FROM patient WHERE _resource_key = 'tw-1'")).isZero();
         assertThat(count("SELECT count(*) FROM patient WHERE _resource_key = 'tw-2'")).isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM fhirpipe.chunk_ledger WHERE chunk_blob = '" + chunk.chunkBlob() + "'"))
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger WHERE chunk_blob = '" + chunk.chunkBlob() + "'"))
                 .isEqualTo(1);
     }
 
@@ -230,7 +243,7 @@ public class SynapseLoaderTest {
         assertThat(count("SELECT count(*) FROM patient WHERE _resource_key = 'del-1'")).isZero();
         assertThat(count("SELECT count(*) FROM raw.\"Patient\" WHERE id = 'del-1'")).isZero();
         assertThat(count("SELECT count(*) FROM patient WHERE _resource_key = 'del-2'")).isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM fhirpipe.deleted_resources WHERE resource_type = 'Patient' "
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.deleted_resources WHERE resource_type = 'Patient' "
                 + "AND id = 'del-1' AND deleted_at = TIMESTAMPTZ '2024-06-01 00:00:00+00'")).isEqualTo(1);
 
         // A version from before the deletion arrives late: it stays deleted.
@@ -242,7 +255,7 @@ public class SynapseLoaderTest {
         deliverAndAwait(chunk("exp-del-3/Patient-0.ndjson", "Patient", 0,
                 lines(List.of(Synthetic.patient("del-1", 4, "2", "2024-07-01T00:00:00Z")))));
         assertThat(row("patient", "del-1")).containsEntry("official_family", "Family4");
-        assertThat(count("SELECT count(*) FROM fhirpipe.deleted_resources WHERE id = 'del-1'")).isZero();
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.deleted_resources WHERE id = 'del-1'")).isZero();
         assertCuratedEqualsTable("Patient", "patient");
     }
 

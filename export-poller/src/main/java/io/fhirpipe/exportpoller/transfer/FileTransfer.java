@@ -221,7 +221,7 @@ public final class FileTransfer {
         LOG.infof("landed %s as landing/%s: %d bytes, %d records, %d blocks, attempt %d", redact(file.url()),
                 blob.name(), bytes, lines.lines(), blockIds.size(), attempt);
         Instant modified = item.getLastModified() == null ? clock.instant() : item.getLastModified().toInstant();
-        return new LandedFile(blob, client.getBlobUrl(), unquote(item.getETag()), bytes, lines.lines(), modified,
+        return new LandedFile(blob, eventGridUrl(client, blob), unquote(item.getETag()), bytes, lines.lines(), modified,
                 attempt, issues == null ? List.of() : issues.issues(), issues == null ? 0 : issues.totalIssues());
     }
 
@@ -263,8 +263,17 @@ public final class FileTransfer {
         }
         Instant modified = properties.getLastModified() == null ? clock.instant()
                 : properties.getLastModified().toInstant();
-        return Optional.of(new LandedFile(blob, client.getBlobUrl(), unquote(properties.getETag()),
+        return Optional.of(new LandedFile(blob, eventGridUrl(client, blob), unquote(properties.getETag()),
                 properties.getBlobSize(), lines, modified, 0, List.of(), 0));
+    }
+
+    /**
+     * The URL as Event Grid writes it: the container URL, then the blob name with its slashes as they
+     * are. The SDK's {@code getBlobUrl()} encodes them ({@code %2F}), which the splitter rightly refuses.
+     * Landing names are [A-Za-z0-9._/-] only, so nothing else needs encoding.
+     */
+    static String eventGridUrl(BlockBlobClient client, LandingBlob blob) {
+        return client.getContainerClient().getBlobContainerUrl() + "/" + blob.name();
     }
 
     private static BlobProperties properties(BlockBlobClient client) {

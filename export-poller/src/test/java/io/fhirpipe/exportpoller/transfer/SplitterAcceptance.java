@@ -55,6 +55,11 @@ public final class SplitterAcceptance {
                 throw new IllegalArgumentException("ForeignBlobUrl: " + url);
             }
             String prefix = account.getRawPath() + "/landing/";
+            String lowerPath = url.getRawPath().toLowerCase(java.util.Locale.ROOT);
+            if (lowerPath.contains("%2f") || lowerPath.contains("%5c") || lowerPath.contains("%2e")
+                    || lowerPath.contains("//")) {
+                throw new IllegalArgumentException("ForeignBlobUrl: encoded separators in " + url);
+            }
             if (!url.getRawPath().startsWith(prefix)) {
                 continue;
             }

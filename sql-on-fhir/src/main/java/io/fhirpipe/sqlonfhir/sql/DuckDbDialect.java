@@ -3,8 +3,10 @@ package io.fhirpipe.sqlonfhir.sql;
 import java.util.List;
 
 /**
- * DuckDB: json_extract / json_extract_string, and the json_each table function (DuckDB's UNNEST
- * of a JSON array that keeps the element position) for iteration; lateral joins for forEach.
+ * DuckDB: json_extract / json_extract_string, lateral joins for forEach. Paths through repeating
+ * elements are not rendered with {@link #iterate} / {@link #firstRow} (json_each subqueries) but
+ * as list expressions by {@link DuckDbPathLists}, which {@link NavigationRenderer} picks for this
+ * dialect; those methods stay correct for any caller of the {@link SqlDialect} contract.
  */
 public final class DuckDbDialect implements SqlDialect {
 

@@ -8,16 +8,28 @@ import java.util.List;
 /**
  * Renders a {@link Navigation} as SQL in one dialect: a direct JSON lookup when the path has no
  * repeating element, otherwise a correlated subquery iterating each array with the where()
- * conditions applied.
+ * conditions applied, or for DuckDB list expressions over JSONPath wildcards
+ * ({@link DuckDbPathLists}).
  */
 final class NavigationRenderer {
 
   private final SqlDialect dialect;
   private final AliasSequence aliases;
+  /** Set-based rendering of paths through arrays, for DuckDB; null for other dialects. */
+  private final DuckDbPathLists lists;
+  /** Plain paths below the resource root read in one batch (DuckDB); null: one call each. */
+  private final DuckDbRootPaths rootPaths;
 
-  NavigationRenderer(SqlDialect dialect, AliasSequence aliases) {
+  NavigationRenderer(SqlDialect dialect, AliasSequence aliases, DuckDbRootPaths rootPaths) {
     this.dialect = dialect;
     this.aliases = aliases;
+    this.lists = dialect instanceof DuckDbDialect duck ? new DuckDbPathLists(duck, aliases) : null;
+    this.rootPaths = rootPaths;
+  }
+
+  private String text(String context, List<String> path) {
+    return rootPaths != null && rootPaths.covers(context) ? rootPaths.text(path)
+        : dialect.jsonText(context, path);
   }
 
   /** The FROM chain, the conditions and the ordering of a navigation's hops. */
@@ -52,7 +64,10 @@ final class NavigationRenderer {
       if (exists) {
         return dialect.booleanValue(dialect.present(context, nav.tail()));
       }
-      String text = terminal(dialect.jsonText(context, nav.tail()), nav);
+      String text = terminal(text(context, nav.tail()), nav);
+      if (lists != null && (nav.terminal() instanceof Navigation.Terminal.Join || collection)) {
+        return lists.single(text, collection);
+      }
       if (nav.terminal() instanceof Navigation.Terminal.Join || collection) {
         // a single value: the aggregate of one row
         String alias = aliases.next("s");
@@ -63,6 +78,9 @@ final class NavigationRenderer {
             + alias + ".v IS NOT NULL)";
       }
       return dialect.cast(text, fhirType);
+    }
+    if (lists != null) {
+      return lists.value(context, nav, collection, fhirType);
     }
     Iteration it = iteration(context, nav);
     if (exists) {
@@ -94,7 +112,10 @@ final class NavigationRenderer {
       if (exists) {
         return dialect.present(context, nav.tail());
       }
-      return comparison(terminal(dialect.jsonText(context, nav.tail()), nav), equalTo);
+      return comparison(terminal(text(context, nav.tail()), nav), equalTo);
+    }
+    if (lists != null) {
+      return lists.predicate(context, nav, equalTo);
     }
     Iteration it = iteration(context, nav);
     List<String> conds = new ArrayList<>(it.conditions());
@@ -118,6 +139,9 @@ final class NavigationRenderer {
       String fragment = dialect.jsonFragment(context, nav.tail());
       return "SELECT " + fragment + " AS " + dialect.quote("value") + " WHERE " + fragment
           + " IS NOT NULL";
+    }
+    if (lists != null) {
+      return lists.rowSource(context, nav);
     }
     Iteration it = iteration(context, nav);
     String fragment = dialect.jsonFragment(it.element(), nav.tail());

@@ -69,9 +69,13 @@ public final class ViewCompiler {
       throw new ViewCompilationException(view.name(), "-", view.resource(),
           "resource must be a FHIR resource type name");
     }
-    Scope scope = new Scope(view, new PathPlanner(view.constants()), new AliasSequence());
     String root = ROW + "." + resourceColumn;
-    StringBuilder from = new StringBuilder(rawTable + " AS " + ROW);
+    DuckDbRootPaths rootPaths = dialect instanceof DuckDbDialect duck
+        ? new DuckDbRootPaths(duck, root, ROW) : null;
+    Scope scope = new Scope(view, new PathPlanner(view.constants()), new AliasSequence(),
+        rootPaths);
+    // the joins of forEach / unionAll; the raw table item goes in front once all paths are known
+    StringBuilder from = new StringBuilder();
     List<String> columns = new ArrayList<>();
     List<Column> names = new ArrayList<>();
     for (SelectNode node : view.select()) {
@@ -85,14 +89,16 @@ public final class ViewCompiler {
       }
     }
     List<String> where = new ArrayList<>();
-    where.add(dialect.jsonText(root, List.of("resourceType")) + " = "
+    where.add((rootPaths != null ? rootPaths.text(List.of("resourceType"))
+        : dialect.jsonText(root, List.of("resourceType"))) + " = "
         + dialect.string(view.resource()));
     for (String w : view.where()) {
       PathExpression expr = parse(scope, "where", w);
       try {
         Navigation nav = scope.planner.plan(expr.steps(), view.resource());
         String equalTo = expr.equalTo() == null ? null : scope.planner.literal(expr.equalTo());
-        where.add(new NavigationRenderer(dialect, scope.aliases).predicate(root, nav, equalTo));
+        where.add(new NavigationRenderer(dialect, scope.aliases, scope.rootPaths)
+            .predicate(root, nav, equalTo));
       } catch (UnsupportedPathException e) {
         throw new ViewCompilationException(view.name(), "where", w, e.getMessage());
       }
@@ -102,13 +108,17 @@ public final class ViewCompiler {
     }
     List<String> output = new ArrayList<>(leadingColumns);
     output.addAll(columns);
-    String select = "SELECT " + String.join(", ", output) + " FROM " + from + " WHERE "
+    String rawItem = rootPaths != null ? rootPaths.from(rawTable, resourceColumn)
+        : rawTable + " AS " + ROW;
+    String select = "SELECT " + String.join(", ", output) + " FROM " + rawItem + from
+        + " WHERE "
         + String.join(" AND ", where);
     return new CompiledView(view.name(), select, names.stream().map(Column::name).toList(),
         names, dialect.createView(view.name(), select));
   }
 
-  private record Scope(ViewDefinition view, PathPlanner planner, AliasSequence aliases) {}
+  private record Scope(ViewDefinition view, PathPlanner planner, AliasSequence aliases,
+      DuckDbRootPaths rootPaths) {}
 
   /**
    * Adds a select node's joins to {@code from} and its column expressions to {@code columns}.
@@ -129,7 +139,8 @@ public final class ViewCompiler {
           throw new UnsupportedPathException("forEach cannot be a comparison");
         }
         Navigation nav = scope.planner.plan(expr.steps(), resource);
-        String source = new NavigationRenderer(dialect, scope.aliases).rowSource(context, nav);
+        String source = new NavigationRenderer(dialect, scope.aliases, scope.rootPaths)
+            .rowSource(context, nav);
         from.append(dialect.lateral(source, alias, node.forEach() == null));
       } catch (UnsupportedPathException e) {
         throw new ViewCompilationException(scope.view.name(), label, iteration, e.getMessage());
@@ -148,7 +159,7 @@ public final class ViewCompiler {
           throw new UnsupportedPathException("comparisons are only supported in where clauses");
         }
         Navigation nav = scope.planner.plan(expr.steps(), res);
-        String value = new NavigationRenderer(dialect, scope.aliases)
+        String value = new NavigationRenderer(dialect, scope.aliases, scope.rootPaths)
             .value(ctx, nav, c.collection(), c.type());
         columns.add(value + " AS " + dialect.quote(c.name()));
         names.add(c);

@@ -41,13 +41,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *       version of each resource, nothing older;</li>
  *   <li>{@code main."{view}"}: the ViewDefinition's rows for the resources in the raw table, with
  *       {@code _resource_key} first;</li>
- *   <li>{@code fhirpipe.chunk_ledger}: one row per loaded chunk, written in the same transaction as
+ *   <li>{@code fhirpipe_state.chunk_ledger}: one row per loaded chunk, written in the same transaction as
  *       its rows, so a redelivered chunk is recognised and not applied twice;</li>
- *   <li>{@code fhirpipe.deleted_resources}: tombstones (type, id, deleted_at). A deletion removes
+ *   <li>{@code fhirpipe_state.deleted_resources}: tombstones (type, id, deleted_at). A deletion removes
  *       the resource from raw and typed tables and keeps a tombstone, so a version that arrives
  *       later but was last updated at or before the deletion stays deleted, while a version
  *       updated after it (the id re-created) wins and clears the tombstone;</li>
- *   <li>{@code fhirpipe.curated_pending}: types whose Parquet snapshot is behind the tables, set
+ *   <li>{@code fhirpipe_state.curated_pending}: types whose Parquet snapshot is behind the tables, set
  *       in the load transaction and cleared once the snapshot is uploaded, so an upload that fails
  *       after commit is redone by the next delivery or load.</li>
  * </ul>
@@ -86,6 +86,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
                 Files.createDirectories(parent);
             }
             Files.createDirectories(workDirectory);
+            requireUnambiguousCatalog(databaseFile);
             // The driver itself rather than DriverManager, whose registry is per class loader.
             DuckDBConnection c = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:"
                     + databaseFile.toAbsolutePath(), new Properties());
@@ -94,6 +95,20 @@ public final class DuckDbWarehouse implements AutoCloseable {
             return warehouse;
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("cannot open DuckDB database " + databaseFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Schemas the loader creates; DuckDB names the catalog after the file, and equal names are ambiguous. */
+    static final java.util.Set<String> SCHEMAS = java.util.Set.of("raw", "fhirpipe_state", "main", "temp", "system");
+
+    static void requireUnambiguousCatalog(Path databaseFile) {
+        String name = databaseFile.getFileName().toString();
+        int dot = name.indexOf('.');
+        String catalog = (dot < 0 ? name : name.substring(0, dot)).toLowerCase(java.util.Locale.ROOT);
+        if (SCHEMAS.contains(catalog)) {
+            throw new IllegalArgumentException("DuckDB names the database after its file, and '" + name
+                    + "' would make it '" + catalog + "', the name of a schema the loader uses " + SCHEMAS
+                    + "; choose another fhirpipe.loader.duckdb.path file name");
         }
     }
 
@@ -107,14 +122,14 @@ public final class DuckDbWarehouse implements AutoCloseable {
             }
             s.execute("SET temp_directory = " + SQL.string(workDirectory.resolve("duckdb-spill").toString()));
             s.execute("CREATE SCHEMA IF NOT EXISTS raw");
-            s.execute("CREATE SCHEMA IF NOT EXISTS fhirpipe");
-            s.execute("CREATE TABLE IF NOT EXISTS fhirpipe.chunk_ledger (chunk_id VARCHAR PRIMARY KEY, "
+            s.execute("CREATE SCHEMA IF NOT EXISTS fhirpipe_state");
+            s.execute("CREATE TABLE IF NOT EXISTS fhirpipe_state.chunk_ledger (chunk_id VARCHAR PRIMARY KEY, "
                     + "chunk_blob VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, export_id VARCHAR NOT NULL, "
                     + "resource_type VARCHAR NOT NULL, kind VARCHAR NOT NULL, rows_loaded BIGINT NOT NULL, "
                     + "rows_rejected BIGINT NOT NULL, loaded_at TIMESTAMPTZ NOT NULL)");
-            s.execute("CREATE TABLE IF NOT EXISTS fhirpipe.deleted_resources (resource_type VARCHAR NOT NULL, "
+            s.execute("CREATE TABLE IF NOT EXISTS fhirpipe_state.deleted_resources (resource_type VARCHAR NOT NULL, "
                     + "id VARCHAR NOT NULL, deleted_at TIMESTAMPTZ NOT NULL, export_id VARCHAR, chunk VARCHAR)");
-            s.execute("CREATE TABLE IF NOT EXISTS fhirpipe.curated_pending (resource_type VARCHAR PRIMARY KEY)");
+            s.execute("CREATE TABLE IF NOT EXISTS fhirpipe_state.curated_pending (resource_type VARCHAR PRIMARY KEY)");
             s.execute(LatestVersionSql.CMP_MACRO);
             s.execute(LatestVersionSql.NEWER_MACRO);
             s.execute("CREATE OR REPLACE TEMP TABLE _chunk_rows (id VARCHAR, version_id VARCHAR, "
@@ -180,7 +195,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
     public Optional<LedgerEntry> ledger(String chunkId) {
         requireLocked();
         try (PreparedStatement p = connection.prepareStatement("SELECT rows_loaded, rows_rejected, loaded_at "
-                + "FROM fhirpipe.chunk_ledger WHERE chunk_id = ?")) {
+                + "FROM fhirpipe_state.chunk_ledger WHERE chunk_id = ?")) {
             p.setString(1, chunkId);
             try (ResultSet rs = p.executeQuery()) {
                 if (!rs.next()) {
@@ -227,12 +242,12 @@ public final class DuckDbWarehouse implements AutoCloseable {
                         + LatestVersionSql.ORDER_NEWEST_FIRST + ") = 1");
                 s.execute("DELETE FROM _chunk_rows c USING " + raw + " r WHERE r.id = c.id "
                         + "AND NOT fhir_newer(c.last_updated, c.version_id, r.last_updated, r.version_id)");
-                s.execute("DELETE FROM _chunk_rows c USING fhirpipe.deleted_resources t "
+                s.execute("DELETE FROM _chunk_rows c USING fhirpipe_state.deleted_resources t "
                         + "WHERE t.resource_type = " + typeLiteral + " AND t.id = c.id "
                         + "AND NOT coalesce(c.last_updated > t.deleted_at, false)");
                 applied = count(s, "SELECT count(*) FROM _chunk_rows");
                 if (applied > 0) {
-                    s.execute("DELETE FROM fhirpipe.deleted_resources WHERE resource_type = " + typeLiteral
+                    s.execute("DELETE FROM fhirpipe_state.deleted_resources WHERE resource_type = " + typeLiteral
                             + " AND id IN (SELECT id FROM _chunk_rows)");
                     s.execute("DELETE FROM " + raw + " WHERE id IN (SELECT id FROM _chunk_rows)");
                     s.execute("INSERT INTO " + raw + " SELECT id, version_id, last_updated, "
@@ -290,15 +305,15 @@ public final class DuckDbWarehouse implements AutoCloseable {
                 }
                 s.execute("CREATE OR REPLACE TEMP TABLE _chunk_deletes AS SELECT id, max(deleted_at) AS deleted_at "
                         + "FROM _chunk_deletes GROUP BY id");
-                s.execute("DELETE FROM _chunk_deletes d USING fhirpipe.deleted_resources t "
+                s.execute("DELETE FROM _chunk_deletes d USING fhirpipe_state.deleted_resources t "
                         + "WHERE t.resource_type = " + typeLiteral + " AND t.id = d.id AND t.deleted_at >= d.deleted_at");
                 s.execute("DELETE FROM _chunk_deletes d USING " + raw + " r "
                         + "WHERE r.id = d.id AND r.last_updated > d.deleted_at");
                 applied = count(s, "SELECT count(*) FROM _chunk_deletes");
                 if (applied > 0) {
-                    s.execute("DELETE FROM fhirpipe.deleted_resources WHERE resource_type = " + typeLiteral
+                    s.execute("DELETE FROM fhirpipe_state.deleted_resources WHERE resource_type = " + typeLiteral
                             + " AND id IN (SELECT id FROM _chunk_deletes)");
-                    s.execute("INSERT INTO fhirpipe.deleted_resources SELECT " + typeLiteral + ", id, deleted_at, "
+                    s.execute("INSERT INTO fhirpipe_state.deleted_resources SELECT " + typeLiteral + ", id, deleted_at, "
                             + SQL.string(chunk.exportId()) + ", " + SQL.string(chunk.chunkBlob())
                             + " FROM _chunk_deletes");
                     s.execute("DELETE FROM " + raw + " WHERE id IN (SELECT id FROM _chunk_deletes)");
@@ -328,7 +343,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
         requireLocked();
         List<String> pending = new ArrayList<>();
         try (Statement s = connection.createStatement();
-                ResultSet rs = s.executeQuery("SELECT resource_type FROM fhirpipe.curated_pending ORDER BY 1")) {
+                ResultSet rs = s.executeQuery("SELECT resource_type FROM fhirpipe_state.curated_pending ORDER BY 1")) {
             while (rs.next()) {
                 pending.add(rs.getString(1));
             }
@@ -353,7 +368,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
                 }
             }
             try (PreparedStatement p = connection.prepareStatement(
-                    "DELETE FROM fhirpipe.curated_pending WHERE resource_type = ?")) {
+                    "DELETE FROM fhirpipe_state.curated_pending WHERE resource_type = ?")) {
                 p.setString(1, type);
                 p.executeUpdate();
             } catch (SQLException e) {
@@ -381,7 +396,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
 
     private void writeLedger(ChunkRef chunk, String kind, long accepted, long rejected, Instant now)
             throws SQLException {
-        try (PreparedStatement p = connection.prepareStatement("INSERT INTO fhirpipe.chunk_ledger VALUES "
+        try (PreparedStatement p = connection.prepareStatement("INSERT INTO fhirpipe_state.chunk_ledger VALUES "
                 + "(?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             p.setString(1, chunk.chunkId());
             p.setString(2, chunk.chunkBlob());
@@ -397,7 +412,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
     }
 
     private static void markPending(Statement s, String type) throws SQLException {
-        s.execute("INSERT INTO fhirpipe.curated_pending VALUES (" + SQL.string(type) + ") ON CONFLICT DO NOTHING");
+        s.execute("INSERT INTO fhirpipe_state.curated_pending VALUES (" + SQL.string(type) + ") ON CONFLICT DO NOTHING");
     }
 
     private static long count(Statement s, String sql) throws SQLException {

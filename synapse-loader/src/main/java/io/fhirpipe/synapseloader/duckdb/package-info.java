@@ -6,7 +6,7 @@
  *   <li>{@code chunk.ready} is decoded (schema-checked); the chunk name must lie in its source
  *       file's folder of the {@code chunks} container of the configured account
  *       ({@link io.fhirpipe.synapseloader.chunk.ChunkBlobPolicy}); nothing is fetched by URL.</li>
- *   <li>Ledger check ({@code fhirpipe.chunk_ledger}, key = chunk blob + "#" + SHA-256): a chunk
+ *   <li>Ledger check ({@code fhirpipe_state.chunk_ledger}, key = chunk blob + "#" + SHA-256): a chunk
  *       already loaded is acked without touching any table, and {@code chunk.loaded} is published
  *       again with the ledger's figures (same event id, so broker duplicate detection drops it
  *       where it has that).</li>
@@ -24,7 +24,7 @@
  *
  * <h2>Deletes: tombstones</h2>
  * Deleted resources are removed from the raw and typed tables and recorded in
- * {@code fhirpipe.deleted_resources (resource_type, id, deleted_at)}. A version whose
+ * {@code fhirpipe_state.deleted_resources (resource_type, id, deleted_at)}. A version whose
  * {@code meta.lastUpdated} is at or before {@code deleted_at} never comes back (an older chunk
  * arriving late); a strictly later one (the id re-created) is loaded and clears the tombstone.
  * {@code deleted_at} is the entry's {@code response.lastModified}, else the Bundle's

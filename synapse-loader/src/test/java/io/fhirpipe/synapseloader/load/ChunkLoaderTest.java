@@ -92,7 +92,7 @@ class ChunkLoaderTest {
                 good.chunkBlob(), good.chunkIndex(), good.lineCount(), good.bytes(), "b".repeat(64));
         assertThatThrownBy(() -> loader(Optional.empty()).load(lying)).isInstanceOf(ChunkFailure.class)
                 .satisfies(e -> assertThat(((ChunkFailure) e).reason()).isEqualTo(ChunkFailure.CHECKSUM_MISMATCH));
-        assertThat(count("SELECT count(*) FROM fhirpipe.chunk_ledger")).isZero();
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger")).isZero();
     }
 
     @Test
@@ -103,7 +103,7 @@ class ChunkLoaderTest {
         assertThat(r.rowsLoaded()).isZero();
         assertThat(r.rowsRejected()).isEqualTo(2);
         assertThat(rejected).hasSize(2);
-        assertThat(count("SELECT count(*) FROM fhirpipe.chunk_ledger WHERE rows_rejected = 2")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger WHERE rows_rejected = 2")).isEqualTo(1);
         LoadReport again = loader(Optional.empty()).load(chunk);
         assertThat(again.alreadyLoaded()).isTrue();
         assertThat(again.rowsRejected()).isEqualTo(2);
@@ -135,7 +135,7 @@ class ChunkLoaderTest {
                 .isEqualTo(1);
         assertThat(count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'patient'"))
                 .isEqualTo(3);
-        assertThat(count("SELECT count(*) FROM fhirpipe.curated_pending WHERE resource_type = 'Patient'"))
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.curated_pending WHERE resource_type = 'Patient'"))
                 .isEqualTo(1);
     }
 }

@@ -1,0 +1,102 @@
+package io.fhirpipe.synapseloader.api;
+
+import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the local warehouse holds, for the demo and for people looking at it while the loader runs
+ * (DuckDB lets one process open the file, so other processes cannot read it meanwhile). Fixed
+ * queries only: this is not a SQL endpoint.
+ */
+@Path("/warehouse")
+@Blocking
+public class WarehouseResource {
+
+    /** Observations per code with their patients and average value, joined to the typed Patient table. */
+    public static final String SAMPLE_QUERY = """
+            SELECT o.code_display AS observation, count(*) AS observations,
+                   count(DISTINCT p.id) AS patients,
+                   round(avg(TRY_CAST(o.value_quantity AS DOUBLE)), 1) AS average, any_value(o.value_unit) AS unit
+            FROM observation o JOIN patient p ON p.id = o.patient_id
+            GROUP BY o.code_display ORDER BY observations DESC, observation LIMIT 8""";
+
+    @Inject
+    DuckDbWarehouse warehouse;
+
+    public record Table(String name, long rows) {
+    }
+
+    public record Tables(List<Table> tables) {
+    }
+
+    public record Sample(String sql, List<String> columns, List<List<Object>> rows) {
+    }
+
+    /** Every raw and typed table with its row count ({@code raw.Type} and the views' names). */
+    @GET
+    @Path("/tables")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Tables tables() {
+        return warehouse.query(c -> {
+            List<String[]> names = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT schema_name, table_name FROM duckdb_tables() "
+                            + "WHERE NOT temporary AND schema_name IN ('main', 'raw') "
+                            + "ORDER BY schema_name, table_name")) {
+                while (rs.next()) {
+                    names.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
+            List<Table> tables = new ArrayList<>();
+            for (String[] n : names) {
+                String display = n[0].equals("main") ? n[1] : n[0] + "." + n[1];
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + quote(n[0]) + "." + quote(n[1]))) {
+                    rs.next();
+                    tables.add(new Table(display, rs.getLong(1)));
+                }
+            }
+            return new Tables(tables);
+        });
+    }
+
+    @GET
+    @Path("/sample")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Sample sample() {
+        return warehouse.query(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SAMPLE_QUERY)) {
+                int n = rs.getMetaData().getColumnCount();
+                List<String> columns = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    columns.add(rs.getMetaData().getColumnLabel(i));
+                }
+                List<List<Object>> rows = new ArrayList<>();
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 1; i <= n; i++) {
+                        Object v = rs.getObject(i);
+                        row.add(v == null || v instanceof Number || v instanceof Boolean ? v : v.toString());
+                    }
+                    rows.add(row);
+                }
+                return new Sample(SAMPLE_QUERY, columns, rows);
+            }
+        });
+    }
+
+    /** Names come from DuckDB's own catalogue; quoted all the same. */
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}

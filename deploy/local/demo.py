@@ -42,12 +42,15 @@ def fail(message):
     sys.exit(1)
 
 
-def start_stack(seed):
+def start_stack(seed, external_fhir):
     os.makedirs(LOGS, exist_ok=True)
     log = open(os.path.join(LOGS, "stack.log"), "w")
-    stack = subprocess.Popen([os.path.join(ROOT, "deploy", "local", "stack"), "--seed", str(seed), "--work", WORK],
-                             stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True)
-    print(f"== starting the local stack: Artemis, Azurite, dev-fhir-server ({seed} patients), "
+    command = [os.path.join(ROOT, "deploy", "local", "stack"), "--seed", str(seed), "--work", WORK]
+    if external_fhir:
+        command += ["--fhir", external_fhir]
+    stack = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True)
+    fhir = external_fhir or f"dev-fhir-server ({seed} patients)"
+    print(f"== starting the local stack: Artemis, Azurite, {fhir}, "
           f"export-trigger, export-poller, ndjson-splitter, synapse-loader (logs: {LOGS})")
     started = time.time()
     for line in stack.stdout:
@@ -170,14 +173,17 @@ def report(loader):
 
 def main():
     seed = int(os.environ.get("FHIRPIPE_DEMO_PATIENTS", "50"))
-    stack, where = start_stack(seed)
+    external_fhir = os.environ.get("FHIRPIPE_FHIR_BASE_URL")
+    stack, where = start_stack(seed, external_fhir)
     try:
         trigger, fhir = where["trigger"], where["fhir"]
         status, jobs = http("GET", f"{trigger}/jobs")
         job = next((j for j in jobs if j["name"] == "local-demo"), None) if status == 200 else None
         if job is None:
             fail("the export-trigger has no job 'local-demo' (is it running with the local profile?)")
-        if job.get("watermark"):
+        if job.get("watermark") and external_fhir:
+            print(f"== a previous run loaded everything up to {job['watermark']}; exporting what changed since")
+        elif job.get("watermark"):
             print(f"== a previous run loaded everything up to {job['watermark']}; changing a few resources "
                   f"so this incremental run has something to do")
             for change in change_some_resources(fhir):

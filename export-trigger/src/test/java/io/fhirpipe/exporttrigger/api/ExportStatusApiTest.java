@@ -1,6 +1,6 @@
 package io.fhirpipe.exporttrigger.api;
 
-import io.fhirpipe.exporttrigger.ExportTriggerTest;
+import io.fhirpipe.exporttrigger.PipelineEvents;
 import io.fhirpipe.exporttrigger.TriggerTestStack;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.events.ChunkLoaded;
@@ -9,8 +9,6 @@ import io.fhirpipe.model.events.ExpectedFile;
 import io.fhirpipe.model.events.ExportCompleted;
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.model.events.SplitCompleted;
-import io.fhirpipe.model.messages.CloudEvent;
-import io.fhirpipe.model.messages.MessageCodec;
 import io.fhirpipe.model.messages.MessageType;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
@@ -19,7 +17,6 @@ import io.fhirpipe.model.storage.ChunkNames;
 import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.model.storage.StatePaths;
-import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
 import io.fhirpipe.testsupport.fhir.RecordedRequest;
 import io.fhirpipe.testsupport.fhir.RecordedResponse;
@@ -31,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,17 +49,11 @@ class ExportStatusApiTest {
     ExportRunStore runs;
 
     String acceptedExport(String groupId) {
-        TriggerTestStack.fhir.enqueue("GET", "/fhir/Group/" + groupId + "/$export",
-                RecordedResponse.fixture("01-system-kickoff"));
-        String exportId = ExportTriggerTest.requestGroupExport(groupId);
-        await().atMost(WAIT).until(() -> runs.find(exportId).map(r -> r.status() == ExportRunStatus.ACCEPTED)
-                .orElse(false));
-        return exportId;
+        return PipelineEvents.acceptedExport(runs, groupId);
     }
 
     static void post(String topic, MessageType type, EventData data) {
-        TriggerTestStack.amqp.send(topic, MessageCodec.encode(CloudEvent.of(type, "/test", data, NOW)),
-                Map.of("exportId", data.exportId()));
+        PipelineEvents.post(topic, type, data);
     }
 
     @Test

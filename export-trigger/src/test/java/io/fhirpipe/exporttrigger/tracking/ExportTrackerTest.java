@@ -1,6 +1,7 @@
 package io.fhirpipe.exporttrigger.tracking;
 
 import io.fhirpipe.exporttrigger.ExportTriggerTest;
+import io.fhirpipe.exporttrigger.PipelineEvents;
 import io.fhirpipe.exporttrigger.TriggerTestStack;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.events.ChunkFailed;
@@ -12,14 +13,12 @@ import io.fhirpipe.model.events.ExportLoaded;
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.model.events.SplitCompleted;
 import io.fhirpipe.model.messages.CloudEvent;
-import io.fhirpipe.model.messages.MessageCodec;
 import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.model.storage.ChunkNames;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
 import io.fhirpipe.runtime.state.WatermarkStore;
-import io.fhirpipe.testsupport.fhir.RecordedResponse;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -53,17 +52,11 @@ class ExportTrackerTest {
     WatermarkStore watermarks;
 
     String acceptedExport(String groupId) {
-        TriggerTestStack.fhir.enqueue("GET", "/fhir/Group/" + groupId + "/$export",
-                RecordedResponse.fixture("01-system-kickoff"));
-        String exportId = ExportTriggerTest.requestGroupExport(groupId);
-        await().atMost(WAIT).until(() -> runs.find(exportId).map(r -> r.status() == ExportRunStatus.ACCEPTED)
-                .orElse(false));
-        return exportId;
+        return PipelineEvents.acceptedExport(runs, groupId);
     }
 
     static void post(String topic, MessageType type, EventData data) {
-        TriggerTestStack.amqp.send(topic, MessageCodec.encode(CloudEvent.of(type, "/test", data, NOW)),
-                Map.of("exportId", data.exportId()));
+        PipelineEvents.post(topic, type, data);
     }
 
     static String landing(String exportId, String type, int index) {

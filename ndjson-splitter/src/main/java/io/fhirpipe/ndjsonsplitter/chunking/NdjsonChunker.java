@@ -1,6 +1,5 @@
 package io.fhirpipe.ndjsonsplitter.chunking;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,8 +25,10 @@ import java.util.zip.GZIPInputStream;
  *       silently dropped.</li>
  * </ul>
  *
- * Memory is bounded by the read buffer and one line (at most {@code maxBytes}), never the file.
- * Not thread-safe; one instance per file.
+ * Memory is bounded by the read and write buffers and one line (at most {@code maxBytes}), never
+ * the file. A line that lies within one read buffer (nearly all) is checked in place; only lines
+ * crossing buffers are gathered. Output is gathered and handed to the chunk stream and SHA-256 in
+ * 64 KiB pieces. Not thread-safe; one instance per file.
  */
 public final class NdjsonChunker {
 
@@ -37,6 +38,7 @@ public final class NdjsonChunker {
     private static final int READ_BUFFER = 64 * 1024;
     private static final int WRITE_BUFFER = 64 * 1024;
     private static final int INITIAL_LINE_BUFFER = 16 * 1024;
+    private static final byte[] NEWLINE = {'\n'};
 
     private final ChunkLimits limits;
 
@@ -71,6 +73,9 @@ public final class NdjsonChunker {
         private long lineNumber;
 
         private OutputStream chunk;
+        /** Output of the open chunk not yet written to it (or digested). */
+        private final byte[] out = new byte[WRITE_BUFFER];
+        private int outLength;
         private int chunkIndex = -1;
         private long chunkLines;
         private long chunkBytes;
@@ -91,8 +96,14 @@ public final class NdjsonChunker {
                 int start = 0;
                 for (int i = 0; i < n; i++) {
                     if (buffer[i] == '\n') {
-                        append(buffer, start, i - start);
-                        finishLine();
+                        if (pending) {
+                            append(buffer, start, i - start);
+                            finishLine();
+                        } else {
+                            // The common case: the whole line is in the read buffer, check it in place.
+                            lineNumber++;
+                            finishLine(buffer, start, i);
+                        }
                         start = i + 1;
                     }
                 }
@@ -132,37 +143,15 @@ public final class NdjsonChunker {
             }
         }
 
+        /** Finishes the line gathered in {@link #line} (it crossed read buffers, or ends the input). */
         private void finishLine() throws IOException {
             lineNumber++;
             try {
                 if (oversized) {
-                    reject(tooLarge(), Math.min(lineLength, EXCERPT_BYTES), true);
+                    reject(line, 0, Math.min(lineLength, EXCERPT_BYTES), tooLarge(), true);
                     return;
                 }
-                int start = 0;
-                int end = lineLength;
-                if (end > start && line[end - 1] == '\r') {
-                    end--;
-                }
-                if (lineNumber == 1 && end >= 3 && (line[0] & 0xff) == 0xEF && (line[1] & 0xff) == 0xBB
-                        && (line[2] & 0xff) == 0xBF) {
-                    start = 3;
-                }
-                if (isBlank(start, end)) {
-                    blank++;
-                    return;
-                }
-                int length = end - start;
-                if ((long) length + 1 > limits.maxBytes()) {
-                    reject(tooLarge(), Math.min(length, EXCERPT_BYTES), true);
-                    return;
-                }
-                String problem = validator.check(line, start, length);
-                if (problem != null) {
-                    rejectText(problem, start, length);
-                    return;
-                }
-                write(start, length);
+                finishLine(line, 0, lineLength);
             } finally {
                 lineLength = 0;
                 oversized = false;
@@ -170,13 +159,46 @@ public final class NdjsonChunker {
             }
         }
 
+        /** Line {@link #lineNumber} is {@code bytes[from, to)} without its LF. */
+        private void finishLine(byte[] bytes, int from, int to) throws IOException {
+            if (to - from > lineCapacity) {
+                // As if gathered into the line buffer: only the first bytes were kept.
+                reject(bytes, from, Math.min(EXCERPT_BYTES, lineCapacity), tooLarge(), true);
+                return;
+            }
+            int start = from;
+            int end = to;
+            if (end > start && bytes[end - 1] == '\r') {
+                end--;
+            }
+            if (lineNumber == 1 && end - start >= 3 && (bytes[start] & 0xff) == 0xEF
+                    && (bytes[start + 1] & 0xff) == 0xBB && (bytes[start + 2] & 0xff) == 0xBF) {
+                start += 3;
+            }
+            if (isBlank(bytes, start, end)) {
+                blank++;
+                return;
+            }
+            int length = end - start;
+            if ((long) length + 1 > limits.maxBytes()) {
+                reject(bytes, from, Math.min(length, EXCERPT_BYTES), tooLarge(), true);
+                return;
+            }
+            String problem = validator.check(bytes, start, length);
+            if (problem != null) {
+                reject(bytes, start, length, problem, false);
+                return;
+            }
+            write(bytes, start, length);
+        }
+
         private String tooLarge() {
             return "line is larger than the chunk limit of " + limits.maxBytes() + " bytes";
         }
 
-        private boolean isBlank(int start, int end) {
+        private boolean isBlank(byte[] bytes, int start, int end) {
             for (int i = start; i < end; i++) {
-                byte b = line[i];
+                byte b = bytes[i];
                 if (b != ' ' && b != '\t' && b != '\r') {
                     return false;
                 }
@@ -184,43 +206,63 @@ public final class NdjsonChunker {
             return true;
         }
 
-        private void reject(String reason, int excerptLength, boolean truncated) throws IOException {
+        private void reject(byte[] bytes, int start, int length, String reason, boolean truncated) throws IOException {
+            // Keep the sink's view exactly sequential: every byte of earlier lines is written first.
+            flushOut();
             rejected++;
             sink.rejected(new LineRejection(lineNumber, reason,
-                    new String(line, 0, excerptLength, StandardCharsets.UTF_8), truncated));
+                    new String(bytes, start, length, StandardCharsets.UTF_8), truncated));
         }
 
-        private void rejectText(String reason, int start, int length) throws IOException {
-            rejected++;
-            sink.rejected(new LineRejection(lineNumber, reason,
-                    new String(line, start, length, StandardCharsets.UTF_8), false));
-        }
-
-        private void write(int start, int length) throws IOException {
+        private void write(byte[] bytes, int start, int length) throws IOException {
             long size = length + 1L;
             if (chunk != null && (chunkLines >= limits.maxLines() || chunkBytes + size > limits.maxBytes())) {
                 closeChunk();
             }
             if (chunk == null) {
                 chunkIndex++;
-                chunk = new BufferedOutputStream(sink.openChunk(chunkIndex), WRITE_BUFFER);
+                chunk = sink.openChunk(chunkIndex);
                 chunkLines = 0;
                 chunkBytes = 0;
                 digest.reset();
             }
-            chunk.write(line, start, length);
-            chunk.write('\n');
-            digest.update(line, start, length);
-            digest.update((byte) '\n');
+            if (size > out.length - outLength) {
+                flushOut();
+                if (size > out.length) {
+                    chunk.write(bytes, start, length);
+                    digest.update(bytes, start, length);
+                    chunk.write(NEWLINE, 0, 1);
+                    digest.update(NEWLINE, 0, 1);
+                    size = 0;
+                }
+            }
+            if (size > 0) {
+                System.arraycopy(bytes, start, out, outLength, length);
+                out[outLength + length] = '\n';
+                outLength += length + 1;
+            }
             chunkLines++;
-            chunkBytes += size;
+            chunkBytes += length + 1L;
             lines++;
+        }
+
+        /**
+         * Hands the gathered output to the chunk stream and the digest in one piece: per-line calls
+         * cost more than the copy, and large updates let SHA-256 run in its intrinsic multi-block loop.
+         */
+        private void flushOut() throws IOException {
+            if (outLength > 0) {
+                chunk.write(out, 0, outLength);
+                digest.update(out, 0, outLength);
+                outLength = 0;
+            }
         }
 
         private void closeChunk() throws IOException {
             if (chunk == null) {
                 return;
             }
+            flushOut();
             chunk.close();
             chunk = null;
             ChunkSummary summary = new ChunkSummary(chunkIndex, chunkLines, chunkBytes,

@@ -10,8 +10,10 @@ import java.util.concurrent.BlockingQueue;
 /**
  * Reads the wrapped stream on a background thread into at most {@code depth} buffers of
  * {@code bufferSize} bytes, so downloading the next blocks overlaps the caller's processing.
- * Memory is bounded by {@code depth * bufferSize}. Failures of the source surface on the caller's
- * next read.
+ * Memory is bounded by {@code (depth + 2) * bufferSize} (queued, being read, being filled). Buffers
+ * the caller has finished with are reused: buffers of a MiB are "humongous" objects for G1 in a
+ * small heap, and allocating one per MiB read kept triggering collections. Failures of the source
+ * surface on the caller's next read.
  */
 public final class ReadAheadInputStream extends InputStream {
 
@@ -19,6 +21,9 @@ public final class ReadAheadInputStream extends InputStream {
 
     private final InputStream source;
     private final BlockingQueue<Object> queue;
+    /** Full-size buffers the caller is done with, for the reader to fill again. */
+    private final BlockingQueue<byte[]> free;
+    private final int bufferSize;
     private final Thread reader;
     private byte[] current;
     private int position;
@@ -29,6 +34,8 @@ public final class ReadAheadInputStream extends InputStream {
     public ReadAheadInputStream(InputStream source, int bufferSize, int depth) {
         this.source = source;
         this.queue = new ArrayBlockingQueue<>(depth);
+        this.free = new ArrayBlockingQueue<>(depth + 2);
+        this.bufferSize = bufferSize;
         this.reader = new Thread(() -> fill(bufferSize), "read-ahead");
         this.reader.setDaemon(true);
         this.reader.start();
@@ -37,7 +44,8 @@ public final class ReadAheadInputStream extends InputStream {
     private void fill(int bufferSize) {
         try {
             while (!closed) {
-                byte[] buffer = new byte[bufferSize];
+                byte[] recycled = free.poll();
+                byte[] buffer = recycled != null ? recycled : new byte[bufferSize];
                 int filled = 0;
                 int n;
                 while (filled < bufferSize && (n = source.read(buffer, filled, bufferSize - filled)) != -1) {
@@ -81,6 +89,10 @@ public final class ReadAheadInputStream extends InputStream {
             finished = true;
             throw new IOException(e.getMessage(), e);
         }
+        if (current != null && current.length == bufferSize) {
+            free.offer(current);
+        }
+        current = null;
         byte[] buffer = (byte[]) item;
         if (buffer == END) {
             finished = true;

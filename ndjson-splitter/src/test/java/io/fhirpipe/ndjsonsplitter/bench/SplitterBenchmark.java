@@ -51,29 +51,42 @@ public final class SplitterBenchmark {
                 String.valueOf(histogram).lines().limit(Long.getLong("bench.histogram.lines", 14)).forEach(System.out::println);
             }
 
-            long t0 = System.nanoTime();
-            BlobClient copy = service.getBlobContainerClient(Containers.CHUNKS).getBlobClient("bench-plain-copy");
-            try (BlockUploader uploader = new BlockUploader(4 * 1024 * 1024, 2);
-                    InputStream in = source.openInputStream(new BlobInputStreamOptions().setBlockSize(4 * 1024 * 1024))) {
-                try (OutputStream out = uploader.open(copy.getBlockBlobClient(), null, null)) {
-                    in.transferTo(out);
-                }
-                uploader.awaitAll();
-            }
-            double copySeconds = (System.nanoTime() - t0) / 1e9;
-
-            LandingFileSplitter splitter = new LandingFileSplitter(service,
-                    SplitSettings.defaults(ChunkLimits.DEFAULT),
-                    e -> CompletableFuture.completedFuture(null), e -> CompletableFuture.completedFuture(null),
-                    Clock.systemUTC());
-            long t1 = System.nanoTime();
-            SplitReport report = splitter.split(LandingBlob.parse(name).orElseThrow(), etag);
-            double splitSeconds = (System.nanoTime() - t1) / 1e9;
-
+            // Other processes share the cores, so load shifts between the two measurements; with
+            // -Dbench.rounds=N they alternate N times and each round's ratio is printed.
+            int rounds = Integer.getInteger("bench.rounds", 1);
             double mb = size / (1024.0 * 1024.0);
-            System.out.printf("plain copy: %.1f MB/s (%.1f s)%n", mb / copySeconds, copySeconds);
-            System.out.printf("splitter:   %.1f MB/s (%.1f s), %d chunks, %d lines; ratio %.2f%n", mb / splitSeconds,
-                    splitSeconds, report.chunks().size(), report.completed().lineCount(), copySeconds / splitSeconds);
+            for (int round = 1; round <= rounds; round++) {
+                Usage beforeCopy = Usage.now();
+                long t0 = System.nanoTime();
+                BlobClient copy = service.getBlobContainerClient(Containers.CHUNKS).getBlobClient("bench-plain-copy");
+                try (BlockUploader uploader = new BlockUploader(4 * 1024 * 1024, 2);
+                        InputStream in = source.openInputStream(new BlobInputStreamOptions().setBlockSize(4 * 1024 * 1024))) {
+                    try (OutputStream out = uploader.open(copy.getBlockBlobClient(), null, null)) {
+                        in.transferTo(out);
+                    }
+                    uploader.awaitAll();
+                }
+                double copySeconds = (System.nanoTime() - t0) / 1e9;
+                Usage afterCopy = Usage.now();
+
+                LandingFileSplitter splitter = new LandingFileSplitter(service,
+                        SplitSettings.defaults(ChunkLimits.DEFAULT),
+                        e -> CompletableFuture.completedFuture(null), e -> CompletableFuture.completedFuture(null),
+                        Clock.systemUTC());
+                long t1 = System.nanoTime();
+                SplitReport report = splitter.split(LandingBlob.parse(name).orElseThrow(), etag);
+                double splitSeconds = (System.nanoTime() - t1) / 1e9;
+                Usage afterSplit = Usage.now();
+
+                if (rounds > 1) {
+                    System.out.printf("round %d%n", round);
+                }
+                System.out.printf("plain copy: %.1f MB/s (%.1f s)%n", mb / copySeconds, copySeconds);
+                System.out.printf("splitter:   %.1f MB/s (%.1f s), %d chunks, %d lines; ratio %.2f%n", mb / splitSeconds,
+                        splitSeconds, report.chunks().size(), report.completed().lineCount(), copySeconds / splitSeconds);
+                System.out.println("plain copy used " + afterCopy.minus(beforeCopy));
+                System.out.println("splitter used   " + afterSplit.minus(afterCopy));
+            }
             System.out.printf("heap max %d MB; peak RSS %s%n", Runtime.getRuntime().maxMemory() / (1024 * 1024),
                     peakRss());
         }
@@ -106,6 +119,48 @@ public final class SplitterBenchmark {
             uploader.awaitAll();
         }
         return written;
+    }
+
+    /**
+     * CPU seconds of this JVM and of its child processes (Azurite), and GC work: on a shared 2-core
+     * machine the splitter and Azurite compete for the same cores, so CPU per byte is what to cut.
+     */
+    private record Usage(double jvmCpu, double azuriteCpu, long gcCount, long gcMillis) {
+
+        static Usage now() {
+            double jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime() / 1e9;
+            double children = ProcessHandle.current().descendants().mapToDouble(Usage::cpuSeconds).sum();
+            long count = 0;
+            long millis = 0;
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                count += Math.max(0, gc.getCollectionCount());
+                millis += Math.max(0, gc.getCollectionTime());
+            }
+            return new Usage(jvm, children, count, millis);
+        }
+
+        /** utime + stime from /proc/PID/stat (clock ticks, 100 per second on Linux). */
+        private static double cpuSeconds(ProcessHandle process) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+            } catch (Exception e) {
+                return 0;
+            }
+        }
+
+        Usage minus(Usage earlier) {
+            return new Usage(jvmCpu - earlier.jvmCpu, azuriteCpu - earlier.azuriteCpu, gcCount - earlier.gcCount,
+                    gcMillis - earlier.gcMillis);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("CPU: JVM %.1f s, Azurite %.1f s; GC: %d collections, %d ms", jvmCpu, azuriteCpu,
+                    gcCount, gcMillis);
+        }
     }
 
     private static String peakRss() {

@@ -214,6 +214,25 @@ public class NdjsonSplitterTest {
 
     // --- helpers ---
 
+    @Test
+    void aDeletedResourcesFileOfBundlesWithoutIdsIsSplitWithNothingRejected() {
+        String exportId = "exp-deleted";
+        // As the Bulk Data specification shows them: transaction Bundles of DELETE entries, no Bundle.id.
+        List<String> bundles = List.of(
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
+                        + "{\"method\":\"DELETE\",\"url\":\"Patient/p1\"}}]}",
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
+                        + "{\"method\":\"DELETE\",\"url\":\"Observation/o9\"}}]}");
+        String name = exportId + "/deleted/Bundle-1.ndjson";
+        String etag = upload(name, (String.join("\n", bundles) + "\n").getBytes(StandardCharsets.UTF_8));
+        SplitterTestStack.amqp.send(Topics.BLOB_CREATED, eventGridBlobCreated("PutBlockList", name, etag));
+
+        SplitCompleted done = awaitSplit(exportId, "Bundle");
+        assertThat(done.rejectedLines()).isZero();
+        assertThat(done.lineCount()).isEqualTo(2);
+        assertChunksEqual(awaitChunks(exportId, "Bundle", 1), bundles, done);
+    }
+
     static void assertChunksEqual(List<CloudEvent<EventData>> chunks, List<String> expectedLines, SplitCompleted done) {
         StringBuilder all = new StringBuilder();
         for (int i = 0; i < chunks.size(); i++) {

@@ -41,6 +41,7 @@ public final class LineValidator {
 
     private final String expectedResourceType;
     private final byte[] expectedResourceTypeBytes;
+    private final boolean idRequired;
 
     // State of the fast recogniser (one line at a time).
     private byte[] b;
@@ -53,8 +54,17 @@ public final class LineValidator {
     private boolean sawId;
 
     public LineValidator(String expectedResourceType) {
+        this(expectedResourceType, true);
+    }
+
+    /**
+     * @param idRequired false for the Bundles of a deleted-resources file: the Bulk Data specification
+     *                   does not require them to have an id (their entries name what was deleted)
+     */
+    public LineValidator(String expectedResourceType, boolean idRequired) {
         this.expectedResourceType = expectedResourceType;
         this.expectedResourceTypeBytes = expectedResourceType.getBytes(StandardCharsets.UTF_8);
+        this.idRequired = idRequired;
     }
 
     /** @return null when the line is valid, else the reason it is not */
@@ -106,7 +116,7 @@ public final class LineValidator {
                 return "resourceType '" + resourceType + "' is not the file's type '" + expectedResourceType + "'";
             }
             if (!idPresent) {
-                return "missing id";
+                return idRequired ? "missing id" : null;
             }
             if (id.isBlank()) {
                 return "id is empty";

@@ -48,11 +48,17 @@ public final class NdjsonChunker {
 
     /** Splits {@code in}, decompressing it first when {@code gzip}. Does not close {@code in}. */
     public SplitResult split(InputStream in, boolean gzip, String resourceType, ChunkSink sink) throws IOException {
+        return split(in, gzip, new LineValidator(resourceType), sink);
+    }
+
+    /** As above, with the line rules given (e.g. a deleted-resources file's Bundles need no id). */
+    public SplitResult split(InputStream in, boolean gzip, LineValidator validator, ChunkSink sink)
+            throws IOException {
         if (gzip) {
             GZIPInputStream unzipped = new GZIPInputStream(in, READ_BUFFER);
-            return split(unzipped, resourceType, sink);
+            return new Run(validator, sink).run(unzipped);
         }
-        return split(in, resourceType, sink);
+        return new Run(validator, sink).run(in);
     }
 
     public SplitResult split(InputStream in, String resourceType, ChunkSink sink) throws IOException {

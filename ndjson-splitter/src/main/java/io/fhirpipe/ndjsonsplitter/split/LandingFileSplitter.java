@@ -14,6 +14,7 @@ import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.ndjsonsplitter.chunking.ChunkSummary;
+import io.fhirpipe.ndjsonsplitter.chunking.LineValidator;
 import io.fhirpipe.ndjsonsplitter.chunking.NdjsonChunker;
 import io.fhirpipe.ndjsonsplitter.chunking.SplitResult;
 import io.fhirpipe.ndjsonsplitter.io.ReadAheadInputStream;
@@ -82,7 +83,9 @@ public final class LandingFileSplitter {
                     BlobChunkSink sink = new BlobChunkSink(storage.getBlobContainerClient(Containers.CHUNKS),
                             storage.getBlobContainerClient(Containers.REJECTED), name, generation,
                             settings.blockSize(), settings.concurrency())) {
-                result = new NdjsonChunker(settings.limits()).split(in, blob.gzip(), blob.resourceType(), sink);
+                LineValidator lines = new LineValidator(blob.resourceType(),
+                        blob.kind() != io.fhirpipe.model.events.FileKind.DELETED);
+                result = new NdjsonChunker(settings.limits()).split(in, blob.gzip(), lines, sink);
                 sink.finish();
             }
         } catch (BlobStorageException e) {

@@ -56,6 +56,16 @@ class LineValidatorTest {
     private final LineValidator validator = new LineValidator("Patient");
 
     @Test
+    void onlyTheBundlesOfADeletedFileMayLackAnId() {
+        byte[] bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(new LineValidator("Bundle", false).check(bundle, 0, bundle.length)).isNull();
+        assertThat(new LineValidator("Bundle").check(bundle, 0, bundle.length)).isEqualTo("missing id");
+        byte[] emptyId = "{\"resourceType\":\"Bundle\",\"id\":\"\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(new LineValidator("Bundle", false).check(emptyId, 0, emptyId.length)).isEqualTo("id is empty");
+    }
+
+    @Test
     void ordinaryValidLinesTakeTheFastPathAndJacksonAgrees() {
         for (String line : VALID) {
             byte[] bytes = line.getBytes(StandardCharsets.UTF_8);

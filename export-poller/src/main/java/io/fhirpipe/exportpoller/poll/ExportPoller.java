@@ -23,6 +23,7 @@ import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.runtime.messaging.BrokerConfirmation;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStatus;
@@ -50,9 +51,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Handles one {@code export.accepted} / {@code export.poll-due}: one GET of the status URL, then
@@ -353,13 +351,6 @@ public class ExportPoller {
     }
 
     static void await(CompletionStage<Void> publication) {
-        try {
-            publication.toCompletableFuture().get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientFailure("interrupted while publishing", null, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new TransientFailure("the broker did not accept a message: " + e.getMessage(), null, e);
-        }
+        BrokerConfirmation.await(publication, PUBLISH_TIMEOUT, "an export event");
     }
 }

@@ -1,6 +1,7 @@
 package io.fhirpipe.exportpoller.transfer;
 
 import com.azure.storage.blob.BlobServiceClient;
+import io.fhirpipe.runtime.messaging.BrokerConfirmation;
 import io.fhirpipe.exportpoller.messaging.PollerChannels;
 import io.fhirpipe.exportpoller.poll.PolledServer;
 import io.fhirpipe.exportpoller.poll.PolledServers;
@@ -25,9 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -153,13 +151,6 @@ public class FileReadyHandler {
     }
 
     private static void await(CompletionStage<Void> publication) {
-        try {
-            publication.toCompletableFuture().get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientFailure("interrupted while publishing", null, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new TransientFailure("the broker did not accept a BlobCreated event: " + e.getMessage(), null, e);
-        }
+        BrokerConfirmation.await(publication, PUBLISH_TIMEOUT, "a BlobCreated event");
     }
 }

@@ -12,6 +12,7 @@ import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.runtime.messaging.BrokerConfirmation;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStore;
@@ -23,9 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Handles one {@code export.requested}: records the run, kicks off {@code $export}, and publishes
@@ -126,13 +124,6 @@ public final class ExportKickoff {
 
     /** Waits for the broker to take a message: the input is only acknowledged once its output is safe. */
     static void await(CompletionStage<Void> publication) {
-        try {
-            publication.toCompletableFuture().get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientFailure("interrupted while publishing", null, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new TransientFailure("the broker did not accept a message: " + e.getMessage(), null, e);
-        }
+        BrokerConfirmation.await(publication, PUBLISH_TIMEOUT, "an export event");
     }
 }

@@ -20,6 +20,7 @@ import io.fhirpipe.ndjsonsplitter.chunking.SplitResult;
 import io.fhirpipe.ndjsonsplitter.io.ReadAheadInputStream;
 import io.fhirpipe.ndjsonsplitter.output.BlobChunkSink;
 import io.fhirpipe.model.storage.ChunkNames;
+import io.fhirpipe.runtime.messaging.BrokerConfirmation;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.TransientFailure;
 import org.jboss.logging.Logger;
@@ -32,9 +33,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Splits one generation (name + ETag) of a landing file: streams it once through the chunker,
@@ -127,16 +125,9 @@ public final class LandingFileSplitter {
         return new SplitReport(false, ready, completed);
     }
 
+    @SuppressWarnings("unchecked")
     private void await(CompletableFuture<?> future, String what) {
-        try {
-            future.get(settings.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientFailure("interrupted while publishing " + what, null, e);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new TransientFailure("the broker did not accept " + what + ": " + cause, null, cause);
-        }
+        BrokerConfirmation.await((CompletableFuture<Void>) future, settings.publishTimeout(), what);
     }
 
     private SplitReport storageFailure(BlobClient source, String name, String etag, BlobStorageException e) {

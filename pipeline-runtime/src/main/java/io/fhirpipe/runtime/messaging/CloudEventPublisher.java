@@ -5,15 +5,10 @@ import io.fhirpipe.model.messages.MessageCodec;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 
-import io.fhirpipe.runtime.failure.TransientFailure;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes CloudEvents to one channel. The returned stage completes when the broker has accepted
@@ -37,18 +32,10 @@ public final class CloudEventPublisher {
      * Publishes and waits until the broker has the message: a consumer that calls this before it
      * settles its input never acknowledges an input whose output was lost.
      *
-     * @throws TransientFailure when the broker does not accept the message in time
+     * @throws io.fhirpipe.runtime.failure.TransientFailure when the broker does not accept the message in time
      */
     public void publishConfirmed(CloudEvent<?> event, Duration timeout) {
-        try {
-            publish(event).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientFailure("interrupted while publishing " + event.type(), null, e);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new TransientFailure("the broker did not accept " + event.type() + ": " + cause, null, cause);
-        }
+        BrokerConfirmation.await(publish(event), timeout, event.type());
     }
 
     /**

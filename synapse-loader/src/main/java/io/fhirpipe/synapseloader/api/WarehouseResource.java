@@ -7,6 +7,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -30,6 +31,7 @@ public class WarehouseResource {
             FROM observation o JOIN patient p ON p.id = o.patient_id
             GROUP BY o.code_display ORDER BY observations DESC, observation LIMIT 8""";
 
+    /** Null with a T-SQL dialect: Synapse and Fabric have their own query tools. */
     @Inject
     DuckDbWarehouse warehouse;
 
@@ -46,8 +48,11 @@ public class WarehouseResource {
     @GET
     @Path("/tables")
     @Produces(MediaType.APPLICATION_JSON)
-    public Tables tables() {
-        return warehouse.query(c -> {
+    public Response tables() {
+        if (warehouse == null) {
+            return notDuckDb();
+        }
+        return Response.ok(warehouse.query(c -> {
             List<String[]> names = new ArrayList<>();
             try (Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT schema_name, table_name FROM duckdb_tables() "
@@ -67,14 +72,17 @@ public class WarehouseResource {
                 }
             }
             return new Tables(tables);
-        });
+        })).build();
     }
 
     @GET
     @Path("/sample")
     @Produces(MediaType.APPLICATION_JSON)
-    public Sample sample() {
-        return warehouse.query(c -> {
+    public Response sample() {
+        if (warehouse == null) {
+            return notDuckDb();
+        }
+        return Response.ok(warehouse.query(c -> {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SAMPLE_QUERY)) {
                 int n = rs.getMetaData().getColumnCount();
                 List<String> columns = new ArrayList<>();
@@ -92,7 +100,14 @@ public class WarehouseResource {
                 }
                 return new Sample(SAMPLE_QUERY, columns, rows);
             }
-        });
+        })).build();
+    }
+
+    private static Response notDuckDb() {
+        return Response.status(404).type("application/problem+json").entity(java.util.Map.of(
+                "type", "urn:fhirpipe:problem:no-local-warehouse", "title", "No local warehouse", "status", 404,
+                "detail", "this loader writes to a Synapse or Fabric warehouse (fhirpipe.loader.dialect);"
+                        + " /warehouse describes the local DuckDB warehouse only")).build();
     }
 
     /** Names come from DuckDB's own catalogue; quoted all the same. */

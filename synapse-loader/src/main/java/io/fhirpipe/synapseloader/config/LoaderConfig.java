@@ -21,11 +21,17 @@ public interface LoaderConfig {
     Loader loader();
 
     interface Loader {
-        /** duckdb (local default); the T-SQL dialects are separate work. */
+        /**
+         * duckdb (the embedded local default), synapse-dedicated, synapse-serverless or
+         * fabric-warehouse; the T-SQL dialects are configured under {@code fhirpipe.loader.sql}.
+         */
         @WithDefault("duckdb")
         String dialect();
 
         Duckdb duckdb();
+
+        /** The T-SQL dialects' connection and storage settings; unused with duckdb. */
+        Sql sql();
 
         /**
          * When set, the only resource types this instance loads. Routing is the broker's job (a
@@ -59,5 +65,50 @@ public interface LoaderConfig {
 
         /** DuckDB's threads; all cores when unset. */
         Optional<Integer> threads();
+    }
+
+    /**
+     * Settings of the T-SQL dialects; which are required is checked at start-up
+     * (io.fhirpipe.synapseloader.warehouse.TSqlSettings), naming the missing property.
+     */
+    interface Sql {
+        /** jdbc:sqlserver://... without credentials (they are rejected in the URL). */
+        Optional<String> jdbcUrl();
+
+        /** sql (user and password) or entra (an Entra ID token from DefaultAzureCredential). */
+        @WithDefault("sql")
+        String auth();
+
+        Optional<String> user();
+
+        Optional<String> password();
+
+        /** With auth=entra: the client id of a user-assigned managed identity. */
+        Optional<String> managedIdentityClientId();
+
+        /**
+         * How the warehouse reads storage: managed-identity, sas, or caller-identity (Fabric: the
+         * connection's own Entra identity). Default: caller-identity for fabric-warehouse,
+         * managed-identity otherwise.
+         */
+        Optional<String> storageCredential();
+
+        /** With storage-credential=sas: the SAS token (without the leading '?'). */
+        Optional<String> sasToken();
+
+        /** The storage account's blob endpoint, e.g. https://account.blob.core.windows.net. */
+        Optional<String> storageAccountUrl();
+
+        @WithDefault("30s")
+        Duration loginTimeout();
+
+        @WithDefault("raw")
+        String rawSchema();
+
+        @WithDefault("dbo")
+        String typedSchema();
+
+        @WithDefault("fhirpipe")
+        String controlSchema();
     }
 }

@@ -10,8 +10,9 @@ import java.nio.file.Path;
 /**
  * Layout in the {@code curated} container: {@code {ResourceType}/{view}.parquet}, one file per
  * typed table holding the table's current rows (the ViewDefinition's columns, without the
- * loader's {@code _resource_key}). Each commit that touches a type replaces its files; a blob
- * upload commits atomically, so a reader sees the old or the new snapshot, never a mix.
+ * loader's {@code _resource_key}). Each snapshot of a type (after a commit, or debounced, see
+ * {@code DuckDbWarehouse#publishCuratedIfDue}) replaces its files; a blob upload commits
+ * atomically, so a reader sees the old or the new snapshot, never a mix.
  */
 public final class BlobCuratedSink implements CuratedSink {
 

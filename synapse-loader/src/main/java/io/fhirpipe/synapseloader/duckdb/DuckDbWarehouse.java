@@ -49,10 +49,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *       updated after it (the id re-created) wins and clears the tombstone;</li>
  *   <li>{@code fhirpipe_state.curated_pending}: types whose Parquet snapshot is behind the tables, set
  *       in the load transaction and cleared once the snapshot is uploaded, so an upload that fails
- *       after commit is redone by the next delivery or load.</li>
+ *       after commit is redone by the next delivery, load or flush. It also lets snapshots be
+ *       debounced ({@link #publishCuratedIfDue}, {@link #flushCurated}): a snapshot rewrites whole
+ *       tables, too much work after every chunk once the tables are large.</li>
  * </ul>
  */
-public final class DuckDbWarehouse implements AutoCloseable {
+public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapseloader.warehouse.Warehouse {
 
     private static final Logger LOG = Logger.getLogger(DuckDbWarehouse.class);
 
@@ -66,6 +68,26 @@ public final class DuckDbWarehouse implements AutoCloseable {
     private final Path workDirectory;
     private final ReentrantLock lock = new ReentrantLock();
     private final Set<String> preparedTypes = new HashSet<>();
+    /**
+     * System.nanoTime() of the last complete {@link #publishCurated}; starts at opening, so the first
+     * debounced snapshot waits an interval too (a marker left by an earlier run is the timer's).
+     */
+    private long lastCuratedNanos = System.nanoTime();
+
+    /** Cumulative time per load step, for the benchmark's breakdown. */
+    private final java.util.Map<String, Long> stepNanos = new java.util.LinkedHashMap<>();
+    private long stepStart = System.nanoTime();
+
+    private void step(String name) {
+        long now = System.nanoTime();
+        stepNanos.merge(name, now - stepStart, Long::sum);
+        stepStart = now;
+    }
+
+    /** Time spent so far in each step of {@link #loadResources} and {@link #publishCurated}, in nanoseconds. */
+    public java.util.Map<String, Long> stepNanos() {
+        return new java.util.LinkedHashMap<>(stepNanos);
+    }
 
     private DuckDbWarehouse(DuckDBConnection connection, LoaderViews views, Path workDirectory) {
         this.connection = connection;
@@ -188,10 +210,12 @@ public final class DuckDbWarehouse implements AutoCloseable {
     }
 
     /** The warehouse lock: a loader holds it from the ledger check to the curated upload. */
+    @Override
     public ReentrantLock lock() {
         return lock;
     }
 
+    @Override
     public Optional<LedgerEntry> ledger(String chunkId) {
         requireLocked();
         try (PreparedStatement p = connection.prepareStatement("SELECT rows_loaded, rows_rejected, loaded_at "
@@ -216,12 +240,14 @@ public final class DuckDbWarehouse implements AutoCloseable {
      *
      * @return how many resources replaced (or added to) the raw table
      */
+    @Override
     public long loadResources(ChunkRef chunk, Path ndjson, long accepted, long rejected, Instant now) {
         requireLocked();
         String type = chunk.resourceType();
         String raw = qualified(rawTable(type));
         String typeLiteral = SQL.string(type);
         try {
+            stepStart = System.nanoTime();
             prepare(type);
             connection.setAutoCommit(false);
             long applied;
@@ -240,24 +266,44 @@ public final class DuckDbWarehouse implements AutoCloseable {
                         + SQL.string(ndjson.toAbsolutePath().toString()) + ", format = 'newline_delimited'))) "
                         + "QUALIFY row_number() OVER (PARTITION BY id ORDER BY "
                         + LatestVersionSql.ORDER_NEWEST_FIRST + ") = 1");
-                s.execute("DELETE FROM _chunk_rows c USING " + raw + " r WHERE r.id = c.id "
-                        + "AND NOT fhir_newer(c.last_updated, c.version_id, r.last_updated, r.version_id)");
+                step("1 read chunk + newest per id");
+                // One scan of the raw table finds the chunk's ids already stored. Usually there are
+                // none (a first load, new resources), and then the deletes below, each a scan of a
+                // table that grows with every chunk, are skipped: typed rows exist only for raw rows.
+                s.execute("CREATE OR REPLACE TEMP TABLE _stored AS SELECT id, version_id, last_updated FROM " + raw
+                        + " WHERE id IN (SELECT id FROM _chunk_rows)");
+                boolean anyStored = count(s, "SELECT count(*) FROM _stored") > 0;
+                if (anyStored) {
+                    s.execute("DELETE FROM _chunk_rows c USING _stored r WHERE r.id = c.id "
+                            + "AND NOT fhir_newer(c.last_updated, c.version_id, r.last_updated, r.version_id)");
+                }
                 s.execute("DELETE FROM _chunk_rows c USING fhirpipe_state.deleted_resources t "
                         + "WHERE t.resource_type = " + typeLiteral + " AND t.id = c.id "
                         + "AND NOT coalesce(c.last_updated > t.deleted_at, false)");
                 applied = count(s, "SELECT count(*) FROM _chunk_rows");
+                boolean replacing = anyStored
+                        && count(s, "SELECT count(*) FROM _chunk_rows WHERE id IN (SELECT id FROM _stored)") > 0;
+                s.execute("DROP TABLE _stored");
+                step("2 drop older than stored/tombstone");
                 if (applied > 0) {
                     s.execute("DELETE FROM fhirpipe_state.deleted_resources WHERE resource_type = " + typeLiteral
                             + " AND id IN (SELECT id FROM _chunk_rows)");
-                    s.execute("DELETE FROM " + raw + " WHERE id IN (SELECT id FROM _chunk_rows)");
+                    if (replacing) {
+                        s.execute("DELETE FROM " + raw + " WHERE id IN (SELECT id FROM _chunk_rows)");
+                    }
                     s.execute("INSERT INTO " + raw + " SELECT id, version_id, last_updated, "
                             + SQL.string(chunk.exportId()) + ", " + SQL.string(chunk.chunkBlob())
                             + ", resource FROM _chunk_rows");
+                    step("3 replace raw rows");
                     for (TypedView view : views.forType(type)) {
                         String table = SQL.quote(view.table());
-                        s.execute("DELETE FROM " + table + " WHERE " + SQL.quote(LoaderViews.RESOURCE_KEY)
-                                + " IN (SELECT id FROM _chunk_rows)");
+                        if (replacing) {
+                            s.execute("DELETE FROM " + table + " WHERE " + SQL.quote(LoaderViews.RESOURCE_KEY)
+                                    + " IN (SELECT id FROM _chunk_rows)");
+                        }
+                        step("4 delete old typed rows");
                         s.execute("INSERT INTO " + table + " " + view.selectFromChunk());
+                        step("5 insert typed rows");
                     }
                     markPending(s, type);
                 }
@@ -267,6 +313,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
             }
             writeLedger(chunk, "output", accepted, rejected, now);
             connection.commit();
+            step("6 ledger + commit");
             return applied;
         } catch (SQLException e) {
             rollback();
@@ -283,6 +330,7 @@ public final class DuckDbWarehouse implements AutoCloseable {
      *
      * @return how many deletions took effect
      */
+    @Override
     public long applyDeletes(ChunkRef chunk, List<Deletion> deletions, long accepted, long rejected, Instant now) {
         requireLocked();
         String type = chunk.resourceType();
@@ -339,8 +387,10 @@ public final class DuckDbWarehouse implements AutoCloseable {
      * Writes a Parquet snapshot of every typed table of every type whose tables changed since its
      * last snapshot, hands it to {@code sink}, then clears the marker.
      */
+    @Override
     public void publishCurated(CuratedSink sink) {
         requireLocked();
+        stepStart = System.nanoTime();
         List<String> pending = new ArrayList<>();
         try (Statement s = connection.createStatement();
                 ResultSet rs = s.executeQuery("SELECT resource_type FROM fhirpipe_state.curated_pending ORDER BY 1")) {
@@ -356,7 +406,9 @@ public final class DuckDbWarehouse implements AutoCloseable {
                 try (Statement s = connection.createStatement()) {
                     s.execute("COPY (SELECT * EXCLUDE (" + SQL.quote(LoaderViews.RESOURCE_KEY) + ") FROM "
                             + SQL.quote(view.table()) + ") TO " + SQL.string(file.toString()) + " (FORMAT parquet)");
+                    step("7 curated Parquet COPY");
                     sink.put(type, view.table(), file);
+                    step("8 curated sink put");
                 } catch (SQLException e) {
                     throw transient_("writing Parquet of " + view.table(), e);
                 } finally {
@@ -374,6 +426,41 @@ public final class DuckDbWarehouse implements AutoCloseable {
             } catch (SQLException e) {
                 throw transient_("clearing the curated marker of " + type, e);
             }
+        }
+        // only a complete pass counts: after a failure the next call tries again at once
+        lastCuratedNanos = System.nanoTime();
+    }
+
+    /**
+     * Debounced {@link #publishCurated}: writes the snapshots only when at least {@code minInterval}
+     * has passed since the last one this process wrote (or since it opened the database). A snapshot is a
+     * full rewrite of each pending type's typed tables, so writing it after every chunk makes a
+     * load cost grow with the table; in between, the {@code curated_pending} marker (committed with
+     * the rows) remembers what is behind, and {@link #flushCurated} on a timer catches up once the
+     * chunks stop coming. Requires the warehouse lock, like the loads.
+     *
+     * @return whether snapshots were written (nothing may have been pending)
+     */
+    public boolean publishCuratedIfDue(CuratedSink sink, java.time.Duration minInterval) {
+        requireLocked();
+        if (System.nanoTime() - lastCuratedNanos < minInterval.toNanos()) {
+            return false;
+        }
+        publishCurated(sink);
+        return true;
+    }
+
+    /**
+     * Writes every pending snapshot now, whatever the interval: for a timer (or shutdown) so the
+     * curated Parquet never stays behind the tables for longer than the timer's period once loads
+     * stop. Takes the warehouse lock itself, waiting for a load in progress to finish.
+     */
+    public void flushCurated(CuratedSink sink) {
+        lock.lock();
+        try {
+            publishCurated(sink);
+        } finally {
+            lock.unlock();
         }
     }
 

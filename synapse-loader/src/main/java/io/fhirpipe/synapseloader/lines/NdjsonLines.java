@@ -2,6 +2,9 @@ package io.fhirpipe.synapseloader.lines;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -30,10 +33,7 @@ public final class NdjsonLines {
         int read;
         while ((read = in.read(buffer)) > 0) {
             int start = 0;
-            for (int i = 0; i < read; i++) {
-                if (buffer[i] != '\n') {
-                    continue;
-                }
+            for (int i = newline(buffer, 0, read); i < read; i = newline(buffer, i + 1, read)) {
                 lineNumber++;
                 if (pendingLength == 0) {
                     handler.line(lineNumber, buffer, start, trimCr(buffer, start, i - start));
@@ -69,6 +69,28 @@ public final class NdjsonLines {
         int excerpt = Math.min(length, EXCERPT_BYTES);
         return new LineRejection(lineNumber, reason, new String(buffer, offset, excerpt, StandardCharsets.UTF_8),
                 excerpt < length);
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long NEWLINES = ONES * '\n';
+
+    /** Index of the first LF in {@code [from, to)}, or {@code to}; eight bytes per step. */
+    static int newline(byte[] b, int from, int to) {
+        int i = from;
+        while (i + 8 <= to) {
+            long x = (long) LONGS.get(b, i) ^ NEWLINES;
+            long found = (x - ONES) & ~x & 0x8080808080808080L;
+            if (found != 0) {
+                // the lowest flagged byte is always a real LF (a borrow only flags bytes above one)
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+            i += 8;
+        }
+        while (i < to && b[i] != '\n') {
+            i++;
+        }
+        return i;
     }
 
     private static int trimCr(byte[] buffer, int offset, int length) {

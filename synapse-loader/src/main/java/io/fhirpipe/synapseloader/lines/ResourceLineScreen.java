@@ -29,8 +29,10 @@ import java.util.regex.Pattern;
  * FHIR id, and whose {@code meta.lastUpdated} (if any) is an instant and {@code meta.versionId}
  * (if any) a string: exactly what the raw table and the latest-version rule need.
  *
- * <p>Streaming (Jackson tokens, nothing materialised) and one pass that also hashes the bytes; a
- * second pass copying the good lines happens only when something was rejected or blank.
+ * <p>One pass that also hashes the bytes: each line first goes through {@link FastLineCheck}, a
+ * byte scan without decoding, and only a line it cannot vouch for through Jackson's token stream
+ * (which gives the reason). A second pass copying the good lines happens only when something was
+ * rejected or blank.
  */
 public final class ResourceLineScreen {
 
@@ -40,6 +42,7 @@ public final class ResourceLineScreen {
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     public ScreenResult screen(Path chunk, String resourceType, Path workDirectory) throws IOException {
+        byte[] type = FastLineCheck.utf8(resourceType);
         List<LineRejection> rejections = new ArrayList<>();
         long[] accepted = {0};
         boolean[] blank = {false};
@@ -50,7 +53,9 @@ public final class ResourceLineScreen {
                     blank[0] = true;
                     return;
                 }
-                String reason = check(buffer, offset, length, resourceType);
+                // the byte scan vouches for ordinary lines; Jackson decides (and explains) the rest
+                String reason = FastLineCheck.accepts(buffer, offset, length, type) ? null
+                        : check(buffer, offset, length, resourceType);
                 if (reason == null) {
                     accepted[0]++;
                 } else {

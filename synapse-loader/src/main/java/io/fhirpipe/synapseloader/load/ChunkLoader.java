@@ -8,12 +8,12 @@ import io.fhirpipe.synapseloader.chunk.ChunkFailure;
 import io.fhirpipe.synapseloader.chunk.ChunkRef;
 import io.fhirpipe.synapseloader.chunk.ChunkSource;
 import io.fhirpipe.synapseloader.curated.CuratedSink;
-import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
 import io.fhirpipe.synapseloader.duckdb.LedgerEntry;
 import io.fhirpipe.synapseloader.lines.DeletedBundleReader;
 import io.fhirpipe.synapseloader.lines.DeletedScreenResult;
 import io.fhirpipe.synapseloader.lines.ResourceLineScreen;
 import io.fhirpipe.synapseloader.lines.ScreenResult;
+import io.fhirpipe.synapseloader.warehouse.Warehouse;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -30,14 +30,16 @@ import java.util.function.Supplier;
  * Loads one chunk, exactly once in effect: policy check, ledger check, fetch, screen (bad lines to
  * the reject sink), one warehouse transaction with the ledger row, then the curated snapshot.
  * Download and screening run outside the warehouse lock, so one chunk can be fetched while
- * another is being loaded.
+ * another is being loaded. The warehouse is the configured dialect ({@link Warehouse}); the
+ * T-SQL dialects read the chunk's blob themselves, and the local copy still serves the checksum
+ * check and the rejected/ lines.
  */
 public final class ChunkLoader {
 
     public static final String RESOURCE_TYPE_NOT_SERVED = "ResourceTypeNotServed";
     private static final Logger LOG = Logger.getLogger(ChunkLoader.class);
 
-    private final DuckDbWarehouse warehouse;
+    private final Warehouse warehouse;
     private final ChunkSource source;
     private final RejectSink rejects;
     private final Optional<CuratedSink> curated;
@@ -48,7 +50,7 @@ public final class ChunkLoader {
     private final ResourceLineScreen screen = new ResourceLineScreen();
     private final DeletedBundleReader deleted = new DeletedBundleReader();
 
-    public ChunkLoader(DuckDbWarehouse warehouse, ChunkSource source, RejectSink rejects,
+    public ChunkLoader(Warehouse warehouse, ChunkSource source, RejectSink rejects,
             Optional<CuratedSink> curated, Optional<Set<String>> onlyTypes, Path workDirectory, Clock clock) {
         this.warehouse = warehouse;
         this.source = source;

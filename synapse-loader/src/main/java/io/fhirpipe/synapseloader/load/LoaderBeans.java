@@ -2,17 +2,20 @@ package io.fhirpipe.synapseloader.load;
 
 import com.azure.storage.blob.BlobServiceClient;
 import io.fhirpipe.runtime.storage.BlobStorageClients;
-import io.fhirpipe.sqlonfhir.sql.DuckDbDialect;
 import io.fhirpipe.synapseloader.chunk.BlobChunkSource;
 import io.fhirpipe.synapseloader.config.LoaderConfig;
 import io.fhirpipe.synapseloader.curated.BlobCuratedSink;
 import io.fhirpipe.synapseloader.curated.CuratedSink;
 import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
 import io.fhirpipe.synapseloader.rejects.RejectedLinesWriter;
-import io.fhirpipe.synapseloader.views.LoaderViews;
+import io.fhirpipe.synapseloader.tsql.BlobStorageFolders;
+import io.fhirpipe.synapseloader.warehouse.Warehouse;
+import io.fhirpipe.synapseloader.warehouse.Warehouses;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
 
 import java.nio.file.Path;
@@ -20,11 +23,11 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 
-/** Storage client, compiled views, warehouse and loader, built from configuration. */
+/** Storage client, the configured warehouse dialect and the loader, built from configuration. */
 @ApplicationScoped
 public class LoaderBeans {
 
-    public static final String DUCKDB = "duckdb";
+    public static final String DUCKDB = Warehouses.DUCKDB;
 
     @Produces
     @Singleton
@@ -32,29 +35,37 @@ public class LoaderBeans {
         return BlobStorageClients.fromConfig(config.storage());
     }
 
+    /** The dialect named by fhirpipe.loader.dialect; see {@link Warehouses}. */
     @Produces
     @Singleton
-    DuckDbWarehouse warehouse(LoaderConfig config) {
-        LoaderConfig.Loader loader = config.loader();
-        if (!DUCKDB.equals(loader.dialect())) {
-            throw new IllegalStateException("fhirpipe.loader.dialect=" + loader.dialect()
-                    + " is not available in this build; only " + DUCKDB + " is implemented");
-        }
-        LoaderViews views = LoaderViews.compile(new DuckDbDialect(), loader.viewsDirectory(),
-                DuckDbWarehouse.CHUNK_TABLE, DuckDbWarehouse::rawTable, onlyTypes(config));
-        return DuckDbWarehouse.open(loader.duckdb().path(), views, workDirectory(config),
-                loader.duckdb().memoryLimit(), loader.duckdb().threads());
+    @Typed(Warehouse.class)
+    Warehouse warehouse(LoaderConfig config, BlobServiceClient storage) {
+        return Warehouses.open(config.loader(), workDirectory(config), onlyTypes(config),
+                settings -> settings.connections()::open, new BlobStorageFolders(storage));
     }
 
-    void closeWarehouse(@Disposes DuckDbWarehouse warehouse) {
+    void closeWarehouse(@Disposes Warehouse warehouse) {
         warehouse.close();
     }
 
+    /**
+     * The DuckDB warehouse for the /warehouse query endpoints, which only the duckdb dialect has;
+     * null (dependent scope allows it) with the T-SQL dialects, whose tables are queried in the
+     * warehouse itself. Not disposed here: it is the {@link Warehouse} bean.
+     */
+    @Produces
+    @Dependent
+    @Typed(DuckDbWarehouse.class)
+    DuckDbWarehouse duckDbWarehouse(Warehouse warehouse) {
+        return warehouse instanceof DuckDbWarehouse duckdb ? duckdb : null;
+    }
+
     @Produces
     @Singleton
-    ChunkLoader chunkLoader(LoaderConfig config, DuckDbWarehouse warehouse, BlobServiceClient storage) {
+    ChunkLoader chunkLoader(LoaderConfig config, Warehouse warehouse, BlobServiceClient storage) {
         RejectedLinesWriter rejects = new RejectedLinesWriter(storage);
-        Optional<CuratedSink> curated = config.loader().curatedParquet()
+        // only the embedded dialect publishes Parquet snapshots; the T-SQL warehouses are the store
+        Optional<CuratedSink> curated = config.loader().curatedParquet() && warehouse instanceof DuckDbWarehouse
                 ? Optional.of(new BlobCuratedSink(storage)) : Optional.empty();
         return new ChunkLoader(warehouse, new BlobChunkSource(storage), rejects::write, curated, onlyTypes(config),
                 workDirectory(config), Clock.systemUTC());

@@ -10,7 +10,9 @@
  * {@link io.fhirpipe.synapseloader.tsql.TSqlPlanRunner} runs a plan on an mssql-jdbc connection
  * from {@link io.fhirpipe.synapseloader.tsql.SqlServerConnections} (SQL auth or Entra tokens via
  * the driver's access-token callback); {@link io.fhirpipe.synapseloader.tsql.SqlServerTransientErrors}
- * tells retryable failures from permanent ones. Identifiers are validated (letters, digits,
+ * tells retryable failures from permanent ones. {@link io.fhirpipe.synapseloader.tsql.TSqlWarehouse}
+ * puts them behind the loader's {@link io.fhirpipe.synapseloader.warehouse.Warehouse} when
+ * {@code fhirpipe.loader.dialect} names a T-SQL dialect. Identifiers are validated (letters, digits,
  * underscore) and bracket-quoted; values that must be literals are validated and escaped.
  *
  * <p>Not verified against a live warehouse here (no Synapse or Fabric is reachable from the build

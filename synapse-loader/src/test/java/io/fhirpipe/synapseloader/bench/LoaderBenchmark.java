@@ -44,7 +44,11 @@ import java.util.stream.Stream;
  * with DuckDB's own {@code INSERT INTO t SELECT ... FROM read_ndjson_objects(...)}, and prints
  * rows/s of each and the ratio.
  *
- * <p>Usage: {@code LoaderBenchmark [sizeMB=1024] [workDir=/tmp/fhirpipe-loader-bench] [linesPerChunk=100000]}
+ * <p>It also prints where the loader's time goes, step by step ({@link DuckDbWarehouse#stepNanos()}, and
+ * the line screen with its SHA-256 on its own).
+ *
+ * <p>Usage: {@code LoaderBenchmark [sizeMB=1024] [workDir=/tmp/fhirpipe-loader-bench] [linesPerChunk=100000]
+ * [curatedIntervalSeconds=15]}
  */
 public final class LoaderBenchmark {
 
@@ -55,6 +59,7 @@ public final class LoaderBenchmark {
         long sizeMb = args.length > 0 ? Long.parseLong(args[0]) : 1024;
         Path work = Path.of(args.length > 1 ? args[1] : "/tmp/fhirpipe-loader-bench");
         int linesPerChunk = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
+        java.time.Duration curatedInterval = java.time.Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 15);
         clean(work);
         Files.createDirectories(work.resolve("chunks"));
         long t0 = System.nanoTime();
@@ -76,8 +81,8 @@ public final class LoaderBenchmark {
         List<Runner> runners = List.of(
                 new OwnRunner(work.resolve("own-raw.duckdb"), views, false),
                 new OwnRunner(work.resolve("own-typed.duckdb"), views, true),
-                new LoaderRunner(work, "loader-noparquet", chunks, views, false),
-                new LoaderRunner(work, "loader", chunks, views, true));
+                new LoaderRunner(work, "loader-noparquet", chunks, views, null),
+                new LoaderRunner(work, "loader", chunks, views, curatedInterval));
         long[] nanos = new long[runners.size()];
         for (int i = 0; i < chunks.size(); i++) {
             Chunk chunk = chunks.get(i);
@@ -92,6 +97,33 @@ public final class LoaderBenchmark {
             }
             System.out.println(line);
         }
+        // what is still behind is published at the end, as the service's timer would, and counts
+        for (int r = 0; r < runners.size(); r++) {
+            long t = System.nanoTime();
+            runners.get(r).finish();
+            nanos[r] += System.nanoTime() - t;
+        }
+        for (int r = 0; r < runners.size(); r++) {
+            if (runners.get(r) instanceof LoaderRunner l) {
+                System.out.printf("%s: per-step time over all chunks%n", l.name());
+                long inWarehouse = 0;
+                for (Map.Entry<String, Long> e : l.warehouse.stepNanos().entrySet()) {
+                    System.out.printf("    %-45s %8.2f s%n", e.getKey(), e.getValue() / 1e9);
+                    inWarehouse += e.getValue();
+                }
+                System.out.printf("    %-45s %8.2f s%n", "rest (screen + hash, ledger check, sink)",
+                        (nanos[r] - inWarehouse) / 1e9);
+            }
+        }
+        long screenNanos = 0;
+        io.fhirpipe.synapseloader.lines.ResourceLineScreen screen = new io.fhirpipe.synapseloader.lines.ResourceLineScreen();
+        for (Chunk c : chunks) {
+            long t = System.nanoTime();
+            screen.screen(c.file(), c.type(), work);
+            screenNanos += System.nanoTime() - t;
+        }
+        System.out.printf("line screen + SHA-256 alone, all chunks once: %.2f s (%.0f MB/s)%n", screenNanos / 1e9,
+                bytes / 1048576.0 / (screenNanos / 1e9));
         for (Runner r : runners) {
             r.close();
         }
@@ -114,22 +146,33 @@ public final class LoaderBenchmark {
 
         void load(Chunk chunk) throws Exception;
 
+        default void finish() {
+        }
+
         @Override
         void close();
     }
 
-    /** The loader's own code path: ChunkLoader with a local chunk source and a local curated folder. */
+    /**
+     * The loader's own code path: ChunkLoader with a local chunk source and, with Parquet, a local
+     * curated folder written as the service does it: {@code publishCuratedIfDue} after each chunk,
+     * {@code flushCurated} at the end (the service's timer).
+     */
     static final class LoaderRunner implements Runner {
         final String name;
         final boolean parquet;
+        final java.time.Duration curatedInterval;
+        final CuratedSink sink;
+        int snapshots;
         final DuckDbWarehouse warehouse;
         final ChunkLoader loader;
         long total;
 
-        LoaderRunner(Path work, String name, List<Chunk> chunks, LoaderViews views, boolean parquet)
+        LoaderRunner(Path work, String name, List<Chunk> chunks, LoaderViews views, java.time.Duration curatedInterval)
                 throws IOException {
             this.name = name;
-            this.parquet = parquet;
+            this.parquet = curatedInterval != null;
+            this.curatedInterval = curatedInterval;
             Path curated = work.resolve(name + "-curated");
             Files.createDirectories(curated);
             Map<String, Path> files = new ConcurrentHashMap<>();
@@ -141,7 +184,7 @@ public final class LoaderBenchmark {
                 }
                 return new ChunkSource.LocalChunk(f, false);
             };
-            CuratedSink sink = (type, view, file) -> {
+            sink = (type, view, file) -> {
                 try {
                     Files.createDirectories(curated.resolve(type));
                     Files.copy(file, curated.resolve(type).resolve(view + ".parquet"),
@@ -156,7 +199,7 @@ public final class LoaderBenchmark {
                 if (!r.isEmpty()) {
                     throw new IllegalStateException("unexpected rejects in " + c.chunkBlob());
                 }
-            }, parquet ? Optional.of(sink) : Optional.empty(), Optional.empty(), work.resolve(name + "-work"),
+            }, Optional.empty(), Optional.empty(), work.resolve(name + "-work"),
                     Clock.systemUTC());
         }
 
@@ -167,7 +210,8 @@ public final class LoaderBenchmark {
 
         @Override
         public String label() {
-            return parquet ? "fhirpipe loader (ChunkLoader, curated Parquet snapshots)"
+            return parquet ? "fhirpipe loader (ChunkLoader, curated Parquet at most every " + curatedInterval.toSeconds()
+                    + " s + final flush)"
                     : "fhirpipe loader (ChunkLoader, no curated Parquet)";
         }
 
@@ -175,6 +219,23 @@ public final class LoaderBenchmark {
         public void load(Chunk chunk) {
             LoadReport r = loader.load(chunk.event());
             total += r.rowsLoaded();
+            if (parquet) {
+                warehouse.lock().lock();
+                try {
+                    snapshots += warehouse.publishCuratedIfDue(sink, curatedInterval) ? 1 : 0;
+                } finally {
+                    warehouse.lock().unlock();
+                }
+            }
+        }
+
+        @Override
+        public void finish() {
+            if (parquet) {
+                warehouse.flushCurated(sink);
+                snapshots++;
+                System.out.printf("%s: %d curated snapshots written%n", name, snapshots);
+            }
         }
 
         @Override

@@ -158,6 +158,28 @@ class LatestVersionTest {
         assertThat(rawRows).isEqualTo(1);
     }
 
+    /** New ids, a newer version of a stored id and an older one of another, in one chunk. */
+    @Test
+    void aMixedChunkAddsNewIdsReplacesOlderStoredOnesAndKeepsNewerStoredOnes() {
+        load(patient("a", "1", "2024-05-01T10:00:00Z", "A1"), patient("b", "5", "2024-05-05T10:00:00Z", "B5"));
+        LoadReport r = load(patient("a", "2", "2024-05-02T10:00:00Z", "A2"),
+                patient("b", "4", "2024-05-04T10:00:00Z", "B4"),
+                patient("c", "1", "2024-05-01T10:00:00Z", "C1"));
+        assertThat(r.applied()).isEqualTo(2);
+        assertThat(family("a")).isEqualTo("A2");
+        assertThat(family("b")).isEqualTo("B5");
+        assertThat(family("c")).isEqualTo("C1");
+        long rows = warehouse.query(c -> {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM raw.\"Patient\") * 10 "
+                            + "+ (SELECT count(*) FROM patient)")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        assertThat(rows).isEqualTo(33);
+    }
+
     @Test
     void theMacroOrdersVersionsAsDocumented() {
         Object[][] cases = {

@@ -20,6 +20,11 @@ import org.junit.jupiter.api.Test;
  * storage: the pool's managed identity, or FHIRPIPE_SYNAPSE_SAS). The chunk must be an NDJSON
  * blob of Patient resources the pool can read. Tables go to schemas named with a per-run suffix
  * and are dropped at the end.
+ *
+ * <p>The second test goes through {@link TSqlWarehouse} (what the loader runs with
+ * fhirpipe.loader.dialect=synapse-dedicated) and needs FHIRPIPE_SYNAPSE_JDBC_URL,
+ * FHIRPIPE_SYNAPSE_STORAGE_URL (the account's blob endpoint) and FHIRPIPE_SYNAPSE_CHUNK_BLOB (a
+ * Patient NDJSON blob in that account's {@code chunks} container), with the same credentials.
  */
 class SynapseLiveTest {
 
@@ -70,16 +75,82 @@ class SynapseLiveTest {
         assertThat(count(c, "SELECT COUNT_BIG(*) FROM [" + layout.rawSchema() + "].[Patient]"))
             .isEqualTo(raw);
       } finally {
-        for (String t : List.of(layout.typedSchema() + "].[patient", layout.rawSchema()
-            + "].[Patient", layout.controlSchema() + "].[chunk_ledger")) {
-          exec(c, "IF OBJECT_ID(N'[" + t + "]', N'U') IS NOT NULL DROP TABLE [" + t + "]");
-        }
-        for (String schema : List.of(layout.typedSchema(), layout.rawSchema(),
-            layout.controlSchema())) {
-          exec(c, "IF SCHEMA_ID(N'" + schema + "') IS NOT NULL EXEC(N'DROP SCHEMA [" + schema
-              + "]')");
-        }
+        dropAll(c, layout);
       }
+    }
+  }
+
+  @Test
+  void dedicatedPoolThroughTheLoadersWarehouse() throws Exception {
+    String url = System.getenv("FHIRPIPE_SYNAPSE_JDBC_URL");
+    String storageUrl = System.getenv("FHIRPIPE_SYNAPSE_STORAGE_URL");
+    String chunkBlob = System.getenv("FHIRPIPE_SYNAPSE_CHUNK_BLOB");
+    assumeTrue(url != null && !url.isBlank() && storageUrl != null && !storageUrl.isBlank()
+        && chunkBlob != null && !chunkBlob.isBlank(), "FHIRPIPE_SYNAPSE_JDBC_URL,"
+        + " FHIRPIPE_SYNAPSE_STORAGE_URL and FHIRPIPE_SYNAPSE_CHUNK_BLOB are not set");
+    SqlServerConnections connections = new SqlServerConnections(url, authentication(),
+        Duration.ofSeconds(60));
+    String suffix = Long.toString(System.currentTimeMillis(), 36);
+    WarehouseLayout layout = new WarehouseLayout("fp_raw_" + suffix, "fp_typed_" + suffix,
+        "fp_ctl_" + suffix);
+    List<ViewDefinition> views = ViewCatalog.withDefaults().views().stream()
+        .filter(v -> v.resource().equals("Patient")).toList();
+    io.fhirpipe.model.events.ChunkReady event = new io.fhirpipe.model.events.ChunkReady(
+        "live-" + suffix, "Patient", "live/Patient.ndjson", "0x1", chunkBlob, 0, 0, 0,
+        "0".repeat(64));
+    io.fhirpipe.synapseloader.chunk.ChunkRef chunk = new io.fhirpipe.synapseloader.chunk.ChunkRef(
+        event, io.fhirpipe.model.events.FileKind.OUTPUT, chunkBlob + "#live-" + suffix);
+    java.time.Instant now = java.time.Instant.now();
+    try (Connection c = connections.open()) {
+      try (TSqlWarehouse warehouse = TSqlWarehouse.open(WarehouseKind.SYNAPSE_DEDICATED, layout,
+          storage(), storageUrl, views, List.of(), connections::open, f -> { })) {
+        warehouse.lock().lock();
+        try {
+          assertThat(warehouse.ledger(chunk.chunkId())).isEmpty();
+          warehouse.loadResources(chunk, java.nio.file.Path.of("unused"), 0, 0, now);
+          var entry = warehouse.ledger(chunk.chunkId());
+          assertThat(entry).isPresent();
+          long raw = count(c, "SELECT COUNT_BIG(*) FROM [" + layout.rawSchema() + "].[Patient]");
+          assertThat(raw).isPositive().isEqualTo(entry.get().rowsLoaded());
+          assertThat(count(c, "SELECT COUNT_BIG(*) FROM [" + layout.typedSchema() + "].[patient]"))
+              .isEqualTo(raw);
+          // a redelivery that got past the loader's ledger check is skipped by the plan's own
+          assertThat(warehouse.loadResources(chunk, java.nio.file.Path.of("unused"), 0, 0, now))
+              .isZero();
+          assertThat(count(c, "SELECT COUNT_BIG(*) FROM [" + layout.rawSchema() + "].[Patient]"))
+              .isEqualTo(raw);
+        } finally {
+          warehouse.lock().unlock();
+        }
+      } finally {
+        dropAll(c, layout);
+      }
+    }
+  }
+
+  private static SqlAuthentication authentication() {
+    String user = System.getenv("FHIRPIPE_SYNAPSE_USER");
+    return user != null && !user.isBlank()
+        ? new SqlAuthentication.SqlPassword(user, System.getenv("FHIRPIPE_SYNAPSE_PASSWORD"))
+        : new SqlAuthentication.EntraToken(new DefaultAzureCredentialBuilder().build());
+  }
+
+  private static StorageCredential storage() {
+    String sas = System.getenv("FHIRPIPE_SYNAPSE_SAS");
+    return sas != null && !sas.isBlank() ? new StorageCredential.SharedAccessSignature(sas)
+        : new StorageCredential.ManagedIdentity();
+  }
+
+  private static void dropAll(Connection c, WarehouseLayout layout) {
+    for (String t : List.of(layout.typedSchema() + "].[patient", layout.rawSchema()
+        + "].[Patient", layout.controlSchema() + "].[chunk_ledger", layout.controlSchema()
+        + "].[deleted_resources")) {
+      exec(c, "IF OBJECT_ID(N'[" + t + "]', N'U') IS NOT NULL DROP TABLE [" + t + "]");
+    }
+    for (String schema : List.of(layout.typedSchema(), layout.rawSchema(),
+        layout.controlSchema())) {
+      exec(c, "IF SCHEMA_ID(N'" + schema + "') IS NOT NULL EXEC(N'DROP SCHEMA [" + schema
+          + "]')");
     }
   }
 

@@ -1,0 +1,36 @@
+package io.fhirpipe.synapseloader.tsql;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.ListBlobsOptions;
+
+/**
+ * {@link StorageFolders} on the loader's own storage account (fhirpipe.storage.*), which must be
+ * the account the serverless pool writes to (fhirpipe.loader.sql.storage-account-url).
+ */
+public final class BlobStorageFolders implements StorageFolders {
+
+  private final BlobServiceClient storage;
+
+  public BlobStorageFolders(BlobServiceClient storage) {
+    this.storage = storage;
+  }
+
+  @Override
+  public void deleteFolder(String path) {
+    String checked = StorageLocations.path(path);
+    int slash = checked.indexOf('/');
+    if (slash <= 0 || slash == checked.length() - 1) {
+      throw new IllegalArgumentException("a folder path is container/prefix");
+    }
+    BlobContainerClient container = storage.getBlobContainerClient(checked.substring(0, slash));
+    if (!container.exists()) {
+      return;
+    }
+    String prefix = checked.substring(slash + 1);
+    for (BlobItem blob : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
+      container.getBlobClient(blob.getName()).deleteIfExists();
+    }
+  }
+}

@@ -1,0 +1,325 @@
+package io.fhirpipe.synapseloader.tsql;
+
+import io.fhirpipe.model.storage.Containers;
+import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.sqlonfhir.model.ViewDefinition;
+import io.fhirpipe.synapseloader.chunk.ChunkFailure;
+import io.fhirpipe.synapseloader.chunk.ChunkRef;
+import io.fhirpipe.synapseloader.curated.CuratedSink;
+import io.fhirpipe.synapseloader.duckdb.LedgerEntry;
+import io.fhirpipe.synapseloader.lines.Deletion;
+import io.fhirpipe.synapseloader.warehouse.Warehouse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+
+/**
+ * The T-SQL warehouse dialects ({@code synapse-dedicated}, {@code fabric-warehouse},
+ * {@code synapse-serverless}) behind {@link Warehouse}: the plans of {@link CopyIntoStatements} /
+ * {@link ServerlessStatements} run by {@link TSqlPlanRunner} on one mssql-jdbc connection.
+ *
+ * <p>The warehouse reads the chunk from storage itself (COPY INTO / OPENROWSET), at the storage
+ * account URL + {@code chunks/} + the chunk's blob name; the loader's local, screened copy is not
+ * used (it still serves the checksum check and the rejected/ lines). The schema (setup plan) is
+ * created at start-up for every type with a view, and on first use for any other type.
+ *
+ * <p>Failures: a transient SQL error ({@link SqlServerTransientErrors}) or a connection that
+ * cannot be opened is a {@link TransientFailure} (the message is abandoned, the broker redelivers
+ * and dead-letters after the subscription's max delivery count) and the connection is dropped so
+ * the next attempt reconnects; any other SQL error is a {@link ChunkFailure} with reason
+ * {@code WarehouseSqlError<number>} (dead-lettered at once, chunk.failed published). Messages
+ * carry the statement name and the driver's message, never a statement with a credential
+ * (see {@link TSqlPlanRunner}).
+ *
+ * <p>Serverless keeps no ledger (it has no transactions): its load is idempotent instead, so
+ * {@link #ledger} is always empty there and a redelivered chunk is written again to the same
+ * folders; it cannot apply deletions (a deleted[] chunk fails with reason
+ * {@value #DELETES_NOT_SUPPORTED}).
+ */
+public final class TSqlWarehouse implements Warehouse {
+
+  public static final String SQL_ERROR = "WarehouseSqlError";
+  public static final String DELETES_NOT_SUPPORTED = "DeletesNotSupportedByDialect";
+  public static final String NOT_LOADABLE = "ChunkNotLoadable";
+
+  private static final Logger LOG = Logger.getLogger(TSqlWarehouse.class);
+
+  private final WarehouseKind kind;
+  private final WarehouseLayout layout;
+  private final CopyIntoStatements copyInto;
+  private final ServerlessStatements serverless;
+  private final StorageFolders folders;
+  private final SqlConnectionSource connections;
+  private final TSqlPlanRunner runner;
+  private final List<ViewDefinition> views;
+  private final String storageAccountUrl;
+  private final Set<String> preparedTypes = new LinkedHashSet<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private Connection connection;
+
+  private TSqlWarehouse(WarehouseKind kind, WarehouseLayout layout, StorageCredential credential,
+      String storageAccountUrl, List<ViewDefinition> views, SqlConnectionSource connections,
+      StorageFolders folders, TSqlPlanRunner runner) {
+    this.kind = kind;
+    this.layout = layout;
+    this.storageAccountUrl = StorageLocations.url(trimSlash(storageAccountUrl));
+    if (kind == WarehouseKind.SYNAPSE_SERVERLESS) {
+      this.serverless = new ServerlessStatements(layout, credential, this.storageAccountUrl,
+          Containers.CURATED);
+      this.copyInto = null;
+    } else {
+      this.copyInto = new CopyIntoStatements(kind, layout, credential);
+      this.serverless = null;
+    }
+    this.views = List.copyOf(views);
+    this.connections = connections;
+    this.folders = folders;
+    this.runner = runner;
+  }
+
+  /**
+   * Builds the dialect and runs its setup plan (schemas, ledger, raw and typed tables or
+   * serverless views) for the resource types of {@code views} plus {@code resourceTypes}. A view
+   * the T-SQL compiler does not support, or a SQL error, fails here, at start-up.
+   *
+   * @param views the ViewDefinitions to load (already limited to the served types)
+   * @param resourceTypes further types to prepare (the served types, when configured)
+   */
+  public static TSqlWarehouse open(WarehouseKind kind, WarehouseLayout layout,
+      StorageCredential credential, String storageAccountUrl, List<ViewDefinition> views,
+      List<String> resourceTypes, SqlConnectionSource connections, StorageFolders folders) {
+    return open(kind, layout, credential, storageAccountUrl, views, resourceTypes, connections,
+        folders, new TSqlPlanRunner());
+  }
+
+  static TSqlWarehouse open(WarehouseKind kind, WarehouseLayout layout,
+      StorageCredential credential, String storageAccountUrl, List<ViewDefinition> views,
+      List<String> resourceTypes, SqlConnectionSource connections, StorageFolders folders,
+      TSqlPlanRunner runner) {
+    TSqlWarehouse warehouse = new TSqlWarehouse(kind, layout, credential, storageAccountUrl, views,
+        connections, folders, runner);
+    Set<String> types = new LinkedHashSet<>();
+    views.forEach(v -> types.add(v.resource()));
+    types.addAll(resourceTypes);
+    try {
+      warehouse.prepare(new ArrayList<>(types));
+    } catch (SQLException e) {
+      warehouse.close();
+      throw new IllegalStateException("setting up the " + kind.configName() + " warehouse failed: "
+          + e.getMessage() + " (SQL error " + e.getErrorCode() + ")", e);
+    }
+    return warehouse;
+  }
+
+  public WarehouseKind kind() {
+    return kind;
+  }
+
+  public WarehouseLayout layout() {
+    return layout;
+  }
+
+  /** The URL (dedicated, Fabric) or data-source-relative path (serverless) the warehouse reads. */
+  public String chunkLocation(ChunkRef chunk) {
+    String path = Containers.CHUNKS + "/" + encodePath(chunk.chunkBlob());
+    return kind == WarehouseKind.SYNAPSE_SERVERLESS ? StorageLocations.path(path)
+        : StorageLocations.url(storageAccountUrl + "/" + path);
+  }
+
+  @Override
+  public ReentrantLock lock() {
+    return lock;
+  }
+
+  @Override
+  public Optional<LedgerEntry> ledger(String chunkId) {
+    requireLocked();
+    if (kind == WarehouseKind.SYNAPSE_SERVERLESS) {
+      return Optional.empty();
+    }
+    String sql = "SELECT " + TSqlText.quote("rows_loaded", "column") + ", "
+        + TSqlText.quote("rows_rejected", "column") + ", " + TSqlText.quote("loaded_at", "column")
+        + " FROM " + TSqlText.table(layout.controlSchema(), WarehouseLayout.LEDGER_TABLE)
+        + " WHERE " + TSqlText.quote("chunk_id", "column") + " = "
+        + TSqlText.literal(chunkId, "chunk id");
+    try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      if (!rs.next()) {
+        return Optional.empty();
+      }
+      // loaded_at is GETUTCDATE(): a DATETIME2 in UTC
+      LocalDateTime at = rs.getObject(3, LocalDateTime.class);
+      return Optional.of(new LedgerEntry(chunkId, rs.getLong(1), rs.getLong(2),
+          at.toInstant(ZoneOffset.UTC)));
+    } catch (SQLException e) {
+      throw failure("reading the chunk ledger", e);
+    }
+  }
+
+  @Override
+  public long loadResources(ChunkRef chunk, Path ndjson, long accepted, long rejected,
+      Instant now) {
+    requireLocked();
+    List<ViewDefinition> typeViews = viewsOf(chunk.resourceType());
+    ChunkToLoad toLoad;
+    try {
+      toLoad = new ChunkToLoad(chunk.chunkId(), chunk.resourceType(), chunk.exportId(),
+          chunkLocation(chunk));
+    } catch (IllegalArgumentException e) {
+      throw new ChunkFailure(NOT_LOADABLE, "chunk " + chunk.chunkBlob() + " cannot be loaded by "
+          + kind.configName() + ": " + e.getMessage(), e);
+    }
+    try {
+      prepare(List.of(chunk.resourceType()));
+      LoadPlan plan;
+      if (serverless != null) {
+        // CETAS fails on a non-empty folder: clear what an earlier attempt wrote
+        serverless.chunkFolders(toLoad, typeViews).forEach(folders::deleteFolder);
+        plan = serverless.chunk(toLoad, typeViews);
+      } else {
+        plan = copyInto.chunk(toLoad, typeViews);
+      }
+      TSqlPlanRunner.Outcome outcome = runner.run(connection(), plan);
+      if (outcome.alreadyLoaded()) {
+        LOG.infof("chunk %s was loaded meanwhile (ledger), nothing applied", chunk.chunkBlob());
+      } else if (outcome.rowsRejected() != rejected) {
+        LOG.warnf("chunk %s: the warehouse found %d unloadable lines, the loader's screen %d",
+            chunk.chunkBlob(), outcome.rowsRejected(), rejected);
+      }
+      return outcome.alreadyLoaded() ? 0 : APPLIED_UNKNOWN;
+    } catch (SQLException e) {
+      throw failure("loading chunk " + chunk.chunkBlob(), e);
+    }
+  }
+
+  @Override
+  public long applyDeletes(ChunkRef chunk, List<Deletion> deletions, long accepted, long rejected,
+      Instant now) {
+    requireLocked();
+    if (copyInto == null) {
+      throw new ChunkFailure(DELETES_NOT_SUPPORTED, "the " + kind.configName() + " dialect writes"
+          + " immutable Parquet and cannot apply deleted[] chunks such as " + chunk.chunkBlob());
+    }
+    List<ResourceDeletion> entries = new ArrayList<>();
+    LoadPlan plan;
+    try {
+      for (Deletion d : deletions) {
+        entries.add(new ResourceDeletion(d.id(), d.deletedAt()));
+      }
+      plan = copyInto.deletions(chunk.chunkId(), chunk.resourceType(), chunk.exportId(), entries,
+          viewsOf(chunk.resourceType()));
+    } catch (IllegalArgumentException e) {
+      throw new ChunkFailure(NOT_LOADABLE, "deletions of chunk " + chunk.chunkBlob()
+          + " cannot be applied: " + e.getMessage(), e);
+    }
+    try {
+      prepare(List.of(chunk.resourceType()));
+      TSqlPlanRunner.Outcome outcome = runner.run(connection(), plan);
+      return outcome.alreadyLoaded() ? 0 : APPLIED_UNKNOWN;
+    } catch (SQLException e) {
+      throw failure("applying deletions of chunk " + chunk.chunkBlob(), e);
+    }
+  }
+
+  /** The warehouse's tables are the curated store (serverless writes Parquet itself): nothing to do. */
+  @Override
+  public void publishCurated(CuratedSink sink) {
+    // nothing: see above
+  }
+
+  @Override
+  public void close() {
+    discardConnection();
+  }
+
+  private void prepare(List<String> types) throws SQLException {
+    List<String> missing = types.stream().filter(t -> !preparedTypes.contains(t)).toList();
+    if (missing.isEmpty()) {
+      return;
+    }
+    List<ViewDefinition> typeViews = views.stream()
+        .filter(v -> missing.contains(v.resource())).toList();
+    List<SqlStatement> setup = serverless != null ? serverless.setup(typeViews, missing)
+        : copyInto.setup(typeViews, missing);
+    Connection c = connection();
+    for (SqlStatement s : setup) {
+      runner.execute(c, s);
+    }
+    preparedTypes.addAll(missing);
+  }
+
+  private List<ViewDefinition> viewsOf(String type) {
+    return views.stream().filter(v -> v.resource().equals(type)).toList();
+  }
+
+  private Connection connection() throws SQLException {
+    if (connection == null || connection.isClosed()) {
+      try {
+        connection = connections.open();
+      } catch (SQLException e) {
+        // a warehouse that cannot be reached (paused pool, network, expired credentials) is not
+        // the chunk's fault: let the broker redeliver rather than dead-letter every chunk
+        throw new SQLException(e.getMessage(), "08001", e.getErrorCode(), e);
+      }
+    }
+    return connection;
+  }
+
+  private RuntimeException failure(String what, SQLException e) {
+    if (SqlServerTransientErrors.isTransient(e)) {
+      discardConnection();
+      return new TransientFailure(what + " failed with transient SQL error " + e.getErrorCode()
+          + ": " + e.getMessage(), null, e);
+    }
+    return new ChunkFailure(SQL_ERROR + e.getErrorCode(), what + " failed with SQL error "
+        + e.getErrorCode() + " (SQLState " + e.getSQLState() + "): " + e.getMessage(), e);
+  }
+
+  private void discardConnection() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        LOG.debugf("closing the warehouse connection: %s", e.getMessage());
+      }
+      connection = null;
+    }
+  }
+
+  private void requireLocked() {
+    if (!lock.isHeldByCurrentThread()) {
+      throw new IllegalStateException("the warehouse lock must be held");
+    }
+  }
+
+  private static String trimSlash(String url) {
+    return url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** Percent-encodes each segment of a blob name (RFC 3986 unreserved characters stay). */
+  static String encodePath(String blobName) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : blobName.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
+          || c == '_' || c == '.' || c == '/') {
+        out.append(c);
+      } else {
+        out.append('%').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return out.toString();
+  }
+}

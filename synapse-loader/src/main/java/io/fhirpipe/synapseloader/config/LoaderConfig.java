@@ -51,6 +51,14 @@ public interface LoaderConfig {
         @WithDefault("true")
         boolean curatedParquet();
 
+        /**
+         * At most this often: each snapshot rewrites whole tables, so under a steady stream of chunks
+         * writing one per commit costs more than the load. 0 = after every commit; otherwise a timer
+         * writes what is pending, and shutdown does too.
+         */
+        @WithDefault("0s")
+        Duration curatedInterval();
+
         @WithDefault("60s")
         Duration publishTimeout();
     }

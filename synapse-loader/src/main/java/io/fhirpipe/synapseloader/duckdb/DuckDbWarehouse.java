@@ -441,6 +441,7 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
      *
      * @return whether snapshots were written (nothing may have been pending)
      */
+    @Override
     public boolean publishCuratedIfDue(CuratedSink sink, java.time.Duration minInterval) {
         requireLocked();
         if (System.nanoTime() - lastCuratedNanos < minInterval.toNanos()) {
@@ -455,6 +456,7 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
      * curated Parquet never stays behind the tables for longer than the timer's period once loads
      * stop. Takes the warehouse lock itself, waiting for a load in progress to finish.
      */
+    @Override
     public void flushCurated(CuratedSink sink) {
         lock.lock();
         try {

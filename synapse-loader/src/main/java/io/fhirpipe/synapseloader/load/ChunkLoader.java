@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +44,7 @@ public final class ChunkLoader {
     private final ChunkSource source;
     private final RejectSink rejects;
     private final Optional<CuratedSink> curated;
+    private final Duration curatedInterval;
     private final Optional<Set<String>> onlyTypes;
     private final Path workDirectory;
     private final Clock clock;
@@ -52,6 +54,13 @@ public final class ChunkLoader {
 
     public ChunkLoader(Warehouse warehouse, ChunkSource source, RejectSink rejects,
             Optional<CuratedSink> curated, Optional<Set<String>> onlyTypes, Path workDirectory, Clock clock) {
+        this(warehouse, source, rejects, curated, Duration.ZERO, onlyTypes, workDirectory, clock);
+    }
+
+    /** @param curatedInterval the least time between two curated snapshots (0: after every commit) */
+    public ChunkLoader(Warehouse warehouse, ChunkSource source, RejectSink rejects, Optional<CuratedSink> curated,
+            Duration curatedInterval, Optional<Set<String>> onlyTypes, Path workDirectory, Clock clock) {
+        this.curatedInterval = curatedInterval;
         this.warehouse = warehouse;
         this.source = source;
         this.rejects = rejects;
@@ -128,7 +137,7 @@ public final class ChunkLoader {
     }
 
     private void publishCurated() {
-        curated.ifPresent(warehouse::publishCurated);
+        curated.ifPresent(sink -> warehouse.publishCuratedIfDue(sink, curatedInterval));
     }
 
     private static void verify(ChunkRef chunk, String sha256) {

@@ -20,6 +20,7 @@ import jakarta.inject.Singleton;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -67,8 +68,8 @@ public class LoaderBeans {
         // only the embedded dialect publishes Parquet snapshots; the T-SQL warehouses are the store
         Optional<CuratedSink> curated = config.loader().curatedParquet() && warehouse instanceof DuckDbWarehouse
                 ? Optional.of(new BlobCuratedSink(storage)) : Optional.empty();
-        return new ChunkLoader(warehouse, new BlobChunkSource(storage), rejects::write, curated, onlyTypes(config),
-                workDirectory(config), Clock.systemUTC());
+        return new ChunkLoader(warehouse, new BlobChunkSource(storage), rejects::write, curated,
+                config.loader().curatedInterval(), onlyTypes(config), workDirectory(config), Clock.systemUTC());
     }
 
     private static Optional<Set<String>> onlyTypes(LoaderConfig config) {

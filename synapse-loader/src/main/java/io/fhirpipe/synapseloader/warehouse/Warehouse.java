@@ -49,6 +49,28 @@ public interface Warehouse extends AutoCloseable {
     /** Publishes what changed to the curated sink; a no-op where the warehouse is the curated store. */
     void publishCurated(CuratedSink sink);
 
+    /**
+     * Publishes to the curated sink when at least {@code minInterval} has passed since the last
+     * snapshot, else leaves it pending; the caller holds {@link #lock()}. Dialects without
+     * debouncing publish every time.
+     *
+     * @return whether anything was published
+     */
+    default boolean publishCuratedIfDue(CuratedSink sink, java.time.Duration minInterval) {
+        publishCurated(sink);
+        return true;
+    }
+
+    /** Publishes whatever is pending now (the curated timer, shutdown); takes the lock itself. */
+    default void flushCurated(CuratedSink sink) {
+        lock().lock();
+        try {
+            publishCurated(sink);
+        } finally {
+            lock().unlock();
+        }
+    }
+
     @Override
     void close();
 

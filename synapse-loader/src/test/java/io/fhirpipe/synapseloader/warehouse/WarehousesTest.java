@@ -236,6 +236,11 @@ class WarehousesTest {
         }
 
         @Override
+        public Duration curatedInterval() {
+            return Duration.ZERO;
+        }
+
+        @Override
         public Duration publishTimeout() {
             return Duration.ofSeconds(1);
         }

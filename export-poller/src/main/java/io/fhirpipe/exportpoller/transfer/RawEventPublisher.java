@@ -1,19 +1,17 @@
 package io.fhirpipe.exportpoller.transfer;
 
+import io.fhirpipe.runtime.messaging.BrokerSends;
 import io.fhirpipe.runtime.messaging.MessageProperties;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Publishes a body that is not a fhirpipe CloudEvent (an Event Grid event) to one channel; the
  * stage completes when the broker has taken it. (pipeline-runtime's CloudEventPublisher only
- * takes fhirpipe CloudEvents and its BrokerSends is package-private.)
+ * takes fhirpipe CloudEvents.)
  */
 public final class RawEventPublisher {
 
@@ -37,16 +35,6 @@ public final class RawEventPublisher {
                 .withApplicationProperty(MessageProperties.EXPORT_ID, exportId)
                 .withApplicationProperty(MessageProperties.RESOURCE_TYPE, resourceType)
                 .build();
-        CompletableFuture<Void> accepted = new CompletableFuture<>();
-        emitter.send(Message.of(body, Metadata.of(metadata),
-                () -> {
-                    accepted.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                },
-                failure -> {
-                    accepted.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return accepted;
+        return BrokerSends.send(emitter, body, metadata);
     }
 }

@@ -9,12 +9,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** Sends through an emitter and reports when the broker has taken the message (or refused it). */
-final class BrokerSends {
+public final class BrokerSends {
 
     private BrokerSends() {
     }
 
-    static CompletionStage<Void> send(Emitter<String> emitter, String body, OutgoingAmqpMetadata metadata) {
+    /** Sends and completes when the broker has accepted (or refused) the message. */
+    public static CompletionStage<Void> send(Emitter<String> emitter, String body, OutgoingAmqpMetadata metadata) {
         CompletableFuture<Void> accepted = new CompletableFuture<>();
         emitter.send(Message.of(body, Metadata.of(metadata),
                 () -> {

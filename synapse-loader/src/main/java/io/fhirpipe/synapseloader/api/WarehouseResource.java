@@ -44,7 +44,7 @@ public class WarehouseResource {
     public record Sample(String sql, List<String> columns, List<List<Object>> rows) {
     }
 
-    /** Every raw and typed table with its row count ({@code raw.Type} and the views' names). */
+    /** Every raw and typed table or view with its row count ({@code raw.Type} and the views' names). */
     @GET
     @Path("/tables")
     @Produces(MediaType.APPLICATION_JSON)
@@ -55,9 +55,14 @@ public class WarehouseResource {
         return Response.ok(warehouse.query(c -> {
             List<String[]> names = new ArrayList<>();
             try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT schema_name, table_name FROM duckdb_tables() "
-                            + "WHERE NOT temporary AND schema_name IN ('main', 'raw') "
-                            + "ORDER BY schema_name, table_name")) {
+                    ResultSet rs = s.executeQuery("SELECT schema_name, name FROM ("
+                            + "SELECT schema_name, table_name AS name FROM duckdb_tables() "
+                            + "WHERE NOT temporary AND database_name = current_database() "
+                            + "AND schema_name IN ('main', 'raw') "
+                            // typed views (fhirpipe.loader.duckdb.typed=views) count like tables
+                            + "UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
+                            + "WHERE NOT temporary AND NOT internal AND database_name = current_database() "
+                            + "AND schema_name = 'main') ORDER BY schema_name, name")) {
                 while (rs.next()) {
                     names.add(new String[] {rs.getString(1), rs.getString(2)});
                 }

@@ -73,6 +73,17 @@ public interface LoaderConfig {
 
         /** DuckDB's threads; all cores when unset. */
         Optional<Integer> threads();
+
+        /**
+         * How each ViewDefinition's typed rows are kept: {@code tables} (maintained in every load
+         * transaction) or {@code views} (DuckDB views over the raw tables, created at start-up;
+         * loads only merge into raw, queries and curated snapshots evaluate the JSON paths).
+         */
+        @WithDefault("tables")
+        String typed();
+
+        /** DuckDB's checkpoint_threshold, e.g. 256MB; DuckDB's default (16MB) when unset. */
+        Optional<String> checkpointThreshold();
     }
 
     /**

@@ -40,7 +40,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@code raw."{Type}"} (id, version_id, last_updated, export_id, chunk, resource): the latest
  *       version of each resource, nothing older;</li>
  *   <li>{@code main."{view}"}: the ViewDefinition's rows for the resources in the raw table, with
- *       {@code _resource_key} first;</li>
+ *       {@code _resource_key} first: a table maintained in each load transaction, or, with
+ *       {@link TypedStorage#VIEWS}, a DuckDB view over the raw table (exact because the raw table
+ *       holds only the latest version of each id and nothing deleted);</li>
  *   <li>{@code fhirpipe_state.chunk_ledger}: one row per loaded chunk, written in the same transaction as
  *       its rows, so a redelivered chunk is recognised and not applied twice;</li>
  *   <li>{@code fhirpipe_state.deleted_resources}: tombstones (type, id, deleted_at). A deletion removes
@@ -66,6 +68,7 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
     private final DuckDBConnection connection;
     private final LoaderViews views;
     private final Path workDirectory;
+    private final TypedStorage typed;
     private final ReentrantLock lock = new ReentrantLock();
     private final Set<String> preparedTypes = new HashSet<>();
     /**
@@ -89,10 +92,16 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
         return new java.util.LinkedHashMap<>(stepNanos);
     }
 
-    private DuckDbWarehouse(DuckDBConnection connection, LoaderViews views, Path workDirectory) {
+    private DuckDbWarehouse(DuckDBConnection connection, LoaderViews views, Path workDirectory, TypedStorage typed) {
         this.connection = connection;
         this.views = views;
         this.workDirectory = workDirectory;
+        this.typed = typed;
+    }
+
+    /** How the typed rows are kept: tables maintained per load, or views over the raw tables. */
+    public TypedStorage typed() {
+        return typed;
     }
 
     /** The raw table of a type, schema-qualified, for {@link LoaderViews#compile}. */
@@ -100,8 +109,20 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
         return "raw." + resourceType;
     }
 
+    /** Typed tables (the default) and DuckDB's default checkpoint threshold. */
     public static DuckDbWarehouse open(Path databaseFile, LoaderViews views, Path workDirectory,
             Optional<String> memoryLimit, Optional<Integer> threads) {
+        return open(databaseFile, views, workDirectory, memoryLimit, threads, TypedStorage.TABLES, Optional.empty());
+    }
+
+    /**
+     * @param typed               typed tables maintained per load, or views over the raw tables
+     * @param checkpointThreshold DuckDB's checkpoint_threshold (e.g. 256MB): how much WAL a commit may
+     *                            leave before it checkpoints; DuckDB's default (16MB) when empty
+     */
+    public static DuckDbWarehouse open(Path databaseFile, LoaderViews views, Path workDirectory,
+            Optional<String> memoryLimit, Optional<Integer> threads, TypedStorage typed,
+            Optional<String> checkpointThreshold) {
         try {
             Path parent = databaseFile.toAbsolutePath().getParent();
             if (parent != null) {
@@ -112,8 +133,13 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
             // The driver itself rather than DriverManager, whose registry is per class loader.
             DuckDBConnection c = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:"
                     + databaseFile.toAbsolutePath(), new Properties());
-            DuckDbWarehouse warehouse = new DuckDbWarehouse(c, views, workDirectory);
-            warehouse.init(memoryLimit, threads);
+            DuckDbWarehouse warehouse = new DuckDbWarehouse(c, views, workDirectory, typed);
+            try {
+                warehouse.init(memoryLimit, threads, checkpointThreshold);
+            } catch (SQLException | RuntimeException e) {
+                warehouse.close();
+                throw e;
+            }
             return warehouse;
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("cannot open DuckDB database " + databaseFile + ": " + e.getMessage(), e);
@@ -134,8 +160,14 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
         }
     }
 
-    private void init(Optional<String> memoryLimit, Optional<Integer> threads) throws SQLException {
+    private void init(Optional<String> memoryLimit, Optional<Integer> threads, Optional<String> checkpointThreshold)
+            throws SQLException {
         try (Statement s = connection.createStatement()) {
+            if (checkpointThreshold.isPresent()) {
+                // Every load commits; past the threshold a commit also checkpoints (rewrites the
+                // changed blocks into the file), the largest part of commit time with the default 16MB.
+                s.execute("SET checkpoint_threshold = " + SQL.string(checkpointThreshold.get()));
+            }
             if (memoryLimit.isPresent()) {
                 s.execute("SET memory_limit = " + SQL.string(memoryLimit.get()));
             }
@@ -164,8 +196,10 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
     }
 
     /**
-     * Creates a type's raw and typed tables if missing. A typed table whose columns no longer match
-     * its ViewDefinition (a user edited the view) is rebuilt from the raw table.
+     * Creates a type's raw table and its typed tables or views if missing. A typed table whose
+     * columns no longer match its ViewDefinition (a user edited the view) is rebuilt from the raw
+     * table; views are replaced at every start-up. Switching {@link TypedStorage} replaces the
+     * tables by views or the views by tables built from the raw table.
      */
     private void prepare(String resourceType) throws SQLException {
         if (preparedTypes.contains(resourceType)) {
@@ -180,18 +214,49 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
                 List<String> expected = new ArrayList<>();
                 expected.add(LoaderViews.RESOURCE_KEY);
                 expected.addAll(view.columns());
+                String name = SQL.quote(view.table());
+                String kind = relationKind(view.table());
                 List<String> actual = columns(view.table());
-                if (actual.isEmpty()) {
-                    s.execute("CREATE TABLE " + SQL.quote(view.table()) + " AS " + view.selectFromRaw());
+                if (typed == TypedStorage.VIEWS) {
+                    if ("table".equals(kind)) {
+                        LOG.infof("typed storage is views: replacing table %s by a view over %s", view.table(), raw);
+                        s.execute("DROP TABLE " + name);
+                    }
+                    s.execute("CREATE OR REPLACE VIEW " + name + " AS " + view.selectFromRaw());
+                    if ("table".equals(kind) || (kind != null && !actual.equals(expected))) {
+                        markPending(s, resourceType);
+                    }
+                } else if ("view".equals(kind)) {
+                    LOG.infof("typed storage is tables: replacing view %s by a table built from %s", view.table(), raw);
+                    s.execute("DROP VIEW " + name);
+                    s.execute("CREATE TABLE " + name + " AS " + view.selectFromRaw());
+                    markPending(s, resourceType);
+                } else if (actual.isEmpty()) {
+                    s.execute("CREATE TABLE " + name + " AS " + view.selectFromRaw());
                 } else if (!actual.equals(expected)) {
                     LOG.infof("view %s changed (columns %s -> %s): rebuilding its table from %s", view.table(),
                             actual, expected, raw);
-                    s.execute("CREATE OR REPLACE TABLE " + SQL.quote(view.table()) + " AS " + view.selectFromRaw());
+                    s.execute("CREATE OR REPLACE TABLE " + name + " AS " + view.selectFromRaw());
                     markPending(s, resourceType);
                 }
             }
         }
         preparedTypes.add(resourceType);
+    }
+
+    /** "table", "view" or null: what {@code main."{name}"} of this database is. */
+    private String relationKind(String name) throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement("SELECT 'table' FROM duckdb_tables() "
+                + "WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? "
+                + "AND NOT temporary UNION ALL SELECT 'view' FROM duckdb_views() "
+                + "WHERE database_name = current_database() AND schema_name = 'main' AND view_name = ? "
+                + "AND NOT temporary AND NOT internal")) {
+            p.setString(1, name);
+            p.setString(2, name);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     private List<String> columns(String table) throws SQLException {
@@ -295,7 +360,8 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
                             + SQL.string(chunk.exportId()) + ", " + SQL.string(chunk.chunkBlob())
                             + ", resource FROM _chunk_rows");
                     step("3 replace raw rows");
-                    for (TypedView view : views.forType(type)) {
+                    // with typed views there is nothing more: the views read the raw table
+                    for (TypedView view : typed == TypedStorage.TABLES ? views.forType(type) : List.<TypedView>of()) {
                         String table = SQL.quote(view.table());
                         if (replacing) {
                             s.execute("DELETE FROM " + table + " WHERE " + SQL.quote(LoaderViews.RESOURCE_KEY)
@@ -365,7 +431,7 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
                             + SQL.string(chunk.exportId()) + ", " + SQL.string(chunk.chunkBlob())
                             + " FROM _chunk_deletes");
                     s.execute("DELETE FROM " + raw + " WHERE id IN (SELECT id FROM _chunk_deletes)");
-                    for (TypedView view : views.forType(type)) {
+                    for (TypedView view : typed == TypedStorage.TABLES ? views.forType(type) : List.<TypedView>of()) {
                         s.execute("DELETE FROM " + SQL.quote(view.table()) + " WHERE "
                                 + SQL.quote(LoaderViews.RESOURCE_KEY) + " IN (SELECT id FROM _chunk_deletes)");
                     }
@@ -384,8 +450,8 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
     }
 
     /**
-     * Writes a Parquet snapshot of every typed table of every type whose tables changed since its
-     * last snapshot, hands it to {@code sink}, then clears the marker.
+     * Writes a Parquet snapshot of every typed table (or view: the same SELECT reads either) of every
+     * type whose rows changed since its last snapshot, hands it to {@code sink}, then clears the marker.
      */
     @Override
     public void publishCurated(CuratedSink sink) {

@@ -5,6 +5,7 @@ import io.fhirpipe.sqlonfhir.model.ViewDefinition;
 import io.fhirpipe.sqlonfhir.sql.DuckDbDialect;
 import io.fhirpipe.synapseloader.config.LoaderConfig;
 import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
+import io.fhirpipe.synapseloader.duckdb.TypedStorage;
 import io.fhirpipe.synapseloader.tsql.SqlConnectionSource;
 import io.fhirpipe.synapseloader.tsql.StorageFolders;
 import io.fhirpipe.synapseloader.tsql.TSqlWarehouse;
@@ -43,8 +44,11 @@ public final class Warehouses {
         if (DUCKDB.equals(dialect)) {
             LoaderViews views = LoaderViews.compile(new DuckDbDialect(), loader.viewsDirectory(),
                     DuckDbWarehouse.CHUNK_TABLE, DuckDbWarehouse::rawTable, onlyTypes);
+            TypedStorage typed = TypedStorage.parse(loader.duckdb().typed()).orElseThrow(() ->
+                    new WarehouseConfigException(TypedStorage.PROPERTY, TypedStorage.PROPERTY + "="
+                            + loader.duckdb().typed() + " is not a typed storage; expected tables or views"));
             return DuckDbWarehouse.open(loader.duckdb().path(), views, workDirectory, loader.duckdb().memoryLimit(),
-                    loader.duckdb().threads());
+                    loader.duckdb().threads(), typed, loader.duckdb().checkpointThreshold());
         }
         WarehouseKind kind = kind(dialect);
         TSqlSettings settings = TSqlSettings.from(kind, loader.sql());

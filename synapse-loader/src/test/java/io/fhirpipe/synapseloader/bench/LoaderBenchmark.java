@@ -8,6 +8,7 @@ import io.fhirpipe.synapseloader.chunk.ChunkRef;
 import io.fhirpipe.synapseloader.chunk.ChunkSource;
 import io.fhirpipe.synapseloader.curated.CuratedSink;
 import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
+import io.fhirpipe.synapseloader.duckdb.TypedStorage;
 import io.fhirpipe.synapseloader.load.ChunkLoader;
 import io.fhirpipe.synapseloader.load.LoadReport;
 import io.fhirpipe.synapseloader.views.LoaderViews;
@@ -47,8 +48,13 @@ import java.util.stream.Stream;
  * <p>It also prints where the loader's time goes, step by step ({@link DuckDbWarehouse#stepNanos()}, and
  * the line screen with its SHA-256 on its own).
  *
+ * <p>The loader runs twice more with {@code fhirpipe.loader.duckdb.typed=views} (typed rows as views
+ * over the raw tables, so a load only merges into raw), with and without curated Parquet.
+ *
  * <p>Usage: {@code LoaderBenchmark [sizeMB=1024] [workDir=/tmp/fhirpipe-loader-bench] [linesPerChunk=100000]
- * [curatedIntervalSeconds=15]}
+ * [curatedIntervalSeconds=15] [checkpointThreshold=default]}; a checkpoint threshold (e.g. 256MB,
+ * {@code fhirpipe.loader.duckdb.checkpoint-threshold}) applies to every runner, DuckDB's own included,
+ * so the comparison stays fair.
  */
 public final class LoaderBenchmark {
 
@@ -60,6 +66,9 @@ public final class LoaderBenchmark {
         Path work = Path.of(args.length > 1 ? args[1] : "/tmp/fhirpipe-loader-bench");
         int linesPerChunk = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
         java.time.Duration curatedInterval = java.time.Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 15);
+        Optional<String> checkpoint = args.length > 4 && !args[4].equals("default") ? Optional.of(args[4])
+                : Optional.empty();
+        System.out.printf("checkpoint_threshold: %s (every runner)%n", checkpoint.orElse("DuckDB default"));
         clean(work);
         Files.createDirectories(work.resolve("chunks"));
         long t0 = System.nanoTime();
@@ -76,13 +85,15 @@ public final class LoaderBenchmark {
         LoaderViews views = LoaderViews.compile(new DuckDbDialect(), Optional.empty(), DuckDbWarehouse.CHUNK_TABLE,
                 DuckDbWarehouse::rawTable, Optional.of(List.of("Observation", "Patient")));
 
-        // All four run side by side, chunk by chunk in rotating order, so that load from other
+        // All run side by side, chunk by chunk in rotating order, so that load from other
         // processes on the machine falls on each of them alike.
         List<Runner> runners = List.of(
-                new OwnRunner(work.resolve("own-raw.duckdb"), views, false),
-                new OwnRunner(work.resolve("own-typed.duckdb"), views, true),
-                new LoaderRunner(work, "loader-noparquet", chunks, views, null),
-                new LoaderRunner(work, "loader", chunks, views, curatedInterval));
+                new OwnRunner(work.resolve("own-raw.duckdb"), views, false, checkpoint),
+                new OwnRunner(work.resolve("own-typed.duckdb"), views, true, checkpoint),
+                new LoaderRunner(work, "loader-noparquet", chunks, views, null, TypedStorage.TABLES, checkpoint),
+                new LoaderRunner(work, "loader", chunks, views, curatedInterval, TypedStorage.TABLES, checkpoint),
+                new LoaderRunner(work, "views-noparquet", chunks, views, null, TypedStorage.VIEWS, checkpoint),
+                new LoaderRunner(work, "views", chunks, views, curatedInterval, TypedStorage.VIEWS, checkpoint));
         long[] nanos = new long[runners.size()];
         for (int i = 0; i < chunks.size(); i++) {
             Chunk chunk = chunks.get(i);
@@ -136,6 +147,10 @@ public final class LoaderBenchmark {
                 rate[3] / rate[1], rate[2] / rate[1]);
         System.out.printf("ratio loader / DuckDB own raw only:   %.2f (loader without Parquet: %.2f)%n",
                 rate[3] / rate[0], rate[2] / rate[0]);
+        System.out.printf("ratio loader (typed views) / DuckDB own raw only:   %.2f (without Parquet: %.2f)%n",
+                rate[5] / rate[0], rate[4] / rate[0]);
+        System.out.printf("ratio loader (typed views) / DuckDB own raw+typed:  %.2f (without Parquet: %.2f)%n",
+                rate[5] / rate[1], rate[4] / rate[1]);
         System.out.printf("target >= 0.70%n");
     }
 
@@ -160,6 +175,7 @@ public final class LoaderBenchmark {
      */
     static final class LoaderRunner implements Runner {
         final String name;
+        final TypedStorage typed;
         final boolean parquet;
         final java.time.Duration curatedInterval;
         final CuratedSink sink;
@@ -168,9 +184,10 @@ public final class LoaderBenchmark {
         final ChunkLoader loader;
         long total;
 
-        LoaderRunner(Path work, String name, List<Chunk> chunks, LoaderViews views, java.time.Duration curatedInterval)
-                throws IOException {
+        LoaderRunner(Path work, String name, List<Chunk> chunks, LoaderViews views, java.time.Duration curatedInterval,
+                TypedStorage typed, Optional<String> checkpoint) throws IOException {
             this.name = name;
+            this.typed = typed;
             this.parquet = curatedInterval != null;
             this.curatedInterval = curatedInterval;
             Path curated = work.resolve(name + "-curated");
@@ -194,7 +211,7 @@ public final class LoaderBenchmark {
                 }
             };
             warehouse = DuckDbWarehouse.open(work.resolve(name + ".duckdb"), views, work.resolve(name + "-work"),
-                    Optional.of(MEMORY), Optional.empty());
+                    Optional.of(MEMORY), Optional.empty(), typed, checkpoint);
             loader = new ChunkLoader(warehouse, source, (c, r) -> {
                 if (!r.isEmpty()) {
                     throw new IllegalStateException("unexpected rejects in " + c.chunkBlob());
@@ -210,9 +227,10 @@ public final class LoaderBenchmark {
 
         @Override
         public String label() {
-            return parquet ? "fhirpipe loader (ChunkLoader, curated Parquet at most every " + curatedInterval.toSeconds()
+            String kind = typed == TypedStorage.VIEWS ? "fhirpipe loader (typed views" : "fhirpipe loader (typed tables";
+            return parquet ? kind + ", curated Parquet at most every " + curatedInterval.toSeconds()
                     + " s + final flush)"
-                    : "fhirpipe loader (ChunkLoader, no curated Parquet)";
+                    : kind + ", no curated Parquet)";
         }
 
         @Override
@@ -257,12 +275,15 @@ public final class LoaderBenchmark {
         final Connection connection;
         final Statement s;
 
-        OwnRunner(Path db, LoaderViews views, boolean typed) throws Exception {
+        OwnRunner(Path db, LoaderViews views, boolean typed, Optional<String> checkpoint) throws Exception {
             this.typed = typed;
             this.views = views;
             connection = new DuckDBDriver().connect("jdbc:duckdb:" + db, new Properties());
             s = connection.createStatement();
             s.execute("SET memory_limit = '" + MEMORY + "'");
+            if (checkpoint.isPresent()) {
+                s.execute("SET checkpoint_threshold = " + sql.string(checkpoint.get()));
+            }
             s.execute("CREATE SCHEMA raw");
             for (String type : List.of("Observation", "Patient")) {
                 s.execute("CREATE TABLE raw.\"" + type + "\" (id VARCHAR NOT NULL, version_id VARCHAR, "

@@ -39,12 +39,17 @@ class CuratedDebounceTest {
     final List<String> puts = new ArrayList<>();
     CuratedSink sink;
 
+    /** Overridden by the views-mode subclass: the same assertions must hold for typed views. */
+    TypedStorage typed() {
+        return TypedStorage.TABLES;
+    }
+
     @BeforeEach
     void open() {
         LoaderViews views = LoaderViews.compile(new DuckDbDialect(), Optional.empty(), DuckDbWarehouse.CHUNK_TABLE,
                 DuckDbWarehouse::rawTable, Optional.of(List.of("Patient")));
         warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"), views, dir.resolve("work"), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), typed(), Optional.empty());
         chunks = new LocalChunks(dir);
         loader = new ChunkLoader(warehouse, chunks, (c, r) -> { }, Optional.empty(), Optional.empty(),
                 dir.resolve("work"), Clock.systemUTC());

@@ -37,12 +37,17 @@ class LatestVersionTest {
     ChunkLoader loader;
     int exportN;
 
+    /** Overridden by the views-mode subclass: the same assertions must hold for typed views. */
+    TypedStorage typed() {
+        return TypedStorage.TABLES;
+    }
+
     @BeforeEach
     void open() {
         LoaderViews views = LoaderViews.compile(new DuckDbDialect(), Optional.empty(), DuckDbWarehouse.CHUNK_TABLE,
                 DuckDbWarehouse::rawTable, Optional.empty());
         warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"), views, dir.resolve("work"), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), typed(), Optional.empty());
         chunks = new LocalChunks(dir);
         loader = new ChunkLoader(warehouse, chunks, (c, r) -> { }, Optional.empty(), Optional.empty(),
                 dir.resolve("work"), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));

@@ -10,6 +10,7 @@ import io.fhirpipe.synapseloader.LocalChunks;
 import io.fhirpipe.synapseloader.chunk.ChunkFailure;
 import io.fhirpipe.synapseloader.chunk.ChunkRef;
 import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
+import io.fhirpipe.synapseloader.duckdb.TypedStorage;
 import io.fhirpipe.synapseloader.lines.LineRejection;
 import io.fhirpipe.synapseloader.views.LoaderViews;
 import org.junit.jupiter.api.AfterEach;
@@ -45,12 +46,17 @@ class ChunkLoaderTest {
     static final String P = "{\"resourceType\":\"Patient\",\"id\":\"%s\",\"meta\":{\"versionId\":\"1\","
             + "\"lastUpdated\":\"2024-01-01T00:00:00Z\"}}";
 
+    /** Overridden by the views-mode subclass: the same assertions must hold for typed views. */
+    TypedStorage typed() {
+        return TypedStorage.TABLES;
+    }
+
     @BeforeEach
     void open() {
         LoaderViews views = LoaderViews.compile(new DuckDbDialect(), Optional.empty(), DuckDbWarehouse.CHUNK_TABLE,
                 DuckDbWarehouse::rawTable, Optional.empty());
         warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"), views, dir.resolve("work"), Optional.empty(),
-                Optional.empty());
+                Optional.empty(), typed(), Optional.empty());
         chunks = new LocalChunks(dir);
     }
 
@@ -130,7 +136,7 @@ class ChunkLoaderTest {
                   {"name":"pid","path":"getResourceKey()"},{"name":"sex","path":"gender"}]}]}""");
         warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"), LoaderViews.compile(new DuckDbDialect(),
                 Optional.of(views), DuckDbWarehouse.CHUNK_TABLE, DuckDbWarehouse::rawTable, Optional.empty()),
-                dir.resolve("work"), Optional.empty(), Optional.empty());
+                dir.resolve("work"), Optional.empty(), Optional.empty(), typed(), Optional.empty());
         assertThat(count("SELECT count(*) FROM patient WHERE _resource_key = 'a' AND pid = 'a' AND sex = 'female'"))
                 .isEqualTo(1);
         assertThat(count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'patient'"))

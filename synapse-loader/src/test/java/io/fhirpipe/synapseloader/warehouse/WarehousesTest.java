@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fhirpipe.synapseloader.config.LoaderConfig;
 import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
+import io.fhirpipe.synapseloader.duckdb.TypedStorage;
 import io.fhirpipe.synapseloader.tsql.RecordingJdbc;
 import io.fhirpipe.synapseloader.tsql.SqlAuthentication;
 import io.fhirpipe.synapseloader.tsql.StorageCredential;
@@ -40,8 +41,12 @@ class WarehousesTest {
             "password", " pa ss ",
             "storage-account-url", "https://fhirlake.blob.core.windows.net"));
 
+    /** fhirpipe.loader.duckdb.typed and .checkpoint-threshold. */
+    String typed = "tables";
+    Optional<String> checkpointThreshold = Optional.empty();
+
     Warehouse open(String dialect) {
-        return Warehouses.open(new Loader(dialect, dir, sql), dir.resolve("work"), Optional.of(Set.of("Patient")),
+        return Warehouses.open(new Loader(dialect, dir, sql, typed, checkpointThreshold), dir.resolve("work"), Optional.of(Set.of("Patient")),
                 settings -> {
                     connectedWith = settings;
                     return jdbc;
@@ -55,6 +60,31 @@ class WarehousesTest {
         }
         assertThat(dir.resolve("w.duckdb")).exists();
         assertThat(jdbc.opened).isZero();
+    }
+
+    @Test
+    void duckdbTypedStorageAndCheckpointThresholdComeFromConfiguration() {
+        try (Warehouse w = open("duckdb")) {
+            assertThat(((DuckDbWarehouse) w).typed()).isEqualTo(TypedStorage.TABLES);
+        }
+        typed = " Views ";
+        checkpointThreshold = Optional.of("256MiB");
+        try (Warehouse w = open("duckdb")) {
+            DuckDbWarehouse d = (DuckDbWarehouse) w;
+            assertThat(d.typed()).isEqualTo(TypedStorage.VIEWS);
+            String settings = d.query(c -> {
+                try (var s = c.createStatement();
+                        var rs = s.executeQuery("SELECT current_setting('checkpoint_threshold'), "
+                                + "(SELECT table_type FROM information_schema.tables WHERE table_name = 'patient')")) {
+                    rs.next();
+                    return rs.getString(1) + " " + rs.getString(2);
+                }
+            });
+            assertThat(settings).isEqualTo("256.0 MiB VIEW");
+        }
+        typed = "materialized";
+        assertConfigError(() -> open("duckdb"), "fhirpipe.loader.duckdb.typed",
+                "fhirpipe.loader.duckdb.typed=materialized is not a typed storage; expected tables or views");
     }
 
     @ParameterizedTest
@@ -189,7 +219,8 @@ class WarehousesTest {
     }
 
     /** LoaderConfig.Loader as SmallRye Config would bind it. */
-    record Loader(String dialect, Path dir, Map<String, String> sqlSettings) implements LoaderConfig.Loader {
+    record Loader(String dialect, Path dir, Map<String, String> sqlSettings, String typed,
+            Optional<String> checkpointThreshold) implements LoaderConfig.Loader {
         @Override
         public LoaderConfig.Duckdb duckdb() {
             return new LoaderConfig.Duckdb() {
@@ -206,6 +237,16 @@ class WarehousesTest {
                 @Override
                 public Optional<Integer> threads() {
                     return Optional.of(1);
+                }
+
+                @Override
+                public String typed() {
+                    return typed;
+                }
+
+                @Override
+                public Optional<String> checkpointThreshold() {
+                    return checkpointThreshold;
                 }
             };
         }

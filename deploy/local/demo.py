@@ -205,7 +205,7 @@ def main():
    the DuckDB file: {where['duckdb']}
    while the stack runs (the loader holds the file): curl '{where['loader']}/warehouse/tables'
    after it stops:  ./fhirpipe sql "select gender, count(*) from patient group by gender"
-   run ./fhirpipe demo again for an incremental export of what changed since this one.""")
+   run ./fhirpipe run again for an incremental export of what changed since this one.""")
     finally:
         print("== stopping the local stack")
         stop_stack(stack)

@@ -3,7 +3,6 @@ package io.fhirpipe.ndjsonsplitter;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
-import io.fhirpipe.model.storage.ChunkNames;
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.events.ChunkReady;
@@ -16,6 +15,7 @@ import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.ndjsonsplitter.events.BlobCreatedEvents;
 import io.fhirpipe.ndjsonsplitter.events.LandingUrlPolicy;
+import io.fhirpipe.testsupport.broker.MatchingReceiver;
 import io.fhirpipe.testsupport.broker.ReceivedMessage;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,12 +25,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.zip.GZIPOutputStream;
 
@@ -52,8 +49,8 @@ public class NdjsonSplitterTest {
     static final String DEAD_LETTERS = Topology.deadLetterAddress(Topics.BLOB_CREATED);
     static final Duration WAIT = Duration.ofSeconds(30);
 
-    /** Messages read while looking for others, per queue, so no test loses another's. */
-    static final Map<String, List<ReceivedMessage>> ASIDE = new HashMap<>();
+    /** Messages read while looking for others are kept for later waits, so no test loses another's. */
+    static MatchingReceiver receiver;
 
     static String patient(String id, int n) {
         return "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"name\":[{\"family\":\"Family" + n
@@ -276,25 +273,10 @@ public class NdjsonSplitterTest {
     }
 
     static synchronized ReceivedMessage awaitMatching(String queue, Predicate<ReceivedMessage> matches) {
-        List<ReceivedMessage> aside = ASIDE.computeIfAbsent(queue, q -> new ArrayList<>());
-        for (ReceivedMessage m : aside) {
-            if (matches.test(m)) {
-                aside.remove(m);
-                return m;
-            }
+        if (receiver == null) {
+            receiver = new MatchingReceiver(SplitterTestStack.amqp, WAIT);
         }
-        Instant deadline = Instant.now().plus(WAIT);
-        while (Instant.now().isBefore(deadline)) {
-            var next = SplitterTestStack.amqp.receive(queue, Duration.ofMillis(500));
-            if (next.isPresent()) {
-                if (matches.test(next.get())) {
-                    return next.get();
-                }
-                aside.add(next.get());
-            }
-        }
-        throw new AssertionError("no matching message on " + queue + " within " + WAIT + "; " + aside.size()
-                + " others set aside");
+        return receiver.await(queue, matches);
     }
 
     static String upload(String name, byte[] bytes) {

@@ -17,6 +17,7 @@ import io.fhirpipe.synapseloader.chunk.ChunkFailure;
 import io.fhirpipe.synapseloader.curated.BlobCuratedSink;
 import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
 import io.fhirpipe.synapseloader.rejects.RejectedLinesWriter;
+import io.fhirpipe.testsupport.broker.MatchingReceiver;
 import io.fhirpipe.testsupport.broker.ReceivedMessage;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -56,7 +57,8 @@ public class SynapseLoaderTest {
             .queueAddress(Subscriptions.EXPORT_TRACKER);
     static final String DEAD_LETTERS = Topology.deadLetterAddress(Topics.CHUNK_READY);
     static final Duration WAIT = Duration.ofSeconds(60);
-    static final Map<String, List<ReceivedMessage>> ASIDE = new HashMap<>();
+    /** Messages read while looking for others are kept for later waits, so no test loses another's. */
+    static MatchingReceiver receiver;
 
     @Inject
     DuckDbWarehouse warehouse;
@@ -416,23 +418,9 @@ public class SynapseLoaderTest {
     }
 
     static synchronized ReceivedMessage awaitMatching(String queue, Predicate<ReceivedMessage> matches) {
-        List<ReceivedMessage> aside = ASIDE.computeIfAbsent(queue, q -> new ArrayList<>());
-        for (ReceivedMessage m : aside) {
-            if (matches.test(m)) {
-                aside.remove(m);
-                return m;
-            }
+        if (receiver == null) {
+            receiver = new MatchingReceiver(LoaderTestStack.amqp, WAIT);
         }
-        Instant deadline = Instant.now().plus(WAIT);
-        while (Instant.now().isBefore(deadline)) {
-            var next = LoaderTestStack.amqp.receive(queue, Duration.ofMillis(500));
-            if (next.isPresent()) {
-                if (matches.test(next.get())) {
-                    return next.get();
-                }
-                aside.add(next.get());
-            }
-        }
-        throw new AssertionError("no matching message on " + queue + " within " + WAIT);
+        return receiver.await(queue, matches);
     }
 }

@@ -191,10 +191,12 @@ public class SynapseLoaderTest {
                 lines(List.of(Synthetic.patient("tw-1", 1, "1", "2024-05-01T10:00:00Z"),
                         Synthetic.patient("tw-2", 2, "1", "2024-05-01T10:00:00Z"))));
         ChunkLoaded first = deliverAndAwait(chunk);
-        // Tamper with the table: if the redelivery were applied again, the row would come back.
-        exec("DELETE FROM patient WHERE _resource_key = 'tw-1'");
+        // Tamper with the raw table (the typed views read it): if the redelivery were applied again,
+        // the row would come back.
+        exec("DELETE FROM raw.\"Patient\" WHERE id = 'tw-1'");
         ChunkLoaded second = deliverAndAwait(chunk);
         assertThat(second).isEqualTo(first);
+        assertThat(count("SELECT count(*) FROM raw.\"Patient\" WHERE id = 'tw-1'")).isZero();
         assertThat(count("SELECT count(*) FROM patient WHERE _resource_key = 'tw-1'")).isZero();
         assertThat(count("SELECT count(*) FROM patient WHERE _resource_key = 'tw-2'")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger WHERE chunk_blob = '" + chunk.chunkBlob() + "'"))

@@ -56,7 +56,7 @@ public interface LoaderConfig {
          * writing one per commit costs more than the load. 0 = after every commit; otherwise a timer
          * writes what is pending, and shutdown does too.
          */
-        @WithDefault("0s")
+        @WithDefault("15s")
         Duration curatedInterval();
 
         @WithDefault("60s")
@@ -79,10 +79,13 @@ public interface LoaderConfig {
          * transaction) or {@code views} (DuckDB views over the raw tables, created at start-up;
          * loads only merge into raw, queries and curated snapshots evaluate the JSON paths).
          */
-        @WithDefault("tables")
+        @WithDefault("views")
         String typed();
 
-        /** DuckDB's checkpoint_threshold, e.g. 256MB; DuckDB's default (16MB) when unset. */
+        /**
+         * DuckDB's checkpoint_threshold (application.properties: 256MiB); DuckDB's default (16MB) when
+         * set empty.
+         */
         Optional<String> checkpointThreshold();
     }
 

@@ -31,13 +31,16 @@ import java.util.concurrent.TimeUnit;
  * chunk, publishes {@code chunk.loaded} once the load is committed (also for a redelivered chunk,
  * with the ledger's figures and the same event id), then acks. A chunk that can never load gets
  * {@code chunk.failed} and is dead-lettered with its reason; an invalid message is dead-lettered;
- * anything else is abandoned for redelivery.
+ * anything else is abandoned for redelivery. Several deliveries run at once (the {@value #WORKER_POOL}
+ * pool), so one chunk is downloaded and screened while another holds the warehouse lock.
  */
 @ApplicationScoped
 public class ChunkReadyConsumer {
 
     public static final String CHANNEL = "chunk-ready";
     public static final String SOURCE = "/fhirpipe/synapse-loader";
+    /** The worker pool; smallrye.messaging.worker.chunk-loads.max-concurrency bounds the chunks in flight. */
+    public static final String WORKER_POOL = "chunk-loads";
 
     @Inject
     ChunkLoader loader;
@@ -57,7 +60,7 @@ public class ChunkReadyConsumer {
     CloudEventPublisher chunkFailed;
 
     @Incoming(CHANNEL)
-    @Blocking(ordered = false)
+    @Blocking(value = WORKER_POOL, ordered = false)
     public CompletionStage<Void> consume(Message<Object> message) {
         ChunkReady chunk;
         try {

@@ -60,7 +60,7 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
 
     private static final Logger LOG = Logger.getLogger(DuckDbWarehouse.class);
 
-    /** The chunk's winning rows during a load; every view is compiled against it too. */
+    /** With typed tables, the chunk's winning rows during a load; every view is compiled against it too. */
     public static final String CHUNK_TABLE = "temp._chunk_rows";
     private static final String DELETES_TABLE = "temp._chunk_deletes";
     private static final DuckDbDialect SQL = new DuckDbDialect();
@@ -184,8 +184,6 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
             s.execute("CREATE TABLE IF NOT EXISTS fhirpipe_state.deleted_resources (resource_type VARCHAR NOT NULL, "
                     + "id VARCHAR NOT NULL, deleted_at TIMESTAMPTZ NOT NULL, export_id VARCHAR, chunk VARCHAR)");
             s.execute("CREATE TABLE IF NOT EXISTS fhirpipe_state.curated_pending (resource_type VARCHAR PRIMARY KEY)");
-            s.execute(LatestVersionSql.CMP_MACRO);
-            s.execute(LatestVersionSql.NEWER_MACRO);
             s.execute("CREATE OR REPLACE TEMP TABLE _chunk_rows (id VARCHAR, version_id VARCHAR, "
                     + "last_updated TIMESTAMPTZ, resource JSON)");
             s.execute("CREATE OR REPLACE TEMP TABLE _chunk_deletes (id VARCHAR, deleted_at TIMESTAMPTZ)");
@@ -299,9 +297,9 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
     }
 
     /**
-     * Loads a screened chunk of resources in one transaction: the chunk's newest version per id,
-     * minus ids whose stored version or tombstone is as new or newer, replaces the raw rows and the
-     * typed rows of those ids; the ledger row and the curated marker commit with them.
+     * Loads a screened chunk of resources in one transaction ({@link #mergeIntoRaw}): of each id, the
+     * newest version, chunk or stored, stays unless a tombstone outlives it; typed tables follow for
+     * the ids whose row changed; the ledger row and the curated marker commit with them.
      *
      * @return how many resources replaced (or added to) the raw table
      */
@@ -323,59 +321,7 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
                 return 0;
             }
             try (Statement s = connection.createStatement()) {
-                s.execute("CREATE OR REPLACE TEMP TABLE _chunk_rows AS "
-                        + "SELECT id, version_id, last_updated, resource FROM ("
-                        + "SELECT k[1] AS id, k[2] AS version_id, TRY_CAST(k[3] AS TIMESTAMPTZ) AS last_updated, "
-                        + "json AS resource FROM (SELECT json_extract_string(json, "
-                        + "['$.id', '$.meta.versionId', '$.meta.lastUpdated']) AS k, json FROM read_ndjson_objects("
-                        + SQL.string(ndjson.toAbsolutePath().toString()) + ", format = 'newline_delimited'))) "
-                        + "QUALIFY row_number() OVER (PARTITION BY id ORDER BY "
-                        + LatestVersionSql.ORDER_NEWEST_FIRST + ") = 1");
-                step("1 read chunk + newest per id");
-                // One scan of the raw table finds the chunk's ids already stored. Usually there are
-                // none (a first load, new resources), and then the deletes below, each a scan of a
-                // table that grows with every chunk, are skipped: typed rows exist only for raw rows.
-                s.execute("CREATE OR REPLACE TEMP TABLE _stored AS SELECT id, version_id, last_updated FROM " + raw
-                        + " WHERE id IN (SELECT id FROM _chunk_rows)");
-                boolean anyStored = count(s, "SELECT count(*) FROM _stored") > 0;
-                if (anyStored) {
-                    s.execute("DELETE FROM _chunk_rows c USING _stored r WHERE r.id = c.id "
-                            + "AND NOT fhir_newer(c.last_updated, c.version_id, r.last_updated, r.version_id)");
-                }
-                s.execute("DELETE FROM _chunk_rows c USING fhirpipe_state.deleted_resources t "
-                        + "WHERE t.resource_type = " + typeLiteral + " AND t.id = c.id "
-                        + "AND NOT coalesce(c.last_updated > t.deleted_at, false)");
-                applied = count(s, "SELECT count(*) FROM _chunk_rows");
-                boolean replacing = anyStored
-                        && count(s, "SELECT count(*) FROM _chunk_rows WHERE id IN (SELECT id FROM _stored)") > 0;
-                s.execute("DROP TABLE _stored");
-                step("2 drop older than stored/tombstone");
-                if (applied > 0) {
-                    s.execute("DELETE FROM fhirpipe_state.deleted_resources WHERE resource_type = " + typeLiteral
-                            + " AND id IN (SELECT id FROM _chunk_rows)");
-                    if (replacing) {
-                        s.execute("DELETE FROM " + raw + " WHERE id IN (SELECT id FROM _chunk_rows)");
-                    }
-                    s.execute("INSERT INTO " + raw + " SELECT id, version_id, last_updated, "
-                            + SQL.string(chunk.exportId()) + ", " + SQL.string(chunk.chunkBlob())
-                            + ", resource FROM _chunk_rows");
-                    step("3 replace raw rows");
-                    // with typed views there is nothing more: the views read the raw table
-                    for (TypedView view : typed == TypedStorage.TABLES ? views.forType(type) : List.<TypedView>of()) {
-                        String table = SQL.quote(view.table());
-                        if (replacing) {
-                            s.execute("DELETE FROM " + table + " WHERE " + SQL.quote(LoaderViews.RESOURCE_KEY)
-                                    + " IN (SELECT id FROM _chunk_rows)");
-                        }
-                        step("4 delete old typed rows");
-                        s.execute("INSERT INTO " + table + " " + view.selectFromChunk());
-                        step("5 insert typed rows");
-                    }
-                    markPending(s, type);
-                }
-                s.execute("DROP TABLE _chunk_rows");
-                s.execute("CREATE TEMP TABLE _chunk_rows (id VARCHAR, version_id VARCHAR, "
-                        + "last_updated TIMESTAMPTZ, resource JSON)");
+                applied = mergeIntoRaw(s, chunk, ndjson, raw, typeLiteral);
             }
             writeLedger(chunk, "output", accepted, rejected, now);
             connection.commit();
@@ -387,6 +333,75 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
         } finally {
             autoCommit();
         }
+    }
+
+    /**
+     * The chunk's lines go straight into the raw table (one bulk read, as DuckDB's own INSERT ...
+     * SELECT FROM read_ndjson_objects does), labelled with the chunk's blob; then, inside the same
+     * transaction, the few ids that now have more than one row (a stored version, or two versions
+     * in the chunk) keep only their newest row, and rows a tombstone outlives go. Reading the chunk
+     * into a temporary table first and merging from there cost twice the insert: in a bulk export
+     * almost every id is new.
+     *
+     * <p>Rows that carried this chunk's label before the insert (the same blob name cut again with
+     * other bytes, a new ledger id) are counted off {@code applied} and, with typed tables, have
+     * their typed rows rebuilt with the chunk's.
+     *
+     * @return how many of the chunk's rows stand in the raw table afterwards (net of earlier rows
+     *         with the same label)
+     */
+    private long mergeIntoRaw(Statement s, ChunkRef chunk, Path ndjson, String raw, String typeLiteral)
+            throws SQLException {
+        String label = SQL.string(chunk.chunkBlob());
+        String ofChunk = " FROM " + raw + " WHERE chunk = " + label;
+        long labelledBefore = count(s, "SELECT count(*)" + ofChunk);
+        s.execute("INSERT INTO " + raw + " SELECT k[1], k[2], TRY_CAST(k[3] AS TIMESTAMPTZ), "
+                + SQL.string(chunk.exportId()) + ", " + label + ", json FROM (SELECT json_extract_string(json, "
+                + "['$.id', '$.meta.versionId', '$.meta.lastUpdated']) AS k, json FROM read_ndjson_objects("
+                + SQL.string(ndjson.toAbsolutePath().toString()) + ", format = 'newline_delimited'))");
+        step("1 insert chunk into raw");
+        if (count(s, "SELECT count(*) FROM fhirpipe_state.deleted_resources WHERE resource_type = "
+                + typeLiteral) > 0) {
+            // a tombstone outlives every version last updated at or before the deletion
+            s.execute("DELETE FROM " + raw + " r USING fhirpipe_state.deleted_resources t WHERE r.chunk = " + label
+                    + " AND t.resource_type = " + typeLiteral + " AND t.id = r.id "
+                    + "AND NOT coalesce(r.last_updated > t.deleted_at, false)");
+            s.execute("DELETE FROM fhirpipe_state.deleted_resources WHERE resource_type = " + typeLiteral
+                    + " AND id IN (SELECT id" + ofChunk + ")");
+        }
+        s.execute("CREATE OR REPLACE TEMP TABLE _conflicts AS SELECT id FROM " + raw + " WHERE id IN (SELECT id"
+                + ofChunk + ") GROUP BY id HAVING count(*) > 1");
+        boolean conflicts = count(s, "SELECT count(*) FROM _conflicts") > 0;
+        if (conflicts) {
+            // on equal versions what was stored before stays: reloading a version changes nothing
+            s.execute("DELETE FROM " + raw + " WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() OVER ("
+                    + "PARTITION BY id ORDER BY " + LatestVersionSql.ORDER_NEWEST_FIRST + ", chunk = " + label
+                    + ") AS newest FROM " + raw + " WHERE id IN (SELECT id FROM _conflicts)) WHERE newest > 1)");
+        }
+        s.execute("DROP TABLE _conflicts");
+        step("2 keep the newest row per id");
+        long labelledAfter = count(s, "SELECT count(*)" + ofChunk);
+        if (labelledAfter > 0) {
+            markPending(s, chunk.resourceType());
+        }
+        if (typed == TypedStorage.TABLES && labelledAfter > 0) {
+            s.execute("CREATE OR REPLACE TEMP TABLE _chunk_rows AS SELECT id, version_id, last_updated, resource"
+                    + ofChunk);
+            for (TypedView view : views.forType(chunk.resourceType())) {
+                String table = SQL.quote(view.table());
+                if (conflicts || labelledBefore > 0) {
+                    s.execute("DELETE FROM " + table + " WHERE " + SQL.quote(LoaderViews.RESOURCE_KEY)
+                            + " IN (SELECT id FROM _chunk_rows)");
+                }
+                step("4 delete old typed rows");
+                s.execute("INSERT INTO " + table + " " + view.selectFromChunk());
+                step("5 insert typed rows");
+            }
+            s.execute("DROP TABLE _chunk_rows");
+            s.execute("CREATE TEMP TABLE _chunk_rows (id VARCHAR, version_id VARCHAR, "
+                    + "last_updated TIMESTAMPTZ, resource JSON)");
+        }
+        return Math.max(0, labelledAfter - labelledBefore);
     }
 
     /**

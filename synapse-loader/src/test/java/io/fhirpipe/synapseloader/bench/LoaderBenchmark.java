@@ -40,21 +40,23 @@ import java.util.stream.Stream;
 
 /**
  * Loads generated chunks (synthetic Observations and Patients, 100k lines each) into DuckDB through
- * the loader's own code (ChunkLoader: screen, ledger, latest-version merge, typed views, curated
- * Parquet written to a local folder instead of blob storage), and, in the same run, the same files
- * with DuckDB's own {@code INSERT INTO t SELECT ... FROM read_ndjson_objects(...)}, and prints
- * rows/s of each and the ratio.
+ * the loader's own code (ChunkLoader: screen, ledger, latest-version merge, typed tables or views,
+ * curated Parquet written to a local folder instead of blob storage) with as many chunks in flight
+ * as the service takes ({@code fhirpipe.loader.concurrency}: each delivery is fetched and screened
+ * outside the warehouse lock while another loads), and, in the same run, the same files with
+ * DuckDB's own {@code INSERT INTO t SELECT ... FROM read_ndjson_objects(...)}, one file after the
+ * other; prints rows/s of each and the ratios. Every runner has its own fresh database and runs on
+ * its own, one after the other.
  *
- * <p>It also prints where the loader's time goes, step by step ({@link DuckDbWarehouse#stepNanos()}, and
- * the line screen with its SHA-256 on its own).
- *
- * <p>The loader runs twice more with {@code fhirpipe.loader.duckdb.typed=views} (typed rows as views
- * over the raw tables, so a load only merges into raw), with and without curated Parquet.
+ * <p>It also prints where the loader's time goes inside the warehouse lock, step by step
+ * ({@link DuckDbWarehouse#stepNanos()}), and the line screen with its SHA-256 on its own.
  *
  * <p>Usage: {@code LoaderBenchmark [sizeMB=1024] [workDir=/tmp/fhirpipe-loader-bench] [linesPerChunk=100000]
- * [curatedIntervalSeconds=15] [checkpointThreshold=default]}; a checkpoint threshold (e.g. 256MB,
+ * [curatedIntervalSeconds=15] [checkpointThreshold=default]} with {@code -Dbench.concurrency=2} (chunks in
+ * flight) and {@code -Dbench.rounds=1}; a checkpoint threshold (e.g. 256MB,
  * {@code fhirpipe.loader.duckdb.checkpoint-threshold}) applies to every runner, DuckDB's own included,
- * so the comparison stays fair.
+ * so the comparison stays fair. Run it with a small heap, e.g.
+ * {@code java -Xmx512m -cp target/classes:target/test-classes:<test classpath> ...LoaderBenchmark 1024}.
  */
 public final class LoaderBenchmark {
 
@@ -85,45 +87,52 @@ public final class LoaderBenchmark {
         LoaderViews views = LoaderViews.compile(new DuckDbDialect(), Optional.empty(), DuckDbWarehouse.CHUNK_TABLE,
                 DuckDbWarehouse::rawTable, Optional.of(List.of("Observation", "Patient")));
 
-        // All run side by side, chunk by chunk in rotating order, so that load from other
-        // processes on the machine falls on each of them alike.
-        List<Runner> runners = List.of(
-                new OwnRunner(work.resolve("own-raw.duckdb"), views, false, checkpoint),
-                new OwnRunner(work.resolve("own-typed.duckdb"), views, true, checkpoint),
-                new LoaderRunner(work, "loader-noparquet", chunks, views, null, TypedStorage.TABLES, checkpoint),
-                new LoaderRunner(work, "loader", chunks, views, curatedInterval, TypedStorage.TABLES, checkpoint),
-                new LoaderRunner(work, "views-noparquet", chunks, views, null, TypedStorage.VIEWS, checkpoint),
-                new LoaderRunner(work, "views", chunks, views, curatedInterval, TypedStorage.VIEWS, checkpoint));
-        long[] nanos = new long[runners.size()];
-        for (int i = 0; i < chunks.size(); i++) {
-            Chunk chunk = chunks.get(i);
-            StringBuilder line = new StringBuilder("  " + chunk.event().chunkBlob() + ":");
-            for (int k = 0; k < runners.size(); k++) {
-                int r = (i + k) % runners.size();
+        int concurrency = Integer.getInteger("bench.concurrency", 2);
+        int rounds = Integer.getInteger("bench.rounds", 1);
+        System.out.printf("loader: %d chunks in flight (the service's fhirpipe.loader.concurrency), %d round(s)%n",
+                concurrency, rounds);
+        List<String> names = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        Map<String, Long> nanos = new java.util.LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            Path roundDir = work.resolve("round-" + round);
+            Files.createDirectories(roundDir);
+            // each runner on its own fresh database, one after the other, so none competes with another
+            List<Runner> runners = List.of(
+                    new OwnRunner(roundDir.resolve("own-raw.duckdb"), views, false, checkpoint),
+                    new OwnRunner(roundDir.resolve("own-typed.duckdb"), views, true, checkpoint),
+                    new LoaderRunner(roundDir, "tables-noparquet", chunks, views, null, TypedStorage.TABLES,
+                            checkpoint, concurrency),
+                    new LoaderRunner(roundDir, "tables", chunks, views, curatedInterval, TypedStorage.TABLES,
+                            checkpoint, concurrency),
+                    new LoaderRunner(roundDir, "views-noparquet", chunks, views, null, TypedStorage.VIEWS,
+                            checkpoint, concurrency),
+                    new LoaderRunner(roundDir, "views-noparquet-serial", chunks, views, null, TypedStorage.VIEWS,
+                            checkpoint, 1),
+                    new LoaderRunner(roundDir, "views", chunks, views, curatedInterval, TypedStorage.VIEWS,
+                            checkpoint, concurrency));
+            for (Runner runner : runners) {
                 long t = System.nanoTime();
-                runners.get(r).load(chunk);
+                runner.loadAll(chunks);
+                // what is still behind is published at the end, as the service's timer would, and counts
+                runner.finish();
                 long d = System.nanoTime() - t;
-                nanos[r] += d;
-                line.append(String.format(" %s %.2fs", runners.get(r).name(), d / 1e9));
-            }
-            System.out.println(line);
-        }
-        // what is still behind is published at the end, as the service's timer would, and counts
-        for (int r = 0; r < runners.size(); r++) {
-            long t = System.nanoTime();
-            runners.get(r).finish();
-            nanos[r] += System.nanoTime() - t;
-        }
-        for (int r = 0; r < runners.size(); r++) {
-            if (runners.get(r) instanceof LoaderRunner l) {
-                System.out.printf("%s: per-step time over all chunks%n", l.name());
-                long inWarehouse = 0;
-                for (Map.Entry<String, Long> e : l.warehouse.stepNanos().entrySet()) {
-                    System.out.printf("    %-45s %8.2f s%n", e.getKey(), e.getValue() / 1e9);
-                    inWarehouse += e.getValue();
+                nanos.merge(runner.name(), d, Long::sum);
+                if (round == 1) {
+                    names.add(runner.name());
+                    labels.add(runner.label());
                 }
-                System.out.printf("    %-45s %8.2f s%n", "rest (screen + hash, ledger check, sink)",
-                        (nanos[r] - inWarehouse) / 1e9);
+                System.out.printf("round %d %-24s %6.2f s%n", round, runner.name(), d / 1e9);
+                if (runner instanceof LoaderRunner l) {
+                    long inWarehouse = 0;
+                    for (Map.Entry<String, Long> e : l.warehouse.stepNanos().entrySet()) {
+                        System.out.printf("    %-45s %8.2f s%n", e.getKey(), e.getValue() / 1e9);
+                        inWarehouse += e.getValue();
+                    }
+                    System.out.printf("    %-45s %8.2f s%n", "wall time outside the warehouse steps",
+                            (d - inWarehouse) / 1e9);
+                }
+                runner.close();
             }
         }
         long screenNanos = 0;
@@ -133,24 +142,18 @@ public final class LoaderBenchmark {
             screen.screen(c.file(), c.type(), work);
             screenNanos += System.nanoTime() - t;
         }
-        System.out.printf("line screen + SHA-256 alone, all chunks once: %.2f s (%.0f MB/s)%n", screenNanos / 1e9,
-                bytes / 1048576.0 / (screenNanos / 1e9));
-        for (Runner r : runners) {
-            r.close();
+        System.out.printf("line screen + SHA-256 alone, all chunks once, one thread: %.2f s (%.0f MB/s)%n",
+                screenNanos / 1e9, bytes / 1048576.0 / (screenNanos / 1e9));
+        Map<String, Double> rate = new java.util.LinkedHashMap<>();
+        for (int r = 0; r < names.size(); r++) {
+            double seconds = nanos.get(names.get(r)) / 1e9 / rounds;
+            rate.put(names.get(r), lines / seconds);
+            System.out.printf("%-92s %6.1f s %,10.0f rows/s%n", labels.get(r), seconds, rate.get(names.get(r)));
         }
-        double[] rate = new double[runners.size()];
-        for (int r = 0; r < runners.size(); r++) {
-            rate[r] = lines / (nanos[r] / 1e9);
-            System.out.printf("%-70s %8.1f s %,10.0f rows/s%n", runners.get(r).label(), nanos[r] / 1e9, rate[r]);
+        for (String loader : names.subList(2, names.size())) {
+            System.out.printf("ratio %-24s / DuckDB own raw only: %.2f   / DuckDB own raw+typed: %.2f%n", loader,
+                    rate.get(loader) / rate.get("own-raw"), rate.get(loader) / rate.get("own-typed"));
         }
-        System.out.printf("ratio loader / DuckDB own raw+typed:  %.2f (loader without Parquet: %.2f)%n",
-                rate[3] / rate[1], rate[2] / rate[1]);
-        System.out.printf("ratio loader / DuckDB own raw only:   %.2f (loader without Parquet: %.2f)%n",
-                rate[3] / rate[0], rate[2] / rate[0]);
-        System.out.printf("ratio loader (typed views) / DuckDB own raw only:   %.2f (without Parquet: %.2f)%n",
-                rate[5] / rate[0], rate[4] / rate[0]);
-        System.out.printf("ratio loader (typed views) / DuckDB own raw+typed:  %.2f (without Parquet: %.2f)%n",
-                rate[5] / rate[1], rate[4] / rate[1]);
         System.out.printf("target >= 0.70%n");
     }
 
@@ -159,7 +162,7 @@ public final class LoaderBenchmark {
 
         String label();
 
-        void load(Chunk chunk) throws Exception;
+        void loadAll(List<Chunk> chunks) throws Exception;
 
         default void finish() {
         }
@@ -182,11 +185,13 @@ public final class LoaderBenchmark {
         int snapshots;
         final DuckDbWarehouse warehouse;
         final ChunkLoader loader;
-        long total;
+        final int concurrency;
+        final java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
 
         LoaderRunner(Path work, String name, List<Chunk> chunks, LoaderViews views, java.time.Duration curatedInterval,
-                TypedStorage typed, Optional<String> checkpoint) throws IOException {
+                TypedStorage typed, Optional<String> checkpoint, int concurrency) throws IOException {
             this.name = name;
+            this.concurrency = concurrency;
             this.typed = typed;
             this.parquet = curatedInterval != null;
             this.curatedInterval = curatedInterval;
@@ -227,16 +232,33 @@ public final class LoaderBenchmark {
 
         @Override
         public String label() {
-            String kind = typed == TypedStorage.VIEWS ? "fhirpipe loader (typed views" : "fhirpipe loader (typed tables";
+            String kind = (typed == TypedStorage.VIEWS ? "fhirpipe loader (typed views" : "fhirpipe loader (typed tables")
+                    + ", " + concurrency + " in flight";
             return parquet ? kind + ", curated Parquet at most every " + curatedInterval.toSeconds()
                     + " s + final flush)"
                     : kind + ", no curated Parquet)";
         }
 
+        /** As the service consumes: {@code concurrency} deliveries at once, each screened outside the lock. */
         @Override
-        public void load(Chunk chunk) {
+        public void loadAll(List<Chunk> chunks) throws Exception {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(concurrency);
+            try {
+                List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                for (Chunk chunk : chunks) {
+                    done.add(pool.submit(() -> load(chunk)));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
+
+        private void load(Chunk chunk) {
             LoadReport r = loader.load(chunk.event());
-            total += r.rowsLoaded();
+            total.addAndGet(r.rowsLoaded());
             if (parquet) {
                 warehouse.lock().lock();
                 try {
@@ -260,7 +282,7 @@ public final class LoaderBenchmark {
         public void close() {
             long rawRows = warehouse.query(conn -> count(conn, "SELECT (SELECT count(*) FROM raw.\"Observation\") "
                     + "+ (SELECT count(*) FROM raw.\"Patient\")"));
-            if (rawRows != total) {
+            if (rawRows != total.get()) {
                 throw new IllegalStateException(name + ": raw rows " + rawRows + " != loaded " + total);
             }
             warehouse.close();
@@ -304,7 +326,13 @@ public final class LoaderBenchmark {
         }
 
         @Override
-        public void load(Chunk chunk) throws Exception {
+        public void loadAll(List<Chunk> chunks) throws Exception {
+            for (Chunk chunk : chunks) {
+                load(chunk);
+            }
+        }
+
+        private void load(Chunk chunk) throws Exception {
             String read = "SELECT k[1] AS id, k[2] AS version_id, TRY_CAST(k[3] AS TIMESTAMPTZ) AS last_updated, "
                     + sql.string(chunk.event().exportId()) + " AS export_id, "
                     + sql.string(chunk.event().chunkBlob()) + " AS chunk, json AS resource FROM ("

@@ -185,34 +185,66 @@ class LatestVersionTest {
         assertThat(rows).isEqualTo(33);
     }
 
+    /**
+     * The same chunk blob name cut again from other bytes (a new ledger id, the old rows still
+     * carrying the name): the latest-version rule still leaves one row per id.
+     */
     @Test
-    void theMacroOrdersVersionsAsDocumented() {
+    void aChunkNameCutAgainFromOtherBytesStillLeavesOneRowPerId() {
+        loader.load(chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(
+                patient("a", "1", "2024-05-01T10:00:00Z", "A1"), patient("b", "1", "2024-05-01T10:00:00Z", "B1"))));
+        LoadReport again = loader.load(chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(
+                patient("a", "2", "2024-05-02T10:00:00Z", "A2"), patient("b", "1", "2024-05-01T10:00:00Z", "B1"),
+                patient("c", "1", "2024-05-01T10:00:00Z", "C1"))));
+        assertThat(again.alreadyLoaded()).isFalse();
+        assertThat(family("a")).isEqualTo("A2");
+        assertThat(family("b")).isEqualTo("B1");
+        assertThat(family("c")).isEqualTo("C1");
+        long rows = warehouse.query(c -> {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM raw.\"Patient\") * 10 "
+                            + "+ (SELECT count(*) FROM patient)")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+        assertThat(rows).isEqualTo(33);
+    }
+
+    @Test
+    void theOrderingRanksVersionsAsDocumented() {
         Object[][] cases = {
-            // a_updated, a_version, b_updated, b_version, a newer than b?
-            {"2024-01-02T00:00:00Z", "1", "2024-01-01T00:00:00Z", "5", true},
-            {"2024-01-01T00:00:00Z", "10", "2024-01-01T00:00:00Z", "9", true},
-            {"2024-01-01T00:00:00Z", "9", "2024-01-01T00:00:00Z", "10", false},
-            {"2024-01-01T00:00:00Z", "3", "2024-01-01T00:00:00Z", "3", false},
-            {null, "5", "2024-01-01T00:00:00Z", "1", false},
-            {"2024-01-01T00:00:00Z", null, null, "9", true},
-            {"2024-01-01T00:00:00Z", "2", "2024-01-01T00:00:00Z", null, true},
-            {"2024-01-01T00:00:00Z", "b", "2024-01-01T00:00:00Z", "a", true},
-            {"2024-01-01T00:00:00Z", "1", "2024-01-01T00:00:00Z", "a", true},
+            // a_updated, a_version, b_updated, b_version: 1 a is newer, -1 b is newer, 0 equal
+            {"2024-01-02T00:00:00Z", "1", "2024-01-01T00:00:00Z", "5", 1},
+            {"2024-01-01T00:00:00Z", "10", "2024-01-01T00:00:00Z", "9", 1},
+            {"2024-01-01T00:00:00Z", "9", "2024-01-01T00:00:00Z", "10", -1},
+            {"2024-01-01T00:00:00Z", "3", "2024-01-01T00:00:00Z", "3", 0},
+            {null, "5", "2024-01-01T00:00:00Z", "1", -1},
+            {"2024-01-01T00:00:00Z", null, null, "9", 1},
+            {"2024-01-01T00:00:00Z", "2", "2024-01-01T00:00:00Z", null, 1},
+            {"2024-01-01T00:00:00Z", "b", "2024-01-01T00:00:00Z", "a", 1},
+            {"2024-01-01T00:00:00Z", "1", "2024-01-01T00:00:00Z", "a", 1},
         };
         for (Object[] c : cases) {
-            boolean newer = warehouse.query(conn -> {
-                try (var p = conn.prepareStatement("SELECT fhir_newer(CAST(? AS TIMESTAMPTZ), ?, "
-                        + "CAST(? AS TIMESTAMPTZ), ?)")) {
+            int order = warehouse.query(conn -> {
+                try (var p = conn.prepareStatement("SELECT name, rank() OVER (ORDER BY "
+                        + LatestVersionSql.ORDER_NEWEST_FIRST + ") FROM (VALUES "
+                        + "('a', CAST(? AS TIMESTAMPTZ), CAST(? AS VARCHAR)), "
+                        + "('b', CAST(? AS TIMESTAMPTZ), CAST(? AS VARCHAR))) v(name, last_updated, version_id) "
+                        + "ORDER BY name")) {
                     for (int i = 0; i < 4; i++) {
                         p.setObject(i + 1, c[i]);
                     }
                     try (ResultSet rs = p.executeQuery()) {
                         rs.next();
-                        return rs.getBoolean(1);
+                        long a = rs.getLong(2);
+                        rs.next();
+                        long b = rs.getLong(2);
+                        return Long.compare(b, a);
                     }
                 }
             });
-            assertThat(newer).as(java.util.Arrays.toString(c)).isEqualTo(c[4]);
+            assertThat(order).as(java.util.Arrays.toString(c)).isEqualTo(c[4]);
         }
     }
 }

@@ -226,6 +226,24 @@ class TypedStorageEquivalenceTest {
         assertThat(count(viewsWarehouse, "SELECT count(*) FROM fhirpipe_state.deleted_resources")).isZero();
     }
 
+    /** A chunk with versions from before and after a deletion: the later one stands, one row. */
+    @Test
+    void aTombstoneHoldsBackOnlyTheVersionsItOutlivesWithinOneChunk() {
+        deliver("e1/Patient-0.ndjson", "Patient", List.of(Synthetic.patient("d1", 1, "1", "2024-05-01T10:00:00Z")));
+        String bundle = "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"meta\":{\"lastUpdated\":"
+                + "\"2024-06-01T00:00:00Z\"},\"entry\":[{\"request\":{\"method\":\"DELETE\",\"url\":\"Patient/d1\"}}]}";
+        deliver("e2/deleted/Patient-0.ndjson", "Patient", List.of(bundle));
+        LoadReport mixed = deliver("e3/Patient-0.ndjson", "Patient", List.of(
+                Synthetic.patient("d1", 2, "2", "2024-05-20T00:00:00Z"),
+                Synthetic.patient("d1", 3, "3", "2024-06-02T00:00:00Z"),
+                Synthetic.patient("d9", 9, "1", "2024-06-02T00:00:00Z")));
+        assertThat(mixed.applied()).isEqualTo(2);
+        assertThat(rows(viewsWarehouse, "SELECT _resource_key, official_family FROM patient ORDER BY 1"))
+                .containsExactly("_resource_key=d1;official_family=Family3;", "_resource_key=d9;official_family=Family9;");
+        assertThat(count(viewsWarehouse, "SELECT count(*) FROM raw.\"Patient\"")).isEqualTo(2);
+        assertThat(count(viewsWarehouse, "SELECT count(*) FROM fhirpipe_state.deleted_resources")).isZero();
+    }
+
     @Test
     void curatedParquetFromViewsReadsBackEqualToTheViewAndToTheTablesParquet() throws Exception {
         deliver("e1/Patient-0.ndjson", "Patient", List.of(Synthetic.patient("p1", 1, "1", "2024-05-01T10:00:00Z"),

@@ -144,4 +144,41 @@ class ChunkLoaderTest {
         assertThat(count("SELECT count(*) FROM fhirpipe_state.curated_pending WHERE resource_type = 'Patient'"))
                 .isEqualTo(1);
     }
+
+    /**
+     * The service runs deliveries side by side (the chunk-loads worker pool): the same chunk
+     * delivered twice at once, next to another chunk, is applied once and reported loaded twice.
+     */
+    @Test
+    void deliveriesInFlightTogetherApplyEachChunkOnce() throws Exception {
+        ChunkLoader loader = loader(Optional.empty());
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            lines.add(String.format(P, "c" + i));
+        }
+        ChunkReady same = chunks.add("e1/Patient-0.ndjson", "Patient", 0, lines);
+        ChunkReady other = chunks.add("e1/Patient-1.ndjson", "Patient", 0, List.of(String.format(P, "o1")));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(3);
+        try {
+            List<java.util.concurrent.Future<LoadReport>> reports = new ArrayList<>();
+            for (ChunkReady event : List.of(same, same, other)) {
+                reports.add(pool.submit(() -> {
+                    start.await();
+                    return loader.load(event);
+                }));
+            }
+            LoadReport a = reports.get(0).get();
+            LoadReport b = reports.get(1).get();
+            assertThat(List.of(a.alreadyLoaded(), b.alreadyLoaded())).containsExactlyInAnyOrder(true, false);
+            assertThat(a.rowsLoaded()).isEqualTo(2000).isEqualTo(b.rowsLoaded());
+            assertThat(reports.get(2).get().applied()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(count("SELECT count(*) FROM raw.\"Patient\"")).isEqualTo(2001);
+        assertThat(count("SELECT count(DISTINCT id) FROM raw.\"Patient\"")).isEqualTo(2001);
+        assertThat(count("SELECT count(*) FROM patient")).isEqualTo(2001);
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger")).isEqualTo(2);
+    }
 }

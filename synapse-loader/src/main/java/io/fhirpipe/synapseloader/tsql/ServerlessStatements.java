@@ -27,8 +27,14 @@ import java.util.List;
  * a function of the chunk id; CETAS fails on a non-empty folder, so the caller deletes
  * {@link #chunkFolders} before running the stage (the statements drop leftover external tables
  * themselves). A redelivered chunk rewrites the same files, and the views rank a resource's
- * versions across all chunks, so duplicates never show. Deletions ({@code deleted[]}) are not
- * applied by this dialect.
+ * versions across all chunks, so duplicates never show.
+ *
+ * <p>Deletions ({@code deleted[]} chunks, resolved by the caller as for the other dialects) are
+ * tombstones: CETAS of (id, deleted_at, chunk) under {@code curated/deleted/{Type}/{chunk key}/},
+ * and every view hides a resource whose newest version was last updated at or before one of its
+ * tombstones (the DuckDB and dedicated rule: a version updated after the deletion brings it back).
+ * Because OPENROWSET fails on a path that matches no file, setup writes a seed tombstone (an empty
+ * id, which no FHIR id equals) under {@code curated/deleted/{Type}/_seed/} before the views.
  *
  * <p>Prerequisite (an operator's one-time step, since it needs a password): a database master key
  * when a database scoped credential is used.
@@ -84,9 +90,18 @@ public final class ServerlessStatements {
         + ") CREATE EXTERNAL FILE FORMAT " + quote(FILE_FORMAT, "file format")
         + " WITH (FORMAT_TYPE = PARQUET, DATA_COMPRESSION = 'org.apache.hadoop.io.compress.SnappyCodec')"));
     for (String type : resourceTypes) {
+      String seed = table(layout.controlSchema(), "tombstone_seed_" + type);
+      out.add(dropExternal("drop-tombstone-seed-" + type, seed));
+      out.add(new SqlStatement("cetas-tombstone-seed-" + type, cetas(seed, seedFolder(type))
+          + "SELECT CAST(N'' AS NVARCHAR(64)) AS " + quote("id", "column")
+          + ", CAST('0001-01-01T00:00:00' AS DATETIME2(6)) AS " + quote("deleted_at", "column")
+          + ", CAST(N'' AS NVARCHAR(200)) AS " + quote("chunk", "column")));
+      out.add(dropExternal("drop-tombstone-seed-" + type, seed));
+    }
+    for (String type : resourceTypes) {
       out.add(latestView("create-raw-view-" + type, table(layout.rawSchema(), type),
           "raw/" + type, List.of("id", "version_id", "last_updated", "export_id", "chunk",
-              "resource"), "id", false));
+              "resource"), "id", false, type));
     }
     for (ViewDefinition view : views) {
       if (!resourceTypes.contains(view.resource())) {
@@ -96,7 +111,7 @@ public final class ServerlessStatements {
       columns.add(WarehouseLayout.RESOURCE_KEY);
       columns.addAll(compile(view, "chunk_x", "x").columns());
       out.add(latestView("create-typed-view-" + view.name(), table(layout.typedSchema(), view.name()),
-          "typed/" + view.name(), columns, WarehouseLayout.RESOURCE_KEY, true));
+          "typed/" + view.name(), columns, WarehouseLayout.RESOURCE_KEY, true, view.resource()));
     }
     return out;
   }
@@ -109,6 +124,47 @@ public final class ServerlessStatements {
       folders.add(folder("typed/" + v.name(), chunk));
     }
     return folders;
+  }
+
+  /** Seed folders the caller empties before {@link #setup}, so CETAS can write them again. */
+  public List<String> seedFolders(List<String> resourceTypes) {
+    return resourceTypes.stream().map(this::seedFolder).toList();
+  }
+
+  /** The folder the caller empties before {@link #deletions}. */
+  public String deletionFolder(ChunkToLoad chunk) {
+    return folder("deleted/" + chunk.resourceType(), chunk);
+  }
+
+  /**
+   * Tombstones for a chunk of deletions: one CETAS per {@link CopyIntoStatements#DELETE_BATCH}
+   * deletions (rows as SELECT ... UNION ALL, as on dedicated pools), each into its own subfolder of
+   * {@link #deletionFolder}. No ledger and no transaction: like a chunk of resources, rewriting
+   * the same files on a redelivery changes nothing.
+   */
+  public LoadPlan deletions(String chunkId, String resourceType, String exportId,
+      List<ResourceDeletion> deletions) {
+    ChunkToLoad chunk = new ChunkToLoad(chunkId, resourceType, exportId, "-");
+    String chunkLit = literal(chunkId, "chunk id");
+    List<SqlStatement> stage = new ArrayList<>();
+    List<SqlStatement> cleanup = new ArrayList<>();
+    for (int from = 0, batch = 1; from < deletions.size();
+        from += CopyIntoStatements.DELETE_BATCH, batch++) {
+      List<String> rows = new ArrayList<>();
+      for (ResourceDeletion d : deletions.subList(from,
+          Math.min(deletions.size(), from + CopyIntoStatements.DELETE_BATCH))) {
+        rows.add("SELECT " + literal(d.id(), "id") + " AS " + quote("id", "column")
+            + ", CONVERT(DATETIME2(6), " + literal(d.deletedAt().toString(), "instant") + ", 127) AS "
+            + quote("deleted_at", "column") + ", " + chunkLit + " AS " + quote("chunk", "column"));
+      }
+      String ext = table(layout.controlSchema(), "cetas_" + chunk.key() + "_deleted_" + batch);
+      stage.add(dropExternal("drop-cetas-deleted-" + batch, ext));
+      stage.add(new SqlStatement("cetas-deleted-" + batch, cetas(ext,
+          StorageLocations.path(deletionFolder(chunk) + batch) + "/") + String.join(" UNION ALL ",
+          rows)));
+      cleanup.add(dropExternal("drop-cetas-deleted-" + batch, ext));
+    }
+    return new LoadPlan(null, stage, null, null, List.of(), cleanup);
   }
 
   public LoadPlan chunk(ChunkToLoad chunk, List<ViewDefinition> views) {
@@ -125,10 +181,8 @@ public final class ServerlessStatements {
         + ChunkRowsSql.latestRows(lines, type, false)));
     String rawExt = table(layout.controlSchema(), "cetas_" + key + "_raw");
     stage.add(dropExternal("drop-cetas-raw", rawExt));
-    stage.add(new SqlStatement("cetas-raw", "CREATE EXTERNAL TABLE " + rawExt + " WITH (LOCATION = "
-        + optionLiteral(folder("raw/" + type, chunk), "folder") + ", DATA_SOURCE = "
-        + quote(DATA_SOURCE, "data source") + ", FILE_FORMAT = " + quote(FILE_FORMAT, "file format")
-        + ") AS SELECT c." + quote("id", "column") + ", c." + quote("version_id", "column") + ", c."
+    stage.add(new SqlStatement("cetas-raw", cetas(rawExt, folder("raw/" + type, chunk))
+        + "SELECT c." + quote("id", "column") + ", c." + quote("version_id", "column") + ", c."
         + quote("last_updated", "column") + ", " + literal(chunk.exportId(), "export id") + " AS "
         + quote("export_id", "column") + ", " + literal(chunk.chunkId(), "chunk id") + " AS "
         + quote("chunk", "column") + ", c." + quote("resource", "column") + " FROM " + chunkView
@@ -141,10 +195,8 @@ public final class ServerlessStatements {
       String ext = table(layout.controlSchema(), "cetas_" + key + "_" + view.name());
       CompiledView compiled = compile(view, "chunk_" + key, chunk.chunkId());
       stage.add(dropExternal("drop-cetas-" + view.name(), ext));
-      stage.add(new SqlStatement("cetas-" + view.name(), "CREATE EXTERNAL TABLE " + ext
-          + " WITH (LOCATION = " + optionLiteral(folder("typed/" + view.name(), chunk), "folder")
-          + ", DATA_SOURCE = " + quote(DATA_SOURCE, "data source") + ", FILE_FORMAT = "
-          + quote(FILE_FORMAT, "file format") + ") AS " + compiled.select()));
+      stage.add(new SqlStatement("cetas-" + view.name(), cetas(ext,
+          folder("typed/" + view.name(), chunk)) + compiled.select()));
       cleanup.add(dropExternal("drop-cetas-" + view.name(), ext));
     }
     cleanup.add(0, dropExternal("drop-cetas-raw", rawExt));
@@ -177,7 +229,7 @@ public final class ServerlessStatements {
    * when the same version was loaded by two chunks.
    */
   private SqlStatement latestView(String name, String view, String folder, List<String> columns,
-      String idColumn, boolean typed) {
+      String idColumn, boolean typed, String resourceType) {
     String version = typed ? "_version_id" : "version_id";
     String updated = typed ? "_last_updated" : "last_updated";
     String chunk = typed ? "_chunk" : "chunk";
@@ -186,6 +238,7 @@ public final class ServerlessStatements {
       select.add("x." + quote(c, "column"));
     }
     String t = "t.";
+    String xUpdated = "x." + quote(updated, "column");
     return new SqlStatement(name, "CREATE OR ALTER VIEW " + view + " AS SELECT "
         + String.join(", ", select) + " FROM (SELECT t.*, DENSE_RANK() OVER (PARTITION BY "
         + t + quote(idColumn, "column") + " ORDER BY " + t + quote(updated, "column") + " DESC, TRY_CAST("
@@ -193,7 +246,25 @@ public final class ServerlessStatements {
         + " DESC, " + t + quote(chunk, "column") + " DESC) AS " + quote("_rank", "column")
         + " FROM OPENROWSET(BULK " + optionLiteral(curatedRoot + "/" + folder + "/**", "folder")
         + ", DATA_SOURCE = " + optionLiteral(DATA_SOURCE, "data source")
-        + ", FORMAT = 'PARQUET') AS t) AS x WHERE x." + quote("_rank", "column") + " = 1");
+        + ", FORMAT = 'PARQUET') AS t) AS x WHERE x." + quote("_rank", "column") + " = 1"
+        // a tombstone hides every version last updated at or before it (an undated one too)
+        + " AND NOT EXISTS (SELECT 1 FROM OPENROWSET(BULK "
+        + optionLiteral(curatedRoot + "/deleted/" + resourceType + "/**", "folder")
+        + ", DATA_SOURCE = " + optionLiteral(DATA_SOURCE, "data source") + ", FORMAT = 'PARQUET') WITH ("
+        + quote("id", "column") + " NVARCHAR(64), " + quote("deleted_at", "column")
+        + " DATETIME2(6)) AS d WHERE d." + quote("id", "column") + " = x." + quote(idColumn, "column")
+        + " AND (" + xUpdated + " IS NULL OR " + xUpdated + " <= d." + quote("deleted_at", "column")
+        + "))");
+  }
+
+  private String cetas(String externalTable, String folder) {
+    return "CREATE EXTERNAL TABLE " + externalTable + " WITH (LOCATION = "
+        + optionLiteral(folder, "folder") + ", DATA_SOURCE = " + quote(DATA_SOURCE, "data source")
+        + ", FILE_FORMAT = " + quote(FILE_FORMAT, "file format") + ") AS ";
+  }
+
+  private String seedFolder(String resourceType) {
+    return StorageLocations.path(curatedRoot + "/deleted/" + resourceType + "/_seed") + "/";
   }
 
   private String folder(String sub, ChunkToLoad chunk) {

@@ -46,13 +46,11 @@ import org.jboss.logging.Logger;
  *
  * <p>Serverless keeps no ledger (it has no transactions): its load is idempotent instead, so
  * {@link #ledger} is always empty there and a redelivered chunk is written again to the same
- * folders; it cannot apply deletions (a deleted[] chunk fails with reason
- * {@value #DELETES_NOT_SUPPORTED}).
+ * folders; deletions are tombstone Parquet files the views read ({@link ServerlessStatements}).
  */
 public final class TSqlWarehouse implements Warehouse {
 
   public static final String SQL_ERROR = "WarehouseSqlError";
-  public static final String DELETES_NOT_SUPPORTED = "DeletesNotSupportedByDialect";
   public static final String NOT_LOADABLE = "ChunkNotLoadable";
 
   private static final Logger LOG = Logger.getLogger(TSqlWarehouse.class);
@@ -208,24 +206,28 @@ public final class TSqlWarehouse implements Warehouse {
   public long applyDeletes(ChunkRef chunk, List<Deletion> deletions, long accepted, long rejected,
       Instant now) {
     requireLocked();
-    if (copyInto == null) {
-      throw new ChunkFailure(DELETES_NOT_SUPPORTED, "the " + kind.configName() + " dialect writes"
-          + " immutable Parquet and cannot apply deleted[] chunks such as " + chunk.chunkBlob());
-    }
     List<ResourceDeletion> entries = new ArrayList<>();
-    LoadPlan plan;
+    ChunkToLoad toLoad;
     try {
       for (Deletion d : deletions) {
         entries.add(new ResourceDeletion(d.id(), d.deletedAt()));
       }
-      plan = copyInto.deletions(chunk.chunkId(), chunk.resourceType(), chunk.exportId(), entries,
-          viewsOf(chunk.resourceType()));
+      toLoad = new ChunkToLoad(chunk.chunkId(), chunk.resourceType(), chunk.exportId(), "-");
     } catch (IllegalArgumentException e) {
       throw new ChunkFailure(NOT_LOADABLE, "deletions of chunk " + chunk.chunkBlob()
           + " cannot be applied: " + e.getMessage(), e);
     }
     try {
       prepare(List.of(chunk.resourceType()));
+      LoadPlan plan;
+      if (serverless != null) {
+        // CETAS fails on a non-empty folder: clear what an earlier attempt wrote
+        folders.deleteFolder(serverless.deletionFolder(toLoad));
+        plan = serverless.deletions(chunk.chunkId(), chunk.resourceType(), chunk.exportId(), entries);
+      } else {
+        plan = copyInto.deletions(chunk.chunkId(), chunk.resourceType(), chunk.exportId(), entries,
+            viewsOf(chunk.resourceType()));
+      }
       TSqlPlanRunner.Outcome outcome = runner.run(connection(), plan);
       return outcome.alreadyLoaded() ? 0 : APPLIED_UNKNOWN;
     } catch (SQLException e) {
@@ -251,6 +253,10 @@ public final class TSqlWarehouse implements Warehouse {
     }
     List<ViewDefinition> typeViews = views.stream()
         .filter(v -> missing.contains(v.resource())).toList();
+    if (serverless != null) {
+      // the seed tombstones are rewritten: CETAS fails on a non-empty folder
+      serverless.seedFolders(missing).forEach(folders::deleteFolder);
+    }
     List<SqlStatement> setup = serverless != null ? serverless.setup(typeViews, missing)
         : copyInto.setup(typeViews, missing);
     Connection c = connection();

@@ -100,8 +100,15 @@ class TSqlStatementsGoldenTest {
     assertAll("synapse-serverless/setup", setup);
     assertThat(names(setup)).containsExactly("create-schema-raw", "create-schema-dbo",
         "create-schema-fhirpipe", "create-credential", "create-data-source", "create-file-format",
-        "create-raw-view-Patient", "create-raw-view-Observation", "create-typed-view-patient",
-        "create-typed-view-observation");
+        "drop-tombstone-seed-Patient", "cetas-tombstone-seed-Patient", "drop-tombstone-seed-Patient",
+        "drop-tombstone-seed-Observation", "cetas-tombstone-seed-Observation",
+        "drop-tombstone-seed-Observation", "create-raw-view-Patient", "create-raw-view-Observation",
+        "create-typed-view-patient", "create-typed-view-observation");
+    assertThat(serverless.seedFolders(TYPES)).containsExactly("curated/deleted/Patient/_seed/",
+        "curated/deleted/Observation/_seed/");
+    // every view hides what a tombstone of its type outlives
+    assertThat(setup.get(setup.size() - 1).sql()).contains(
+        "OPENROWSET(BULK 'curated/deleted/Observation/**'", "x.[_last_updated] <= d.[deleted_at]");
     LoadPlan plan = serverless.chunk(LAKE_CHUNK, PATIENT_VIEWS);
     assertAll("synapse-serverless/chunk", plan.all());
     assertThat(plan.ledgerCheck()).isNull();
@@ -126,6 +133,36 @@ class TSqlStatementsGoldenTest {
       assertThat(names(plan.transaction())).containsExactly("delete-raw", "delete-typed-patient",
           "delete-older-tombstones", "insert-tombstones", "insert-ledger");
     }
+  }
+
+  @Test
+  void deletionsOnServerlessAreTombstoneFilesInBatches() throws Exception {
+    ServerlessStatements serverless = new ServerlessStatements(WarehouseLayout.defaults(),
+        new StorageCredential.ManagedIdentity(), "https://fhirlake.dfs.core.windows.net/lake",
+        "curated");
+    List<ResourceDeletion> deletions = List.of(
+        new ResourceDeletion("p1", java.time.Instant.parse("2024-03-01T10:00:00Z")),
+        new ResourceDeletion("p2", java.time.Instant.parse("2024-03-02T11:30:00.123456Z")));
+    String chunkId = "export-42/Patient-deleted-0001.ndjson";
+    LoadPlan plan = serverless.deletions(chunkId, "Patient", "export-42", deletions);
+    assertAll("synapse-serverless/deletions", plan.all());
+    assertThat(plan.ledgerCheck()).isNull();
+    assertThat(plan.transaction()).isEmpty();
+    assertThat(names(plan.stage())).containsExactly("drop-cetas-deleted-1", "cetas-deleted-1");
+    String key = new ChunkToLoad(chunkId, "Patient", "export-42", "-").key();
+    assertThat(serverless.deletionFolder(new ChunkToLoad(chunkId, "Patient", "export-42", "-")))
+        .isEqualTo("curated/deleted/Patient/" + key + "/");
+    assertThat(plan.stage().get(1).sql()).contains("LOCATION = 'curated/deleted/Patient/" + key + "/1/'");
+
+    List<ResourceDeletion> many = java.util.stream.IntStream.range(0,
+        CopyIntoStatements.DELETE_BATCH + 1).mapToObj(i -> new ResourceDeletion("p" + i,
+            java.time.Instant.EPOCH)).toList();
+    LoadPlan batches = serverless.deletions("d1", "Patient", "e1", many);
+    assertThat(names(batches.stage())).containsExactly("drop-cetas-deleted-1", "cetas-deleted-1",
+        "drop-cetas-deleted-2", "cetas-deleted-2");
+    assertThat(batches.stage().get(1).sql().split(" UNION ALL ")).hasSize(CopyIntoStatements.DELETE_BATCH);
+    assertThat(batches.stage().get(3).sql()).contains("N'p500'", "/2/'").doesNotContain("UNION ALL");
+    assertThat(names(batches.cleanup())).containsExactly("drop-cetas-deleted-1", "drop-cetas-deleted-2");
   }
 
   @Test

@@ -183,23 +183,34 @@ class TSqlWarehouseTest {
       expected.addAll(sql(plan.cleanup()));
       // no ledger query: serverless keeps none, its load is idempotent
       assertThat(jdbc.since(afterSetup)).containsExactlyElementsOf(expected);
-      assertThat(deletedFolders).containsExactlyElementsOf(
-          statements.chunkFolders(toLoad, PATIENT_VIEWS));
-      assertThat(deletedFolders.get(0)).startsWith("curated/raw/Patient/c");
+      List<String> expectedFolders = new ArrayList<>(statements.seedFolders(List.of("Patient")));
+      expectedFolders.addAll(statements.chunkFolders(toLoad, PATIENT_VIEWS));
+      assertThat(deletedFolders).containsExactlyElementsOf(expectedFolders);
+      assertThat(deletedFolders.get(1)).startsWith("curated/raw/Patient/c");
       assertThat(report.alreadyLoaded()).isFalse();
     }
   }
 
   @Test
-  void serverlessRefusesDeletionsPermanently() {
-    try (TSqlWarehouse warehouse = open(WarehouseKind.SYNAPSE_SERVERLESS,
-        new StorageCredential.ManagedIdentity())) {
+  void serverlessWritesTombstonesAfterEmptyingTheirFolder() {
+    StorageCredential mi = new StorageCredential.ManagedIdentity();
+    ServerlessStatements statements = new ServerlessStatements(WarehouseLayout.defaults(), mi,
+        ACCOUNT, "curated");
+    try (TSqlWarehouse warehouse = open(WarehouseKind.SYNAPSE_SERVERLESS, mi)) {
       int before = jdbc.statements.size();
-      assertThatThrownBy(() -> locked(warehouse, () -> warehouse.applyDeletes(deletedChunk(),
-          List.of(new Deletion("a", NOW)), 1, 0, NOW)))
-          .isInstanceOfSatisfying(ChunkFailure.class, f -> assertThat(f.reason())
-              .isEqualTo(TSqlWarehouse.DELETES_NOT_SUPPORTED));
-      assertThat(jdbc.statements).hasSize(before);
+      deletedFolders.clear();
+      ChunkRef chunk = deletedChunk();
+      Instant at = Instant.parse("2025-02-03T04:05:06Z");
+      locked(warehouse, () -> warehouse.applyDeletes(chunk, List.of(new Deletion("a", at),
+          new Deletion("b", at)), 1, 0, NOW));
+      LoadPlan plan = statements.deletions(chunk.chunkId(), "Patient", chunk.exportId(),
+          List.of(new ResourceDeletion("a", at), new ResourceDeletion("b", at)));
+      List<String> expected = new ArrayList<>(sql(plan.stage()));
+      expected.addAll(sql(plan.cleanup()));
+      assertThat(jdbc.since(before)).containsExactlyElementsOf(expected);
+      assertThat(deletedFolders).containsExactly(statements.deletionFolder(
+          new ChunkToLoad(chunk.chunkId(), "Patient", chunk.exportId(), "-")));
+      assertThat(expected.get(1)).contains("N'a'", "N'b'", "N'2025-02-03T04:05:06Z'");
     }
   }
 

@@ -1,0 +1,1 @@
+IF OBJECT_ID(N'[fhirpipe].[tombstone_seed_Patient]') IS NOT NULL DROP EXTERNAL TABLE [fhirpipe].[tombstone_seed_Patient]

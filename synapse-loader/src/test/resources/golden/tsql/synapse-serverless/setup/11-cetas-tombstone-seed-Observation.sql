@@ -1,0 +1,1 @@
+CREATE EXTERNAL TABLE [fhirpipe].[tombstone_seed_Observation] WITH (LOCATION = 'curated/deleted/Observation/_seed/', DATA_SOURCE = [fhirpipe_lake], FILE_FORMAT = [fhirpipe_parquet]) AS SELECT CAST(N'' AS NVARCHAR(64)) AS [id], CAST('0001-01-01T00:00:00' AS DATETIME2(6)) AS [deleted_at], CAST(N'' AS NVARCHAR(200)) AS [chunk]

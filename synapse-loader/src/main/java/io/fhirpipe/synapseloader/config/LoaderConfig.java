@@ -61,6 +61,22 @@ public interface LoaderConfig {
 
         @WithDefault("60s")
         Duration publishTimeout();
+
+        /** In-process retries of a transient warehouse failure before the message is abandoned. */
+        Retry retry();
+    }
+
+    interface Retry {
+        /** Attempts in all (1 = hand a transient failure straight back to the broker). */
+        @WithDefault("4")
+        int maxAttempts();
+
+        /** The first wait; each next one is drawn up to twice as long (full jitter), at most {@link #maxDelay}. */
+        @WithDefault("1s")
+        Duration minDelay();
+
+        @WithDefault("20s")
+        Duration maxDelay();
     }
 
     interface Duckdb {

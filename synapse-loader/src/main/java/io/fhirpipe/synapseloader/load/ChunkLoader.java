@@ -3,6 +3,7 @@ package io.fhirpipe.synapseloader.load;
 import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.runtime.failure.PermanentFailure;
+import io.fhirpipe.runtime.failure.TransientRetries;
 import io.fhirpipe.synapseloader.chunk.ChunkBlobPolicy;
 import io.fhirpipe.synapseloader.chunk.ChunkFailure;
 import io.fhirpipe.synapseloader.chunk.ChunkRef;
@@ -33,7 +34,9 @@ import java.util.function.Supplier;
  * Download and screening run outside the warehouse lock, so one chunk can be fetched while
  * another is being loaded. The warehouse is the configured dialect ({@link Warehouse}); the
  * T-SQL dialects read the chunk's blob themselves, and the local copy still serves the checksum
- * check and the rejected/ lines.
+ * check and the rejected/ lines. A transient warehouse failure (throttling, a lost connection, a
+ * lock) is retried in process with backoff ({@link TransientRetries}), the ledger checked again
+ * before each attempt, before the message is handed back to the broker.
  */
 public final class ChunkLoader {
 
@@ -48,6 +51,7 @@ public final class ChunkLoader {
     private final Optional<Set<String>> onlyTypes;
     private final Path workDirectory;
     private final Clock clock;
+    private final TransientRetries retries;
     private final ChunkBlobPolicy policy = new ChunkBlobPolicy();
     private final ResourceLineScreen screen = new ResourceLineScreen();
     private final DeletedBundleReader deleted = new DeletedBundleReader();
@@ -60,6 +64,15 @@ public final class ChunkLoader {
     /** @param curatedInterval the least time between two curated snapshots (0: after every commit) */
     public ChunkLoader(Warehouse warehouse, ChunkSource source, RejectSink rejects, Optional<CuratedSink> curated,
             Duration curatedInterval, Optional<Set<String>> onlyTypes, Path workDirectory, Clock clock) {
+        this(warehouse, source, rejects, curated, curatedInterval, onlyTypes, workDirectory, clock,
+                TransientRetries.none());
+    }
+
+    /** @param retries how often, and after what waits, a transient warehouse failure is tried again */
+    public ChunkLoader(Warehouse warehouse, ChunkSource source, RejectSink rejects, Optional<CuratedSink> curated,
+            Duration curatedInterval, Optional<Set<String>> onlyTypes, Path workDirectory, Clock clock,
+            TransientRetries retries) {
+        this.retries = retries;
         this.curatedInterval = curatedInterval;
         this.warehouse = warehouse;
         this.source = source;
@@ -89,7 +102,7 @@ public final class ChunkLoader {
                 DeletedScreenResult read = deleted.read(local.file(), chunk.resourceType(), now);
                 verify(chunk, read.sha256());
                 rejects.write(chunk, read.rejections());
-                return locked(() -> alreadyLoaded(chunk).orElseGet(() -> {
+                return lockedWithRetries(chunk, () -> alreadyLoaded(chunk).orElseGet(() -> {
                     long applied = warehouse.applyDeletes(chunk, read.deletions(), read.accepted(),
                             read.rejections().size(), now);
                     publishCurated();
@@ -103,7 +116,7 @@ public final class ChunkLoader {
             }
             verify(chunk, screened.sha256());
             rejects.write(chunk, screened.rejections());
-            return locked(() -> alreadyLoaded(chunk).orElseGet(() -> {
+            return lockedWithRetries(chunk, () -> alreadyLoaded(chunk).orElseGet(() -> {
                 long applied = warehouse.loadResources(chunk, screened.loadable(), screened.accepted(),
                         screened.rejections().size(), now);
                 publishCurated();
@@ -145,6 +158,11 @@ public final class ChunkLoader {
             throw new ChunkFailure(ChunkFailure.CHECKSUM_MISMATCH, "chunk " + chunk.chunkBlob()
                     + " has SHA-256 " + sha256 + ", the event announced " + chunk.event().sha256());
         }
+    }
+
+    /** The lock is let go between attempts, so other chunks load while this one waits. */
+    private <T> T lockedWithRetries(ChunkRef chunk, Supplier<T> work) {
+        return retries.call("loading " + chunk.chunkBlob(), () -> locked(work));
     }
 
     private <T> T locked(Supplier<T> work) {

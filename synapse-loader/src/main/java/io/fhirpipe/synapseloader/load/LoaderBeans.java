@@ -1,6 +1,8 @@
 package io.fhirpipe.synapseloader.load;
 
 import com.azure.storage.blob.BlobServiceClient;
+import io.fhirpipe.runtime.failure.RetryBackoff;
+import io.fhirpipe.runtime.failure.TransientRetries;
 import io.fhirpipe.runtime.storage.BlobStorageClients;
 import io.fhirpipe.synapseloader.chunk.BlobChunkSource;
 import io.fhirpipe.synapseloader.config.LoaderConfig;
@@ -68,8 +70,10 @@ public class LoaderBeans {
         // only the embedded dialect publishes Parquet snapshots; the T-SQL warehouses are the store
         Optional<CuratedSink> curated = config.loader().curatedParquet() && warehouse instanceof DuckDbWarehouse
                 ? Optional.of(new BlobCuratedSink(storage)) : Optional.empty();
+        LoaderConfig.Retry retry = config.loader().retry();
         return new ChunkLoader(warehouse, new BlobChunkSource(storage), rejects::write, curated,
-                config.loader().curatedInterval(), onlyTypes(config), workDirectory(config), Clock.systemUTC());
+                config.loader().curatedInterval(), onlyTypes(config), workDirectory(config), Clock.systemUTC(),
+                new TransientRetries(retry.maxAttempts(), new RetryBackoff(retry.minDelay(), retry.maxDelay())));
     }
 
     private static Optional<Set<String>> onlyTypes(LoaderConfig config) {

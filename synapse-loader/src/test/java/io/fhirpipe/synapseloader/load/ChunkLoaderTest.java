@@ -181,4 +181,88 @@ class ChunkLoaderTest {
         assertThat(count("SELECT count(*) FROM patient")).isEqualTo(2001);
         assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger")).isEqualTo(2);
     }
+
+    /** The real warehouse behind a switch that fails loads transiently, before or after they commit. */
+    final class FlakyWarehouse implements io.fhirpipe.synapseloader.warehouse.Warehouse {
+        int failuresBefore;
+        int failuresAfter;
+        int loadCalls;
+
+        @Override
+        public java.util.concurrent.locks.ReentrantLock lock() {
+            return warehouse.lock();
+        }
+
+        @Override
+        public Optional<io.fhirpipe.synapseloader.duckdb.LedgerEntry> ledger(String chunkId) {
+            return warehouse.ledger(chunkId);
+        }
+
+        @Override
+        public long loadResources(ChunkRef chunk, Path ndjson, long accepted, long rejected, Instant now) {
+            loadCalls++;
+            if (failuresBefore > 0) {
+                failuresBefore--;
+                throw new TransientFailure("the warehouse is throttling", null);
+            }
+            long applied = warehouse.loadResources(chunk, ndjson, accepted, rejected, now);
+            if (failuresAfter > 0) {
+                failuresAfter--;
+                throw new TransientFailure("connection lost after the commit", null);
+            }
+            return applied;
+        }
+
+        @Override
+        public long applyDeletes(ChunkRef chunk, List<io.fhirpipe.synapseloader.lines.Deletion> deletions,
+                long accepted, long rejected, Instant now) {
+            return warehouse.applyDeletes(chunk, deletions, accepted, rejected, now);
+        }
+
+        @Override
+        public void publishCurated(io.fhirpipe.synapseloader.curated.CuratedSink sink) {
+            warehouse.publishCurated(sink);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void transientWarehouseFailuresAreRetriedWithBackoffAndTheLedgerKeepsTheLoadSingle() {
+        FlakyWarehouse flaky = new FlakyWarehouse();
+        List<java.time.Duration> waits = new ArrayList<>();
+        ChunkLoader retrying = new ChunkLoader(flaky, chunks, (c, r) -> rejected.addAll(r), Optional.empty(),
+                java.time.Duration.ZERO, Optional.empty(), dir.resolve("work"), Clock.systemUTC(),
+                new io.fhirpipe.runtime.failure.TransientRetries(4, new io.fhirpipe.runtime.failure.RetryBackoff(
+                        java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(5)), waits::add));
+
+        flaky.failuresBefore = 2;
+        LoadReport first = retrying.load(chunks.add("e1/Patient-0.ndjson", "Patient", 0,
+                List.of(String.format(P, "a"), String.format(P, "b"))));
+        assertThat(first.alreadyLoaded()).isFalse();
+        assertThat(flaky.loadCalls).isEqualTo(3);
+        assertThat(waits).hasSize(2).allSatisfy(w -> assertThat(w).isBetween(java.time.Duration.ofMillis(500),
+                java.time.Duration.ofSeconds(1)));
+
+        // committed, then the connection broke: the retry finds the ledger row and applies nothing again
+        flaky.failuresAfter = 1;
+        LoadReport second = retrying.load(chunks.add("e1/Patient-1.ndjson", "Patient", 0,
+                List.of(String.format(P, "c"))));
+        assertThat(second.alreadyLoaded()).isTrue();
+        assertThat(second.rowsLoaded()).isEqualTo(1);
+        assertThat(flaky.loadCalls).isEqualTo(4);
+        assertThat(count("SELECT count(*) FROM raw.\"Patient\"")).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger")).isEqualTo(2);
+
+        // still failing after every attempt: the last failure goes back to the broker
+        flaky.failuresBefore = 10;
+        waits.clear();
+        assertThatThrownBy(() -> retrying.load(chunks.add("e1/Patient-2.ndjson", "Patient", 0,
+                List.of(String.format(P, "d"))))).isInstanceOf(TransientFailure.class)
+                .hasMessageContaining("throttling");
+        assertThat(waits).hasSize(3);
+        assertThat(count("SELECT count(*) FROM raw.\"Patient\" WHERE id = 'd'")).isZero();
+    }
 }

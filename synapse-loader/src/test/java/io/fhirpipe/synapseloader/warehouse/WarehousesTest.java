@@ -285,6 +285,11 @@ class WarehousesTest {
         public Duration publishTimeout() {
             return Duration.ofSeconds(1);
         }
+
+        @Override
+        public LoaderConfig.Retry retry() {
+            throw new UnsupportedOperationException("Warehouses.open must not need the loader's retry settings");
+        }
     }
 
     /** LoaderConfig.Sql from property names (without the prefix), with the mapping's defaults. */

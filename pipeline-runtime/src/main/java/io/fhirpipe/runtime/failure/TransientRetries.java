@@ -1,0 +1,72 @@
+package io.fhirpipe.runtime.failure;
+
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * Runs a step again after a {@link TransientFailure}, at most {@code maxAttempts} times in all, waiting
+ * {@link RetryBackoff} between attempts (the failure's own retry-after when it has one), then lets
+ * the last failure through, so the message is abandoned and the broker's delivery count takes over.
+ * Retrying in process first spares the broker a redelivery (and the next step a new download) for a
+ * throttled or briefly unreachable service.
+ */
+public final class TransientRetries {
+
+    /** How the wait happens; tests pass one that records instead of sleeping. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration delay) throws InterruptedException;
+    }
+
+    private static final Logger LOG = Logger.getLogger(TransientRetries.class);
+
+    private final int maxAttempts;
+    private final RetryBackoff backoff;
+    private final Sleeper sleeper;
+
+    public TransientRetries(int maxAttempts, RetryBackoff backoff, Sleeper sleeper) {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+        }
+        this.maxAttempts = maxAttempts;
+        this.backoff = backoff;
+        this.sleeper = sleeper;
+    }
+
+    public TransientRetries(int maxAttempts, RetryBackoff backoff) {
+        this(maxAttempts, backoff, delay -> Thread.sleep(delay.toMillis()));
+    }
+
+    /** One attempt, nothing retried in process. */
+    public static TransientRetries none() {
+        return new TransientRetries(1, new RetryBackoff(Duration.ZERO, Duration.ZERO));
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** @param what the step, for the log line of each failed attempt */
+    public <T> T call(String what, Supplier<T> step) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return step.get();
+            } catch (TransientFailure failure) {
+                if (attempt >= maxAttempts) {
+                    throw failure;
+                }
+                Duration delay = backoff.delay(attempt, failure.retryAfter());
+                LOG.warnf("%s: attempt %d of %d failed (%s); trying again in %d ms", what, attempt, maxAttempts,
+                        failure.getMessage(), delay.toMillis());
+                try {
+                    sleeper.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw failure;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.fhirpipe.runtime.failure;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TransientRetriesTest {
+
+    final List<Duration> waits = new ArrayList<>();
+    final TransientRetries retries = new TransientRetries(3,
+            new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(2)), waits::add);
+
+    @Test
+    void aStepThatRecoversReturnsItsResultAfterWaitingBetweenAttempts() {
+        AtomicInteger calls = new AtomicInteger();
+        String result = retries.call("step", () -> {
+            if (calls.incrementAndGet() < 3) {
+                throw new TransientFailure("throttled", null);
+            }
+            return "done";
+        });
+        assertThat(result).isEqualTo("done");
+        assertThat(calls).hasValue(3);
+        assertThat(waits).hasSize(2);
+        // exponential with full jitter: [100, 100] ms after the first failure, [100, 200] after the second
+        assertThat(waits.get(0)).isEqualTo(Duration.ofMillis(100));
+        assertThat(waits.get(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
+    }
+
+    @Test
+    void theLastTransientFailureGoesThroughAfterMaxAttempts() {
+        AtomicInteger calls = new AtomicInteger();
+        TransientFailure last = new TransientFailure("still throttled", null);
+        assertThatThrownBy(() -> retries.call("step", () -> {
+            calls.incrementAndGet();
+            throw last;
+        })).isSameAs(last);
+        assertThat(calls).hasValue(3);
+        assertThat(waits).hasSize(2);
+    }
+
+    @Test
+    void aRetryAfterIsHonouredWithinTheBounds() {
+        AtomicInteger calls = new AtomicInteger();
+        retries.call("step", () -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new TransientFailure("busy", Duration.ofSeconds(30));
+            }
+            return null;
+        });
+        assertThat(waits).containsExactly(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void otherFailuresAreNotRetried() {
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(() -> retries.call("step", () -> {
+            calls.incrementAndGet();
+            throw new PermanentFailure("Bad", "never loads");
+        })).isInstanceOf(PermanentFailure.class);
+        assertThat(calls).hasValue(1);
+        assertThat(waits).isEmpty();
+        assertThat(TransientRetries.none().maxAttempts()).isEqualTo(1);
+    }
+}

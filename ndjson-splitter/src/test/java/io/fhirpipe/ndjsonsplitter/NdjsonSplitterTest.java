@@ -47,6 +47,8 @@ public class NdjsonSplitterTest {
     static final String SPLIT_COMPLETED_QUEUE = Topology.standard().topic(Topics.SPLIT_COMPLETED)
             .queueAddress(Subscriptions.EXPORT_TRACKER);
     static final String DEAD_LETTERS = Topology.deadLetterAddress(Topics.BLOB_CREATED);
+    static final String FILE_FAILED_QUEUE = Topology.standard().topic(Topics.FILE_FAILED)
+            .queueAddress(Subscriptions.EXPORT_TRACKER);
     static final Duration WAIT = Duration.ofSeconds(30);
 
     /** Messages read while looking for others are kept for later waits, so no test loses another's. */
@@ -192,6 +194,29 @@ public class NdjsonSplitterTest {
         SplitterTestStack.amqp.send(Topics.BLOB_CREATED, body);
         ReceivedMessage dead = awaitMatching(DEAD_LETTERS, m -> m.body().contains("exp-odd/nested"));
         assertThat(dead.property("DeadLetterReason")).isEqualTo(BlobCreatedEvents.OUTSIDE_LAYOUT);
+    }
+
+    /** A landing file that cannot be split is announced, so its export fails instead of waiting forever. */
+    @Test
+    void aCorruptGzipFileIsDeadLetteredAndAnnouncedAsAFailedFile() {
+        String name = "exp-badgz/Observation-0.ndjson.gz";
+        String etag = upload(name, "not gzip at all".getBytes(StandardCharsets.UTF_8));
+        String body = eventGridBlobCreated("PutBlob", name, etag);
+        SplitterTestStack.amqp.send(Topics.BLOB_CREATED, body);
+
+        ReceivedMessage dead = awaitMatching(DEAD_LETTERS, m -> m.body().contains("exp-badgz"));
+        assertThat(dead.property("DeadLetterReason")).isEqualTo("CorruptGzip");
+        ReceivedMessage failed = awaitMatching(FILE_FAILED_QUEUE, m -> m.body().contains("exp-badgz"));
+        io.fhirpipe.model.events.FileFailed data = (io.fhirpipe.model.events.FileFailed)
+                io.fhirpipe.model.messages.MessageCodec.decode(failed.body()).data();
+        assertThat(data.exportId()).isEqualTo("exp-badgz");
+        assertThat(data.landingBlob()).isEqualTo(name);
+        assertThat(data.resourceType()).isEqualTo("Observation");
+        assertThat(data.stage()).isEqualTo(io.fhirpipe.model.events.FileFailed.SPLIT);
+        assertThat(data.reason()).startsWith("CorruptGzip: landing/" + name);
+        // the events that never name a landing file announce nothing
+        assertThat(SplitterTestStack.amqp.browse(FILE_FAILED_QUEUE, Duration.ofMillis(300)))
+                .noneMatch(m -> m.body().contains("169.254.169.254") || m.body().contains("exp-odd"));
     }
 
     @Test

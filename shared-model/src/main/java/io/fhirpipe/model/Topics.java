@@ -17,6 +17,8 @@ public final class Topics {
     public static final String SPLIT_COMPLETED = "split-completed";
     public static final String CHUNK_LOADED = "chunk-loaded";
     public static final String CHUNK_FAILED = "chunk-failed";
+    /** A file the transfer or the splitter dead-lettered: its export can no longer load completely. */
+    public static final String FILE_FAILED = "file-failed";
     public static final String EXPORT_LOADED = "export-loaded";
 
     private Topics() {

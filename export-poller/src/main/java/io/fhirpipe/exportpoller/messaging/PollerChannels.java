@@ -25,6 +25,7 @@ public class PollerChannels {
     public static final String FAILED_OUT = "export-failed-out";
     public static final String DEAD_LETTERS_OUT = "dead-letters-out";
     public static final String BLOB_CREATED_OUT = "blob-created-out";
+    public static final String FILE_FAILED_OUT = "file-failed-out";
     /**
      * Name the two settlements. (A bean qualified by @Named alone keeps @Default, so both must be
      * injected by name.)
@@ -57,6 +58,10 @@ public class PollerChannels {
     Emitter<String> blobCreated;
 
     @Inject
+    @Channel(FILE_FAILED_OUT)
+    Emitter<String> fileFailed;
+
+    @Inject
     PollerConfig config;
 
     @Produces
@@ -81,6 +86,12 @@ public class PollerChannels {
     @Named(FAILED_OUT)
     CloudEventPublisher failedPublisher() {
         return new CloudEventPublisher(failed, broker());
+    }
+
+    @Produces
+    @Named(FILE_FAILED_OUT)
+    CloudEventPublisher fileFailedPublisher() {
+        return new CloudEventPublisher(fileFailed, broker());
     }
 
     @Produces

@@ -1,6 +1,12 @@
 package io.fhirpipe.exportpoller.transfer;
 
+import io.fhirpipe.model.events.FileFailed;
 import io.fhirpipe.model.events.FileReady;
+import io.fhirpipe.model.storage.LandingBlob;
+import io.fhirpipe.runtime.failure.FailureClassifier;
+import io.fhirpipe.runtime.failure.FailureKind;
+import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageCodec;
 import io.fhirpipe.model.messages.MessageType;
@@ -14,12 +20,15 @@ import jakarta.inject.Named;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Consumes {@code export-file-ready} (subscription export-transfer): the message is acked only
  * once the file is committed and its BlobCreated event is on the broker; a transient failure
- * abandons it for redelivery, a permanent one dead-letters it with the reason.
+ * abandons it for redelivery, a permanent one dead-letters it with the reason, after announcing
+ * {@code file.failed} so the export's tracker stops waiting for the file.
  */
 @ApplicationScoped
 public class FileReadyConsumer {
@@ -30,6 +39,8 @@ public class FileReadyConsumer {
      * each holds (upload-concurrency + 1) blocks of memory, so this bound is what bounds the total.
      */
     public static final String POOL = "transfers";
+    static final String SOURCE = "/fhirpipe/export-transfer";
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
 
     @Inject
     FileReadyHandler handler;
@@ -38,18 +49,47 @@ public class FileReadyConsumer {
     @Named(PollerChannels.FILE_READY_SETTLEMENT)
     MessageSettlement settlement;
 
+    @Inject
+    @Named(PollerChannels.FILE_FAILED_OUT)
+    CloudEventPublisher fileFailed;
+
     @Incoming(CHANNEL)
     @Blocking(value = POOL, ordered = false)
     public CompletionStage<Void> consume(Message<Object> message) {
+        FileReady file = null;
         try {
             String body = IncomingBodies.text(message);
             @SuppressWarnings("unchecked")
             CloudEvent<FileReady> event = (CloudEvent<FileReady>) (CloudEvent<?>) MessageCodec.decode(body,
                     MessageType.EXPORT_FILE_READY);
-            handler.handle(event.data());
+            file = event.data();
+            handler.handle(file);
             return settlement.settle(message, null);
         } catch (RuntimeException failure) {
+            if (file != null && FailureClassifier.classify(failure) == FailureKind.PERMANENT) {
+                try {
+                    announceFailed(file, failure);
+                } catch (RuntimeException notSent) {
+                    // dead-lettering unannounced would leave the export waiting: try the whole again
+                    return settlement.settle(message, new TransientFailure("could not publish file.failed: "
+                            + notSent.getMessage(), null, notSent));
+                }
+            }
             return settlement.settle(message, failure);
         }
+    }
+
+    private void announceFailed(FileReady file, RuntimeException failure) {
+        String landing;
+        try {
+            landing = new LandingBlob(file.exportId(), file.kind(), file.resourceType(), file.fileIndex(), false)
+                    .name();
+        } catch (IllegalArgumentException | NullPointerException unnamed) {
+            return; // not a file of any export the tracker can know
+        }
+        Instant now = Instant.now();
+        fileFailed.publishConfirmed(CloudEvent.of(MessageType.FILE_FAILED, SOURCE, new FileFailed(file.exportId(),
+                file.kind(), file.resourceType(), landing, FileFailed.TRANSFER,
+                FailureClassifier.reason(failure) + ": " + failure.getMessage(), now), now), PUBLISH_TIMEOUT);
     }
 }

@@ -54,6 +54,8 @@ public class TransferTest {
     static final String BLOB_CREATED_QUEUE = Topology.standard().topic(Topics.BLOB_CREATED)
             .queueAddress(Subscriptions.NDJSON_SPLITTER);
     static final String DEAD_LETTERS = Topology.deadLetterAddress(Topics.EXPORT_FILE_READY);
+    static final String FILE_FAILED_QUEUE = Topology.standard().topic(Topics.FILE_FAILED)
+            .queueAddress(Subscriptions.EXPORT_TRACKER);
     static final Duration WAIT = Duration.ofSeconds(60);
     static final Instant TX = Instant.parse("2026-11-26T05:57:59.310Z");
     static final byte[] PATIENTS = Fixtures.bulkDataBytes("04-binary-patient-noaccept.body");
@@ -174,6 +176,16 @@ public class TransferTest {
                 .contains("holds 250 records but the manifest announced 249");
         assertThat(landing("xfer-count/Patient-0.ndjson").exists()).isFalse();
         assertThat(recorded(path)).hasSize(1);
+
+        // announced first, so the tracker fails the export instead of waiting for the file forever
+        ReceivedMessage failed = new io.fhirpipe.testsupport.broker.MatchingReceiver(PollerTestStack.amqp, WAIT)
+                .await(FILE_FAILED_QUEUE, exportId("xfer-count"));
+        io.fhirpipe.model.events.FileFailed data = (io.fhirpipe.model.events.FileFailed)
+                io.fhirpipe.model.messages.MessageCodec.decode(failed.body()).data();
+        assertThat(data.landingBlob()).isEqualTo("xfer-count/Patient-0.ndjson");
+        assertThat(data.stage()).isEqualTo(io.fhirpipe.model.events.FileFailed.TRANSFER);
+        assertThat(data.kind()).isEqualTo(FileKind.OUTPUT);
+        assertThat(data.reason()).startsWith("CountMismatch: ").contains("announced 249");
     }
 
     @Test

@@ -18,6 +18,7 @@ public class TrackerSettlements {
     private final MessageSettlement splitCompleted;
     private final MessageSettlement chunkLoaded;
     private final MessageSettlement chunkFailed;
+    private final MessageSettlement fileFailed;
 
     @Inject
     public TrackerSettlements(@Channel(TriggerChannels.DEAD_LETTERS_OUT) Emitter<String> deadLetters) {
@@ -27,6 +28,7 @@ public class TrackerSettlements {
         splitCompleted = new MessageSettlement(Topics.SPLIT_COMPLETED, Subscriptions.EXPORT_TRACKER, publisher);
         chunkLoaded = new MessageSettlement(Topics.CHUNK_LOADED, Subscriptions.EXPORT_TRACKER, publisher);
         chunkFailed = new MessageSettlement(Topics.CHUNK_FAILED, Subscriptions.EXPORT_TRACKER, publisher);
+        fileFailed = new MessageSettlement(Topics.FILE_FAILED, Subscriptions.EXPORT_TRACKER, publisher);
     }
 
     public MessageSettlement exportCompleted() {
@@ -47,5 +49,9 @@ public class TrackerSettlements {
 
     public MessageSettlement chunkFailed() {
         return chunkFailed;
+    }
+
+    public MessageSettlement fileFailed() {
+        return fileFailed;
     }
 }

@@ -6,6 +6,7 @@ import io.fhirpipe.model.events.ChunkLoaded;
 import io.fhirpipe.model.events.ExportCompleted;
 import io.fhirpipe.model.events.ExportFailed;
 import io.fhirpipe.model.events.ExportLoaded;
+import io.fhirpipe.model.events.FileFailed;
 import io.fhirpipe.model.events.SplitCompleted;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageType;
@@ -82,6 +83,12 @@ public class ExportTracker {
     public void onChunkFailed(ChunkFailed event) {
         Instant now = clock.instant();
         conclude(progress.apply(event.exportId(), now, p -> p.withChunk(event, now)));
+    }
+
+    /** A file the transfer or the splitter gave up: the export fails once nothing else is pending. */
+    public void onFileFailed(FileFailed event) {
+        Instant now = clock.instant();
+        conclude(progress.apply(event.exportId(), now, p -> p.withFileFailed(event, now)));
     }
 
     /** The poller already marks the run failed; this makes sure of it when the event was posted by hand. */

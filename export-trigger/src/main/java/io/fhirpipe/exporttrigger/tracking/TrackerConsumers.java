@@ -2,6 +2,7 @@ package io.fhirpipe.exporttrigger.tracking;
 
 import io.fhirpipe.exporttrigger.messaging.TrackerSettlements;
 import io.fhirpipe.model.events.ChunkFailed;
+import io.fhirpipe.model.events.FileFailed;
 import io.fhirpipe.model.events.ChunkLoaded;
 import io.fhirpipe.model.events.ExportCompleted;
 import io.fhirpipe.model.events.ExportFailed;
@@ -65,6 +66,13 @@ public class TrackerConsumers {
     public CompletionStage<Void> chunkFailed(Message<Object> message) {
         return handle(message, settlements.chunkFailed(), body -> tracker.onChunkFailed(
                 MessageCodec.decode(body, MessageType.CHUNK_FAILED, ChunkFailed.class).data()));
+    }
+
+    @Incoming("file-failed")
+    @Blocking
+    public CompletionStage<Void> fileFailed(Message<Object> message) {
+        return handle(message, settlements.fileFailed(), body -> tracker.onFileFailed(
+                MessageCodec.decode(body, MessageType.FILE_FAILED, FileFailed.class).data()));
     }
 
     private static CompletionStage<Void> handle(Message<Object> message, MessageSettlement settlement,

@@ -10,6 +10,7 @@ import io.fhirpipe.model.events.EventData;
 import io.fhirpipe.model.events.ExpectedFile;
 import io.fhirpipe.model.events.ExportCompleted;
 import io.fhirpipe.model.events.ExportLoaded;
+import io.fhirpipe.model.events.FileFailed;
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.model.events.SplitCompleted;
 import io.fhirpipe.model.messages.CloudEvent;
@@ -129,6 +130,31 @@ class ExportTrackerTest {
         assertThat(run.error().reason()).isEqualTo("1 chunk(s) failed");
         assertThat(run.error().diagnostics()).containsExactly("chunks/" + exportId
                 + "/Condition-1/e9/000001.ndjson: ChunkBlobNotFound: chunks/x is missing");
+        assertThat(watermarks.find(job)).isEmpty();
+    }
+
+    @Test
+    void aFileTheSplitterGaveUpFailsTheExportInsteadOfLeavingItWaiting() {
+        String exportId = acceptedExport("g-track-file-failed");
+        String job = "job-" + exportId.substring(0, 8);
+        String patients = landing(exportId, "Patient", 1);
+        String observations = landing(exportId, "Observation", 1);
+        post(Topics.EXPORT_COMPLETED, MessageType.EXPORT_COMPLETED, new ExportCompleted(exportId, job,
+                TRANSACTION_TIME, List.of(new ExpectedFile(FileKind.OUTPUT, "Patient", 1, null),
+                        new ExpectedFile(FileKind.OUTPUT, "Observation", 1, null)), NOW));
+        post(Topics.SPLIT_COMPLETED, MessageType.SPLIT_COMPLETED,
+                new SplitCompleted(exportId, "Patient", patients, "e1", 1, 3, 0));
+        post(Topics.CHUNK_LOADED, MessageType.CHUNK_LOADED, new ChunkLoaded(exportId, "Patient",
+                ChunkNames.chunkBlob(patients, "e1", 0), 3, 0, NOW));
+        post(Topics.FILE_FAILED, MessageType.FILE_FAILED, new FileFailed(exportId, FileKind.OUTPUT, "Observation",
+                observations, FileFailed.SPLIT, "UnreadableGzip: not in gzip format", NOW));
+
+        await().atMost(WAIT).until(() -> runs.find(exportId).orElseThrow().status() == ExportRunStatus.FAILED);
+        ExportRun run = runs.find(exportId).orElseThrow();
+        assertThat(run.error().stage()).isEqualTo("load");
+        assertThat(run.error().reason()).isEqualTo("1 file(s) failed");
+        assertThat(run.error().diagnostics()).containsExactly("landing/" + observations
+                + ": split failed: UnreadableGzip: not in gzip format");
         assertThat(watermarks.find(job)).isEmpty();
     }
 }

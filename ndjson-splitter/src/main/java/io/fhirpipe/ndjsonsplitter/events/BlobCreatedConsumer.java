@@ -1,15 +1,27 @@
 package io.fhirpipe.ndjsonsplitter.events;
 
+import io.fhirpipe.model.events.FileFailed;
+import io.fhirpipe.model.messages.CloudEvent;
+import io.fhirpipe.model.messages.MessageType;
+import io.fhirpipe.model.storage.LandingBlob;
+import io.fhirpipe.ndjsonsplitter.messaging.SplitterChannels;
 import io.fhirpipe.ndjsonsplitter.split.LandingFileSplitter;
+import io.fhirpipe.runtime.failure.FailureClassifier;
+import io.fhirpipe.runtime.failure.FailureKind;
+import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -17,11 +29,15 @@ import java.util.concurrent.CompletionStage;
  * Consumes {@code blob-created}: each finished landing file is split and announced before the
  * message is acked; other events are acked and ignored; a foreign URL or a name outside the layout
  * is dead-lettered with its reason; storage or broker trouble abandons the message for redelivery.
+ * A landing file that can never be split is announced with {@code file.failed} before its message
+ * is dead-lettered, so the export's tracker stops waiting for its chunks.
  */
 @ApplicationScoped
 public class BlobCreatedConsumer {
 
     public static final String CHANNEL = "blob-created";
+    static final String SOURCE = "/fhirpipe/ndjson-splitter";
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(BlobCreatedConsumer.class);
 
     @Inject
@@ -32,6 +48,10 @@ public class BlobCreatedConsumer {
 
     @Inject
     MessageSettlement settlement;
+
+    @Inject
+    @Named(SplitterChannels.FILE_FAILED_OUT)
+    CloudEventPublisher fileFailed;
 
     @Incoming(CHANNEL)
     @Blocking(ordered = false)
@@ -49,10 +69,30 @@ public class BlobCreatedConsumer {
         List<BlobCreatedAction> actions = events.actions(body);
         for (BlobCreatedAction action : actions) {
             if (action instanceof BlobCreatedAction.Split split) {
-                splitter.split(split.blob(), split.etag());
+                try {
+                    splitter.split(split.blob(), split.etag());
+                } catch (RuntimeException failure) {
+                    if (FailureClassifier.classify(failure) == FailureKind.PERMANENT) {
+                        announceFailed(split.blob(), failure);
+                    }
+                    throw failure;
+                }
             } else if (action instanceof BlobCreatedAction.Ignore ignore) {
                 LOG.debugf("ignoring storage event: %s", ignore.why());
             }
+        }
+    }
+
+    private void announceFailed(LandingBlob blob, RuntimeException failure) {
+        Instant now = Instant.now();
+        try {
+            fileFailed.publishConfirmed(CloudEvent.of(MessageType.FILE_FAILED, SOURCE, new FileFailed(blob.exportId(),
+                    blob.kind(), blob.resourceType(), blob.name(), FileFailed.SPLIT,
+                    FailureClassifier.reason(failure) + ": " + failure.getMessage(), now), now), PUBLISH_TIMEOUT);
+        } catch (RuntimeException notSent) {
+            // dead-lettering unannounced would leave the export waiting: have the whole tried again
+            throw new TransientFailure("could not publish file.failed for " + blob.name() + ": "
+                    + notSent.getMessage(), null, notSent);
         }
     }
 }

@@ -21,6 +21,7 @@ public class SplitterChannels {
     public static final String CHUNK_READY_OUT = "chunk-ready-out";
     public static final String SPLIT_COMPLETED_OUT = "split-completed-out";
     public static final String DEAD_LETTERS_OUT = "dead-letters-out";
+    public static final String FILE_FAILED_OUT = "file-failed-out";
 
     @Inject
     @Channel(CHUNK_READY_OUT)
@@ -35,6 +36,10 @@ public class SplitterChannels {
     Emitter<String> deadLetters;
 
     @Inject
+    @Channel(FILE_FAILED_OUT)
+    Emitter<String> fileFailed;
+
+    @Inject
     SplitterConfig config;
 
     @Produces
@@ -47,6 +52,12 @@ public class SplitterChannels {
     @Named(SPLIT_COMPLETED_OUT)
     CloudEventPublisher splitCompletedPublisher() {
         return new CloudEventPublisher(splitCompleted, broker());
+    }
+
+    @Produces
+    @Named(FILE_FAILED_OUT)
+    CloudEventPublisher fileFailedPublisher() {
+        return new CloudEventPublisher(fileFailed, broker());
     }
 
     @Produces

@@ -6,6 +6,7 @@ import io.fhirpipe.model.events.ChunkFailed;
 import io.fhirpipe.model.events.ChunkLoaded;
 import io.fhirpipe.model.events.ExpectedFile;
 import io.fhirpipe.model.events.ExportCompleted;
+import io.fhirpipe.model.events.FileFailed;
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.model.events.SplitCompleted;
 import io.fhirpipe.model.storage.ChunkNames;
@@ -26,6 +27,7 @@ import java.util.TreeMap;
  * @param completed the poller's export.completed (files expected), null until it arrives
  * @param splits    landing blob name → the newest generation the splitter reported for it
  * @param chunks    chunk blob name → what the loader reported
+ * @param failedFiles landing blob name → why the transfer or the splitter gave the file up
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExportProgress(
@@ -33,26 +35,36 @@ public record ExportProgress(
         ExportCompleted completed,
         Map<String, FileSplit> splits,
         Map<String, ChunkOutcome> chunks,
+        Map<String, String> failedFiles,
         Instant updatedAt) {
 
     public ExportProgress {
         splits = splits == null ? Map.of() : Map.copyOf(splits);
         chunks = chunks == null ? Map.of() : Map.copyOf(chunks);
+        // absent from progress records written before files could fail
+        failedFiles = failedFiles == null ? Map.of() : Map.copyOf(failedFiles);
     }
 
     public static ExportProgress empty(String exportId, Instant now) {
-        return new ExportProgress(exportId, null, Map.of(), Map.of(), now);
+        return new ExportProgress(exportId, null, Map.of(), Map.of(), Map.of(), now);
     }
 
     public ExportProgress withCompleted(ExportCompleted event, Instant now) {
-        return new ExportProgress(exportId, event, splits, chunks, now);
+        return new ExportProgress(exportId, event, splits, chunks, failedFiles, now);
+    }
+
+    /** A file given up: unless it was split after all (a replay), the export cannot load completely. */
+    public ExportProgress withFileFailed(FileFailed event, Instant now) {
+        Map<String, String> next = new TreeMap<>(failedFiles);
+        next.put(event.landingBlob(), event.stage() + " failed: " + event.reason());
+        return new ExportProgress(exportId, completed, splits, chunks, next, now);
     }
 
     public ExportProgress withSplit(SplitCompleted event, Instant now) {
         Map<String, FileSplit> next = new TreeMap<>(splits);
         next.put(event.sourceBlob(), new FileSplit(event.resourceType(), event.sourceEtag(), event.chunkCount(),
                 event.lineCount(), event.rejectedLines()));
-        return new ExportProgress(exportId, completed, next, chunks, now);
+        return new ExportProgress(exportId, completed, next, chunks, failedFiles, now);
     }
 
     public ExportProgress withChunk(ChunkLoaded event, Instant now) {
@@ -72,7 +84,7 @@ public record ExportProgress(
     private ExportProgress withChunk(String chunkBlob, ChunkOutcome outcome, Instant now) {
         Map<String, ChunkOutcome> next = new TreeMap<>(chunks);
         next.put(chunkBlob, outcome);
-        return new ExportProgress(exportId, completed, splits, next, now);
+        return new ExportProgress(exportId, completed, splits, next, failedFiles, now);
     }
 
     /** Files the pipeline must split and load: outputs and deleted-resource lists, not error files. */
@@ -105,20 +117,31 @@ public record ExportProgress(
         return names;
     }
 
-    /** Where the tracker stands: waiting (and for what), loaded, or failed with the chunks' reasons. */
+    /**
+     * Where the tracker stands: waiting (and for what), loaded, or failed with the reasons of the
+     * files given up and of the chunks that failed. A failed file that was split after all counts
+     * as split.
+     */
     @JsonIgnore
     public Verdict verdict() {
         if (completed == null) {
             return Verdict.waiting("the FHIR server has not finished the export");
         }
         int filesWaiting = 0;
+        List<String> failures = new ArrayList<>();
         for (String landing : expectedLandingBlobs()) {
-            if (splitOf(landing) == null) {
+            if (splitOf(landing) != null) {
+                continue;
+            }
+            String failed = failedFiles.containsKey(landing) ? failedFiles.get(landing) : failedFiles.get(landing + ".gz");
+            if (failed != null) {
+                failures.add("landing/" + landing + ": " + failed);
+            } else {
                 filesWaiting++;
             }
         }
+        int failedFileCount = failures.size();
         int chunksWaiting = 0;
-        List<String> failures = new ArrayList<>();
         for (String chunk : expectedChunkBlobs()) {
             ChunkOutcome outcome = chunks.get(chunk);
             if (outcome == null) {
@@ -130,7 +153,7 @@ public record ExportProgress(
         if (filesWaiting > 0 || chunksWaiting > 0) {
             return Verdict.waiting(filesWaiting + " file(s) not split, " + chunksWaiting + " chunk(s) not loaded");
         }
-        return failures.isEmpty() ? Verdict.loaded() : Verdict.failed(failures);
+        return failures.isEmpty() ? Verdict.loaded() : Verdict.failed(failedFileCount, failures);
     }
 
     /** Per-type figures, keyed by resource type ({@code deleted:Type} for deleted-resource files). */
@@ -231,8 +254,11 @@ public record ExportProgress(
             return new Verdict(State.LOADED, "every expected chunk is loaded", List.of());
         }
 
-        static Verdict failed(List<String> failures) {
-            return new Verdict(State.FAILED, failures.size() + " chunk(s) failed", List.copyOf(failures));
+        static Verdict failed(int files, List<String> failures) {
+            int chunks = failures.size() - files;
+            String what = files == 0 ? chunks + " chunk(s)" : chunks == 0 ? files + " file(s)"
+                    : files + " file(s) and " + chunks + " chunk(s)";
+            return new Verdict(State.FAILED, what + " failed", List.copyOf(failures));
         }
     }
 }

@@ -4,6 +4,7 @@ import io.fhirpipe.model.events.ChunkFailed;
 import io.fhirpipe.model.events.ChunkLoaded;
 import io.fhirpipe.model.events.ExpectedFile;
 import io.fhirpipe.model.events.ExportCompleted;
+import io.fhirpipe.model.events.FileFailed;
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.model.events.SplitCompleted;
 import io.fhirpipe.model.messages.Json;
@@ -65,6 +66,40 @@ class ExportProgressTest {
         assertThat(patient).isEqualTo(new TypeFigures("Patient", 2, 2, null, 7, 1, 3, 3, 0, 6, 1));
         assertThat(p.figures()).containsOnlyKeys("Patient", "deleted:Bundle");
         assertThat(p.mismatches()).isEmpty();
+    }
+
+    @Test
+    void aFileGivenUpFailsTheExportOnceTheOtherFilesAreLoadedAndAReplayThatSplitsItRecovers() {
+        ExportProgress p = ExportProgress.empty(EXPORT, NOW)
+                .withCompleted(completed(new ExpectedFile(FileKind.OUTPUT, "Patient", 1, null),
+                        new ExpectedFile(FileKind.OUTPUT, "Patient", 2, null)), NOW)
+                .withFileFailed(new FileFailed(EXPORT, FileKind.OUTPUT, "Patient", "exp-1/Patient-2.ndjson",
+                        FileFailed.TRANSFER, "LineCountMismatch: 3 lines, the manifest says 5", NOW), NOW);
+        assertThat(p.verdict().detail()).isEqualTo("1 file(s) not split, 0 chunk(s) not loaded");
+
+        p = p.withSplit(split("exp-1/Patient-1.ndjson", "e1", 1, 2, 0), NOW)
+                .withChunk(loaded("exp-1/Patient-1.ndjson", "e1", 0, 2, 0), NOW);
+        assertThat(p.verdict().state()).isEqualTo(State.FAILED);
+        assertThat(p.verdict().detail()).isEqualTo("1 file(s) failed");
+        assertThat(p.verdict().failures()).containsExactly(
+                "landing/exp-1/Patient-2.ndjson: transfer failed: LineCountMismatch: 3 lines, the manifest says 5");
+
+        // replayed by hand and split after all: its chunks are awaited, then the export loads
+        p = p.withSplit(split("exp-1/Patient-2.ndjson", "e2", 1, 5, 0), NOW);
+        assertThat(p.verdict().detail()).isEqualTo("0 file(s) not split, 1 chunk(s) not loaded");
+        p = p.withChunk(loaded("exp-1/Patient-2.ndjson", "e2", 0, 5, 0), NOW);
+        assertThat(p.verdict().state()).isEqualTo(State.LOADED);
+    }
+
+    @Test
+    void aProgressRecordFromBeforeFailedFilesReadsWithNone() throws Exception {
+        String old = "{\"exportId\":\"exp-1\",\"splits\":{},\"chunks\":{},\"updatedAt\":\"2026-11-26T10:00:00Z\"}";
+        ExportProgress p = Json.mapper().readValue(old, ExportProgress.class);
+        assertThat(p.failedFiles()).isEmpty();
+        ExportProgress failed = p.withFileFailed(new FileFailed(EXPORT, FileKind.OUTPUT, "Patient",
+                "exp-1/Patient-2.ndjson", FileFailed.SPLIT, "NotNdjson", NOW), NOW);
+        assertThat(Json.mapper().readValue(Json.mapper().writeValueAsString(failed), ExportProgress.class))
+                .isEqualTo(failed);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.fhirpipe.model.events.ExportCompleted;
 import io.fhirpipe.model.events.ExportFailed;
 import io.fhirpipe.model.events.ExportLoaded;
 import io.fhirpipe.model.events.ExportRequested;
+import io.fhirpipe.model.events.FileFailed;
 import io.fhirpipe.model.events.FileReady;
 import io.fhirpipe.model.events.SplitCompleted;
 
@@ -27,6 +28,7 @@ public enum MessageType {
     SPLIT_COMPLETED("fhirpipe.split.completed.v1", SplitCompleted.class, Topics.SPLIT_COMPLETED),
     CHUNK_LOADED("fhirpipe.chunk.loaded.v1", ChunkLoaded.class, Topics.CHUNK_LOADED),
     CHUNK_FAILED("fhirpipe.chunk.failed.v1", ChunkFailed.class, Topics.CHUNK_FAILED),
+    FILE_FAILED("fhirpipe.file.failed.v1", FileFailed.class, Topics.FILE_FAILED),
     EXPORT_LOADED("fhirpipe.export.loaded.v1", ExportLoaded.class, Topics.EXPORT_LOADED);
 
     private final String cloudEventType;

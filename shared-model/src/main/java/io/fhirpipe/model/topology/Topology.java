@@ -38,6 +38,7 @@ public record Topology(List<TopicDefinition> topics) {
                 define(Topics.SPLIT_COMPLETED, Subscriptions.EXPORT_TRACKER),
                 define(Topics.CHUNK_LOADED, Subscriptions.EXPORT_TRACKER),
                 define(Topics.CHUNK_FAILED, Subscriptions.EXPORT_TRACKER),
+                define(Topics.FILE_FAILED, Subscriptions.EXPORT_TRACKER),
                 define(Topics.EXPORT_LOADED)));
     }
 

@@ -1,6 +1,7 @@
 package io.fhirpipe.model.messages;
 
 import io.fhirpipe.model.events.ChunkFailed;
+import io.fhirpipe.model.events.FileFailed;
 import io.fhirpipe.model.events.ChunkLoaded;
 import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.events.EventData;
@@ -49,6 +50,8 @@ final class SampleEvents {
                     998, 2, T);
             case CHUNK_FAILED -> new ChunkFailed("exp-1", "Observation", "exp-1/Observation/Observation-0/000003.ndjson",
                     "chunk blob not found", T);
+            case FILE_FAILED -> new FileFailed("exp-1", FileKind.OUTPUT, "Observation", "exp-1/Observation-0.ndjson",
+                    FileFailed.SPLIT, "NotNdjson: line 3 is not JSON", T);
             case EXPORT_LOADED -> new ExportLoaded("exp-1", "nightly", T, Map.of("Patient", 250L, "Observation", 2000L), T);
         };
     }

@@ -88,7 +88,7 @@ class ServiceBusEmulatorConfigTest {
     void staysWithinTheEmulatorsLimits() {
         JsonNode root = ServiceBusEmulatorConfig.generate(Topology.standard());
         JsonNode namespace = onlyNamespace(root);
-        assertThat(namespace.path("Queues").size() + namespace.path("Topics").size()).isEqualTo(22)
+        assertThat(namespace.path("Queues").size() + namespace.path("Topics").size()).isEqualTo(24)
                 .isLessThanOrEqualTo(50);
         assertThat(root.path("UserConfig").path("Logging").path("Type").asText()).isEqualTo("File,Console");
         List<JsonNode> entityProperties = new ArrayList<>();

@@ -51,6 +51,9 @@ public class NdjsonSplitterTest {
             .queueAddress(Subscriptions.EXPORT_TRACKER);
     static final Duration WAIT = Duration.ofSeconds(30);
 
+    @jakarta.inject.Inject
+    io.fhirpipe.ndjsonsplitter.events.BlobCreatedConsumer consumer;
+
     /** Messages read while looking for others are kept for later waits, so no test loses another's. */
     static MatchingReceiver receiver;
 
@@ -217,6 +220,40 @@ public class NdjsonSplitterTest {
         // the events that never name a landing file announce nothing
         assertThat(SplitterTestStack.amqp.browse(FILE_FAILED_QUEUE, Duration.ofMillis(300)))
                 .noneMatch(m -> m.body().contains("169.254.169.254") || m.body().contains("exp-odd"));
+    }
+
+    /**
+     * The subscription's last delivery still cannot write chunks (the chunks container is gone, a
+     * transient storage failure): the file is given up, announced and dead-lettered with the reason.
+     */
+    @Test
+    void onTheLastDeliveryATransientFailureGivesTheFileUpAndAnnouncesIt() throws Exception {
+        String name = "exp-lastsplit/Patient-0.ndjson";
+        String etag = upload(name, (patient("ls1", 1) + "\n").getBytes(StandardCharsets.UTF_8));
+        String body = eventGridBlobCreated("PutBlob", name, etag);
+        var chunks = SplitterTestStack.azurite.blobServiceClient().getBlobContainerClient(Containers.CHUNKS);
+        chunks.delete();
+        try {
+            int max = Topology.standard().subscription(Topics.BLOB_CREATED, Subscriptions.NDJSON_SPLITTER)
+                    .maxDeliveryCount();
+            List<String> settled = new java.util.concurrent.CopyOnWriteArrayList<>();
+            consumer.consume(io.fhirpipe.testsupport.broker.Redeliveries.delivery(body, max - 1, settled))
+                    .toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(settled).containsExactly("ack");
+            io.fhirpipe.model.events.FileFailed data = (io.fhirpipe.model.events.FileFailed)
+                    io.fhirpipe.model.messages.MessageCodec.decode(awaitMatching(FILE_FAILED_QUEUE,
+                            m -> m.body().contains("exp-lastsplit")).body()).data();
+            assertThat(data.landingBlob()).isEqualTo(name);
+            assertThat(data.reason()).startsWith(
+                    io.fhirpipe.runtime.messaging.MessageSettlement.DELIVERY_LIMIT_REACHED + ": delivery " + max)
+                    .contains("writing the chunks of landing/" + name);
+            assertThat(awaitMatching(DEAD_LETTERS, m -> m.body().contains("exp-lastsplit"))
+                    .property("DeadLetterReason")).isEqualTo(io.fhirpipe.runtime.messaging.MessageSettlement
+                            .DELIVERY_LIMIT_REACHED);
+        } finally {
+            chunks.create();
+        }
     }
 
     @Test

@@ -61,6 +61,9 @@ public class SynapseLoaderTest {
     static MatchingReceiver receiver;
 
     @Inject
+    io.fhirpipe.synapseloader.consume.ChunkReadyConsumer consumer;
+
+    @Inject
     DuckDbWarehouse warehouse;
 
     @Test
@@ -182,6 +185,39 @@ public class SynapseLoaderTest {
         assertThat(count(ledger)).isEqualTo(1);
         assertThat(row("encounter", "tr-e1")).containsEntry("class_code", "AMB");
         assertCuratedEqualsTable("Encounter", "encounter");
+    }
+
+    /**
+     * The subscription's last delivery fails transiently after the in-process retries (the curated
+     * container is gone): instead of the broker dropping it silently, the chunk is announced with
+     * chunk.failed and dead-lettered with reason DeliveryLimitReached.
+     */
+    @Test
+    void onTheLastDeliveryATransientFailureIsAnnouncedAndDeadLettered() throws Exception {
+        var curated = LoaderTestStack.azurite.blobServiceClient().getBlobContainerClient(Containers.CURATED);
+        curated.delete();
+        try {
+            ChunkReady chunk = chunk("exp-lastdelivery/Encounter-0.ndjson", "Encounter", 0, lines(List.of(
+                    Synthetic.encounter("ld-e1", 1, "ld-p", "2024-05-01T10:00:00Z"))));
+            String body = MessageCodec.encode(CloudEvent.of(MessageType.CHUNK_READY, "/test", chunk, Instant.now()));
+            int max = Topology.standard().subscription(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER)
+                    .maxDeliveryCount();
+            List<String> settled = new java.util.concurrent.CopyOnWriteArrayList<>();
+            consumer.consume(io.fhirpipe.testsupport.broker.Redeliveries.delivery(body, max - 1, settled))
+                    .toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(settled).containsExactly("ack");
+            ChunkFailed failed = (ChunkFailed) MessageCodec.decode(awaitMatching(FAILED_QUEUE,
+                    m -> m.body().contains(chunk.chunkBlob())).body()).data();
+            assertThat(failed.reason()).startsWith(io.fhirpipe.runtime.messaging.MessageSettlement.DELIVERY_LIMIT_REACHED
+                    + ": delivery " + max + " of at most " + max).contains("curated");
+            ReceivedMessage dead = awaitMatching(DEAD_LETTERS, m -> m.body().contains(chunk.chunkBlob()));
+            assertThat(dead.property("DeadLetterReason"))
+                    .isEqualTo(io.fhirpipe.runtime.messaging.MessageSettlement.DELIVERY_LIMIT_REACHED);
+            assertThat(dead.body()).isEqualTo(body);
+        } finally {
+            curated.create();
+        }
     }
 
     @Test

@@ -66,20 +66,22 @@ public class FileReadyConsumer {
             handler.handle(file);
             return settlement.settle(message, null);
         } catch (RuntimeException failure) {
-            if (file != null && FailureClassifier.classify(failure) == FailureKind.PERMANENT) {
+            // on the subscription's last delivery a transient failure is final too
+            Throwable outcome = settlement.outcome(message, failure);
+            if (file != null && FailureClassifier.classify(outcome) == FailureKind.PERMANENT) {
                 try {
-                    announceFailed(file, failure);
+                    announceFailed(file, outcome);
                 } catch (RuntimeException notSent) {
                     // dead-lettering unannounced would leave the export waiting: try the whole again
                     return settlement.settle(message, new TransientFailure("could not publish file.failed: "
                             + notSent.getMessage(), null, notSent));
                 }
             }
-            return settlement.settle(message, failure);
+            return settlement.settle(message, outcome);
         }
     }
 
-    private void announceFailed(FileReady file, RuntimeException failure) {
+    private void announceFailed(FileReady file, Throwable failure) {
         String landing;
         try {
             landing = new LandingBlob(file.exportId(), file.kind(), file.resourceType(), file.fileIndex(), false)

@@ -19,6 +19,7 @@ import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.runtime.messaging.MessageProperties;
+import io.fhirpipe.runtime.messaging.MessageSettlement;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
@@ -62,6 +63,9 @@ public class TransferTest {
 
     @Inject
     BlobServiceClient blobs;
+
+    @Inject
+    FileReadyConsumer consumer;
 
     @Inject
     ExportRunStore runs;
@@ -135,6 +139,36 @@ public class TransferTest {
         assertThat(recorded(path)).hasSize(5);
         assertThat(landing("xfer-outage/Patient-0.ndjson").downloadContent().toBytes()).isEqualTo(PATIENTS);
         assertThat(record("xfer-outage/Patient-0.ndjson").attempts()).isEqualTo(2);
+    }
+
+    /**
+     * The subscription's last delivery still meets the outage: the file is given up here, announced
+     * with file.failed (so the export fails instead of waiting) and dead-lettered with the reason.
+     */
+    @Test
+    void onTheLastDeliveryAnOutageGivesTheFileUpAndAnnouncesIt() throws Exception {
+        String path = "/Binary/last-delivery";
+        PollerTestStack.fhir.always("GET", path, RecordedResponse.of(502));
+        FileReady file = file("xfer-last", "hapi", FileKind.OUTPUT, "Patient", 0, path, 250L, false);
+        String body = MessageCodec.encode(CloudEvent.of(MessageType.EXPORT_FILE_READY, "/test", file, Instant.now()));
+        int max = Topology.standard().subscription(Topics.EXPORT_FILE_READY, Subscriptions.EXPORT_TRANSFER)
+                .maxDeliveryCount();
+        List<String> settled = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        consumer.consume(io.fhirpipe.testsupport.broker.Redeliveries.delivery(body, max - 1, settled))
+                .toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(settled).containsExactly("ack");
+        ReceivedMessage failed = new io.fhirpipe.testsupport.broker.MatchingReceiver(PollerTestStack.amqp, WAIT)
+                .await(FILE_FAILED_QUEUE, exportId("xfer-last"));
+        io.fhirpipe.model.events.FileFailed data = (io.fhirpipe.model.events.FileFailed)
+                MessageCodec.decode(failed.body()).data();
+        assertThat(data.landingBlob()).isEqualTo("xfer-last/Patient-0.ndjson");
+        assertThat(data.reason()).startsWith(MessageSettlement.DELIVERY_LIMIT_REACHED + ": delivery " + max);
+        ReceivedMessage dead = awaitMessage(DEAD_LETTERS, m -> m.body().contains("xfer-last"));
+        assertThat(dead.applicationProperties()).containsEntry(MessageProperties.DEAD_LETTER_REASON,
+                MessageSettlement.DELIVERY_LIMIT_REACHED);
+        assertThat(landing("xfer-last/Patient-0.ndjson").exists()).isFalse();
     }
 
     @Test

@@ -56,11 +56,27 @@ public class BlobCreatedConsumer {
     @Incoming(CHANNEL)
     @Blocking(ordered = false)
     public CompletionStage<Void> consume(Message<Object> message) {
+        String body = null;
         try {
-            handle(IncomingBodies.text(message));
+            body = IncomingBodies.text(message);
+            handle(body);
             return settlement.settle(message, null);
         } catch (RuntimeException failure) {
-            return settlement.settle(message, failure);
+            Throwable outcome = settlement.outcome(message, failure);
+            if (outcome != failure) {
+                // the subscription's last delivery failed transiently: the file is given up now
+                try {
+                    for (BlobCreatedAction action : events.actions(body)) {
+                        if (action instanceof BlobCreatedAction.Split split) {
+                            announceFailed(split.blob(), outcome);
+                        }
+                    }
+                } catch (RuntimeException notAnnounced) {
+                    LOG.errorf("dead-lettering a blob-created message whose files could not be announced: %s",
+                            notAnnounced.getMessage());
+                }
+            }
+            return settlement.settle(message, outcome);
         }
     }
 
@@ -83,7 +99,7 @@ public class BlobCreatedConsumer {
         }
     }
 
-    private void announceFailed(LandingBlob blob, RuntimeException failure) {
+    private void announceFailed(LandingBlob blob, Throwable failure) {
         Instant now = Instant.now();
         try {
             fileFailed.publishConfirmed(CloudEvent.of(MessageType.FILE_FAILED, SOURCE, new FileFailed(blob.exportId(),

@@ -140,6 +140,11 @@ public final class LandingFileSplitter {
             return SplitReport.supersededFile();
         }
         if (e.getErrorCode() == BlobErrorCode.BLOB_NOT_FOUND || e.getStatusCode() == 404) {
+            if (exists(source)) {
+                // the 404 is about where the chunks go (a container missing), not the file's fault
+                throw new TransientFailure("writing the chunks of landing/" + name + " failed: " + e.getErrorCode()
+                        + " (HTTP " + e.getStatusCode() + ")", null, e);
+            }
             throw new PermanentFailure("SourceBlobNotFound", "landing/" + name + " does not exist", e);
         }
         if (e.getStatusCode() == 403 || e.getStatusCode() == 401) {

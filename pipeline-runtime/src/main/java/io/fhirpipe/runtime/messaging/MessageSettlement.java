@@ -1,7 +1,10 @@
 package io.fhirpipe.runtime.messaging;
 
+import io.fhirpipe.model.topology.SubscriptionDefinition;
+import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.FailureKind;
+import io.fhirpipe.runtime.failure.PermanentFailure;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -12,26 +15,59 @@ import java.util.concurrent.CompletionStage;
  * The one place that turns a processing outcome into a settlement, the same on every transport:
  * success acks (complete), a transient failure nacks (abandon; the channel's failure strategy
  * makes the broker redeliver and eventually dead-letter), a permanent failure dead-letters now
- * with its reason.
+ * with its reason. On the last delivery the subscription allows ({@link Topology#standard()}), a
+ * transient failure is treated as permanent ({@link #outcome}): the message is dead-lettered here,
+ * with reason {@value #DELIVERY_LIMIT_REACHED} and the last failure, and the service can announce
+ * it (file.failed, chunk.failed) instead of the broker dropping it into the dead-letter queue
+ * without a word.
  */
 public final class MessageSettlement {
 
     private static final Logger LOG = Logger.getLogger(MessageSettlement.class);
 
+    public static final String DELIVERY_LIMIT_REACHED = "DeliveryLimitReached";
+
     private final String topic;
     private final String subscription;
     private final DeadLetterPublisher deadLetters;
+    /** The broker's limit for this subscription; 0 when the topology does not know it. */
+    private final int maxDeliveryCount;
 
     public MessageSettlement(String topic, String subscription, DeadLetterPublisher deadLetters) {
         this.topic = topic;
         this.subscription = subscription;
         this.deadLetters = deadLetters;
+        this.maxDeliveryCount = Topology.standard().topics().stream()
+                .filter(t -> t.name().equals(topic))
+                .flatMap(t -> t.subscriptions().stream())
+                .filter(s -> s.name().equals(subscription))
+                .mapToInt(SubscriptionDefinition::maxDeliveryCount)
+                .findFirst().orElse(0);
+    }
+
+    /**
+     * The failure to act on: the same one, except a transient failure on the last delivery the
+     * broker will make (AMQP delivery-count + 1 = the subscription's max delivery count), which
+     * becomes a {@link PermanentFailure} with reason {@value #DELIVERY_LIMIT_REACHED}. Callers that
+     * announce what they dead-letter ask this before deciding; {@link #settle} applies it itself.
+     */
+    public Throwable outcome(Message<?> message, Throwable failure) {
+        if (failure == null || maxDeliveryCount == 0 || FailureClassifier.classify(failure) != FailureKind.TRANSIENT) {
+            return failure;
+        }
+        int delivery = IncomingBodies.deliveryCount(message) + 1;
+        if (delivery < maxDeliveryCount) {
+            return failure;
+        }
+        return new PermanentFailure(DELIVERY_LIMIT_REACHED, "delivery " + delivery + " of at most "
+                + maxDeliveryCount + " failed like the ones before: " + describe(failure), failure);
     }
 
     public CompletionStage<Void> settle(Message<?> message, Throwable failure) {
         if (failure == null) {
             return message.ack();
         }
+        failure = outcome(message, failure);
         String messageId = IncomingBodies.messageId(message);
         if (FailureClassifier.classify(failure) == FailureKind.TRANSIENT) {
             LOG.warnf("transient failure on %s::%s message %s (delivery %d), abandoning for redelivery: %s", topic,

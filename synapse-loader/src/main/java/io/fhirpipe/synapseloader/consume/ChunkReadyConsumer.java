@@ -6,6 +6,7 @@ import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageCodec;
 import io.fhirpipe.model.messages.MessageType;
+import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.TransientFailure;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
@@ -30,8 +31,9 @@ import java.util.concurrent.TimeUnit;
  * Consumes {@code chunk.ready} (queue {@code chunk-ready::chunk-ready.synapse-loader}): loads the
  * chunk, publishes {@code chunk.loaded} once the load is committed (also for a redelivered chunk,
  * with the ledger's figures and the same event id), then acks. A chunk that can never load gets
- * {@code chunk.failed} and is dead-lettered with its reason; an invalid message is dead-lettered;
- * anything else is abandoned for redelivery. Several deliveries run at once (the {@value #WORKER_POOL}
+ * {@code chunk.failed} and is dead-lettered with its reason, and so does one whose transient failure
+ * outlasts the subscription's deliveries; an invalid message is dead-lettered; anything else is
+ * abandoned for redelivery. Several deliveries run at once (the {@value #WORKER_POOL}
  * pool), so one chunk is downloaded and screened while another holds the warehouse lock.
  */
 @ApplicationScoped
@@ -76,19 +78,27 @@ public class ChunkReadyConsumer {
                             report.rowsRejected(), report.loadedAt()), report.loadedAt())));
             return settlement.settle(message, null);
         } catch (ChunkFailure failure) {
-            try {
-                Instant now = Instant.now();
-                await(chunkFailed.publish(CloudEvent.of(MessageType.CHUNK_FAILED, SOURCE,
-                        new ChunkFailed(chunk.exportId(), chunk.resourceType(), chunk.chunkBlob(),
-                                failure.reason() + ": " + failure.getMessage(), now), now)));
-            } catch (RuntimeException publishFailed) {
-                return settlement.settle(message, new TransientFailure(
-                        "could not publish chunk.failed: " + publishFailed.getMessage(), null, publishFailed));
-            }
-            return settlement.settle(message, failure);
+            return failed(message, chunk, failure);
         } catch (RuntimeException failure) {
-            return settlement.settle(message, failure);
+            // on the subscription's last delivery a transient failure is final too
+            Throwable outcome = settlement.outcome(message, failure);
+            return outcome != failure && outcome instanceof PermanentFailure given
+                    ? failed(message, chunk, given) : settlement.settle(message, failure);
         }
+    }
+
+    /** chunk.failed first, so the tracker hears of it, then the dead letter. */
+    private CompletionStage<Void> failed(Message<Object> message, ChunkReady chunk, PermanentFailure failure) {
+        try {
+            Instant now = Instant.now();
+            await(chunkFailed.publish(CloudEvent.of(MessageType.CHUNK_FAILED, SOURCE,
+                    new ChunkFailed(chunk.exportId(), chunk.resourceType(), chunk.chunkBlob(),
+                            failure.reason() + ": " + failure.getMessage(), now), now)));
+        } catch (RuntimeException publishFailed) {
+            return settlement.settle(message, new TransientFailure(
+                    "could not publish chunk.failed: " + publishFailed.getMessage(), null, publishFailed));
+        }
+        return settlement.settle(message, failure);
     }
 
     private void await(CompletionStage<Void> sent) {

@@ -1,0 +1,36 @@
+package io.fhirpipe.testsupport.broker;
+
+import io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata;
+import io.vertx.amqp.impl.AmqpMessageImpl;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An incoming message as the AMQP connector hands it to a consumer on a later delivery: the body,
+ * and an AMQP header saying how many deliveries failed before. Lets a test hand a consumer its
+ * subscription's last delivery without making the broker redeliver ten times. How it was settled
+ * is written to {@code settled} ("ack" or "nack").
+ */
+public final class Redeliveries {
+
+    private Redeliveries() {
+    }
+
+    public static Message<Object> delivery(String body, int failedBefore, List<String> settled) {
+        org.apache.qpid.proton.message.Message proton = org.apache.qpid.proton.message.Message.Factory.create();
+        proton.setDeliveryCount(failedBefore);
+        proton.setMessageId("redelivery-" + failedBefore);
+        return Message.<Object>of(body, Metadata.of(new IncomingAmqpMetadata(new AmqpMessageImpl(proton))),
+                () -> {
+                    settled.add("ack");
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    settled.add("nack");
+                    return CompletableFuture.completedFuture(null);
+                });
+    }
+}

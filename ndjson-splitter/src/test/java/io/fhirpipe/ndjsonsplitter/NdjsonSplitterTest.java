@@ -19,6 +19,7 @@ import io.fhirpipe.testsupport.broker.MatchingReceiver;
 import io.fhirpipe.testsupport.broker.ReceivedMessage;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.fhirpipe.testsupport.broker.Redeliveries;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -234,10 +235,9 @@ public class NdjsonSplitterTest {
         var chunks = SplitterTestStack.azurite.blobServiceClient().getBlobContainerClient(Containers.CHUNKS);
         chunks.delete();
         try {
-            int max = Topology.standard().subscription(Topics.BLOB_CREATED, Subscriptions.NDJSON_SPLITTER)
-                    .maxDeliveryCount();
-            List<String> settled = new java.util.concurrent.CopyOnWriteArrayList<>();
-            consumer.consume(io.fhirpipe.testsupport.broker.Redeliveries.delivery(body, max - 1, settled))
+                List<String> settled = new java.util.concurrent.CopyOnWriteArrayList<>();
+            int max = Redeliveries.maxDeliveries(Topics.BLOB_CREATED, Subscriptions.NDJSON_SPLITTER);
+            consumer.consume(Redeliveries.lastDelivery(Topics.BLOB_CREATED, Subscriptions.NDJSON_SPLITTER, body, settled))
                     .toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
 
             assertThat(settled).containsExactly("ack");

@@ -22,6 +22,7 @@ import io.fhirpipe.testsupport.broker.ReceivedMessage;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import io.fhirpipe.testsupport.broker.Redeliveries;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -200,10 +201,9 @@ public class SynapseLoaderTest {
             ChunkReady chunk = chunk("exp-lastdelivery/Encounter-0.ndjson", "Encounter", 0, lines(List.of(
                     Synthetic.encounter("ld-e1", 1, "ld-p", "2024-05-01T10:00:00Z"))));
             String body = MessageCodec.encode(CloudEvent.of(MessageType.CHUNK_READY, "/test", chunk, Instant.now()));
-            int max = Topology.standard().subscription(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER)
-                    .maxDeliveryCount();
-            List<String> settled = new java.util.concurrent.CopyOnWriteArrayList<>();
-            consumer.consume(io.fhirpipe.testsupport.broker.Redeliveries.delivery(body, max - 1, settled))
+                List<String> settled = new java.util.concurrent.CopyOnWriteArrayList<>();
+            int max = Redeliveries.maxDeliveries(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER);
+            consumer.consume(Redeliveries.lastDelivery(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER, body, settled))
                     .toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
 
             assertThat(settled).containsExactly("ack");

@@ -31,6 +31,7 @@ import io.fhirpipe.testsupport.fixture.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import io.fhirpipe.testsupport.broker.Redeliveries;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -151,11 +152,10 @@ public class TransferTest {
         PollerTestStack.fhir.always("GET", path, RecordedResponse.of(502));
         FileReady file = file("xfer-last", "hapi", FileKind.OUTPUT, "Patient", 0, path, 250L, false);
         String body = MessageCodec.encode(CloudEvent.of(MessageType.EXPORT_FILE_READY, "/test", file, Instant.now()));
-        int max = Topology.standard().subscription(Topics.EXPORT_FILE_READY, Subscriptions.EXPORT_TRANSFER)
-                .maxDeliveryCount();
         List<String> settled = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        consumer.consume(io.fhirpipe.testsupport.broker.Redeliveries.delivery(body, max - 1, settled))
+        int max = Redeliveries.maxDeliveries(Topics.EXPORT_FILE_READY, Subscriptions.EXPORT_TRANSFER);
+        consumer.consume(Redeliveries.lastDelivery(Topics.EXPORT_FILE_READY, Subscriptions.EXPORT_TRANSFER, body, settled))
                 .toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
 
         assertThat(settled).containsExactly("ack");

@@ -89,7 +89,10 @@ public final class ChunkLoader {
             throw new PermanentFailure(RESOURCE_TYPE_NOT_SERVED, "this loader serves " + onlyTypes.get()
                     + ", not " + chunk.resourceType() + "; route chunks with a subscription filter on resourceType");
         }
-        Optional<LoadReport> done = locked(() -> alreadyLoaded(chunk));
+        // A redelivery is recognised before the download, but only when the warehouse is free: waiting
+        // for another chunk's load here would keep this one from being fetched and screened meanwhile.
+        // The check that counts is the one under the lock, right before loading.
+        Optional<LoadReport> done = lockedIfFree(() -> alreadyLoaded(chunk));
         if (done.isPresent()) {
             return done.get();
         }
@@ -163,6 +166,17 @@ public final class ChunkLoader {
     /** The lock is let go between attempts, so other chunks load while this one waits. */
     private <T> T lockedWithRetries(ChunkRef chunk, Supplier<T> work) {
         return retries.call("loading " + chunk.chunkBlob(), () -> locked(work));
+    }
+
+    private Optional<LoadReport> lockedIfFree(Supplier<Optional<LoadReport>> work) {
+        if (!warehouse.lock().tryLock()) {
+            return Optional.empty();
+        }
+        try {
+            return work.get();
+        } finally {
+            warehouse.lock().unlock();
+        }
     }
 
     private <T> T locked(Supplier<T> work) {

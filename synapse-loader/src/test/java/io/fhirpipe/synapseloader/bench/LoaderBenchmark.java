@@ -42,7 +42,7 @@ import java.util.stream.Stream;
  * Loads generated chunks (synthetic Observations and Patients, 100k lines each) into DuckDB through
  * the loader's own code (ChunkLoader: screen, ledger, latest-version merge, typed tables or views,
  * curated Parquet written to a local folder instead of blob storage) with as many chunks in flight
- * as the service takes ({@code fhirpipe.loader.concurrency}: each delivery is fetched and screened
+ * as the service takes ({@code smallrye.messaging.worker.chunk-loads.max-concurrency}: each delivery is fetched and screened
  * outside the warehouse lock while another loads), and, in the same run, the same files with
  * DuckDB's own {@code INSERT INTO t SELECT ... FROM read_ndjson_objects(...)}, one file after the
  * other; prints rows/s of each and the ratios. Every runner has its own fresh database and runs on
@@ -53,7 +53,8 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code LoaderBenchmark [sizeMB=1024] [workDir=/tmp/fhirpipe-loader-bench] [linesPerChunk=100000]
  * [curatedIntervalSeconds=15] [checkpointThreshold=default]} with {@code -Dbench.concurrency=2} (chunks in
- * flight) and {@code -Dbench.rounds=1}; a checkpoint threshold (e.g. 256MB,
+ * flight), {@code -Dbench.rounds=1} and {@code -Dbench.runners=own-raw,views-noparquet} (only those);
+ * a checkpoint threshold (e.g. 256MB,
  * {@code fhirpipe.loader.duckdb.checkpoint-threshold}) applies to every runner, DuckDB's own included,
  * so the comparison stays fair. Run it with a small heap, e.g.
  * {@code java -Xmx512m -cp target/classes:target/test-classes:<test classpath> ...LoaderBenchmark 1024}.
@@ -89,7 +90,10 @@ public final class LoaderBenchmark {
 
         int concurrency = Integer.getInteger("bench.concurrency", 2);
         int rounds = Integer.getInteger("bench.rounds", 1);
-        System.out.printf("loader: %d chunks in flight (the service's fhirpipe.loader.concurrency), %d round(s)%n",
+        // e.g. -Dbench.runners=own-raw,views-noparquet for more rounds of the headline pair
+        List<String> only = System.getProperty("bench.runners", "").isBlank() ? List.of()
+                : List.of(System.getProperty("bench.runners").split(","));
+        System.out.printf("loader: %d chunks in flight (the service's FHIRPIPE_LOADER_CONCURRENCY), %d round(s)%n",
                 concurrency, rounds);
         List<String> names = new ArrayList<>();
         List<String> labels = new ArrayList<>();
@@ -112,6 +116,10 @@ public final class LoaderBenchmark {
                     new LoaderRunner(roundDir, "views", chunks, views, curatedInterval, TypedStorage.VIEWS,
                             checkpoint, concurrency));
             for (Runner runner : runners) {
+                if (!only.isEmpty() && !only.contains(runner.name())) {
+                    runner.close();
+                    continue;
+                }
                 long t = System.nanoTime();
                 runner.loadAll(chunks);
                 // what is still behind is published at the end, as the service's timer would, and counts
@@ -150,11 +158,18 @@ public final class LoaderBenchmark {
             rate.put(names.get(r), lines / seconds);
             System.out.printf("%-92s %6.1f s %,10.0f rows/s%n", labels.get(r), seconds, rate.get(names.get(r)));
         }
-        for (String loader : names.subList(2, names.size())) {
-            System.out.printf("ratio %-24s / DuckDB own raw only: %.2f   / DuckDB own raw+typed: %.2f%n", loader,
-                    rate.get(loader) / rate.get("own-raw"), rate.get(loader) / rate.get("own-typed"));
+        for (String loader : names) {
+            if (loader.startsWith("own-")) {
+                continue;
+            }
+            System.out.printf("ratio %-24s / DuckDB own raw only: %s   / DuckDB own raw+typed: %s%n", loader,
+                    ratio(rate, loader, "own-raw"), ratio(rate, loader, "own-typed"));
         }
         System.out.printf("target >= 0.70%n");
+    }
+
+    static String ratio(Map<String, Double> rate, String runner, String baseline) {
+        return rate.containsKey(baseline) ? String.format("%.2f", rate.get(runner) / rate.get(baseline)) : "-";
     }
 
     interface Runner extends AutoCloseable {

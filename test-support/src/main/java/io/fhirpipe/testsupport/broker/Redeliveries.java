@@ -1,5 +1,6 @@
 package io.fhirpipe.testsupport.broker;
 
+import io.fhirpipe.model.topology.Topology;
 import io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata;
 import io.vertx.amqp.impl.AmqpMessageImpl;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -17,6 +18,16 @@ import java.util.concurrent.CompletableFuture;
 public final class Redeliveries {
 
     private Redeliveries() {
+    }
+
+    /** The subscription's max delivery count in the standard topology. */
+    public static int maxDeliveries(String topic, String subscription) {
+        return Topology.standard().subscription(topic, subscription).maxDeliveryCount();
+    }
+
+    /** The last delivery the broker makes before dead-lettering: every one before it failed. */
+    public static Message<Object> lastDelivery(String topic, String subscription, String body, List<String> settled) {
+        return delivery(body, maxDeliveries(topic, subscription) - 1, settled);
     }
 
     public static Message<Object> delivery(String body, int failedBefore, List<String> settled) {

@@ -1,6 +1,7 @@
 package io.fhirpipe.exportpoller.transfer;
 
 import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobUrlParts;
 import io.fhirpipe.runtime.messaging.BrokerConfirmation;
 import io.fhirpipe.exportpoller.messaging.PollerChannels;
 import io.fhirpipe.exportpoller.poll.PolledServer;
@@ -75,19 +76,20 @@ public class FileReadyHandler {
         PolledServer server = servers.find(file.server()).orElseThrow(() -> new PermanentFailure("UnknownServer",
                 "no FHIR server named '" + file.server() + "' is configured"));
         Instant now = clock.instant();
+        LandedFile landed;
         if (account().contains(file.url())) {
-            LOG.infof("%s is already in the storage account (written by the server); nothing to copy",
-                    FileTransfer.redact(file.url()));
-            return record(new TransferRecord(file.exportId(), file.kind(), file.resourceType(), file.fileIndex(),
-                    FileTransfer.redact(file.url()), "in-storage", null, null, null, null, file.expectedCount(), 0,
-                    null, null, null, now));
-        }
-        if (!server.owns(file.url())) {
+            // written by the server into this account (Azure's _container export): copied into landing/
+            // from there, so it is split like any other file
+            BlobUrlParts source = BlobUrlParts.parse(file.url());
+            landed = transfer.transferFromStorage(file, blobs.getBlobContainerClient(source.getBlobContainerName())
+                    .getBlobClient(source.getBlobName()), blob);
+        } else if (server.owns(file.url())) {
+            landed = transfer.transfer(file, server, blob);
+        } else {
             throw new PermanentFailure("ForeignFileUrl", "file URL '" + FileTransfer.redact(file.url())
                     + "' is neither on server " + server.name() + " (" + server.baseUrl()
                     + ") nor in the storage account");
         }
-        LandedFile landed = transfer.transfer(file, server, blob);
         String eventId = null;
         if (settings.publishBlobCreated() && file.kind() != FileKind.ERROR) {
             eventId = BlobCreatedEvent.id(blob.name(), landed.etag());

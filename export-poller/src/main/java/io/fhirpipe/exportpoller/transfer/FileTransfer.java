@@ -2,6 +2,7 @@ package io.fhirpipe.exportpoller.transfer;
 
 import com.azure.core.exception.AzureException;
 import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobProperties;
@@ -150,13 +151,59 @@ public final class FileTransfer {
                     + contentType + "', not NDJSON");
         }
         long declaredLength = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        return land(file, blob, client, existing, response.body(), declaredLength, attempt);
+    }
+
+    /**
+     * Lands a file the FHIR server wrote into this storage account itself (Azure's {@code _container}
+     * export, or a server whose export storage is this account): streamed from there into landing/
+     * like any download, so it gets the landing name, line count check and BlobCreated event the
+     * splitter expects. Storage failures are retried like download failures.
+     */
+    public LandedFile transferFromStorage(FileReady file, BlobClient source, LandingBlob blob) {
+        BlockBlobClient client = landing.getBlobClient(blob.name()).getBlockBlobClient();
+        BlobProperties existing = properties(client);
+        Optional<LandedFile> landed = landedFrom(file, blob, client, existing);
+        if (landed.isPresent()) {
+            return landed.get();
+        }
+        RetryBackoff backoff = new RetryBackoff(settings.retryMinDelay(), settings.retryMaxDelay());
+        RetryableDownload last = null;
+        for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
+            try {
+                BlobProperties properties = source.getProperties();
+                return land(file, blob, client, existing, source.openInputStream(), properties.getBlobSize(), attempt);
+            } catch (BlobStorageException e) {
+                if (e.getStatusCode() == 404) {
+                    throw new PermanentFailure("FileGone", redact(file.url()) + " is not in the storage account"
+                            + " (any more)");
+                }
+                last = new RetryableDownload("reading it from storage failed: " + e.getStatusCode() + " "
+                        + e.getErrorCode(), null);
+            } catch (AzureException e) {
+                last = new RetryableDownload("reading it from storage failed: " + e.getClass().getSimpleName(), null);
+            } catch (RetryableDownload e) {
+                last = e;
+            }
+            LOG.warnf("copying %s into landing/%s, attempt %d of %d: %s", redact(file.url()), blob.name(), attempt,
+                    settings.maxAttempts(), last.getMessage());
+            if (attempt < settings.maxAttempts()) {
+                sleep(backoff.delay(attempt, Optional.empty()));
+            }
+        }
+        throw new TransientFailure("copying " + redact(file.url()) + " from storage failed " + settings.maxAttempts()
+                + " times; last: " + last.getMessage(), null, last);
+    }
+
+    private LandedFile land(FileReady file, LandingBlob blob, BlockBlobClient client, BlobProperties existing,
+            InputStream body, long declaredLength, int attempt) throws RetryableDownload {
         LineCounter lines = new LineCounter();
         OperationOutcomeIssues issues = file.kind() == FileKind.ERROR ? new OperationOutcomeIssues() : null;
         long bytes = 0;
         AtomicLong lastProgress = new AtomicLong(System.nanoTime());
         AtomicBoolean stalled = new AtomicBoolean();
         List<String> blockIds;
-        try (InputStream in = response.body();
+        try (InputStream in = body;
                 BlockStager stager = new BlockStager(client, settings.blockSize(), settings.uploadConcurrency(),
                         uploads)) {
             ScheduledFuture<?> guard = guard(in, lastProgress, stalled);

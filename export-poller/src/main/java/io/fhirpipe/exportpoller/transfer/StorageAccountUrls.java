@@ -6,7 +6,8 @@ import java.util.Locale;
 /**
  * Whether a file URL lies in the configured storage account (same scheme, host or its dfs twin,
  * port and, for path-style endpoints such as Azurite, account path): then the FHIR server wrote the
- * file there itself (Azure's {@code _container} export) and there is nothing to copy.
+ * file there itself (Azure's {@code _container} export), in its own folder layout, and the transfer
+ * copies it into landing/ from there with the storage credential instead of over HTTP.
  */
 public final class StorageAccountUrls {
 

@@ -10,7 +10,7 @@ import java.util.List;
  * The transfer's record of one file, {@code state/transfers/{landing blob name}.json}: one
  * document per file, so parallel transfers of one export never contend for the export run.
  *
- * @param outcome {@code landed}, {@code already-landed} or {@code in-storage} (written there by the server)
+ * @param outcome {@code landed} or {@code already-landed}
  * @param blobCreatedEventId the BlobCreated event published for it, when one was
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

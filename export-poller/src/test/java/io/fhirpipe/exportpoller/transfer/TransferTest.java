@@ -318,14 +318,31 @@ public class TransferTest {
     }
 
     @Test
-    void aFileTheServerWroteIntoOurStorageIsNotCopied() {
-        String url = blobs.getAccountUrl() + "/landing/fhir-server-folder/Patient-1.ndjson";
-        send(new FileReady("xfer-container", "hapi", FileKind.OUTPUT, "Patient", 0, url, null, true, TX));
+    void aFileTheServerWroteIntoOurStorageIsCopiedIntoLandingAndAnnounced() {
+        // Azure's _container export: the server writes the files into our account in its own layout
+        var serverFolder = blobs.getBlobContainerClient("fhir-export");
+        serverFolder.createIfNotExists();
+        serverFolder.getBlobClient("run-7/Patient-1.ndjson").upload(com.azure.core.util.BinaryData.fromBytes(PATIENTS),
+                true);
+        String url = serverFolder.getBlobContainerUrl() + "/run-7/Patient-1.ndjson";
+        send(new FileReady("xfer-container", "hapi", FileKind.OUTPUT, "Patient", 0, url, 250L, true, TX));
 
-        await().atMost(WAIT).until(() -> recordIfAny("xfer-container/Patient-0.ndjson").isPresent());
+        ReceivedMessage event = awaitMessage(BLOB_CREATED_QUEUE, exportId("xfer-container"));
 
-        assertThat(record("xfer-container/Patient-0.ndjson").outcome()).isEqualTo("in-storage");
-        assertThat(landing("xfer-container/Patient-0.ndjson").exists()).isFalse();
+        assertThat(landing("xfer-container/Patient-0.ndjson").downloadContent().toBytes()).isEqualTo(PATIENTS);
+        assertThat(event.body()).contains("/landing/xfer-container/Patient-0.ndjson");
+        TransferRecord record = record("xfer-container/Patient-0.ndjson");
+        assertThat(record.outcome()).isEqualTo("landed");
+        assertThat(record.lines()).isEqualTo(250);
+    }
+
+    @Test
+    void aFileGoneFromOurStorageIsDeadLetteredAsGone() {
+        String url = blobs.getAccountUrl() + "/fhir-export/run-8/Patient-1.ndjson";
+        String body = send(new FileReady("xfer-gone", "hapi", FileKind.OUTPUT, "Patient", 0, url, null, true, TX));
+        ReceivedMessage dead = awaitMessage(DEAD_LETTERS, m -> m.body().contains("xfer-gone"));
+        assertThat(dead.body()).isEqualTo(body);
+        assertThat(dead.applicationProperties()).containsEntry(MessageProperties.DEAD_LETTER_REASON, "FileGone");
     }
 
     @Test

@@ -256,6 +256,25 @@ public class NdjsonSplitterTest {
         }
     }
 
+    /** Event Grid pushes arrays: a file that cannot be split does not keep the next one from being split. */
+    @Test
+    void inABatchAFileThatCannotBeSplitIsAnnouncedAndTheOthersAreSplit() {
+        String bad = "exp-batch/Observation-0.ndjson.gz";
+        String good = "exp-batch/Patient-0.ndjson";
+        String badEtag = upload(bad, "not gzip".getBytes(StandardCharsets.UTF_8));
+        String goodEtag = upload(good, (patient("b1", 1) + "\n").getBytes(StandardCharsets.UTF_8));
+        SplitterTestStack.amqp.send(Topics.BLOB_CREATED, "[" + eventGridBlobCreated("PutBlob", bad, badEtag) + ","
+                + eventGridBlobCreated("PutBlob", good, goodEtag) + "]");
+
+        assertThat(awaitSplit("exp-batch", "Patient").lineCount()).isEqualTo(1);
+        io.fhirpipe.model.events.FileFailed failed = (io.fhirpipe.model.events.FileFailed)
+                io.fhirpipe.model.messages.MessageCodec.decode(awaitMatching(FILE_FAILED_QUEUE,
+                        m -> m.body().contains("exp-batch")).body()).data();
+        assertThat(failed.landingBlob()).isEqualTo(bad);
+        assertThat(awaitMatching(DEAD_LETTERS, m -> m.body().contains("exp-batch")).property("DeadLetterReason"))
+                .isEqualTo("CorruptGzip");
+    }
+
     @Test
     void eventsThatAreNotFinishedLandingNdjsonFilesAreAckedAndIgnored() throws IOException {
         String exportId = "exp-ignored";

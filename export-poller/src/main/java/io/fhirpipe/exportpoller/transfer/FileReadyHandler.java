@@ -81,6 +81,12 @@ public class FileReadyHandler {
             // written by the server into this account (Azure's _container export): copied into landing/
             // from there, so it is split like any other file
             BlobUrlParts source = BlobUrlParts.parse(file.url());
+            if (Containers.ALL.contains(source.getBlobContainerName())) {
+                // never land fhirpipe's own state, chunks or landed files as if they were exported data
+                throw new PermanentFailure("ForeignFileUrl", "file URL '" + FileTransfer.redact(file.url())
+                        + "' points into fhirpipe's own container '" + source.getBlobContainerName()
+                        + "', not into a folder the server exported to");
+            }
             landed = transfer.transferFromStorage(file, blobs.getBlobContainerClient(source.getBlobContainerName())
                     .getBlobClient(source.getBlobName()), blob);
         } else if (server.owns(file.url())) {

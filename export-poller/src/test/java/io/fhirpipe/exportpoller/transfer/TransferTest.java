@@ -337,6 +337,16 @@ public class TransferTest {
     }
 
     @Test
+    void aFileUrlIntoFhirpipesOwnContainersIsDeadLetteredAndNothingIsCopied() {
+        String url = blobs.getAccountUrl() + "/state/runs/some-export.json";
+        String body = send(new FileReady("xfer-own", "hapi", FileKind.OUTPUT, "Patient", 0, url, null, true, TX));
+        ReceivedMessage dead = awaitMessage(DEAD_LETTERS, m -> m.body().contains("xfer-own"));
+        assertThat(dead.body()).isEqualTo(body);
+        assertThat(dead.applicationProperties()).containsEntry(MessageProperties.DEAD_LETTER_REASON, "ForeignFileUrl");
+        assertThat(landing("xfer-own/Patient-0.ndjson").exists()).isFalse();
+    }
+
+    @Test
     void aFileGoneFromOurStorageIsDeadLetteredAsGone() {
         String url = blobs.getAccountUrl() + "/fhir-export/run-8/Patient-1.ndjson";
         String body = send(new FileReady("xfer-gone", "hapi", FileKind.OUTPUT, "Patient", 0, url, null, true, TX));

@@ -83,19 +83,29 @@ public class BlobCreatedConsumer {
     /** The one path for broker deliveries and (later) webhook pushes. */
     public void handle(String body) {
         List<BlobCreatedAction> actions = events.actions(body);
+        // Every file of a batch (Event Grid pushes arrays) is tried: one that cannot be split must not
+        // keep the others from being split. A transient failure wins, so the redelivery retries it
+        // (the files already split are split again with the same names and event ids).
+        RuntimeException failed = null;
         for (BlobCreatedAction action : actions) {
             if (action instanceof BlobCreatedAction.Split split) {
                 try {
                     splitter.split(split.blob(), split.etag());
                 } catch (RuntimeException failure) {
-                    if (FailureClassifier.classify(failure) == FailureKind.PERMANENT) {
+                    boolean permanent = FailureClassifier.classify(failure) == FailureKind.PERMANENT;
+                    if (permanent) {
                         announceFailed(split.blob(), failure);
                     }
-                    throw failure;
+                    if (failed == null || (!permanent && FailureClassifier.classify(failed) == FailureKind.PERMANENT)) {
+                        failed = failure;
+                    }
                 }
             } else if (action instanceof BlobCreatedAction.Ignore ignore) {
                 LOG.debugf("ignoring storage event: %s", ignore.why());
             }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 

@@ -71,12 +71,9 @@ public class ChunkReadyConsumer {
         } catch (RuntimeException invalid) {
             return settlement.settle(message, invalid);
         }
+        LoadReport report;
         try {
-            LoadReport report = loader.load(chunk);
-            await(chunkLoaded.publish(CloudEvent.of(MessageType.CHUNK_LOADED, SOURCE,
-                    new ChunkLoaded(chunk.exportId(), chunk.resourceType(), chunk.chunkBlob(), report.rowsLoaded(),
-                            report.rowsRejected(), report.loadedAt()), report.loadedAt())));
-            return settlement.settle(message, null);
+            report = loader.load(chunk);
         } catch (ChunkFailure failure) {
             return failed(message, chunk, failure);
         } catch (RuntimeException failure) {
@@ -85,6 +82,16 @@ public class ChunkReadyConsumer {
             return outcome != failure && outcome instanceof PermanentFailure given
                     ? failed(message, chunk, given) : settlement.settle(message, failure);
         }
+        try {
+            await(chunkLoaded.publish(CloudEvent.of(MessageType.CHUNK_LOADED, SOURCE,
+                    new ChunkLoaded(chunk.exportId(), chunk.resourceType(), chunk.chunkBlob(), report.rowsLoaded(),
+                            report.rowsRejected(), report.loadedAt()), report.loadedAt())));
+        } catch (RuntimeException notSent) {
+            // The rows are in (the ledger says so): never announce chunk.failed for this chunk. A
+            // redelivery announces chunk.loaded from the ledger.
+            return settlement.settle(message, notSent);
+        }
+        return settlement.settle(message, null);
     }
 
     /** chunk.failed first, so the tracker hears of it, then the dead letter. */

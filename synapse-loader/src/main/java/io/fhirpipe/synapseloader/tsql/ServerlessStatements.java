@@ -30,7 +30,7 @@ import java.util.List;
  * versions across all chunks, so duplicates never show.
  *
  * <p>Deletions ({@code deleted[]} chunks, resolved by the caller as for the other dialects) are
- * tombstones: CETAS of (id, deleted_at, chunk) under {@code curated/deleted/{Type}/{chunk key}/},
+ * tombstones: CETAS of (id, deleted_at, chunk) under {@code curated/deleted/{Type}/{chunk key}/{attempt}/},
  * and every view hides a resource whose newest version was last updated at or before one of its
  * tombstones (the DuckDB and dedicated rule: a version updated after the deletion brings it back).
  * Because OPENROWSET fails on a path that matches no file, setup writes a seed tombstone (an empty
@@ -131,7 +131,7 @@ public final class ServerlessStatements {
     return resourceTypes.stream().map(this::seedFolder).toList();
   }
 
-  /** The folder the caller empties before {@link #deletions}. */
+  /** Where the tombstones of a chunk of deletions go, one subfolder per attempt. */
   public String deletionFolder(ChunkToLoad chunk) {
     return folder("deleted/" + chunk.resourceType(), chunk);
   }
@@ -139,11 +139,18 @@ public final class ServerlessStatements {
   /**
    * Tombstones for a chunk of deletions: one CETAS per {@link CopyIntoStatements#DELETE_BATCH}
    * deletions (rows as SELECT ... UNION ALL, as on dedicated pools), each into its own subfolder of
-   * {@link #deletionFolder}. No ledger and no transaction: like a chunk of resources, rewriting
-   * the same files on a redelivery changes nothing.
+   * {@code {deletionFolder}/{attempt}/}. Nothing is deleted first: a tombstone written twice hides
+   * the same versions, so a redelivery (a new attempt id) just writes them again, and the views
+   * never see the tombstones missing in between. No ledger and no transaction.
+   *
+   * @param attempt a fresh identifier per attempt ([A-Za-z0-9]{1,32}), since CETAS refuses a non-empty
+   *     folder; it names the external tables too, so two loaders writing the same chunk do not collide
    */
   public LoadPlan deletions(String chunkId, String resourceType, String exportId,
-      List<ResourceDeletion> deletions) {
+      List<ResourceDeletion> deletions, String attempt) {
+    if (!attempt.matches("[A-Za-z0-9]{1,32}")) {
+      throw new IllegalArgumentException("attempt id '" + attempt + "' is not [A-Za-z0-9]{1,32}");
+    }
     ChunkToLoad chunk = new ChunkToLoad(chunkId, resourceType, exportId, "-");
     String chunkLit = literal(chunkId, "chunk id");
     List<SqlStatement> stage = new ArrayList<>();
@@ -157,10 +164,11 @@ public final class ServerlessStatements {
             + ", CONVERT(DATETIME2(6), " + literal(d.deletedAt().toString(), "instant") + ", 127) AS "
             + quote("deleted_at", "column") + ", " + chunkLit + " AS " + quote("chunk", "column"));
       }
-      String ext = table(layout.controlSchema(), "cetas_" + chunk.key() + "_deleted_" + batch);
+      String ext = table(layout.controlSchema(), "cetas_" + chunk.key() + "_deleted_" + attempt + "_" + batch);
       stage.add(dropExternal("drop-cetas-deleted-" + batch, ext));
       stage.add(new SqlStatement("cetas-deleted-" + batch, cetas(ext,
-          StorageLocations.path(deletionFolder(chunk) + batch) + "/") + String.join(" UNION ALL ",
+          StorageLocations.path(deletionFolder(chunk) + attempt + "/" + batch) + "/")
+          + String.join(" UNION ALL ",
           rows)));
       cleanup.add(dropExternal("drop-cetas-deleted-" + batch, ext));
     }

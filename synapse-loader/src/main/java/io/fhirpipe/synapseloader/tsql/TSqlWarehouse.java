@@ -66,6 +66,9 @@ public final class TSqlWarehouse implements Warehouse {
   private final String storageAccountUrl;
   private final Set<String> preparedTypes = new LinkedHashSet<>();
   private final ReentrantLock lock = new ReentrantLock();
+  /** Names each serverless tombstone write (CETAS needs an empty folder); tests fix it. */
+  private java.util.function.Supplier<String> attemptIds =
+      () -> java.util.UUID.randomUUID().toString().substring(0, 8);
   private Connection connection;
 
   private TSqlWarehouse(WarehouseKind kind, WarehouseLayout layout, StorageCredential credential,
@@ -124,6 +127,12 @@ public final class TSqlWarehouse implements Warehouse {
 
   public WarehouseKind kind() {
     return kind;
+  }
+
+  /** For tests: predictable attempt ids in the serverless tombstone folders. */
+  TSqlWarehouse withAttemptIds(java.util.function.Supplier<String> ids) {
+    this.attemptIds = ids;
+    return this;
   }
 
   public WarehouseLayout layout() {
@@ -221,9 +230,8 @@ public final class TSqlWarehouse implements Warehouse {
       prepare(List.of(chunk.resourceType()));
       LoadPlan plan;
       if (serverless != null) {
-        // CETAS fails on a non-empty folder: clear what an earlier attempt wrote
-        folders.deleteFolder(serverless.deletionFolder(toLoad));
-        plan = serverless.deletions(chunk.chunkId(), chunk.resourceType(), chunk.exportId(), entries);
+        plan = serverless.deletions(chunk.chunkId(), chunk.resourceType(), chunk.exportId(), entries,
+            attemptIds.get());
       } else {
         plan = copyInto.deletions(chunk.chunkId(), chunk.resourceType(), chunk.exportId(), entries,
             viewsOf(chunk.resourceType()));

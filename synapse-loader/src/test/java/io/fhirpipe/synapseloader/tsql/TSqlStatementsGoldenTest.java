@@ -144,7 +144,7 @@ class TSqlStatementsGoldenTest {
         new ResourceDeletion("p1", java.time.Instant.parse("2024-03-01T10:00:00Z")),
         new ResourceDeletion("p2", java.time.Instant.parse("2024-03-02T11:30:00.123456Z")));
     String chunkId = "export-42/Patient-deleted-0001.ndjson";
-    LoadPlan plan = serverless.deletions(chunkId, "Patient", "export-42", deletions);
+    LoadPlan plan = serverless.deletions(chunkId, "Patient", "export-42", deletions, "a1");
     assertAll("synapse-serverless/deletions", plan.all());
     assertThat(plan.ledgerCheck()).isNull();
     assertThat(plan.transaction()).isEmpty();
@@ -152,16 +152,18 @@ class TSqlStatementsGoldenTest {
     String key = new ChunkToLoad(chunkId, "Patient", "export-42", "-").key();
     assertThat(serverless.deletionFolder(new ChunkToLoad(chunkId, "Patient", "export-42", "-")))
         .isEqualTo("curated/deleted/Patient/" + key + "/");
-    assertThat(plan.stage().get(1).sql()).contains("LOCATION = 'curated/deleted/Patient/" + key + "/1/'");
+    assertThat(plan.stage().get(1).sql()).contains("LOCATION = 'curated/deleted/Patient/" + key + "/a1/1/'");
 
     List<ResourceDeletion> many = java.util.stream.IntStream.range(0,
         CopyIntoStatements.DELETE_BATCH + 1).mapToObj(i -> new ResourceDeletion("p" + i,
             java.time.Instant.EPOCH)).toList();
-    LoadPlan batches = serverless.deletions("d1", "Patient", "e1", many);
+    LoadPlan batches = serverless.deletions("d1", "Patient", "e1", many, "a2");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> serverless.deletions("d1", "Patient", "e1", many,
+        "../x")).isInstanceOf(IllegalArgumentException.class);
     assertThat(names(batches.stage())).containsExactly("drop-cetas-deleted-1", "cetas-deleted-1",
         "drop-cetas-deleted-2", "cetas-deleted-2");
     assertThat(batches.stage().get(1).sql().split(" UNION ALL ")).hasSize(CopyIntoStatements.DELETE_BATCH);
-    assertThat(batches.stage().get(3).sql()).contains("N'p500'", "/2/'").doesNotContain("UNION ALL");
+    assertThat(batches.stage().get(3).sql()).contains("N'p500'", "/a2/2/'").doesNotContain("UNION ALL");
     assertThat(names(batches.cleanup())).containsExactly("drop-cetas-deleted-1", "drop-cetas-deleted-2");
   }
 

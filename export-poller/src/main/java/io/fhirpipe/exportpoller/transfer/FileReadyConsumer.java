@@ -5,7 +5,9 @@ import io.fhirpipe.model.events.FileReady;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.FailureKind;
+import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.runtime.failure.TransientRetries;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageCodec;
@@ -41,6 +43,9 @@ public class FileReadyConsumer {
     public static final String POOL = "transfers";
     static final String SOURCE = "/fhirpipe/export-transfer";
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
+    /** The message is about to be dead-lettered: a broker hiccup must not leave it unannounced. */
+    private static final TransientRetries ANNOUNCE_RETRIES = new TransientRetries(3,
+            new RetryBackoff(Duration.ofMillis(500), Duration.ofSeconds(5)));
 
     @Inject
     FileReadyHandler handler;
@@ -90,8 +95,12 @@ public class FileReadyConsumer {
             return; // not a file of any export the tracker can know
         }
         Instant now = Instant.now();
-        fileFailed.publishConfirmed(CloudEvent.of(MessageType.FILE_FAILED, SOURCE, new FileFailed(file.exportId(),
+        CloudEvent<FileFailed> event = CloudEvent.of(MessageType.FILE_FAILED, SOURCE, new FileFailed(file.exportId(),
                 file.kind(), file.resourceType(), landing, FileFailed.TRANSFER,
-                FailureClassifier.reason(failure) + ": " + failure.getMessage(), now), now), PUBLISH_TIMEOUT);
+                FailureClassifier.reason(failure) + ": " + failure.getMessage(), now), now);
+        ANNOUNCE_RETRIES.call("announcing file.failed for " + landing, () -> {
+            fileFailed.publishConfirmed(event, PUBLISH_TIMEOUT);
+            return null;
+        });
     }
 }

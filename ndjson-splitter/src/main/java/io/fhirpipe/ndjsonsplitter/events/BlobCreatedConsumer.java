@@ -8,7 +8,9 @@ import io.fhirpipe.ndjsonsplitter.messaging.SplitterChannels;
 import io.fhirpipe.ndjsonsplitter.split.LandingFileSplitter;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.FailureKind;
+import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.runtime.failure.TransientRetries;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
@@ -38,6 +40,9 @@ public class BlobCreatedConsumer {
     public static final String CHANNEL = "blob-created";
     static final String SOURCE = "/fhirpipe/ndjson-splitter";
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
+    /** The message is about to be dead-lettered: a broker hiccup must not leave it unannounced. */
+    private static final TransientRetries ANNOUNCE_RETRIES = new TransientRetries(3,
+            new RetryBackoff(Duration.ofMillis(500), Duration.ofSeconds(5)));
     private static final Logger LOG = Logger.getLogger(BlobCreatedConsumer.class);
 
     @Inject
@@ -111,10 +116,14 @@ public class BlobCreatedConsumer {
 
     private void announceFailed(LandingBlob blob, Throwable failure) {
         Instant now = Instant.now();
+        CloudEvent<FileFailed> event = CloudEvent.of(MessageType.FILE_FAILED, SOURCE, new FileFailed(blob.exportId(),
+                blob.kind(), blob.resourceType(), blob.name(), FileFailed.SPLIT,
+                FailureClassifier.reason(failure) + ": " + failure.getMessage(), now), now);
         try {
-            fileFailed.publishConfirmed(CloudEvent.of(MessageType.FILE_FAILED, SOURCE, new FileFailed(blob.exportId(),
-                    blob.kind(), blob.resourceType(), blob.name(), FileFailed.SPLIT,
-                    FailureClassifier.reason(failure) + ": " + failure.getMessage(), now), now), PUBLISH_TIMEOUT);
+            ANNOUNCE_RETRIES.call("announcing file.failed for " + blob.name(), () -> {
+                fileFailed.publishConfirmed(event, PUBLISH_TIMEOUT);
+                return null;
+            });
         } catch (RuntimeException notSent) {
             // dead-lettering unannounced would leave the export waiting: have the whole tried again
             throw new TransientFailure("could not publish file.failed for " + blob.name() + ": "

@@ -7,7 +7,9 @@ import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageCodec;
 import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.runtime.failure.PermanentFailure;
+import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.runtime.failure.TransientRetries;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
@@ -43,6 +45,8 @@ public class ChunkReadyConsumer {
     public static final String SOURCE = "/fhirpipe/synapse-loader";
     /** The worker pool; smallrye.messaging.worker.chunk-loads.max-concurrency bounds the chunks in flight. */
     public static final String WORKER_POOL = "chunk-loads";
+    private static final TransientRetries ANNOUNCE_RETRIES = new TransientRetries(3,
+            new RetryBackoff(java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(5)));
 
     @Inject
     ChunkLoader loader;
@@ -96,11 +100,16 @@ public class ChunkReadyConsumer {
 
     /** chunk.failed first, so the tracker hears of it, then the dead letter. */
     private CompletionStage<Void> failed(Message<Object> message, ChunkReady chunk, PermanentFailure failure) {
+        Instant now = Instant.now();
+        CloudEvent<ChunkFailed> event = CloudEvent.of(MessageType.CHUNK_FAILED, SOURCE, new ChunkFailed(
+                chunk.exportId(), chunk.resourceType(), chunk.chunkBlob(), failure.reason() + ": " + failure.getMessage(),
+                now), now);
         try {
-            Instant now = Instant.now();
-            await(chunkFailed.publish(CloudEvent.of(MessageType.CHUNK_FAILED, SOURCE,
-                    new ChunkFailed(chunk.exportId(), chunk.resourceType(), chunk.chunkBlob(),
-                            failure.reason() + ": " + failure.getMessage(), now), now)));
+            // the message is about to be dead-lettered: a broker hiccup must not leave it unannounced
+            ANNOUNCE_RETRIES.call("announcing chunk.failed for " + chunk.chunkBlob(), () -> {
+                await(chunkFailed.publish(event));
+                return null;
+            });
         } catch (RuntimeException publishFailed) {
             return settlement.settle(message, new TransientFailure(
                     "could not publish chunk.failed: " + publishFailed.getMessage(), null, publishFailed));

@@ -19,18 +19,32 @@ public final class BlobStorageFolders implements StorageFolders {
 
   @Override
   public void deleteFolder(String path) {
+    Folder folder = folder(path);
+    if (!folder.container().exists()) {
+      return;
+    }
+    for (BlobItem blob : folder.container().listBlobs(new ListBlobsOptions().setPrefix(folder.prefix()), null)) {
+      folder.container().getBlobClient(blob.getName()).deleteIfExists();
+    }
+  }
+
+  @Override
+  public boolean holdsFiles(String path) {
+    Folder folder = folder(path);
+    return folder.container().exists() && folder.container()
+        .listBlobs(new ListBlobsOptions().setPrefix(folder.prefix()).setMaxResultsPerPage(1), null)
+        .iterator().hasNext();
+  }
+
+  private record Folder(BlobContainerClient container, String prefix) {
+  }
+
+  private Folder folder(String path) {
     String checked = StorageLocations.path(path);
     int slash = checked.indexOf('/');
     if (slash <= 0 || slash == checked.length() - 1) {
       throw new IllegalArgumentException("a folder path is container/prefix");
     }
-    BlobContainerClient container = storage.getBlobContainerClient(checked.substring(0, slash));
-    if (!container.exists()) {
-      return;
-    }
-    String prefix = checked.substring(slash + 1);
-    for (BlobItem blob : container.listBlobs(new ListBlobsOptions().setPrefix(prefix), null)) {
-      container.getBlobClient(blob.getName()).deleteIfExists();
-    }
+    return new Folder(storage.getBlobContainerClient(checked.substring(0, slash)), checked.substring(slash + 1));
   }
 }

@@ -63,8 +63,18 @@ public final class ServerlessStatements {
     this.curatedRoot = StorageLocations.path(curatedRoot);
   }
 
-  /** Created once: schemas, credential, data source, Parquet format, and the views. */
+  /** Created once: schemas, credential, data source, Parquet format, seed tombstones, and the views. */
   public List<SqlStatement> setup(List<ViewDefinition> views, List<String> resourceTypes) {
+    return setup(views, resourceTypes, resourceTypes);
+  }
+
+  /**
+   * @param seedTypes the types whose seed tombstone is missing and is written (after the caller
+   *     emptied {@link #seedFolders} of them); a seed that exists is left alone, so the views of a
+   *     running pool never see it gone while another loader starts
+   */
+  public List<SqlStatement> setup(List<ViewDefinition> views, List<String> resourceTypes,
+      List<String> seedTypes) {
     List<SqlStatement> out = new ArrayList<>();
     for (String schema : List.of(layout.rawSchema(), layout.typedSchema(), layout.controlSchema())) {
       out.add(new SqlStatement("create-schema-" + schema, "IF SCHEMA_ID(" + literal(schema, "schema")
@@ -89,7 +99,7 @@ public final class ServerlessStatements {
         + " sys.external_file_formats WHERE name = " + literal(FILE_FORMAT, "file format")
         + ") CREATE EXTERNAL FILE FORMAT " + quote(FILE_FORMAT, "file format")
         + " WITH (FORMAT_TYPE = PARQUET, DATA_COMPRESSION = 'org.apache.hadoop.io.compress.SnappyCodec')"));
-    for (String type : resourceTypes) {
+    for (String type : seedTypes) {
       String seed = table(layout.controlSchema(), "tombstone_seed_" + type);
       out.add(dropExternal("drop-tombstone-seed-" + type, seed));
       out.add(new SqlStatement("cetas-tombstone-seed-" + type, cetas(seed, seedFolder(type))

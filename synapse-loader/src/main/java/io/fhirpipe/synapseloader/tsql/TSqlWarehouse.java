@@ -261,12 +261,16 @@ public final class TSqlWarehouse implements Warehouse {
     }
     List<ViewDefinition> typeViews = views.stream()
         .filter(v -> missing.contains(v.resource())).toList();
+    List<SqlStatement> setup;
     if (serverless != null) {
-      // the seed tombstones are rewritten: CETAS fails on a non-empty folder
-      serverless.seedFolders(missing).forEach(folders::deleteFolder);
+      // only missing seed tombstones are written (CETAS needs an empty folder: emptied first)
+      List<String> unseeded = missing.stream()
+          .filter(t -> !folders.holdsFiles(serverless.seedFolders(List.of(t)).get(0))).toList();
+      serverless.seedFolders(unseeded).forEach(folders::deleteFolder);
+      setup = serverless.setup(typeViews, missing, unseeded);
+    } else {
+      setup = copyInto.setup(typeViews, missing);
     }
-    List<SqlStatement> setup = serverless != null ? serverless.setup(typeViews, missing)
-        : copyInto.setup(typeViews, missing);
     Connection c = connection();
     for (SqlStatement s : setup) {
       runner.execute(c, s);

@@ -191,6 +191,33 @@ class TSqlWarehouseTest {
     }
   }
 
+  /** A seed tombstone that exists is left alone: another loader's views must not see it vanish. */
+  @Test
+  void serverlessWritesOnlyTheSeedTombstonesThatAreMissing() {
+    StorageCredential mi = new StorageCredential.ManagedIdentity();
+    ServerlessStatements statements = new ServerlessStatements(WarehouseLayout.defaults(), mi,
+        ACCOUNT, "curated");
+    StorageFolders seeded = new StorageFolders() {
+      @Override
+      public void deleteFolder(String path) {
+        deletedFolders.add(path);
+      }
+
+      @Override
+      public boolean holdsFiles(String path) {
+        return path.equals("curated/deleted/Patient/_seed/");
+      }
+    };
+    try (TSqlWarehouse warehouse = TSqlWarehouse.open(WarehouseKind.SYNAPSE_SERVERLESS,
+        WarehouseLayout.defaults(), mi, ACCOUNT + "/", PATIENT_VIEWS, List.of("Observation"), jdbc, seeded)) {
+      assertThat(jdbc.statements).containsExactlyElementsOf(sql(statements.setup(PATIENT_VIEWS,
+          List.of("Patient", "Observation"), List.of("Observation"))));
+      assertThat(jdbc.statements).noneMatch(s -> s.contains("tombstone_seed_Patient"))
+          .anyMatch(s -> s.contains("tombstone_seed_Observation"));
+      assertThat(deletedFolders).containsExactly("curated/deleted/Observation/_seed/");
+    }
+  }
+
   @Test
   void serverlessWritesTombstonesIntoAFreshFolderPerAttempt() {
     StorageCredential mi = new StorageCredential.ManagedIdentity();

@@ -3,6 +3,7 @@ package io.fhirpipe.runtime.failure;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -24,19 +25,36 @@ public final class TransientRetries {
 
     private final int maxAttempts;
     private final RetryBackoff backoff;
+    private final Duration budget;
     private final Sleeper sleeper;
+    private final LongSupplier nanoTime;
 
-    public TransientRetries(int maxAttempts, RetryBackoff backoff, Sleeper sleeper) {
+    /**
+     * @param budget no attempt starts later than this after the first one (0: no limit), so the
+     *               retries fit in a broker's message lock
+     */
+    public TransientRetries(int maxAttempts, RetryBackoff backoff, Duration budget, Sleeper sleeper,
+            LongSupplier nanoTime) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
         }
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
+        this.budget = budget;
         this.sleeper = sleeper;
+        this.nanoTime = nanoTime;
+    }
+
+    public TransientRetries(int maxAttempts, RetryBackoff backoff, Sleeper sleeper) {
+        this(maxAttempts, backoff, Duration.ZERO, sleeper, System::nanoTime);
     }
 
     public TransientRetries(int maxAttempts, RetryBackoff backoff) {
         this(maxAttempts, backoff, delay -> Thread.sleep(delay.toMillis()));
+    }
+
+    public TransientRetries(int maxAttempts, RetryBackoff backoff, Duration budget) {
+        this(maxAttempts, backoff, budget, delay -> Thread.sleep(delay.toMillis()), System::nanoTime);
     }
 
     /** One attempt, nothing retried in process. */
@@ -50,6 +68,7 @@ public final class TransientRetries {
 
     /** @param what the step, for the log line of each failed attempt */
     public <T> T call(String what, Supplier<T> step) {
+        long start = nanoTime.getAsLong();
         for (int attempt = 1; ; attempt++) {
             try {
                 return step.get();
@@ -58,6 +77,11 @@ public final class TransientRetries {
                     throw failure;
                 }
                 Duration delay = backoff.delay(attempt, failure.retryAfter());
+                if (!budget.isZero() && Duration.ofNanos(nanoTime.getAsLong() - start).plus(delay).compareTo(budget) > 0) {
+                    LOG.warnf("%s: attempt %d failed (%s); no time left for another within %d s", what, attempt,
+                            failure.getMessage(), budget.toSeconds());
+                    throw failure;
+                }
                 LOG.warnf("%s: attempt %d of %d failed (%s); trying again in %d ms", what, attempt, maxAttempts,
                         failure.getMessage(), delay.toMillis());
                 try {

@@ -68,4 +68,24 @@ class TransientRetriesTest {
         assertThat(waits).isEmpty();
         assertThat(TransientRetries.none().maxAttempts()).isEqualTo(1);
     }
+
+    @Test
+    void noAttemptStartsAfterTheTimeBudget() {
+        long[] now = {0};
+        List<Duration> slept = new ArrayList<>();
+        TransientRetries budgeted = new TransientRetries(10, new RetryBackoff(Duration.ofSeconds(1),
+                Duration.ofSeconds(1)), Duration.ofSeconds(25), delay -> {
+                    slept.add(delay);
+                    now[0] += delay.toNanos();
+                }, () -> now[0]);
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(() -> budgeted.call("step", () -> {
+            calls.incrementAndGet();
+            now[0] += Duration.ofSeconds(10).toNanos(); // each attempt takes 10 s
+            throw new TransientFailure("slow and failing", null);
+        })).isInstanceOf(TransientFailure.class);
+        // attempts start at 0 s, 11 s and 22 s; a fourth would start at 33 s, past the 25 s budget
+        assertThat(calls).hasValue(3);
+        assertThat(slept).hasSize(2);
+    }
 }

@@ -77,6 +77,13 @@ public interface LoaderConfig {
 
         @WithDefault("20s")
         Duration maxDelay();
+
+        /**
+         * No attempt starts later than this after the first: the retries must fit in the broker's
+         * message lock (Service Bus: 1 minute, which also covers the download and the screen).
+         */
+        @WithDefault("30s")
+        Duration maxElapsed();
     }
 
     interface Duckdb {

@@ -73,7 +73,8 @@ public class LoaderBeans {
         LoaderConfig.Retry retry = config.loader().retry();
         return new ChunkLoader(warehouse, new BlobChunkSource(storage), rejects::write, curated,
                 config.loader().curatedInterval(), onlyTypes(config), workDirectory(config), Clock.systemUTC(),
-                new TransientRetries(retry.maxAttempts(), new RetryBackoff(retry.minDelay(), retry.maxDelay())));
+                new TransientRetries(retry.maxAttempts(), new RetryBackoff(retry.minDelay(), retry.maxDelay()),
+                        retry.maxElapsed()));
     }
 
     private static Optional<Set<String>> onlyTypes(LoaderConfig config) {

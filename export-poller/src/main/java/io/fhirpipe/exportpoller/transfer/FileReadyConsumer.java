@@ -5,7 +5,6 @@ import io.fhirpipe.model.events.FileReady;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.FailureKind;
-import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.failure.TransientFailure;
 import io.fhirpipe.runtime.failure.TransientRetries;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
@@ -43,9 +42,7 @@ public class FileReadyConsumer {
     public static final String POOL = "transfers";
     static final String SOURCE = "/fhirpipe/export-transfer";
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
-    /** The message is about to be dead-lettered: a broker hiccup must not leave it unannounced. */
-    private static final TransientRetries ANNOUNCE_RETRIES = new TransientRetries(3,
-            new RetryBackoff(Duration.ofMillis(500), Duration.ofSeconds(5)));
+    private static final TransientRetries ANNOUNCE_RETRIES = TransientRetries.beforeDeadLetter();
 
     @Inject
     FileReadyHandler handler;

@@ -8,7 +8,6 @@ import io.fhirpipe.ndjsonsplitter.messaging.SplitterChannels;
 import io.fhirpipe.ndjsonsplitter.split.LandingFileSplitter;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.FailureKind;
-import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.failure.TransientFailure;
 import io.fhirpipe.runtime.failure.TransientRetries;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
@@ -40,9 +39,7 @@ public class BlobCreatedConsumer {
     public static final String CHANNEL = "blob-created";
     static final String SOURCE = "/fhirpipe/ndjson-splitter";
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
-    /** The message is about to be dead-lettered: a broker hiccup must not leave it unannounced. */
-    private static final TransientRetries ANNOUNCE_RETRIES = new TransientRetries(3,
-            new RetryBackoff(Duration.ofMillis(500), Duration.ofSeconds(5)));
+    private static final TransientRetries ANNOUNCE_RETRIES = TransientRetries.beforeDeadLetter();
     private static final Logger LOG = Logger.getLogger(BlobCreatedConsumer.class);
 
     @Inject

@@ -57,6 +57,15 @@ public final class TransientRetries {
         this(maxAttempts, backoff, budget, delay -> Thread.sleep(delay.toMillis()), System::nanoTime);
     }
 
+    /**
+     * For what must be sent before a message is dead-lettered (file.failed, chunk.failed): three
+     * attempts half a second to five seconds apart, so a broker hiccup does not leave a given-up
+     * file or chunk unannounced.
+     */
+    public static TransientRetries beforeDeadLetter() {
+        return new TransientRetries(3, new RetryBackoff(Duration.ofMillis(500), Duration.ofSeconds(5)));
+    }
+
     /** One attempt, nothing retried in process. */
     public static TransientRetries none() {
         return new TransientRetries(1, new RetryBackoff(Duration.ZERO, Duration.ZERO));

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +33,8 @@ class MessageSettlementTest {
 
         @Override
         public CompletionStage<Void> send(String payload) {
-            throw new UnsupportedOperationException("dead letters carry metadata");
+            sent.add(Message.of(payload));
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override

@@ -7,7 +7,6 @@ import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageCodec;
 import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.runtime.failure.PermanentFailure;
-import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.failure.TransientFailure;
 import io.fhirpipe.runtime.failure.TransientRetries;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
@@ -45,8 +44,7 @@ public class ChunkReadyConsumer {
     public static final String SOURCE = "/fhirpipe/synapse-loader";
     /** The worker pool; smallrye.messaging.worker.chunk-loads.max-concurrency bounds the chunks in flight. */
     public static final String WORKER_POOL = "chunk-loads";
-    private static final TransientRetries ANNOUNCE_RETRIES = new TransientRetries(3,
-            new RetryBackoff(java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(5)));
+    private static final TransientRetries ANNOUNCE_RETRIES = TransientRetries.beforeDeadLetter();
 
     @Inject
     ChunkLoader loader;

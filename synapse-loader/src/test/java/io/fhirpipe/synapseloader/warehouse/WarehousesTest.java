@@ -286,9 +286,30 @@ class WarehousesTest {
             return Duration.ofSeconds(1);
         }
 
+        /** The mapping's defaults; Warehouses.open does not read them. */
         @Override
         public LoaderConfig.Retry retry() {
-            throw new UnsupportedOperationException("Warehouses.open must not need the loader's retry settings");
+            return new LoaderConfig.Retry() {
+                @Override
+                public int maxAttempts() {
+                    return 4;
+                }
+
+                @Override
+                public Duration minDelay() {
+                    return Duration.ofSeconds(1);
+                }
+
+                @Override
+                public Duration maxDelay() {
+                    return Duration.ofSeconds(20);
+                }
+
+                @Override
+                public Duration maxElapsed() {
+                    return Duration.ofSeconds(30);
+                }
+            };
         }
     }
 

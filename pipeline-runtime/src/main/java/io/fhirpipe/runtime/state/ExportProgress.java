@@ -192,7 +192,7 @@ public record ExportProgress(
             figures.put(key, new TypeFigures(key,
                     (before == null ? 0 : before.filesExpected()) + 1,
                     (before == null ? 0 : before.filesSplit()) + (split == null ? 0 : 1),
-                    sumCounts(before == null ? 0L : before.manifestCount(), file.count(), before == null),
+                    sumCounts(before == null ? null : before.manifestCount(), file.count(), before == null),
                     (before == null ? 0 : before.linesSplit()) + (split == null ? 0 : split.lineCount()),
                     (before == null ? 0 : before.linesRejected()) + (split == null ? 0 : split.rejectedLines()),
                     (before == null ? 0 : before.chunksExpected()) + chunksExpected,

@@ -139,6 +139,36 @@ class ExportProgressTest {
     }
 
     @Test
+    void aTypeInSeveralFilesWithoutManifestCountsIsFollowedToLoaded() {
+        // HAPI writes at most 1,000 resources per file and gives no count
+        ExportProgress p = ExportProgress.empty(EXPORT, NOW).withCompleted(completed(
+                new ExpectedFile(FileKind.OUTPUT, "Observation", 1, null),
+                new ExpectedFile(FileKind.OUTPUT, "Observation", 2, null),
+                new ExpectedFile(FileKind.OUTPUT, "Observation", 3, null)), NOW);
+        for (int i = 1; i <= 3; i++) {
+            String source = "exp-1/Observation-" + i + ".ndjson";
+            p = p.withSplit(split(source, "e" + i, 1, i == 3 ? 17 : 1000, 0), NOW)
+                    .withChunk(loaded(source, "e" + i, 0, i == 3 ? 17 : 1000, 0), NOW);
+        }
+        assertThat(p.verdict().state()).isEqualTo(State.LOADED);
+        assertThat(p.figures().get("Observation"))
+                .isEqualTo(new TypeFigures("Observation", 3, 3, null, 2017, 0, 3, 3, 0, 2017, 0));
+        assertThat(p.mismatches()).isEmpty();
+    }
+
+    @Test
+    void aCountOnEveryFileIsSummedAndOneMissingCountMakesTheSumUnknown() {
+        ExportProgress counted = ExportProgress.empty(EXPORT, NOW).withCompleted(completed(
+                new ExpectedFile(FileKind.OUTPUT, "Patient", 1, 1000L),
+                new ExpectedFile(FileKind.OUTPUT, "Patient", 2, 5L)), NOW);
+        assertThat(counted.figures().get("Patient").manifestCount()).isEqualTo(1005L);
+        ExportProgress partly = ExportProgress.empty(EXPORT, NOW).withCompleted(completed(
+                new ExpectedFile(FileKind.OUTPUT, "Patient", 1, null),
+                new ExpectedFile(FileKind.OUTPUT, "Patient", 2, 5L)), NOW);
+        assertThat(partly.figures().get("Patient").manifestCount()).isNull();
+    }
+
+    @Test
     void figuresThatDoNotAddUpAreReportedNotHidden() {
         ExportProgress p = ExportProgress.empty(EXPORT, NOW)
                 .withCompleted(completed(new ExpectedFile(FileKind.OUTPUT, "Patient", 1, 10L)), NOW)

@@ -67,10 +67,13 @@ def start_stack(seed, external_fhir):
 
 
 def stop_stack(stack):
+    # Only the stack process: it stops the services first and storage and the broker last, so the
+    # services' last state writes reach Azurite and Azurite saves before it exits. A signal to the
+    # whole process group would stop them all at once.
     if stack.poll() is None:
-        os.killpg(stack.pid, signal.SIGTERM)
+        stack.terminate()
         try:
-            stack.wait(60)
+            stack.wait(180)
         except subprocess.TimeoutExpired:
             os.killpg(stack.pid, signal.SIGKILL)
 
@@ -165,7 +168,7 @@ def report(loader):
     if status == 200:
         print(f"\n== a sample query over the typed tables\n{sample['sql']}\n")
         columns = sample["columns"]
-        widths = [max(len(str(c)), *(len(str(r[i])) for r in sample["rows"])) for i, c in enumerate(columns)]
+        widths = [max([len(str(c))] + [len(str(r[i])) for r in sample["rows"]]) for i, c in enumerate(columns)]
         print("  " + "  ".join(str(c).ljust(w) for c, w in zip(columns, widths)))
         for row in sample["rows"]:
             print("  " + "  ".join(str(v).ljust(w) for v, w in zip(row, widths)))

@@ -311,6 +311,23 @@ public class NdjsonSplitterTest {
         assertChunksEqual(awaitChunks(exportId, "Bundle", 1), bundles, done);
     }
 
+    /** The deletes fhirpipe read from _history land as a file named after their type, of Bundles. */
+    @Test
+    void aDeletedFileNamedAfterItsTypeHoldsBundlesAndIsSplitWithNothingRejected() {
+        String exportId = "exp-deleted-typed";
+        List<String> bundles = List.of("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
+                + "{\"method\":\"DELETE\",\"url\":\"Observation/o1\"},\"response\":{\"status\":\"204\","
+                + "\"lastModified\":\"2026-12-03T08:17:10Z\"}}]}");
+        String name = exportId + "/deleted/Observation-0.ndjson";
+        String etag = upload(name, (bundles.get(0) + "\n").getBytes(StandardCharsets.UTF_8));
+        SplitterTestStack.amqp.send(Topics.BLOB_CREATED, eventGridBlobCreated("PutBlockList", name, etag));
+
+        SplitCompleted done = awaitSplit(exportId, "Observation");
+        assertThat(done.rejectedLines()).isZero();
+        assertThat(done.lineCount()).isEqualTo(1);
+        assertChunksEqual(awaitChunks(exportId, "Observation", 1), bundles, done);
+    }
+
     static void assertChunksEqual(List<CloudEvent<EventData>> chunks, List<String> expectedLines, SplitCompleted done) {
         StringBuilder all = new StringBuilder();
         for (int i = 0; i < chunks.size(); i++) {

@@ -42,6 +42,10 @@ final class Api {
                 .header("Content-Type", "application/fhir+json"));
     }
 
+    static Answer delete(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).DELETE().header("Accept", "application/fhir+json"));
+    }
+
     /** The server's own count of a type: {@code GET [base]/Type?_summary=count}. */
     static long fhirTotal(String fhirBase, String typeOrSearch) {
         String search = typeOrSearch + (typeOrSearch.contains("?") ? "&" : "?") + "_summary=count";

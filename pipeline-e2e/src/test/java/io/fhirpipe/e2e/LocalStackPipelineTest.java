@@ -32,15 +32,17 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issues #3 and #6 end to end: the local stack as separate processes (the project's Artemis launcher,
+ * Issues #3, #6 and #11 end to end: the local stack as separate processes (the project's Artemis launcher,
  * Azurite, the seeded HAPI dev-fhir-server, the four packaged services), driven only through the
  * REST APIs, the FHIR server and storage, as a user would. Ordered: the incremental export follows the
- * full one on the same stack.
+ * full one on the same stack, and a third run after DELETEs on the server removes what was deleted.
+ * Enough patients that HAPI (at most 1,000 resources per file, no {@code count}) writes Observations
+ * in several files.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalStackPipelineTest {
 
-    static final int PATIENTS = 12;
+    static final int PATIENTS = 200;
     static final Duration LOAD_TIMEOUT = Duration.ofMinutes(5);
 
     @TempDir
@@ -51,6 +53,7 @@ class LocalStackPipelineTest {
     static String fhir;
     static String loader;
     static Map<String, Long> totalsBefore;
+    static String newObservationId;
 
     @BeforeAll
     static void startStack() {
@@ -83,6 +86,10 @@ class LocalStackPipelineTest {
         }
         assertThat(totalsBefore.keySet()).contains("Patient", "Encounter", "Observation", "Condition");
         assertThat(totalsBefore.get("Patient")).isEqualTo(PATIENTS);
+        assertThat(totalsBefore.get("Observation")).as("more than one HAPI file of a type").isGreaterThan(1000);
+        assertThat(types.path("Observation").path("filesExpected").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(types.path("Observation").path("manifestCount").isMissingNode()
+                || types.path("Observation").path("manifestCount").isNull()).as("HAPI gives no count").isTrue();
 
         // Landing holds exactly what the server holds, per type.
         Map<String, Long> landedLines = landedLinesPerType(exportId);
@@ -183,17 +190,79 @@ class LocalStackPipelineTest {
         assertThat(tables.get("patient")).isEqualTo(PATIENTS);
         assertThat(tables.get("raw.Observation")).isEqualTo(totalsBefore.get("Observation") + 1);
         assertThat(tables.get("observation")).isEqualTo(totalsBefore.get("Observation") + 1);
+        assertThat(run.path("history").findValuesAsText("detail"))
+                .anyMatch(d -> d.startsWith("history: 0 deleted resource(s)"));
+        newObservationId = newObservation;
+    }
 
-        // Read the file itself once the loader has let go of it: latest versions, no duplicates.
+    /**
+     * HAPI lists no deleted[] files, so the poller reads the deletes from _history since the
+     * watermark (the local server is configured with deletes=history) and the run says so.
+     */
+    @Test
+    @Order(4)
+    void resourcesDeletedOnTheServerAreGoneFromRawTypedAndCuratedAfterTheNextRun(@TempDir Path copy)
+            throws Exception {
+        Map<String, Long> before = warehouseTables();
+        // not pt-00001's: the observation the previous run added must stay
+        List<String> observations = Api.get(fhir + "/Observation?subject=Patient/pt-00005&_count=2").body()
+                .findValues("resource")
+                .stream().map(r -> r.path("id").asText()).toList();
+        String condition = Api.get(fhir + "/Condition?_count=1&_sort=_id").body().findValues("resource").get(0)
+                .path("id").asText();
+        assertThat(observations).hasSize(2);
+        for (String id : observations) {
+            assertThat(Api.delete(fhir + "/Observation/" + id).status()).isEqualTo(200);
+        }
+        assertThat(Api.delete(fhir + "/Condition/" + condition).status()).isEqualTo(200);
+
+        JsonNode started = Api.post(trigger + "/jobs/local-demo/runs", "").body();
+        JsonNode run = awaitFinal(started.path("exportId").asText());
+        assertThat(run.path("status").asText()).as("run %s", run).isEqualTo("LOADED");
+        assertThat(run.path("history").findValuesAsText("detail")).as("the run says how deletes were learned")
+                .anyMatch(d -> d.startsWith("history: 3 deleted resource(s)") && d.contains("Condition 1")
+                        && d.contains("Observation 2"));
+        assertThat(run.path("deletes").asText()).startsWith("history: 3 deleted resource(s)");
+        JsonNode types = run.path("progress").path("types");
+        assertThat(types.path("deleted:Observation").path("rowsLoaded").asLong()).as("run %s", run).isEqualTo(2);
+        assertThat(types.path("deleted:Condition").path("rowsLoaded").asLong()).isEqualTo(1);
+        assertThat(run.path("progress").path("mismatches")).isEmpty();
+
+        Map<String, Long> after = warehouseTables();
+        assertThat(after.get("raw.Observation")).isEqualTo(before.get("raw.Observation") - 2);
+        assertThat(after.get("observation")).isEqualTo(before.get("observation") - 2);
+        assertThat(after.get("raw.Condition")).isEqualTo(before.get("raw.Condition") - 1);
+        assertThat(after.get("condition")).isEqualTo(before.get("condition") - 1);
+
+        // Stopped, the loader writes the pending curated Parquet and checkpoints: the .duckdb file
+        // alone (copied without any WAL) holds every row.
         stack.stopService("synapse-loader");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + stack.duckDbPath(), readOnly());
+        Path database = copy.resolve("copy.duckdb");
+        java.nio.file.Files.copy(stack.duckDbPath(), database);
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database, readOnly());
                 Statement s = c.createStatement()) {
+            assertThat(single(s, "SELECT count(*) FROM raw.Observation")).isEqualTo(after.get("raw.Observation"));
+            assertThat(single(s, "SELECT count(*) FROM raw.Patient")).isEqualTo(PATIENTS);
             assertThat(single(s, "SELECT count(*) - count(DISTINCT id) FROM raw.Patient")).isZero();
             assertThat(single(s, "SELECT count(*) - count(DISTINCT id) FROM patient")).isZero();
             assertThat(single(s, "SELECT count(*) FROM raw.Patient WHERE id IN ('pt-00001','pt-00002') "
                     + "AND version_id = '2'")).isEqualTo(2);
-            assertThat(single(s, "SELECT count(*) FROM raw.Observation WHERE id = '" + newObservation + "'"))
+            assertThat(single(s, "SELECT count(*) FROM raw.Observation WHERE id = '" + newObservationId + "'"))
                     .isEqualTo(1);
+            assertThat(single(s, "SELECT count(*) FROM raw.Observation WHERE id IN ('" + String.join("','",
+                    observations) + "')")).isZero();
+            assertThat(single(s, "SELECT count(*) FROM observation WHERE id IN ('" + String.join("','",
+                    observations) + "')")).isZero();
+            assertThat(single(s, "SELECT count(*) FROM raw.Condition WHERE id = '" + condition + "'")).isZero();
+            assertThat(single(s, "SELECT count(*) FROM condition WHERE id = '" + condition + "'")).isZero();
+
+            Path parquet = copy.resolve("observation.parquet");
+            stack.azurite().blobServiceClient().getBlobContainerClient(Containers.CURATED)
+                    .getBlobClient("Observation/observation.parquet").downloadToFile(parquet.toString());
+            String read = "read_parquet('" + parquet + "')";
+            assertThat(single(s, "SELECT count(*) FROM " + read)).isEqualTo(after.get("observation"));
+            assertThat(single(s, "SELECT count(*) FROM " + read + " WHERE id IN ('" + String.join("','",
+                    observations) + "')")).isZero();
         }
     }
 

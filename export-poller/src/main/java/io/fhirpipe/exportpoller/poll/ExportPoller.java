@@ -9,10 +9,13 @@ import io.fhirpipe.exportpoller.manifest.ManifestFile;
 import io.fhirpipe.exportpoller.manifest.ManifestParser;
 import io.fhirpipe.exportpoller.messaging.PollerChannels;
 import io.fhirpipe.exportpoller.state.PollState;
+import io.fhirpipe.fhirclient.config.DeleteDetection;
+import io.fhirpipe.model.events.DeletedResource;
 import io.fhirpipe.model.events.ExpectedFile;
 import io.fhirpipe.model.events.ExportAccepted;
 import io.fhirpipe.model.events.ExportCompleted;
 import io.fhirpipe.model.events.ExportFailed;
+import io.fhirpipe.model.events.ExportRequested;
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.model.events.FileReady;
 import io.fhirpipe.model.messages.CloudEvent;
@@ -220,20 +223,77 @@ public class ExportPoller {
             fail(poll, now, "poll", "the manifest is invalid: " + e.getMessage(), 200, List.of());
             return;
         }
+        List<FileReady> ready = new ArrayList<>();
         for (ManifestFile file : files) {
-            FileReady ready = new FileReady(poll.exportId(), poll.server(), file.kind(), file.resourceType(),
-                    file.fileIndex(), file.url(), file.count(), page.requiresAccessToken(), page.transactionTime());
-            await(fileReady.publish(CloudEvent.of(MessageType.EXPORT_FILE_READY, SOURCE, ready, now)));
+            ready.add(new FileReady(poll.exportId(), poll.server(), file.kind(), file.resourceType(),
+                    file.fileIndex(), file.url(), file.count(), page.requiresAccessToken(), page.transactionTime()));
         }
-        List<ExpectedFile> expected = files.stream()
-                .map(f -> new ExpectedFile(f.kind(), f.resourceType(), f.fileIndex(), f.count())).toList();
+        String deletesNote;
+        if (server.deletes() == DeleteDetection.HISTORY) {
+            Optional<ExportRequested> request = runs.find(poll.exportId()).map(ExportRun::request);
+            if (request.isEmpty() || request.get().since() == null) {
+                deletesNote = "history: not read, " + (request.isEmpty()
+                        ? "no run record tells this export's _since"
+                        : "a full export (no _since) holds only live resources");
+            } else {
+                HistoryDeletions.Found found;
+                try {
+                    found = HistoryDeletions.read(server, request.get().since(), page.transactionTime(),
+                            Set.copyOf(request.get().types()),
+                            url -> HistoryDeletions.Page.of(get(server, url)), now);
+                } catch (HistoryDeletions.NotNow e) {
+                    retryLater(poll, now, e.retryAfter, "reading deletes from _history: " + e.getMessage());
+                    return;
+                } catch (HistoryDeletions.Unreadable e) {
+                    fail(poll, now, "deletes", "the deletes since " + request.get().since() + " cannot be read from "
+                            + "_history (fhirpipe.servers." + server.name() + ".deletes=history): " + e.getMessage(),
+                            null, List.of());
+                    return;
+                }
+                ready.addAll(historyFiles(poll, found, page, indexes));
+                deletesNote = "history: " + found.deletions() + " deleted resource(s) in " + found.entries()
+                        + " _history entries since " + request.get().since()
+                        + (found.byType().isEmpty() ? "" : " (" + found.byType().entrySet().stream()
+                                .map(e -> e.getKey() + " " + e.getValue().size())
+                                .collect(java.util.stream.Collectors.joining(", ")) + ")");
+            }
+        } else if (server.deletes() == DeleteDetection.SOFT_DELETED) {
+            deletesNote = "soft-deleted: incremental exports ask for includeAssociatedData=_deleted, and the"
+                    + " loader applies the soft-deleted versions in the output as deletions";
+        } else {
+            long listed = files.stream().filter(f -> f.kind() == FileKind.DELETED).count();
+            deletesNote = "manifest: " + (listed == 0 ? "the server listed no deleted files"
+                    : listed + " deleted file(s) listed");
+        }
+        for (FileReady file : ready) {
+            await(fileReady.publish(CloudEvent.of(MessageType.EXPORT_FILE_READY, SOURCE, file, now)));
+        }
+        appendHistory(poll.exportId(), now, "deletes", deletesNote);
+        List<ExpectedFile> expected = ready.stream().map(f -> new ExpectedFile(f.kind(), f.resourceType(),
+                f.fileIndex(), f.deletions() != null ? Long.valueOf(f.deletions().size()) : f.expectedCount())).toList();
         await(completed.publish(CloudEvent.of(MessageType.EXPORT_COMPLETED, SOURCE,
                 new ExportCompleted(poll.exportId(), poll.job(), page.transactionTime(), expected, now), now)));
         int errors = (int) files.stream().filter(f -> f.kind() == FileKind.ERROR).count();
-        pollState(poll.exportId(), s -> s.polled(now, null).ended("completed", files.size(), errors));
+        pollState(poll.exportId(), s -> s.polled(now, null).ended("completed", ready.size(), errors));
         updateRun(poll.exportId(), r -> r.status() == ExportRunStatus.ACCEPTED ? ExportRunStatus.EXPORTED : r.status(),
                 now, "manifest", files.size() + " files (" + errors + " error files), transactionTime "
                         + page.transactionTime());
+    }
+
+    /** The history's deletes as deleted files after the manifest's own, at most MAX_DELETIONS each. */
+    private static List<FileReady> historyFiles(ExportAccepted poll, HistoryDeletions.Found found,
+            ExportManifest page, Map<String, Integer> indexes) {
+        List<FileReady> files = new ArrayList<>();
+        found.byType().forEach((type, deletions) -> {
+            for (int from = 0; from < deletions.size(); from += FileReady.MAX_DELETIONS) {
+                List<DeletedResource> part = deletions.subList(from,
+                        Math.min(deletions.size(), from + FileReady.MAX_DELETIONS));
+                int index = indexes.merge(FileKind.DELETED.wireName() + "/" + type, 1, Integer::sum) - 1;
+                files.add(new FileReady(poll.exportId(), poll.server(), FileKind.DELETED, type, index, found.query(),
+                        (long) part.size(), false, page.transactionTime(), part));
+            }
+        });
+        return files;
     }
 
     private void deadlinePassed(PolledServer server, ExportAccepted poll, Instant now) {

@@ -1,13 +1,14 @@
 package io.fhirpipe.exportpoller.poll;
 
 import io.fhirpipe.fhirclient.auth.AccessTokenSource;
+import io.fhirpipe.fhirclient.config.DeleteDetection;
 
 import java.net.URI;
 import java.time.Duration;
 
-/** A named FHIR server the poller may poll, with its token source. */
+/** A named FHIR server the poller may poll, with its token source and how its deletes are learned. */
 public record PolledServer(String name, URI baseUrl, Duration connectTimeout, Duration requestTimeout,
-        AccessTokenSource tokens) {
+        AccessTokenSource tokens, DeleteDetection deletes) {
 
     /** True when {@code url} has this server's scheme, host and port and lies under its base path. */
     public boolean owns(String url) {

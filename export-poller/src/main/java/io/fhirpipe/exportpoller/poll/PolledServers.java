@@ -37,6 +37,7 @@ public class PolledServers {
             throw new IllegalArgumentException("fhirpipe.servers." + name + ".base-url must be an http(s) URL");
         }
         return new PolledServer(name, base, config.connectTimeout(), config.requestTimeout(),
-                AccessTokenSources.create(AuthSettingsFromConfig.of(name, config.auth()), config.baseUrl()));
+                AccessTokenSources.create(AuthSettingsFromConfig.of(name, config.auth()), config.baseUrl()),
+                config.deletes());
     }
 }

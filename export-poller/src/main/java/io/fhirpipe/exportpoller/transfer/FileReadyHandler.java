@@ -77,7 +77,13 @@ public class FileReadyHandler {
                 "no FHIR server named '" + file.server() + "' is configured"));
         Instant now = clock.instant();
         LandedFile landed;
-        if (account().contains(file.url())) {
+        if (file.deletions() != null) {
+            if (file.kind() != FileKind.DELETED || !server.owns(file.url())) {
+                throw new PermanentFailure("InvalidMessage", "deletions come only in a deleted file whose url is the"
+                        + " _history query on server " + server.name() + " they were read from");
+            }
+            landed = transfer.landDeletions(file, blob);
+        } else if (account().contains(file.url())) {
             // written by the server into this account (Azure's _container export): copied into landing/
             // from there, so it is split like any other file
             BlobUrlParts source = BlobUrlParts.parse(file.url());

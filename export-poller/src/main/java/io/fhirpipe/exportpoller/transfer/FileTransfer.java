@@ -12,8 +12,11 @@ import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.fhirpipe.exportpoller.poll.PolledServer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fhirpipe.model.events.DeletedResource;
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.model.events.FileReady;
+import io.fhirpipe.model.messages.Json;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.PermanentFailure;
@@ -21,12 +24,14 @@ import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.failure.TransientFailure;
 import org.jboss.logging.Logger;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -193,6 +198,37 @@ public final class FileTransfer {
         }
         throw new TransientFailure("copying " + redact(file.url()) + " from storage failed " + settings.maxAttempts()
                 + " times; last: " + last.getMessage(), null, last);
+    }
+
+    /**
+     * Lands the deletes the poller read from the server's {@code _history} as a Bulk Data deleted
+     * file: one Bundle per line with {@code request} DELETE {@code Type/id} and, where the server gave
+     * it, {@code response.lastModified} = the time of the delete. The splitter and the loader then
+     * treat them exactly like a {@code deleted[]} file of the manifest.
+     */
+    public LandedFile landDeletions(FileReady file, LandingBlob blob) {
+        BlockBlobClient client = landing.getBlobClient(blob.name()).getBlockBlobClient();
+        BlobProperties existing = properties(client);
+        Optional<LandedFile> landed = landedFrom(file, blob, client, existing);
+        if (landed.isPresent()) {
+            return landed.get();
+        }
+        StringBuilder lines = new StringBuilder();
+        for (DeletedResource deleted : file.deletions()) {
+            ObjectNode bundle = Json.mapper().createObjectNode().put("resourceType", "Bundle").put("type", "transaction");
+            ObjectNode entry = bundle.putArray("entry").addObject();
+            entry.putObject("request").put("method", "DELETE").put("url", file.resourceType() + "/" + deleted.id());
+            if (deleted.deletedAt() != null) {
+                entry.putObject("response").put("status", "204").put("lastModified", deleted.deletedAt().toString());
+            }
+            lines.append(bundle).append('\n');
+        }
+        byte[] body = lines.toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            return land(file, blob, client, existing, new ByteArrayInputStream(body), body.length, 1);
+        } catch (RetryableDownload e) {
+            throw new TransientFailure("writing landing/" + blob.name() + " failed: " + e.getMessage(), null, e);
+        }
     }
 
     private LandedFile land(FileReady file, LandingBlob blob, BlockBlobClient client, BlobProperties existing,

@@ -89,7 +89,8 @@ public final class TransferBenchmark {
             FileTransfer transfer = new FileTransfer(landing, FileTransfer.httpClient(Duration.ofSeconds(10)), settings,
                     uploads, watchdog, Clock.systemUTC());
             PolledServer server = new PolledServer("bench", URI.create(base), Duration.ofSeconds(10),
-                    Duration.ofSeconds(60), new NoAuthentication());
+                    Duration.ofSeconds(60), new NoAuthentication(),
+                    io.fhirpipe.fhirclient.config.DeleteDetection.MANIFEST);
             HttpClient plainHttp = HttpClient.newHttpClient();
 
             // Warm-up (JIT, connections, Azurite) on 64 MB each, not measured.

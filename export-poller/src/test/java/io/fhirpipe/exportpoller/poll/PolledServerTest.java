@@ -2,6 +2,8 @@ package io.fhirpipe.exportpoller.poll;
 
 import org.junit.jupiter.api.Test;
 
+import io.fhirpipe.fhirclient.config.DeleteDetection;
+
 import java.net.URI;
 import java.time.Duration;
 
@@ -10,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PolledServerTest {
 
     private final PolledServer server = new PolledServer("hapi", URI.create("http://127.0.0.1:8090/fhir"),
-            Duration.ofSeconds(1), Duration.ofSeconds(1), null);
+            Duration.ofSeconds(1), Duration.ofSeconds(1), null, DeleteDetection.MANIFEST);
 
     @Test
     void acceptsUrlsUnderTheBasePath() {

@@ -17,6 +17,8 @@ import java.util.Optional;
 /**
  * What {@code GET /exports/{id}} answers: the run record and, once the server has finished, what
  * the tracker knows — per type files, chunks, rows and rejects, mismatches, failed chunks.
+ * {@code deletes} says how the poller learned what the server deleted (from the manifest's
+ * {@code deleted[]} files, or from {@code _history}) and how many it found.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExportStatusView(
@@ -29,6 +31,7 @@ public record ExportStatusView(
         int kickoffAttempts,
         Timings timings,
         RunError error,
+        String deletes,
         Progress progress,
         List<RunEvent> history) {
 
@@ -55,7 +58,18 @@ public record ExportStatusView(
         }).orElse(landed.isEmpty() ? null : new Progress("waiting", "the FHIR server has not finished the export",
                 landed, Map.of(), List.of(), List.of()));
         return new ExportStatusView(run.exportId(), run.job(), run.server(), run.status(), run.request(),
-                run.statusUrl(), run.kickoffAttempts(), timings, run.error(), view, run.history());
+                run.statusUrl(), run.kickoffAttempts(), timings, run.error(), lastDetail(run, "deletes"), view,
+                run.history());
+    }
+
+    private static String lastDetail(ExportRun run, String event) {
+        String detail = null;
+        for (RunEvent e : run.history()) {
+            if (event.equals(e.event())) {
+                detail = e.detail();
+            }
+        }
+        return detail;
     }
 
     private static Instant firstAt(ExportRun run, String event) {

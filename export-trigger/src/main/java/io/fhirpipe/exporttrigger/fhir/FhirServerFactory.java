@@ -32,6 +32,6 @@ public final class FhirServerFactory {
         }
         return new FhirServer(name, config.baseUrl(), ServerFlavor.fromConfig(config.flavor()), method.equals("post"),
                 config.requestTimeout(), AccessTokenSources.create(AuthSettingsFromConfig.of(name, config.auth()),
-                config.baseUrl()));
+                config.baseUrl()), config.deletes());
     }
 }

@@ -2,6 +2,7 @@ package io.fhirpipe.exporttrigger.fhir;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fhirpipe.fhirclient.config.DeleteDetection;
 import io.fhirpipe.model.events.ExportRequested;
 import io.fhirpipe.model.messages.Json;
 
@@ -24,6 +25,8 @@ import java.util.stream.Collectors;
  * {@code _anonymizationConfig} / {@code _anonymizationConfigEtag}.
  */
 public final class KickoffRequestFactory {
+
+    static final String SOFT_DELETED = "_deleted";
 
     private KickoffRequestFactory() {
     }
@@ -84,8 +87,14 @@ public final class KickoffRequestFactory {
         if (request.outputFormat() != null) {
             params.add(Map.entry("_outputFormat", request.outputFormat()));
         }
-        if (!request.includeAssociatedData().isEmpty()) {
-            params.add(Map.entry("includeAssociatedData", String.join(",", request.includeAssociatedData())));
+        List<String> associated = new ArrayList<>(request.includeAssociatedData());
+        if (server.deletes() == DeleteDetection.SOFT_DELETED && request.since() != null
+                && !associated.contains(SOFT_DELETED)) {
+            // Azure's FHIR service exports what was deleted since _since only when asked
+            associated.add(SOFT_DELETED);
+        }
+        if (!associated.isEmpty()) {
+            params.add(Map.entry("includeAssociatedData", String.join(",", associated)));
         }
         if (request.container() != null) {
             params.add(Map.entry("_container", request.container()));

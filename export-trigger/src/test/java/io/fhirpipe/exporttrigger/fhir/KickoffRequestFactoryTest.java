@@ -2,6 +2,7 @@ package io.fhirpipe.exporttrigger.fhir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirpipe.fhirclient.auth.NoAuthentication;
+import io.fhirpipe.fhirclient.config.DeleteDetection;
 import io.fhirpipe.model.events.ExportLevel;
 import io.fhirpipe.model.events.ExportRequested;
 import io.fhirpipe.model.messages.Json;
@@ -60,6 +61,21 @@ class KickoffRequestFactoryTest {
     }
 
     @Test
+    void aServerWhoseDeletesAreSoftDeletedIsAskedForThemInIncrementalExportsOnly() {
+        FhirServer azure = server(ServerFlavor.AZURE, false, DeleteDetection.SOFT_DELETED);
+        KickoffRequest incremental = KickoffRequestFactory.create(azure, request(ExportLevel.SYSTEM, null, List.of(),
+                Instant.parse("2026-01-01T00:00:00Z"), null, List.of()));
+        assertThat(incremental.uri().getRawQuery()).isEqualTo("_since=2026-01-01T00%3A00%3A00Z"
+                + "&includeAssociatedData=_deleted");
+        KickoffRequest full = KickoffRequestFactory.create(azure, request(ExportLevel.SYSTEM, null, List.of(),
+                null, null, List.of()));
+        assertThat(full.uri().getRawQuery()).isNull();
+        KickoffRequest hapi = KickoffRequestFactory.create(HAPI, request(ExportLevel.SYSTEM, null, List.of(),
+                Instant.parse("2026-01-01T00:00:00Z"), null, List.of()));
+        assertThat(hapi.uri().getRawQuery()).doesNotContain("includeAssociatedData");
+    }
+
+    @Test
     void azureGetsTillInsteadOfUntil() {
         KickoffRequest request = KickoffRequestFactory.create(server(ServerFlavor.AZURE, false), request(
                 ExportLevel.SYSTEM, null, List.of(), Instant.parse("2026-01-01T00:00:00Z"),
@@ -99,7 +115,11 @@ class KickoffRequestFactoryTest {
     }
 
     private static FhirServer server(ServerFlavor flavor, boolean post) {
+        return server(flavor, post, DeleteDetection.MANIFEST);
+    }
+
+    private static FhirServer server(ServerFlavor flavor, boolean post, DeleteDetection deletes) {
         return new FhirServer("hapi", "http://fhir.test/fhir/", flavor, post, Duration.ofSeconds(5),
-                new NoAuthentication());
+                new NoAuthentication(), deletes);
     }
 }

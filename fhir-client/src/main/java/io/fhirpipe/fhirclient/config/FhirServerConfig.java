@@ -20,6 +20,13 @@ public interface FhirServerConfig {
     @WithDefault("get")
     String kickoffMethod();
 
+    /**
+     * How deletes are learned: {@code manifest} (only {@code deleted[]} files), {@code history} (also the
+     * server's {@code _history}) or {@code soft-deleted} (Azure: {@code includeAssociatedData=_deleted}).
+     */
+    @WithDefault("manifest")
+    DeleteDetection deletes();
+
     @WithDefault("10s")
     Duration connectTimeout();
 

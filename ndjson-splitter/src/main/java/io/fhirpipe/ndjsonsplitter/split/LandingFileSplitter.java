@@ -81,8 +81,10 @@ public final class LandingFileSplitter {
                     BlobChunkSink sink = new BlobChunkSink(storage.getBlobContainerClient(Containers.CHUNKS),
                             storage.getBlobContainerClient(Containers.REJECTED), name, generation,
                             settings.blockSize(), settings.concurrency())) {
-                LineValidator lines = new LineValidator(blob.resourceType(),
-                        blob.kind() != io.fhirpipe.model.events.FileKind.DELETED);
+                // Every line of a deleted-resources file is a Bundle of DELETE entries, whatever the file
+                // is named after (Bundle in a manifest, the deleted type when read from _history).
+                boolean deletions = blob.kind() == io.fhirpipe.model.events.FileKind.DELETED;
+                LineValidator lines = new LineValidator(deletions ? "Bundle" : blob.resourceType(), !deletions);
                 result = new NdjsonChunker(settings.limits()).split(in, blob.gzip(), lines, sink);
                 sink.finish();
             }

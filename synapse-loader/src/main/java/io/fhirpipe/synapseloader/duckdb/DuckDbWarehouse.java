@@ -66,6 +66,7 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
     private static final DuckDbDialect SQL = new DuckDbDialect();
 
     private final DuckDBConnection connection;
+    private final Path databaseFile;
     private final LoaderViews views;
     private final Path workDirectory;
     private final TypedStorage typed;
@@ -92,8 +93,10 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
         return new java.util.LinkedHashMap<>(stepNanos);
     }
 
-    private DuckDbWarehouse(DuckDBConnection connection, LoaderViews views, Path workDirectory, TypedStorage typed) {
+    private DuckDbWarehouse(DuckDBConnection connection, Path databaseFile, LoaderViews views, Path workDirectory,
+            TypedStorage typed) {
         this.connection = connection;
+        this.databaseFile = databaseFile;
         this.views = views;
         this.workDirectory = workDirectory;
         this.typed = typed;
@@ -133,7 +136,8 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
             // The driver itself rather than DriverManager, whose registry is per class loader.
             DuckDBConnection c = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:"
                     + databaseFile.toAbsolutePath(), new Properties());
-            DuckDbWarehouse warehouse = new DuckDbWarehouse(c, views, workDirectory, typed);
+            DuckDbWarehouse warehouse = new DuckDbWarehouse(c, databaseFile.toAbsolutePath(), views, workDirectory,
+                    typed);
             try {
                 warehouse.init(memoryLimit, threads, checkpointThreshold);
             } catch (SQLException | RuntimeException e) {
@@ -632,12 +636,50 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
         return new TransientFailure(what + " failed: " + e.getMessage(), null, e);
     }
 
+    /**
+     * Writes the WAL into the database file, so that the file alone holds every committed row: with
+     * a large checkpoint_threshold the loads of a whole run can sit in the WAL, and a copy of the
+     * file, or a process killed before DuckDB's own checkpoint at close, would lose them. Waits for
+     * a load in progress. A failure is logged, not thrown: the WAL stays and DuckDB replays it at
+     * the next start.
+     */
+    public void checkpoint() {
+        lock.lock();
+        try {
+            Path wal = Path.of(databaseFile + ".wal");
+            long walBytes = Files.exists(wal) ? Files.size(wal) : 0;
+            long start = System.nanoTime();
+            try (Statement s = connection.createStatement()) {
+                // no other connection, and the lock excludes our own loads: plain CHECKPOINT need not abort anything
+                s.execute("CHECKPOINT");
+            }
+            LOG.infof("DuckDB checkpoint of %s (%d KiB of WAL) took %d ms", databaseFile, walBytes / 1024,
+                    (System.nanoTime() - start) / 1_000_000);
+        } catch (SQLException | IOException e) {
+            LOG.warnf("DuckDB checkpoint of %s failed; its WAL is replayed at the next start: %s", databaseFile,
+                    e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Checkpoints, then closes. Under the lock, so a load in progress commits (and is checkpointed)
+     * rather than being interrupted by the driver's close.
+     */
     @Override
     public void close() {
+        lock.lock();
         try {
+            if (connection.isClosed()) {
+                return;
+            }
+            checkpoint();
             connection.close();
         } catch (SQLException e) {
             LOG.warnf("closing DuckDB: %s", e.getMessage());
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
 /**
  * Reads a chunk of a Bulk Data {@code deleted[]} file: each line is a Bundle whose entries have
  * {@code request.method = DELETE} and {@code request.url = Type/id} (absolute URLs and a trailing
- * {@code /_history/n} are accepted too). A line is taken whole or rejected whole.
+ * {@code /_history/n} are accepted too). A line is taken whole or rejected whole. The manifest names
+ * such a file's type {@code Bundle}, and its entries may delete resources of any type; a file named
+ * after one type (the deletes fhirpipe read from {@code _history}) deletes only that type.
  *
  * <p>When was the resource deleted? The spec carries no time per entry, so the reader takes, in
  * order: {@code entry.response.lastModified}, the Bundle's {@code meta.lastUpdated}, its
@@ -33,11 +35,13 @@ import java.util.regex.Pattern;
 public final class DeletedBundleReader {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The type the Bulk Data manifest gives a deleted[] file: its entries delete any type. */
+    public static final String ANY_TYPE = "Bundle";
     private static final Pattern URL = Pattern.compile(
             "(?:^|.*/)([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?");
 
     public DeletedScreenResult read(Path chunk, String resourceType, Instant fallback) throws IOException {
-        List<Deletion> deletions = new ArrayList<>();
+        java.util.Map<String, List<Deletion>> deletions = new java.util.LinkedHashMap<>();
         List<LineRejection> rejections = new ArrayList<>();
         long[] accepted = {0};
         MessageDigest sha256 = ResourceLineScreen.sha256();
@@ -46,7 +50,7 @@ public final class DeletedBundleReader {
                 if (NdjsonLines.isBlank(buffer, offset, length)) {
                     return;
                 }
-                List<Deletion> line = new ArrayList<>();
+                java.util.Map<String, List<Deletion>> line = new java.util.LinkedHashMap<>();
                 String reason;
                 try {
                     reason = parse(MAPPER.readTree(buffer, offset, length), resourceType, fallback, line);
@@ -55,7 +59,7 @@ public final class DeletedBundleReader {
                 }
                 if (reason == null) {
                     accepted[0]++;
-                    deletions.addAll(line);
+                    line.forEach((type, found) -> deletions.computeIfAbsent(type, t -> new ArrayList<>()).addAll(found));
                 } else {
                     rejections.add(NdjsonLines.reject(n, reason, buffer, offset, length));
                 }
@@ -64,7 +68,8 @@ public final class DeletedBundleReader {
         return new DeletedScreenResult(deletions, accepted[0], rejections, HexFormat.of().formatHex(sha256.digest()));
     }
 
-    private static String parse(JsonNode bundle, String resourceType, Instant fallback, List<Deletion> out) {
+    private static String parse(JsonNode bundle, String resourceType, Instant fallback,
+            java.util.Map<String, List<Deletion>> out) {
         if (bundle == null || !bundle.isObject()) {
             return "not a JSON object";
         }
@@ -86,11 +91,12 @@ public final class DeletedBundleReader {
             if (!m.matches()) {
                 return "entry[" + i + "].request.url is not Type/id";
             }
-            if (!m.group(1).equals(resourceType)) {
+            if (!m.group(1).equals(resourceType) && !ANY_TYPE.equals(resourceType)) {
                 return "entry[" + i + "] deletes a " + m.group(1) + " in a " + resourceType + " file";
             }
             Instant when = firstInstant(entries.get(i).path("response").path("lastModified"));
-            out.add(new Deletion(m.group(2), when != null ? when : bundleTime != null ? bundleTime : fallback));
+            out.computeIfAbsent(m.group(1), t -> new ArrayList<>()).add(new Deletion(m.group(2),
+                    when != null ? when : bundleTime != null ? bundleTime : fallback));
         }
         return null;
     }

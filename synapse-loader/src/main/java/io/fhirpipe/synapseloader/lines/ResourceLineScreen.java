@@ -33,6 +33,10 @@ import java.util.regex.Pattern;
  * byte scan without decoding, and only a line it cannot vouch for through Jackson's token stream
  * (which gives the reason). A second pass copying the good lines happens only when something was
  * rejected or blank.
+ *
+ * <p>A line marked as Azure's soft-deleted version ({@code meta.extension} with url
+ * {@value #SOFT_DELETED_URL} and {@code valueString} {@code soft-deleted}) is also reported as a
+ * deletion; the loader applies it before the chunk's rows, so its tombstone hides that version too.
  */
 public final class ResourceLineScreen {
 
@@ -40,10 +44,25 @@ public final class ResourceLineScreen {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    static final String SOFT_DELETED_URL = "http://azurehealthcareapis.com/data-extensions/deleted-state";
+    private static final byte[] SOFT_DELETED_HINT = FastLineCheck.utf8("data-extensions/deleted-state");
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private final java.time.Clock clock;
+
+    public ResourceLineScreen() {
+        this(java.time.Clock.systemUTC());
+    }
+
+    ResourceLineScreen(java.time.Clock clock) {
+        this.clock = clock;
+    }
 
     public ScreenResult screen(Path chunk, String resourceType, Path workDirectory) throws IOException {
         byte[] type = FastLineCheck.utf8(resourceType);
         List<LineRejection> rejections = new ArrayList<>();
+        List<Deletion> softDeleted = new ArrayList<>();
         long[] accepted = {0};
         boolean[] blank = {false};
         MessageDigest sha256 = sha256();
@@ -58,6 +77,9 @@ public final class ResourceLineScreen {
                         : check(buffer, offset, length, resourceType);
                 if (reason == null) {
                     accepted[0]++;
+                    if (indexOf(buffer, offset, length, SOFT_DELETED_HINT) >= 0) {
+                        softDeleted(buffer, offset, length).ifPresent(softDeleted::add);
+                    }
                 } else {
                     rejections.add(NdjsonLines.reject(n, reason, buffer, offset, length));
                 }
@@ -65,7 +87,7 @@ public final class ResourceLineScreen {
         }
         String hash = HexFormat.of().formatHex(sha256.digest());
         if (rejections.isEmpty() && !blank[0]) {
-            return new ScreenResult(chunk, accepted[0], rejections, hash);
+            return new ScreenResult(chunk, accepted[0], rejections, hash, softDeleted);
         }
         Path clean = Files.createTempFile(workDirectory, "clean-", ".ndjson");
         java.util.Set<Long> bad = new java.util.HashSet<>();
@@ -79,7 +101,39 @@ public final class ResourceLineScreen {
                 }
             });
         }
-        return new ScreenResult(clean, accepted[0], rejections, hash);
+        return new ScreenResult(clean, accepted[0], rejections, hash, softDeleted);
+    }
+
+    /** The deletion a line stands for when it carries Azure's soft-deleted mark (the line was accepted). */
+    private java.util.Optional<Deletion> softDeleted(byte[] buffer, int offset, int length) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode resource = MAPPER.readTree(buffer, offset, length);
+        for (com.fasterxml.jackson.databind.JsonNode extension : resource.path("meta").path("extension")) {
+            if (SOFT_DELETED_URL.equals(extension.path("url").asText())
+                    && "soft-deleted".equals(extension.path("valueString").asText())) {
+                String lastUpdated = resource.path("meta").path("lastUpdated").asText(null);
+                return java.util.Optional.of(new Deletion(resource.path("id").asText(), lastUpdated == null
+                        ? clock.instant() : OffsetDateTime.parse(lastUpdated).toInstant()));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    static int indexOf(byte[] buffer, int offset, int length, byte[] needle) {
+        int last = offset + length - needle.length;
+        byte first = needle[0];
+        outer:
+        for (int i = offset; i <= last; i++) {
+            if (buffer[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < needle.length; j++) {
+                if (buffer[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** @return null when the line can be loaded, else why not */

@@ -10,10 +10,16 @@ import java.util.List;
  *                 holding only the good lines
  * @param accepted lines that will be loaded
  * @param sha256 of the chunk's bytes as downloaded
+ * @param softDeleted accepted lines that are not live resources but deletions: Azure's FHIR service
+ *                    exports a soft-deleted resource (asked for with {@code includeAssociatedData=_deleted})
+ *                    as its deleted version, marked in {@code meta.extension}; each is a deletion at
+ *                    that version's {@code meta.lastUpdated}
  */
-public record ScreenResult(Path loadable, long accepted, List<LineRejection> rejections, String sha256) {
+public record ScreenResult(Path loadable, long accepted, List<LineRejection> rejections, String sha256,
+        List<Deletion> softDeleted) {
 
     public ScreenResult {
         rejections = List.copyOf(rejections);
+        softDeleted = List.copyOf(softDeleted);
     }
 }

@@ -12,6 +12,7 @@ import io.fhirpipe.synapseloader.curated.CuratedSink;
 import io.fhirpipe.synapseloader.duckdb.LedgerEntry;
 import io.fhirpipe.synapseloader.lines.DeletedBundleReader;
 import io.fhirpipe.synapseloader.lines.DeletedScreenResult;
+import io.fhirpipe.synapseloader.lines.Deletion;
 import io.fhirpipe.synapseloader.lines.ResourceLineScreen;
 import io.fhirpipe.synapseloader.lines.ScreenResult;
 import io.fhirpipe.synapseloader.warehouse.Warehouse;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -106,8 +108,7 @@ public final class ChunkLoader {
                 verify(chunk, read.sha256());
                 rejects.write(chunk, read.rejections());
                 return lockedWithRetries(chunk, () -> alreadyLoaded(chunk).orElseGet(() -> {
-                    long applied = warehouse.applyDeletes(chunk, read.deletions(), read.accepted(),
-                            read.rejections().size(), now);
+                    long applied = applyDeletes(chunk, read, now);
                     publishCurated();
                     return new LoadReport(chunk.chunkId(), read.accepted(), read.rejections().size(), applied, now,
                             false);
@@ -120,6 +121,13 @@ public final class ChunkLoader {
             verify(chunk, screened.sha256());
             rejects.write(chunk, screened.rejections());
             return lockedWithRetries(chunk, () -> alreadyLoaded(chunk).orElseGet(() -> {
+                if (!screened.softDeleted().isEmpty()) {
+                    // first, so that the tombstone also hides the soft-deleted version the rows hold
+                    ChunkRef marks = chunk.softDeletedPart();
+                    if (warehouse.ledger(marks.chunkId()).isEmpty()) {
+                        warehouse.applyDeletes(marks, screened.softDeleted(), screened.softDeleted().size(), 0, now);
+                    }
+                }
                 long applied = warehouse.loadResources(chunk, screened.loadable(), screened.accepted(),
                         screened.rejections().size(), now);
                 publishCurated();
@@ -138,6 +146,38 @@ public final class ChunkLoader {
                 delete(extra);
             }
         }
+    }
+
+    /**
+     * A file of one type is one application; a manifest's Bundle file is one per type it deletes, each
+     * under its own ledger row and the last under the chunk's, so a redelivery after some of them
+     * applies only the rest.
+     */
+    private long applyDeletes(ChunkRef chunk, DeletedScreenResult read, Instant now) {
+        long rejected = read.rejections().size();
+        if (!DeletedBundleReader.ANY_TYPE.equals(chunk.resourceType())) {
+            return warehouse.applyDeletes(chunk, read.byType().getOrDefault(chunk.resourceType(), List.of()),
+                    read.accepted(), rejected, now);
+        }
+        if (read.byType().isEmpty()) {
+            // only rejected lines: the ledger row still records the chunk as done
+            return warehouse.applyDeletes(chunk, List.of(), read.accepted(), rejected, now);
+        }
+        List<String> types = List.copyOf(read.byType().keySet());
+        long applied = 0;
+        for (int i = 0; i < types.size(); i++) {
+            boolean last = i == types.size() - 1;
+            ChunkRef part = chunk.deletionsOf(types.get(i), last);
+            if (!last && warehouse.ledger(part.chunkId()).isPresent()) {
+                continue;
+            }
+            List<Deletion> deletions = read.byType().get(types.get(i));
+            long n = warehouse.applyDeletes(part, deletions, last ? read.accepted() : deletions.size(),
+                    last ? rejected : 0, now);
+            applied = n == Warehouse.APPLIED_UNKNOWN || applied == Warehouse.APPLIED_UNKNOWN
+                    ? Warehouse.APPLIED_UNKNOWN : applied + n;
+        }
+        return applied;
     }
 
     /** On a redelivery the tables are left alone; only a snapshot that failed after commit is redone. */

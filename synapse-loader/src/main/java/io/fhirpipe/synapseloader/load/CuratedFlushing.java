@@ -14,7 +14,11 @@ import jakarta.inject.Inject;
 
 import java.time.Duration;
 
-/** Starts the curated flush timer when snapshots are debounced (fhirpipe.loader.curated-interval > 0). */
+/**
+ * Starts the curated flush timer when snapshots are debounced (fhirpipe.loader.curated-interval > 0);
+ * at shutdown checkpoints DuckDB, then writes the last snapshots. The warehouse bean's disposer
+ * checkpoints again and closes.
+ */
 @ApplicationScoped
 public class CuratedFlushing {
 
@@ -37,6 +41,18 @@ public class CuratedFlushing {
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
+        stop(warehouse, timer);
+    }
+
+    /**
+     * Checkpoints DuckDB before the last snapshot: storage may be stopping at the same time, its
+     * client then retries the upload for longer than a stack waits before it kills the process, and
+     * the database file must already hold every row when that happens.
+     */
+    static void stop(Warehouse warehouse, CuratedFlushTimer timer) {
+        if (warehouse instanceof DuckDbWarehouse duckdb) {
+            duckdb.checkpoint();
+        }
         if (timer != null) {
             timer.close();
         }

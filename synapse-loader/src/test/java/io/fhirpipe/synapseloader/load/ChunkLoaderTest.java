@@ -182,6 +182,79 @@ class ChunkLoaderTest {
         assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger")).isEqualTo(2);
     }
 
+    static String version(String id, String versionId, String lastUpdated, boolean softDeleted) {
+        return "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"meta\":{" + (softDeleted
+                ? "\"extension\":[{\"url\":\"http://azurehealthcareapis.com/data-extensions/deleted-state\","
+                        + "\"valueString\":\"soft-deleted\"}]," : "")
+                + "\"versionId\":\"" + versionId + "\",\"lastUpdated\":\"" + lastUpdated + "\"},\"gender\":\"female\"}";
+    }
+
+    /**
+     * Azure's FHIR service exports a soft-deleted resource (includeAssociatedData=_deleted) as its
+     * deleted version, marked in meta.extension (Microsoft's documented extension): such a line is a
+     * deletion at its lastUpdated, never a live row, wherever it stands; a later re-creation wins.
+     */
+    @Test
+    void anAzureSoftDeletedVersionDeletesTheResourceInsteadOfLoadingIt() {
+        ChunkLoader loader = loader(Optional.empty());
+        loader.load(chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(
+                version("gone", "1", "2024-01-01T00:00:00Z", false),
+                version("kept", "1", "2024-01-01T00:00:00Z", false))));
+        ChunkReady incremental = chunks.add("e2/Patient-0.ndjson", "Patient", 0, List.of(
+                version("gone", "2", "2024-02-01T00:00:00Z", true),
+                version("new", "1", "2024-02-01T00:00:00Z", false),
+                version("never-seen", "3", "2024-02-02T00:00:00Z", true)));
+
+        LoadReport report = loader.load(incremental);
+
+        assertThat(report.rowsLoaded()).as("every line accounted for").isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM raw.\"Patient\"")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM raw.\"Patient\" WHERE id IN ('gone', 'never-seen')")).isZero();
+        assertThat(count("SELECT count(*) FROM patient WHERE id IN ('gone', 'never-seen')")).isZero();
+        assertThat(count("SELECT count(*) FROM patient")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.deleted_resources WHERE id = 'gone' "
+                + "AND deleted_at = TIMESTAMPTZ '2024-02-01 00:00:00+00'")).isEqualTo(1);
+
+        assertThat(loader.load(incremental).alreadyLoaded()).isTrue();
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger")).isEqualTo(3);
+
+        // an older version arriving late stays deleted; a re-creation after the delete comes back
+        loader.load(chunks.add("e0/Patient-0.ndjson", "Patient", 0, List.of(
+                version("gone", "1", "2024-01-01T00:00:00Z", false))));
+        assertThat(count("SELECT count(*) FROM raw.\"Patient\" WHERE id = 'gone'")).isZero();
+        loader.load(chunks.add("e3/Patient-0.ndjson", "Patient", 0, List.of(
+                version("gone", "3", "2024-03-01T00:00:00Z", false))));
+        assertThat(count("SELECT count(*) FROM patient WHERE id = 'gone'")).isEqualTo(1);
+    }
+
+    /**
+     * A manifest's deleted[] file has type Bundle and its entries may delete any type (the Bulk Data
+     * IG's example): each type's deletions reach its own table, and a redelivery applies nothing twice.
+     */
+    @Test
+    void aManifestsBundleFileDeletesResourcesOfEveryTypeItNames() {
+        ChunkLoader loader = loader(Optional.empty());
+        loader.load(chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(P.formatted("p1"), P.formatted("p2"))));
+        loader.load(chunks.add("e1/Observation-0.ndjson", "Observation", 0, List.of(
+                "{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\",\"meta\":{"
+                        + "\"lastUpdated\":\"2024-01-01T00:00:00Z\"}}")));
+        ChunkReady deletions = chunks.add("e2/deleted/Bundle-0.ndjson", "Bundle", 0, List.of(
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
+                        + "{\"method\":\"DELETE\",\"url\":\"Patient/p1\"}}]}",
+                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
+                        + "{\"method\":\"DELETE\",\"url\":\"Observation/o1\"}}]}"));
+
+        LoadReport report = loader.load(deletions);
+
+        assertThat(report.rowsLoaded()).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM raw.\"Patient\"")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM raw.\"Observation\"")).isZero();
+        assertThat(count("SELECT count(*) FROM observation")).isZero();
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.deleted_resources")).isEqualTo(2);
+        assertThat(loader.load(deletions).alreadyLoaded()).isTrue();
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger")).isEqualTo(4);
+    }
+
     /** The real warehouse behind a switch that fails loads transiently, before or after they commit. */
     final class FlakyWarehouse implements io.fhirpipe.synapseloader.warehouse.Warehouse {
         int failuresBefore;

@@ -227,7 +227,7 @@ class ConstructTest {
     var rows = run("view-where", """
         {`name`:`active_official`,`resource`:`Patient`,`select`:[{`column`:[{`name`:`id`,`path`:`id`}]}],
          `where`:[{`path`:`active`},{`path`:`name.where(use = 'official').exists()`},
-                  {`path`:`telecom.system = 'email'`}]}""");
+                  {`path`:`telecom.where(system = 'email').exists()`}]}""");
     assertThat(rows).containsExactly(row("p1"));
   }
 
@@ -276,7 +276,7 @@ class ConstructTest {
         {`name`:`patient_mr`,`resource`:`Patient`,`select`:[{`column`:[
           {`name`:`id`,`path`:`id`},
           {`name`:`mrn`,`path`:`identifier.where(type.coding.code = 'MR').value`}]}],
-         `where`:[{`path`:`name.given = 'Anna'`}]}""");
+         `where`:[{`path`:`name.given.where($this = 'Anna').exists()`}]}""");
     assertThat(rows).containsExactly(row("p1", "MRN-001"));
   }
 

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * DuckDB renders paths through repeating elements as list expressions over JSONPath wildcards.
  * These resources hold what the shipped fixtures do not: absent and empty arrays, items without
  * the wanted member, explicit JSON nulls, several matches, and forEachOrNull rows whose context
- * is NULL. The expected rows are what the former json_each subqueries returned on the same data.
+ * is NULL. Values follow FHIRPath: {@code =} compares whole collections (so criteria over
+ * several codings use {@code where(...).exists()}), an empty collection column is {@code []} and
+ * join() over nothing is the empty string.
  */
 class ListPathEdgeCasesTest {
 
@@ -105,7 +107,7 @@ class ListPathEdgeCasesTest {
           {`name`:`any_given`,`path`:`name.given`},
           {`name`:`official_given`,`path`:`name.where(use = 'official').given`},
           {`name`:`email`,`path`:`telecom.where(system = 'email').value`},
-          {`name`:`mrn`,`path`:`identifier.where(type.coding.code = 'MR').value`},
+          {`name`:`mrn`,`path`:`identifier.where(type.coding.where(code = 'MR').exists()).value`},
           {`name`:`gp`,`path`:`generalPractitioner.getReferenceKey(Practitioner)`},
           {`name`:`contact_phone`,`path`:`contact.telecom.where(system = 'phone').value`}]}]}"""))
         .containsExactly(
@@ -136,11 +138,13 @@ class ListPathEdgeCasesTest {
           {`name`:`given_list`,`path`:`name.where(use = 'official').given`,`collection`:true},
           {`name`:`has_name`,`path`:`name.exists()`},
           {`name`:`has_email`,`path`:`telecom.where(system = 'email').exists()`},
-          {`name`:`has_mr`,`path`:`identifier.where(type.coding.code = 'MR').exists()`}]}]}"""))
+          {`name`:`has_mr`,`path`:`identifier.where(type.coding.where(code = 'MR').exists()).exists()`},
+          {`name`:`equal_mr`,`path`:`identifier.where(type.coding.code = 'MR').exists()`}]}]}"""))
         .containsExactly(
-            row("a", "U A B C", "[\"A\",\"B\",\"C\"]", true, true, true),
-            row("b", null, null, false, true, false),
-            row("c", null, null, false, false, false));
+            // equal_mr: no identifier's codes equal ('MR') as a whole ([DL, MR] does not)
+            row("a", "U A B C", "[\"A\",\"B\",\"C\"]", true, true, true, false),
+            row("b", "", "[]", false, true, false, false),
+            row("c", "", "[]", false, false, false, false));
   }
 
   @Test
@@ -155,9 +159,9 @@ class ListPathEdgeCasesTest {
             {`name`:`contact_has_telecom`,`path`:`telecom.exists()`},
             {`name`:`contact_given`,`path`:`given.join(',')`}]}]}"""))
         .containsExactly(
-            row("a", "A", "K", false, null),
-            row("b", null, null, false, null),
-            row("c", null, null, false, null));
+            row("a", "A", "K", false, ""),
+            row("b", null, null, false, ""),
+            row("c", null, null, false, ""));
   }
 
   @Test
@@ -166,7 +170,8 @@ class ListPathEdgeCasesTest {
         {`name`:`v`,`resource`:`Patient`,`select`:[
           {`column`:[{`name`:`id`,`path`:`id`}]},
           {`forEach`:`identifier.type.coding`,`column`:[{`name`:`code`,`path`:`code`}]}],
-         `where`:[{`path`:`name.given = 'B'`},
+         `where`:[{`path`:`name.given.where($this = 'B').exists()`},
+                   {`path`:`(name.given = 'B').not()`},
                    {`path`:`telecom.where(system = 'email').exists()`}]}"""))
         .containsExactly(row("a", "DL"), row("a", "MR"), row("a", "XX"));
   }

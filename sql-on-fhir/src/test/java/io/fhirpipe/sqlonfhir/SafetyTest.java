@@ -132,10 +132,10 @@ class SafetyTest {
         .hasMessageContaining("column 'forEach', expression 'name | telecom'");
     ViewDefinition where = view("""
         {`name`:`v`,`resource`:`Patient`,`select`:[{`column`:[{`name`:`id`,`path`:`id`}]}],
-         `where`:[{`path`:`birthDate > '2000'`}]}""");
+         `where`:[{`path`:`birthDate ~ '2000'`}]}""");
     assertThatThrownBy(() -> new ViewCompiler(new TSqlDialect(), "raw", "resource").compile(where))
         .isInstanceOf(ViewCompilationException.class)
-        .hasMessageContaining("column 'where', expression 'birthDate > '2000''");
+        .hasMessageContaining("column 'where', expression 'birthDate ~ '2000''");
     ViewDefinition constant = view("""
         {`name`:`v`,`resource`:`Patient`,`select`:[{`column`:[
           {`name`:`mrn`,`path`:`identifier.where(system = %missing).value`}]}]}""");

@@ -1,5 +1,6 @@
 package io.fhirpipe.exportpoller.poll;
 
+import io.fhirpipe.model.fhir.FhirInstants;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirpipe.model.events.DeletedResource;
 import io.fhirpipe.model.messages.Json;
@@ -11,8 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,7 +111,7 @@ final class HistoryDeletions {
             JsonNode bundle = page(next, pages, now);
             for (JsonNode entry : bundle.path("entry")) {
                 entries++;
-                Instant at = firstInstant(entry.path("response").path("lastModified"),
+                Instant at = FhirInstants.first(entry.path("response").path("lastModified"),
                         entry.path("resource").path("meta").path("lastUpdated"));
                 if (at != null) {
                     untimed.forEach(holder -> holder[0] = at);
@@ -196,19 +195,6 @@ final class HistoryDeletions {
             if ("next".equals(link.path("relation").asText())) {
                 String url = link.path("url").asText("");
                 return url.isBlank() ? null : url;
-            }
-        }
-        return null;
-    }
-
-    private static Instant firstInstant(JsonNode... candidates) {
-        for (JsonNode c : candidates) {
-            if (c.isTextual()) {
-                try {
-                    return OffsetDateTime.parse(c.asText()).toInstant();
-                } catch (DateTimeParseException ignored) {
-                    // the next one, or none
-                }
             }
         }
         return null;

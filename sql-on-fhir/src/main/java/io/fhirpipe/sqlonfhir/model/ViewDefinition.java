@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A parsed SQL on FHIR v2 ViewDefinition. Constants are kept as their literal text because every
- * comparison the compiler emits is made on the JSON text of an element (see {@code Literal}).
+ * A parsed SQL on FHIR v2 ViewDefinition. {@code name} may be null (the specification does not
+ * require it); such a view compiles to a SELECT but cannot be created as a named view.
  */
 public record ViewDefinition(
     String name,
     String resource,
-    Map<String, String> constants,
+    Map<String, Constant> constants,
     List<SelectNode> select,
     List<String> where) {
 

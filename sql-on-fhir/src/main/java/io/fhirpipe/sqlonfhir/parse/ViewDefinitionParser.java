@@ -3,6 +3,7 @@ package io.fhirpipe.sqlonfhir.parse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirpipe.sqlonfhir.model.Column;
+import io.fhirpipe.sqlonfhir.model.Constant;
 import io.fhirpipe.sqlonfhir.model.SelectNode;
 import io.fhirpipe.sqlonfhir.model.ViewDefinition;
 import java.io.IOException;
@@ -38,15 +39,15 @@ public final class ViewDefinitionParser {
   }
 
   public ViewDefinition parse(JsonNode root) {
-    String name = text(root, "name");
-    if (name == null) {
-      throw new IllegalArgumentException("ViewDefinition has no name");
+    if (!root.isObject()) {
+      throw new IllegalArgumentException("ViewDefinition is not a JSON object");
     }
+    String name = text(root, "name");
     String resource = text(root, "resource");
     if (resource == null) {
       throw new IllegalArgumentException("ViewDefinition '" + name + "' has no resource");
     }
-    Map<String, String> constants = new LinkedHashMap<>();
+    Map<String, Constant> constants = new LinkedHashMap<>();
     for (JsonNode c : root.path("constant")) {
       constants.put(requireText(c, "name", name), constantValue(c, name));
     }
@@ -62,22 +63,36 @@ public final class ViewDefinitionParser {
     for (JsonNode s : array) {
       List<Column> columns = new ArrayList<>();
       for (JsonNode c : s.path("column")) {
+        JsonNode collection = c.path("collection");
         columns.add(new Column(requireText(c, "name", view), requireText(c, "path", view),
-            c.path("collection").asBoolean(false), text(c, "type")));
+            collection.asBoolean(false), text(c, "type"),
+            collection.isBoolean() && !collection.asBoolean()));
       }
-      out.add(new SelectNode(columns, text(s, "forEach"), text(s, "forEachOrNull"),
+      List<String> repeat = new ArrayList<>();
+      for (JsonNode r : s.path("repeat")) {
+        repeat.add(r.asText());
+      }
+      int iterations = (s.has("forEach") ? 1 : 0) + (s.has("forEachOrNull") ? 1 : 0)
+          + (repeat.isEmpty() ? 0 : 1);
+      if (iterations > 1) {
+        throw new IllegalArgumentException("ViewDefinition '" + view
+            + "': a select may have only one of forEach, forEachOrNull and repeat");
+      }
+      out.add(new SelectNode(columns, text(s, "forEach"), text(s, "forEachOrNull"), repeat,
           selects(s.path("select"), view), selects(s.path("unionAll"), view)));
     }
     return out;
   }
 
-  /** FHIR constants carry their value in a value[x] field; we keep its JSON text. */
-  private static String constantValue(JsonNode c, String view) {
+  /** FHIR constants carry their value in a value[x] field, whose suffix names the type. */
+  private static Constant constantValue(JsonNode c, String view) {
     var fields = c.fields();
     while (fields.hasNext()) {
       var f = fields.next();
-      if (f.getKey().startsWith("value") && f.getValue().isValueNode()) {
-        return f.getValue().asText();
+      String key = f.getKey();
+      if (key.startsWith("value") && key.length() > 5 && f.getValue().isValueNode()) {
+        String type = Character.toLowerCase(key.charAt(5)) + key.substring(6);
+        return new Constant(type, f.getValue().asText());
       }
     }
     throw new IllegalArgumentException(

@@ -1,12 +1,14 @@
 package io.fhirpipe.sqlonfhir.sql;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * DuckDB: json_extract / json_extract_string, lateral joins for forEach. Paths through repeating
- * elements are not rendered with {@link #iterate} / {@link #firstRow} (json_each subqueries) but
- * as list expressions by {@link DuckDbPathLists}, which {@link NavigationRenderer} picks for this
- * dialect; those methods stay correct for any caller of the {@link SqlDialect} contract.
+ * DuckDB: items are JSON values, lists JSON[] lists. A JSONPath wildcard makes json_extract
+ * return what it reaches as a list in document order ({@code $.name[*].given[*]} flattens both
+ * arrays), so paths through repeating elements need no subquery; filters and maps are list
+ * lambdas, evaluated per row inside the projection (a correlated json_each subquery costs about
+ * 18x more on large tables). forEach / repeat are lateral joins, repeat a correlated recursive CTE.
  */
 public final class DuckDbDialect implements SqlDialect {
 
@@ -21,57 +23,180 @@ public final class DuckDbDialect implements SqlDialect {
   }
 
   @Override
-  public String jsonText(String context, List<String> path) {
-    return "json_extract_string(" + context + ", " + string(JsonPaths.of(path)) + ")";
+  public String pathItem(String base, List<String> path, boolean complex) {
+    return path.isEmpty() ? base
+        : "json_extract(" + base + ", " + string(JsonPaths.of(path)) + ")";
   }
 
   @Override
-  public String jsonFragment(String context, List<String> path) {
-    return path.isEmpty() ? context
-        : "json_extract(" + context + ", " + string(JsonPaths.of(path)) + ")";
+  public String pathText(String base, List<String> path) {
+    return "json_extract_string(" + base + ", " + string(JsonPaths.of(path)) + ")";
   }
 
   @Override
-  public String iterate(String context, List<String> path, String alias) {
-    return "json_each(" + context + ", " + string(JsonPaths.of(path)) + ") AS " + alias;
+  public String pathList(String base, List<Segment> path) {
+    List<String> segs = new ArrayList<>();
+    for (Segment s : path) {
+      segs.add(s.repeats() ? s.name() + "[*]" : s.name());
+    }
+    // items lacking the last member and JSON nulls in arrays come back as nulls, which are not
+    // FHIRPath items
+    return "list_filter(json_extract(" + base + ", " + string(JsonPaths.of(segs))
+        + "), lambda x: json_type(x) <> 'NULL')";
   }
 
   @Override
-  public String iterateNext(String context, List<String> path, String alias) {
-    return ", " + iterate(context, path, alias);
+  public String itemList(String item, String type) {
+    return "list_filter([" + item + "], lambda x: x IS NOT NULL)";
   }
 
   @Override
-  public String element(String alias) {
-    return alias + ".\"value\"";
+  public String filter(String list, String var, String predicate) {
+    return "list_filter(" + list + ", lambda " + var + ": " + predicate + ")";
   }
 
   @Override
-  public String position(String alias) {
-    return alias + ".\"id\"";
+  public String transform(String list, String var, String text) {
+    return "list_filter(list_transform(" + list + ", lambda " + var + ": to_json(" + text + ")"
+        + "), lambda x: x IS NOT NULL)";
   }
 
   @Override
-  public String firstRow(String selectExpr, String from, String where, String orderBy) {
-    return "(SELECT " + selectExpr + " FROM " + from + where(where) + " ORDER BY " + orderBy
-        + " LIMIT 1)";
+  public String flatMap(String list, String var, String itemList) {
+    return "flatten(list_transform(" + list + ", lambda " + var + ": " + itemList + "))";
   }
 
   @Override
-  public String present(String context, List<String> path) {
-    return "json_extract(" + context + ", " + string(JsonPaths.of(path)) + ") IS NOT NULL";
+  public String itemRef(String var) {
+    return var;
   }
 
   @Override
-  public String booleanValue(String predicate) {
+  public String at(String list, String index) {
+    return "list_extract(" + list + ", (" + index + ") + 1)";
+  }
+
+  @Override
+  public String count(String list) {
+    return "coalesce(len(" + list + "), 0)";
+  }
+
+  @Override
+  public String concat(String a, String b) {
+    return "list_concat(coalesce(" + a + ", []), coalesce(" + b + ", []))";
+  }
+
+  @Override
+  public String listEquals(String a, String b) {
+    return "CASE WHEN coalesce(len(" + a + "), 0) = 0 OR coalesce(len(" + b + "), 0) = 0 THEN NULL"
+        + " ELSE list_transform(" + a + ", lambda x: json_extract_string(x, '$')) = list_transform("
+        + b + ", lambda x: json_extract_string(x, '$')) END";
+  }
+
+  @Override
+  public String emptyList() {
+    return "CAST([] AS JSON[])";
+  }
+
+  @Override
+  public String single(String list, String what) {
+    return "CASE WHEN len(" + list + ") > 1 THEN " + error(what) + " ELSE " + list + "[1] END";
+  }
+
+  @Override
+  public String jsonArray(String list) {
+    return "CAST(to_json(coalesce(" + list + ", CAST([] AS JSON[]))) AS VARCHAR)";
+  }
+
+  @Override
+  public String join(String list, String separator) {
+    return "coalesce(list_aggr(list_transform(" + list + ", lambda x: json_extract_string(x, '$')),"
+        + " 'string_agg', " + string(separator) + "), '')";
+  }
+
+  @Override
+  public String itemText(String item) {
+    return "json_extract_string(" + item + ", '$')";
+  }
+
+  @Override
+  public String textItem(String text, String type) {
+    FhirTypes.Kind k = FhirTypes.kind(type);
+    String sqlType = k == FhirTypes.Kind.BOOLEAN ? "BOOLEAN" : k == FhirTypes.Kind.INTEGER ? "BIGINT"
+        : k == FhirTypes.Kind.DECIMAL ? "DOUBLE" : null;
+    return "to_json(" + (sqlType == null ? text : "TRY_CAST(" + text + " AS " + sqlType + ")") + ")";
+  }
+
+  @Override
+  public String boolLiteral(boolean value) {
+    return value ? "true" : "false";
+  }
+
+  @Override
+  public String bool(String predicate) {
     return "(" + predicate + ")";
   }
 
   @Override
+  public String isTrue(String bool) {
+    return "coalesce(" + bool + ", false)";
+  }
+
+  @Override
+  public String and(String a, String b) {
+    return "(" + a + " AND " + b + ")";
+  }
+
+  @Override
+  public String or(String a, String b) {
+    return "(" + a + " OR " + b + ")";
+  }
+
+  @Override
+  public String not(String a) {
+    return "(NOT " + a + ")";
+  }
+
+  @Override
+  public String concatText(String a, String b) {
+    return "(" + a + " || " + b + ")";
+  }
+
+  @Override
+  public String boolValue(String bool) {
+    return bool;
+  }
+
+  @Override
+  public String jsonText(String item) {
+    return "CAST(" + item + " AS VARCHAR)";
+  }
+
+  @Override
+  public String boolText(String bool) {
+    return "CAST(" + bool + " AS VARCHAR)";
+  }
+
+  @Override
+  public String textToBool(String text) {
+    return "TRY_CAST(" + text + " AS BOOLEAN)";
+  }
+
+  @Override
+  public String textToNumber(String text) {
+    return "TRY_CAST(" + text + " AS DOUBLE)";
+  }
+
+  @Override
+  public String numberText(String number) {
+    return "CAST(" + number + " AS VARCHAR)";
+  }
+
+  @Override
   public String cast(String text, String fhirType) {
-    String sqlType = FhirTypes.kind(fhirType) == FhirTypes.Kind.BOOLEAN ? "BOOLEAN"
-        : FhirTypes.kind(fhirType) == FhirTypes.Kind.INTEGER ? "BIGINT"
-        : FhirTypes.kind(fhirType) == FhirTypes.Kind.DECIMAL ? "DOUBLE" : null;
+    FhirTypes.Kind k = FhirTypes.kind(fhirType);
+    String sqlType = k == FhirTypes.Kind.BOOLEAN ? "BOOLEAN" : k == FhirTypes.Kind.INTEGER ? "BIGINT"
+        : k == FhirTypes.Kind.DECIMAL ? "DOUBLE" : null;
     return sqlType == null ? text : "TRY_CAST(" + text + " AS " + sqlType + ")";
   }
 
@@ -86,13 +211,61 @@ public final class DuckDbDialect implements SqlDialect {
   }
 
   @Override
-  public String joinAggregate(String value, String separator, String orderBy) {
-    return "string_agg(" + value + ", " + string(separator) + " ORDER BY " + orderBy + ")";
+  public String error(String message) {
+    return "error(" + string(message) + ")";
   }
 
   @Override
-  public String jsonArrayAggregate(String value, String orderBy) {
-    return "to_json(list(" + value + " ORDER BY " + orderBy + "))";
+  public String temporalBoundary(String t, String type, boolean high) {
+    if (type.equals("time")) {
+      // hh:mm[:ss[.fff]] to milliseconds
+      return "CASE WHEN " + t + " IS NOT NULL THEN " + t + " || substr(" + string(high
+          ? ":59:59.999" : ":00:00.000") + ", length(" + t + ") - 1) END";
+    }
+    String date = "CASE length(" + t + ") WHEN 4 THEN " + t + " || " + string(high ? "-12-31"
+        : "-01-01") + " WHEN 7 THEN " + (high
+        ? "CAST(last_day(CAST(" + t + " || '-01' AS DATE)) AS VARCHAR)"
+        : t + " || '-01'") + " ELSE substr(" + t + ", 1, 10) END";
+    if (type.equals("date")) {
+      return "CASE WHEN " + t + " IS NOT NULL THEN " + date + " END";
+    }
+    // dateTime: an absent time or zone is its extreme (+14:00 is the earliest zone, -12:00 the latest)
+    String time = "CASE WHEN length(" + t + ") <= 10 THEN " + string(high ? "T23:59:59.999"
+        : "T00:00:00.000") + " ELSE regexp_extract(" + t + ", 'T[0-9:.]+') || substr("
+        + string(high ? ":59:59.999" : ":00:00.000") + ", length(regexp_extract(" + t
+        + ", 'T[0-9:.]+')) - 2) END";
+    String zone = "CASE WHEN regexp_matches(" + t + ", '(Z|[+-][0-9]{2}:[0-9]{2})$') THEN "
+        + "regexp_extract(" + t + ", '(Z|[+-][0-9]{2}:[0-9]{2})$') ELSE "
+        + string(high ? "-12:00" : "+14:00") + " END";
+    return "CASE WHEN " + t + " IS NOT NULL THEN " + date + " || " + time + " || " + zone + " END";
+  }
+
+  @Override
+  public String decimalBoundary(String t, boolean high) {
+    String decimals = "coalesce(length(regexp_extract(" + t + ", '\\.([0-9]+)$', 1)), 0)";
+    return "TRY_CAST(" + t + " AS DOUBLE) " + (high ? "+" : "-") + " 0.5 * pow(10, -" + decimals
+        + ")";
+  }
+
+  @Override
+  public String rowSource(String list) {
+    return "SELECT unnest(s.l) AS \"value\", unnest(range(0, len(s.l))) AS \"idx\" FROM (SELECT "
+        + list + " AS l) AS s";
+  }
+
+  @Override
+  public String repeatItem() {
+    return "rec.v";
+  }
+
+  @Override
+  public String repeatSource(String start, String next) {
+    return "WITH RECURSIVE rec(v, k) AS (SELECT t.v, [t.i] FROM (SELECT unnest(s.l) AS v,"
+        + " unnest(range(0, len(s.l))) AS i FROM (SELECT " + start + " AS l) AS s) AS t"
+        + " UNION ALL SELECT t.v, list_append(t.k, t.i) FROM (SELECT unnest(s.l) AS v,"
+        + " unnest(range(0, len(s.l))) AS i, s.k AS k FROM (SELECT rec.k AS k, " + next
+        + " AS l FROM rec) AS s) AS t)"
+        + " SELECT v AS \"value\", row_number() OVER (ORDER BY k) - 1 AS \"idx\" FROM rec";
   }
 
   @Override
@@ -110,9 +283,5 @@ public final class DuckDbDialect implements SqlDialect {
   @Override
   public String createView(String name, String select) {
     return "CREATE OR REPLACE VIEW " + quote(name) + " AS " + select;
-  }
-
-  private static String where(String where) {
-    return where.isEmpty() ? "" : " WHERE " + where;
   }
 }

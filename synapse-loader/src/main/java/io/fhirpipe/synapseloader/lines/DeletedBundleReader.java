@@ -1,5 +1,6 @@
 package io.fhirpipe.synapseloader.lines;
 
+import io.fhirpipe.model.fhir.FhirInstants;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,8 +12,6 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -80,7 +79,7 @@ public final class DeletedBundleReader {
         if (!entries.isArray() || entries.isEmpty()) {
             return "Bundle has no entry";
         }
-        Instant bundleTime = firstInstant(bundle.path("meta").path("lastUpdated"), bundle.path("timestamp"));
+        Instant bundleTime = FhirInstants.first(bundle.path("meta").path("lastUpdated"), bundle.path("timestamp"));
         for (int i = 0; i < entries.size(); i++) {
             JsonNode request = entries.get(i).path("request");
             String method = request.path("method").asText("");
@@ -94,22 +93,9 @@ public final class DeletedBundleReader {
             if (!m.group(1).equals(resourceType) && !ANY_TYPE.equals(resourceType)) {
                 return "entry[" + i + "] deletes a " + m.group(1) + " in a " + resourceType + " file";
             }
-            Instant when = firstInstant(entries.get(i).path("response").path("lastModified"));
+            Instant when = FhirInstants.first(entries.get(i).path("response").path("lastModified"));
             out.computeIfAbsent(m.group(1), t -> new ArrayList<>()).add(new Deletion(m.group(2),
                     when != null ? when : bundleTime != null ? bundleTime : fallback));
-        }
-        return null;
-    }
-
-    private static Instant firstInstant(JsonNode... candidates) {
-        for (JsonNode c : candidates) {
-            if (c.isTextual()) {
-                try {
-                    return OffsetDateTime.parse(c.asText()).toInstant();
-                } catch (DateTimeParseException ignored) {
-                    // try the next one
-                }
-            }
         }
         return null;
     }

@@ -5,7 +5,6 @@ import io.fhirpipe.testsupport.storage.Azurite;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +20,13 @@ import java.util.regex.Pattern;
  * project's Artemis launcher (topology from shared-model), Azurite, the seeded {@code dev-fhir-server}
  * (unless an external FHIR server is given) and the four services from their packaged
  * {@code quarkus-run.jar}s with the {@code local} profile. Every health check is waited for, all
- * logs go to one folder, and {@link #close()} stops everything that was started, in reverse order.
+ * logs go to one folder, and {@link #close()} stops everything that was started, in reverse order:
+ * the services first, Azurite (waiting for it to save) and the broker last.
+ *
+ * <p>The ports are kept across restarts on one work folder ({@link StackPorts}, in
+ * {@code <work>/ports.properties}): messages in flight carry URLs with them, so a restart resumes
+ * unfinished work instead of dead-lettering it. Explicit {@code amqpPort}/{@code basePort} win (and
+ * are recorded); a recorded port held by another process fails the start with a message naming it.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -34,6 +39,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path logs;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, Integer> servicePorts = new LinkedHashMap<>();
+    private Map<String, Integer> ports = Map.of();
     private Azurite azurite;
     private DevFhirServerProcess devFhirServer;
     private String fhirBaseUrl;
@@ -86,6 +92,16 @@ public final class LocalStack implements AutoCloseable {
         return logs;
     }
 
+    /** The ports of this start by component ({@link StackPorts} names), as recorded in the work folder. */
+    public Map<String, Integer> ports() {
+        return ports;
+    }
+
+    /** Where the ports are recorded: {@code <work>/ports.properties}. */
+    public Path portsFile() {
+        return workDirectory.resolve(StackPorts.FILE_NAME);
+    }
+
     /** Stops the loader only, e.g. so another process may open its DuckDB file (one writer at a time). */
     public void stopService(String service) {
         for (AutoCloseable c : started) {
@@ -110,15 +126,28 @@ public final class LocalStack implements AutoCloseable {
     private void start(Builder b) {
         try {
             Files.createDirectories(logs);
-            startBroker(b);
-            azurite = Azurite.builder().dataDirectory(workDirectory.resolve("azurite")).start();
+            // All ports first, checked and recorded before anything starts.
+            StackPorts stackPorts = StackPorts.in(workDirectory);
+            int amqp = stackPorts.port(StackPorts.AMQP, b.amqpPort);
+            int blob = stackPorts.port(StackPorts.AZURITE_BLOB, 0);
+            int fhirPort = b.fhirBaseUrl == null ? stackPorts.port(StackPorts.DEV_FHIR_SERVER, 0) : 0;
+            Map<String, Integer> serviceHttpPorts = new LinkedHashMap<>();
+            for (int i = 0; i < SERVICES.size(); i++) {
+                String service = SERVICES.get(i);
+                serviceHttpPorts.put(service, stackPorts.port(service, b.basePort == 0 ? 0 : b.basePort + i));
+            }
+            stackPorts.claim();
+            ports = Map.copyOf(stackPorts.assigned());
+            startBroker(b, amqp);
+            azurite = Azurite.builder().dataDirectory(workDirectory.resolve("azurite")).blobPort(blob).start();
             started.add(azurite);
             if (b.fhirBaseUrl != null) {
                 fhirBaseUrl = b.fhirBaseUrl;
             } else {
                 // On file in the work folder: a second run finds the same resources (same versions and
                 // lastUpdated), so an incremental export sees only what changed in between.
-                devFhirServer = DevFhirServerProcess.builder().seedPatients(b.seedPatients).seedRandom(b.seedRandom)
+                devFhirServer = DevFhirServerProcess.builder().port(fhirPort).seedPatients(b.seedPatients)
+                        .seedRandom(b.seedRandom)
                         .h2File(workDirectory.resolve("fhir").resolve("fhir"))
                         .logFile(logs.resolve("dev-fhir-server.log")).startTimeout(b.startTimeout).start();
                 started.add(devFhirServer);
@@ -127,11 +156,8 @@ public final class LocalStack implements AutoCloseable {
             duckDbPath = workDirectory.resolve("warehouse").resolve("fhirpipe.duckdb");
             Files.createDirectories(duckDbPath.getParent());
             List<ManagedProcess> services = new ArrayList<>();
-            int next = 0;
             for (String service : SERVICES) {
-                int port = b.basePort == 0 ? freePort() : b.basePort + next;
-                next++;
-                services.add(startService(service, port, b));
+                services.add(startService(service, serviceHttpPorts.get(service), b));
             }
             for (ManagedProcess service : services) {
                 service.awaitHttpOk(serviceUrl(service.name()) + "/q/health/ready", b.startTimeout);
@@ -145,8 +171,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void startBroker(Builder b) {
-        int port = b.amqpPort == 0 ? freePort() : b.amqpPort;
+    private void startBroker(Builder b, int port) {
         ManagedProcess broker = ManagedProcess.start("artemis", List.of(ManagedProcess.java(), "-Xmx256m", "-cp",
                         System.getProperty("java.class.path"), "io.fhirpipe.testsupport.broker.LocalBroker", "--port",
                         Integer.toString(port), "--data", workDirectory.resolve("artemis").toString()), Map.of(),
@@ -174,14 +199,6 @@ public final class LocalStack implements AutoCloseable {
         ManagedProcess process = ManagedProcess.start(service, command, env, logs.resolve(service + ".log"));
         started.add(process);
         return process;
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** The project root: the nearest folder up from the working directory that holds the services. */
@@ -234,13 +251,16 @@ public final class LocalStack implements AutoCloseable {
             return this;
         }
 
-        /** 0 (the default) picks a free port. */
+        /** 0 (the default): the port recorded in the work folder, or a new free one on the first start. */
         public Builder amqpPort(int amqpPort) {
             this.amqpPort = amqpPort;
             return this;
         }
 
-        /** The services get basePort, +1, +2, +3 in {@link #SERVICES} order; 0 (the default) picks free ports. */
+        /**
+         * The services get basePort, +1, +2, +3 in {@link #SERVICES} order; 0 (the default): the ports
+         * recorded in the work folder, or new free ones on the first start.
+         */
         public Builder basePort(int basePort) {
             this.basePort = basePort;
             return this;

@@ -44,7 +44,7 @@ public final class LocalStackMain {
         }, "local-stack-shutdown"));
         System.out.println("STACK READY trigger=" + stack.triggerUrl() + " fhir=" + stack.fhirBaseUrl()
                 + " loader=" + stack.serviceUrl("synapse-loader") + " amqp=127.0.0.1:" + stack.amqpPort()
-                + " duckdb=" + stack.duckDbPath() + " logs=" + stack.logs());
+                + " duckdb=" + stack.duckDbPath() + " logs=" + stack.logs() + " ports=" + stack.portsFile());
         System.out.flush();
         stopped.await();
     }

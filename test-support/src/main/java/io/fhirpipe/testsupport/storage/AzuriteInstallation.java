@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -97,16 +98,24 @@ public final class AzuriteInstallation {
     }
 
     static void requireOnPath(String program) {
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String dir : path.split(File.pathSeparator)) {
-                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                    return;
-                }
-            }
+        if (findOnPath(program).isPresent()) {
+            return;
         }
         throw new IllegalStateException("'" + program + "' is not on the PATH: Azurite runs on Node.js 20 or later with"
                 + " npm. Install them (e.g. apt-get install nodejs npm), or point -D" + BIN_PROPERTY
                 + " at an installed azurite-blob.");
+    }
+
+    /** The executable {@code program} in a folder of the PATH, if there is one. */
+    static Optional<Path> findOnPath(String program) {
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                    return Optional.of(Path.of(dir, program));
+                }
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Collects what a child process prints (stdout and stderr merged) on a daemon thread, keeping the
@@ -16,6 +20,8 @@ final class ProcessOutput {
     static final int LIMIT = 32 * 1024;
 
     private final StringBuilder text = new StringBuilder();
+    private final List<String> watched = new ArrayList<>();
+    private final Set<String> seen = new HashSet<>();
     private Thread reader;
 
     private ProcessOutput() {
@@ -38,6 +44,16 @@ final class ProcessOutput {
         }
     }
 
+    /** Whether a line containing {@code marker} was printed (remembered even once its text is trimmed). */
+    synchronized boolean seen(String marker) {
+        return text.indexOf(marker) >= 0 || seen.contains(marker);
+    }
+
+    /** Remembers {@code marker} once it appears, whatever is trimmed later. */
+    synchronized void watch(String marker) {
+        watched.add(marker);
+    }
+
     /** Everything collected so far (its tail, if it was longer than the limit). */
     synchronized String text() {
         return text.toString();
@@ -57,6 +73,11 @@ final class ProcessOutput {
 
     private synchronized void append(char[] buffer, int length) {
         text.append(buffer, 0, length);
+        for (String marker : watched) {
+            if (!seen.contains(marker) && text.indexOf(marker) >= 0) {
+                seen.add(marker);
+            }
+        }
         if (text.length() > LIMIT) {
             text.delete(0, text.length() - LIMIT);
         }

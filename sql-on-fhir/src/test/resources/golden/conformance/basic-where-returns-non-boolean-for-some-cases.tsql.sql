@@ -1,0 +1,1 @@
+SELECT JSON_VALUE(r.[resource], N'$.id') AS [id] FROM [raw_resources] AS r WHERE JSON_VALUE(r.[resource], N'$.resourceType') = N'Patient' AND (CASE JSON_VALUE(r.[resource], N'$.active') WHEN N'true' THEN CAST(1 AS BIT) WHEN N'false' THEN CAST(0 AS BIT) END) = 1

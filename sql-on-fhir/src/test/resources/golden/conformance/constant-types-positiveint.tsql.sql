@@ -1,0 +1,1 @@
+SELECT JSON_VALUE(r.[resource], N'$.id') AS [id], CASE WHEN TRY_CAST(JSON_VALUE(r.[resource], N'$.item[0].itemSequence') AS FLOAT) = 1 THEN CAST(1 AS BIT) WHEN NOT (TRY_CAST(JSON_VALUE(r.[resource], N'$.item[0].itemSequence') AS FLOAT) = 1) THEN CAST(0 AS BIT) END AS [bool] FROM [raw_resources] AS r WHERE JSON_VALUE(r.[resource], N'$.resourceType') = N'ClaimResponse'

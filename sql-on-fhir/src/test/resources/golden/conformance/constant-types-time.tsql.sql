@@ -1,0 +1,1 @@
+SELECT JSON_VALUE(r.[resource], N'$.id') AS [id], CASE WHEN JSON_VALUE(r.[resource], N'$.valueTime') = N'18:12:00' THEN CAST(1 AS BIT) WHEN NOT (JSON_VALUE(r.[resource], N'$.valueTime') = N'18:12:00') THEN CAST(0 AS BIT) END AS [bool] FROM [raw_resources] AS r WHERE JSON_VALUE(r.[resource], N'$.resourceType') = N'Observation'

@@ -1,0 +1,1 @@
+SELECT JSON_VALUE(r.[resource], N'$.id') AS [id], CASE WHEN JSON_VALUE(r.[resource], N'$.valueTime') IS NOT NULL THEN JSON_VALUE(r.[resource], N'$.valueTime') + SUBSTRING(N':59:59.999', LEN(JSON_VALUE(r.[resource], N'$.valueTime')) - 1, 20) END AS [time] FROM [raw_resources] AS r WHERE JSON_VALUE(r.[resource], N'$.resourceType') = N'Observation'

@@ -1,0 +1,1 @@
+SELECT JSON_VALUE(r.[resource], N'$.name[0].use') AS [use] FROM [raw_resources] AS r WHERE JSON_VALUE(r.[resource], N'$.resourceType') = N'Patient'

@@ -1,0 +1,1 @@
+SELECT JSON_VALUE(r.[resource], N'$.id') AS [id], TRY_CAST(JSON_VALUE(r.[resource], N'$.valueInteger') AS BIGINT) AS [integer_value] FROM [raw_resources] AS r WHERE JSON_VALUE(r.[resource], N'$.resourceType') = N'Observation'

@@ -1,0 +1,1 @@
+SELECT JSON_VALUE(r.[resource], N'$.id') AS [id] FROM [raw_resources] AS r WHERE JSON_VALUE(r.[resource], N'$.resourceType') = N'Patient' AND (CASE (CASE WHEN JSON_VALUE(r.[resource], N'$.gender') = N'male' THEN CAST(1 AS BIT) WHEN NOT (JSON_VALUE(r.[resource], N'$.gender') = N'male') THEN CAST(0 AS BIT) END) WHEN 1 THEN CAST(0 AS BIT) WHEN 0 THEN CAST(1 AS BIT) END) = 1

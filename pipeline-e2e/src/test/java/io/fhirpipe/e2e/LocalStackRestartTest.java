@@ -96,6 +96,39 @@ class LocalStackRestartTest {
         assertThat(deadLetteredLines()).as("no service dead-lettered anything").isEmpty();
     }
 
+    /**
+     * The stack's own JVM killed (SIGKILL: a closed terminal, an OOM kill) while an export is in
+     * flight: its services, broker and FHIR server run on as orphans holding the recorded ports. The
+     * next start on the same work folder stops them (recorded in stack.pids) and resumes the export.
+     */
+    @Test
+    void aStackWhoseJvmWasKilledIsCleanedUpAndResumedAtTheNextStart() throws Exception {
+        Process killed = new ProcessBuilder(io.fhirpipe.testsupport.stack.ManagedProcess.java(), "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), "io.fhirpipe.testsupport.stack.LocalStackMain",
+                "--root", LocalStack.findRoot().toString(), "--work", work.toString(), "--seed", "20")
+                .redirectError(work.resolve("killed-stack.err").toFile()).start();
+        String trigger;
+        try (java.io.BufferedReader out = new java.io.BufferedReader(
+                new java.io.InputStreamReader(killed.getInputStream()))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("STACK READY")) {
+                assertThat(line).doesNotStartWith("STACK FAILED");
+            }
+            assertThat(line).as("the stack started").isNotNull();
+            trigger = line.replaceAll(".*trigger=(\\S+).*", "$1");
+        }
+        String exportId = Api.post(trigger + "/jobs/local-demo/runs", "").body().path("exportId").asText();
+        String statusBefore = awaitStatus(trigger, exportId, "EXPORTED", "LOADED").path("status").asText();
+        killed.destroyForcibly().waitFor();
+
+        stack = start();
+        assertThat(stack.triggerUrl()).isEqualTo(trigger);
+        JsonNode run = awaitStatus(trigger, exportId, "LOADED", "FAILED", "CANCELLED");
+        assertThat(run.path("status").asText()).as("killed at %s; run %s", statusBefore, run).isEqualTo("LOADED");
+        assertThat(run.path("progress").path("types").path("Patient").path("rowsLoaded").asLong()).isEqualTo(20);
+        assertThat(run.path("progress").path("mismatches")).isEmpty();
+    }
+
     private List<String> deadLetteredLines() throws IOException {
         try (Stream<Path> logs = Files.list(stack.logs())) {
             return logs.flatMap(log -> {

@@ -51,6 +51,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(value = LoaderTestStack.class, restrictToAnnotatedClass = false)
 public class SynapseLoaderTest {
 
+    /** Default-view columns that are not null over a resource without the element: join() and collections. */
+    static final Map<String, String> EMPTY_VALUES = Map.of("allergy_intolerance.category", "",
+            "diagnostic_report.result_ids", "[]", "practitioner.prefix", "", "practitioner.given", "");
+
+
     static final String CHUNK_READY = Topics.CHUNK_READY;
     static final String LOADED_QUEUE = Topology.standard().topic(Topics.CHUNK_LOADED)
             .queueAddress(Subscriptions.EXPORT_TRACKER);
@@ -148,8 +153,9 @@ public class SynapseLoaderTest {
                 assertThat(row).as(v.getValue()).containsEntry("id", "min-" + type + "-" + i)
                         .containsEntry("last_updated", "2024-05-0" + (i + 1) + "T10:00:00Z");
                 row.keySet().removeAll(List.of("_resource_key", "id", "last_updated"));
+                // SQL on FHIR v2: join() over nothing is '', an empty collection [] (the conformance suite)
                 assertThat(row).as(v.getValue()).isNotEmpty().allSatisfy((column, value) -> assertThat(value)
-                        .as(v.getValue() + "." + column).isNull());
+                        .as(v.getValue() + "." + column).isEqualTo(EMPTY_VALUES.get(v.getValue() + "." + column)));
             }
             assertCuratedEqualsTable(type, v.getValue());
         }

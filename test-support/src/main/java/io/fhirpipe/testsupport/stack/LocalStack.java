@@ -40,6 +40,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, Integer> servicePorts = new LinkedHashMap<>();
     private Map<String, Integer> ports = Map.of();
+    private LeftoverProcesses processes;
     private Azurite azurite;
     private DevFhirServerProcess devFhirServer;
     private String fhirBaseUrl;
@@ -121,11 +122,18 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         started.clear();
+        if (processes != null) {
+            processes.forget();
+        }
     }
 
     private void start(Builder b) {
         try {
             Files.createDirectories(logs);
+            processes = LeftoverProcesses.in(workDirectory);
+            for (String leftover : processes.stopAll()) {
+                System.err.println("stopped " + leftover + ", left running by an earlier stack on " + workDirectory);
+            }
             // All ports first, checked and recorded before anything starts.
             StackPorts stackPorts = StackPorts.in(workDirectory);
             int amqp = stackPorts.port(StackPorts.AMQP, b.amqpPort);
@@ -141,6 +149,7 @@ public final class LocalStack implements AutoCloseable {
             startBroker(b, amqp);
             azurite = Azurite.builder().dataDirectory(workDirectory.resolve("azurite")).blobPort(blob).start();
             started.add(azurite);
+            processes.record("azurite", azurite.pid());
             if (b.fhirBaseUrl != null) {
                 fhirBaseUrl = b.fhirBaseUrl;
             } else {
@@ -151,6 +160,7 @@ public final class LocalStack implements AutoCloseable {
                         .h2File(workDirectory.resolve("fhir").resolve("fhir"))
                         .logFile(logs.resolve("dev-fhir-server.log")).startTimeout(b.startTimeout).start();
                 started.add(devFhirServer);
+                processes.record("dev-fhir-server", devFhirServer.pid());
                 fhirBaseUrl = devFhirServer.baseUrl();
             }
             duckDbPath = workDirectory.resolve("warehouse").resolve("fhirpipe.duckdb");
@@ -177,6 +187,7 @@ public final class LocalStack implements AutoCloseable {
                         Integer.toString(port), "--data", workDirectory.resolve("artemis").toString()), Map.of(),
                 logs.resolve("artemis.log"));
         started.add(broker);
+        processes.record("artemis", broker.pid());
         amqpPort = Integer.parseInt(broker.awaitLine(BROKER_READY, b.startTimeout).group(1));
     }
 
@@ -198,6 +209,7 @@ public final class LocalStack implements AutoCloseable {
         servicePorts.put(service, port);
         ManagedProcess process = ManagedProcess.start(service, command, env, logs.resolve(service + ".log"));
         started.add(process);
+        processes.record(service, process.pid());
         return process;
     }
 

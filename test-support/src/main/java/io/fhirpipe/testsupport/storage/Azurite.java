@@ -138,7 +138,7 @@ public final class Azurite implements AutoCloseable {
     }
 
     /** The process id of Azurite's node process. */
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 

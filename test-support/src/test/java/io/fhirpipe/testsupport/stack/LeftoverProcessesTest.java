@@ -1,0 +1,66 @@
+package io.fhirpipe.testsupport.stack;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LeftoverProcessesTest {
+
+    @TempDir
+    Path work;
+
+    static Process sleeper() throws Exception {
+        return new ProcessBuilder("sleep", "120").start();
+    }
+
+    @Test
+    void whatAKilledStackLeftRunningIsStoppedAtTheNextStartNewestFirst() throws Exception {
+        Process broker = sleeper();
+        Process service = sleeper();
+        LeftoverProcesses first = LeftoverProcesses.in(work);
+        first.record("artemis", broker.pid());
+        first.record("export-trigger", service.pid());
+        // the stack's JVM dies here: nothing calls forget()
+
+        List<String> stopped = LeftoverProcesses.in(work).stopAll();
+
+        assertThat(stopped).containsExactly("export-trigger (pid " + service.pid() + ")",
+                "artemis (pid " + broker.pid() + ")");
+        assertThat(broker.isAlive()).isFalse();
+        assertThat(service.isAlive()).isFalse();
+        assertThat(work.resolve(LeftoverProcesses.FILE)).doesNotExist();
+    }
+
+    @Test
+    void aRecordedPidNowHeldByAnotherProcessIsLeftAlone() throws Exception {
+        Process other = sleeper();
+        try {
+            Files.writeString(work.resolve(LeftoverProcesses.FILE), "artemis " + other.pid() + " 12345\n");
+            assertThat(LeftoverProcesses.in(work).stopAll()).isEmpty();
+            assertThat(other.isAlive()).isTrue();
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aCleanStopLeavesNoRecord() throws Exception {
+        Process p = sleeper();
+        try {
+            LeftoverProcesses processes = LeftoverProcesses.in(work);
+            processes.record("azurite", p.pid());
+            assertThat(work.resolve(LeftoverProcesses.FILE)).exists();
+            processes.forget();
+            assertThat(work.resolve(LeftoverProcesses.FILE)).doesNotExist();
+            assertThat(LeftoverProcesses.in(work).stopAll()).isEmpty();
+            assertThat(p.isAlive()).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+}

@@ -65,7 +65,6 @@ public final class Azurite implements AutoCloseable {
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     /** What Azurite prints once it has closed its stores, the metadata saved. */
     static final String CLOSED_LINE = "Azurite Blob service successfully closed";
-    static final String GUARD_FILE = ".fhirpipe-azurite-guard.js";
     private static final int PORT_ATTEMPTS = 3;
     // After CLOSED_LINE the save is done; a node process that does not exit by then is killed.
     private static final Duration EXIT_AFTER_CLOSED = Duration.ofSeconds(5);
@@ -354,7 +353,7 @@ public final class Azurite implements AutoCloseable {
             Path guard = null;
             if (dataDirectory != null) {
                 createDirectories(dataDirectory);
-                guard = writeGuard(dataDirectory);
+                guard = writeGuard();
                 command.addAll(List.of("--location", dataDirectory.toAbsolutePath().toString()));
                 workingDirectory = dataDirectory;
             } else {
@@ -390,14 +389,32 @@ public final class Azurite implements AutoCloseable {
                     output, stopTimeout);
         }
 
-        private static Path writeGuard(Path dataDirectory) {
-            Path guard = dataDirectory.toAbsolutePath().resolve(GUARD_FILE);
+        /**
+         * The guard goes to the temp folder, not the data folder: node 20 here, with stdin a pipe, fails to
+         * load Azurite's main module (MODULE_NOT_FOUND '../common/Logger', the .bin symlink not resolved)
+         * when the preloaded file lies under /work, while the same file under /tmp works; the local
+         * stack's data folder is under the checkout. One file per content, shared and never deleted.
+         */
+        private static Path writeGuard() {
+            byte[] content;
             try (InputStream in = Azurite.class.getResourceAsStream("azurite-guard.js")) {
                 if (in == null) {
                     throw new IllegalStateException("azurite-guard.js is missing from the classpath next to "
                             + Azurite.class.getName());
                 }
-                Files.write(guard, in.readAllBytes());
+                content = in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read azurite-guard.js", e);
+            }
+            Path guard = Path.of(System.getProperty("java.io.tmpdir"), "fhirpipe-azurite-guard-"
+                    + Integer.toHexString(java.util.Arrays.hashCode(content)) + ".js");
+            try {
+                if (!Files.exists(guard)) {
+                    Path partial = Files.createTempFile(guard.getParent(), "fhirpipe-azurite-guard-", ".partial");
+                    Files.write(partial, content);
+                    Files.move(partial, guard, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
                 return guard;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + guard, e);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirpipe.testsupport.stack.LocalStack;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,8 +25,18 @@ class LocalStackRestartTest {
 
     static final Duration LOAD_TIMEOUT = Duration.ofMinutes(5);
 
-    @TempDir
+    /**
+     * Inside the checkout, as {@code ./fhirpipe run}'s {@code .fhirpipe/} is (a temp folder hid a failure
+     * that only showed with the stack's data under the checkout).
+     */
     Path work;
+
+    @org.junit.jupiter.api.BeforeEach
+    void workFolderInTheCheckout() throws IOException {
+        Path target = Path.of("target").toAbsolutePath();
+        Files.createDirectories(target);
+        work = Files.createTempDirectory(target, "stack-");
+    }
 
     LocalStack stack;
 

@@ -228,49 +228,17 @@ public class ExportPoller {
             ready.add(new FileReady(poll.exportId(), poll.server(), file.kind(), file.resourceType(),
                     file.fileIndex(), file.url(), file.count(), page.requiresAccessToken(), page.transactionTime()));
         }
-        String deletesNote;
-        if (server.deletes() == DeleteDetection.HISTORY) {
-            Optional<ExportRequested> request = runs.find(poll.exportId()).map(ExportRun::request);
-            if (request.isEmpty() || request.get().since() == null) {
-                deletesNote = "history: not read, " + (request.isEmpty()
-                        ? "no run record tells this export's _since"
-                        : "a full export (no _since) holds only live resources");
-            } else {
-                HistoryDeletions.Found found;
-                try {
-                    found = HistoryDeletions.read(server, request.get().since(), page.transactionTime(),
-                            Set.copyOf(request.get().types()),
-                            url -> HistoryDeletions.Page.of(get(server, url)), now);
-                } catch (HistoryDeletions.NotNow e) {
-                    retryLater(poll, now, e.retryAfter, "reading deletes from _history: " + e.getMessage());
-                    return;
-                } catch (HistoryDeletions.Unreadable e) {
-                    fail(poll, now, "deletes", "the deletes since " + request.get().since() + " cannot be read from "
-                            + "_history (fhirpipe.servers." + server.name() + ".deletes=history): " + e.getMessage(),
-                            null, List.of());
-                    return;
-                }
-                ready.addAll(historyFiles(poll, found, page, indexes));
-                deletesNote = "history: " + found.deletions() + " deleted resource(s) in " + found.entries()
-                        + " _history entries since " + request.get().since()
-                        + (found.byType().isEmpty() ? "" : " (" + found.byType().entrySet().stream()
-                                .map(e -> e.getKey() + " " + e.getValue().size())
-                                .collect(java.util.stream.Collectors.joining(", ")) + ")");
-            }
-        } else if (server.deletes() == DeleteDetection.SOFT_DELETED) {
-            deletesNote = "soft-deleted: incremental exports ask for includeAssociatedData=_deleted, and the"
-                    + " loader applies the soft-deleted versions in the output as deletions";
-        } else {
-            long listed = files.stream().filter(f -> f.kind() == FileKind.DELETED).count();
-            deletesNote = "manifest: " + (listed == 0 ? "the server listed no deleted files"
-                    : listed + " deleted file(s) listed");
+        Optional<Deletes> deletes = deletes(server, poll, page, files, indexes, now);
+        if (deletes.isEmpty()) {
+            return;
         }
+        ready.addAll(deletes.get().files());
         for (FileReady file : ready) {
             await(fileReady.publish(CloudEvent.of(MessageType.EXPORT_FILE_READY, SOURCE, file, now)));
         }
-        appendHistory(poll.exportId(), now, "deletes", deletesNote);
+        appendHistory(poll.exportId(), now, "deletes", deletes.get().note());
         List<ExpectedFile> expected = ready.stream().map(f -> new ExpectedFile(f.kind(), f.resourceType(),
-                f.fileIndex(), f.deletions() != null ? Long.valueOf(f.deletions().size()) : f.expectedCount())).toList();
+                f.fileIndex(), f.expectedCount())).toList();
         await(completed.publish(CloudEvent.of(MessageType.EXPORT_COMPLETED, SOURCE,
                 new ExportCompleted(poll.exportId(), poll.job(), page.transactionTime(), expected, now), now)));
         int errors = (int) files.stream().filter(f -> f.kind() == FileKind.ERROR).count();
@@ -278,6 +246,52 @@ public class ExportPoller {
         updateRun(poll.exportId(), r -> r.status() == ExportRunStatus.ACCEPTED ? ExportRunStatus.EXPORTED : r.status(),
                 now, "manifest", files.size() + " files (" + errors + " error files), transactionTime "
                         + page.transactionTime());
+    }
+
+    /** Deleted files the manifest did not list, and what the run says about how deletes were learned. */
+    private record Deletes(List<FileReady> files, String note) {
+    }
+
+    /**
+     * How the server's deletes since the export's {@code _since} are learned, per its {@code deletes}
+     * setting; empty when reading them has to wait (the poll is scheduled again) or failed the export.
+     */
+    private Optional<Deletes> deletes(PolledServer server, ExportAccepted poll, ExportManifest page,
+            List<ManifestFile> files, Map<String, Integer> indexes, Instant now) {
+        if (server.deletes() == DeleteDetection.SOFT_DELETED) {
+            return Optional.of(new Deletes(List.of(), "soft-deleted: incremental exports ask for"
+                    + " includeAssociatedData=_deleted, and the loader applies the soft-deleted versions in the"
+                    + " output as deletions"));
+        }
+        if (server.deletes() == DeleteDetection.MANIFEST) {
+            long listed = files.stream().filter(f -> f.kind() == FileKind.DELETED).count();
+            return Optional.of(new Deletes(List.of(), "manifest: " + (listed == 0
+                    ? "the server listed no deleted files" : listed + " deleted file(s) listed")));
+        }
+        Optional<ExportRequested> request = runs.find(poll.exportId()).map(ExportRun::request);
+        if (request.isEmpty() || request.get().since() == null) {
+            return Optional.of(new Deletes(List.of(), "history: not read, " + (request.isEmpty()
+                    ? "no run record tells this export's _since"
+                    : "a full export (no _since) holds only live resources")));
+        }
+        Instant since = request.get().since();
+        HistoryDeletions.Found found;
+        try {
+            found = HistoryDeletions.read(server, since, page.transactionTime(), Set.copyOf(request.get().types()),
+                    url -> HistoryDeletions.Page.of(get(server, url)), now);
+        } catch (HistoryDeletions.NotNow e) {
+            retryLater(poll, now, e.retryAfter, "reading deletes from _history: " + e.getMessage());
+            return Optional.empty();
+        } catch (HistoryDeletions.Unreadable e) {
+            fail(poll, now, "deletes", "the deletes since " + since + " cannot be read from _history"
+                    + " (fhirpipe.servers." + server.name() + ".deletes=history): " + e.getMessage(), null, List.of());
+            return Optional.empty();
+        }
+        String perType = found.byType().entrySet().stream().map(e -> e.getKey() + " " + e.getValue().size())
+                .collect(java.util.stream.Collectors.joining(", "));
+        return Optional.of(new Deletes(historyFiles(poll, found, page, indexes), "history: " + found.deletions()
+                + " deleted resource(s) in " + found.entries() + " _history entries since " + since
+                + (perType.isEmpty() ? "" : " (" + perType + ")")));
     }
 
     /** The history's deletes as deleted files after the manifest's own, at most MAX_DELETIONS each. */

@@ -1,8 +1,9 @@
 package io.fhirpipe.exportpoller.poll;
 
-import io.fhirpipe.model.fhir.FhirInstants;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirpipe.model.events.DeletedResource;
+import io.fhirpipe.model.fhir.FhirInstants;
+import io.fhirpipe.model.fhir.FhirReferences;
 import io.fhirpipe.model.messages.Json;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 
@@ -21,7 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The resources a server deleted since an export's {@code _since}, read from the DELETE entries of
@@ -39,8 +39,6 @@ final class HistoryDeletions {
 
     static final int PAGE_SIZE = 500;
     static final int MAX_PAGES = 20_000;
-    private static final Pattern REFERENCE = Pattern.compile(
-            "(?:^|.*/)([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?/?");
 
     /** One GET with the server's authentication, as the poller sends it. */
     interface Pages {
@@ -120,9 +118,9 @@ final class HistoryDeletions {
                 if (!"DELETE".equals(entry.path("request").path("method").asText("").toUpperCase(Locale.ROOT))) {
                     continue;
                 }
-                Matcher m = REFERENCE.matcher(entry.path("request").path("url").asText(""));
+                Matcher m = FhirReferences.TYPE_AND_ID.matcher(entry.path("request").path("url").asText(""));
                 if (!m.matches()) {
-                    m = REFERENCE.matcher(entry.path("fullUrl").asText(""));
+                    m = FhirReferences.TYPE_AND_ID.matcher(entry.path("fullUrl").asText(""));
                     if (!m.matches()) {
                         throw new Unreadable("a DELETE entry of _history names no Type/id: "
                                 + entry.path("request").path("url").asText(""));

@@ -1,9 +1,10 @@
 package io.fhirpipe.synapseloader.lines;
 
-import io.fhirpipe.model.fhir.FhirInstants;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhirpipe.model.fhir.FhirInstants;
+import io.fhirpipe.model.fhir.FhirReferences;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads a chunk of a Bulk Data {@code deleted[]} file: each line is a Bundle whose entries have
@@ -36,8 +36,6 @@ public final class DeletedBundleReader {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     /** The type the Bulk Data manifest gives a deleted[] file: its entries delete any type. */
     public static final String ANY_TYPE = "Bundle";
-    private static final Pattern URL = Pattern.compile(
-            "(?:^|.*/)([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\\-.]{1,64})(?:/_history/[^/]+)?");
 
     public DeletedScreenResult read(Path chunk, String resourceType, Instant fallback) throws IOException {
         java.util.Map<String, List<Deletion>> deletions = new java.util.LinkedHashMap<>();
@@ -86,7 +84,7 @@ public final class DeletedBundleReader {
             if (!"DELETE".equals(method.toUpperCase(Locale.ROOT))) {
                 return "entry[" + i + "].request.method is not DELETE";
             }
-            Matcher m = URL.matcher(request.path("url").asText(""));
+            Matcher m = FhirReferences.TYPE_AND_ID.matcher(request.path("url").asText(""));
             if (!m.matches()) {
                 return "entry[" + i + "].request.url is not Type/id";
             }

@@ -48,7 +48,12 @@ def start_stack(seed, external_fhir):
     command = [os.path.join(ROOT, "deploy", "local", "stack"), "--seed", str(seed), "--work", WORK]
     if external_fhir:
         command += ["--fhir", external_fhir]
-    stack = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True)
+    # Small chunks show the pipeline at work on a small seeded server (the stack's default, 100,000
+    # lines, suits load tests and Synapse); the services inherit the stack's environment.
+    env = dict(os.environ)
+    env.setdefault("FHIRPIPE_SPLITTER_MAX_LINES", "500")
+    stack = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True,
+                             env=env)
     fhir = external_fhir or f"dev-fhir-server ({seed} patients)"
     print(f"== starting the local stack: Artemis, Azurite, {fhir}, "
           f"export-trigger, export-poller, ndjson-splitter, synapse-loader (logs: {LOGS})")

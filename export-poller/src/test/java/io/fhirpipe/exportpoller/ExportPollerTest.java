@@ -14,6 +14,7 @@ import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.model.events.ExportLevel;
 import io.fhirpipe.model.events.ExportRequested;
+import io.fhirpipe.runtime.messaging.MessageProperties;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
@@ -290,6 +291,46 @@ public class ExportPollerTest {
         ReceivedMessage dead = awaitMessage(Topology.deadLetterAddress(Topics.EXPORT_ACCEPTED),
                 m -> m.body().contains("poll-foreign"));
         assertThat(dead.body()).isEqualTo(body);
+    }
+
+    @Test
+    void anEncodedDotSegmentStatusUrlFailsTheExportAndNothingIsSentToIt() {
+        // "secured" has a bearer token: the check must hold before any token is sent
+        String statusUrl = PollerTestStack.fhir.baseUrl() + "/%2e%2e/stub-status";
+        String body = MessageCodec.encode(CloudEvent.of(MessageType.EXPORT_ACCEPTED, "/test",
+                new ExportAccepted("poll-dots", "test-job", "secured", statusUrl, Instant.now(), 0), Instant.now()));
+        PollerTestStack.amqp.send(Topics.EXPORT_ACCEPTED, body);
+
+        ExportFailed failed = (ExportFailed) awaitEvent(FAILED_QUEUE, "poll-dots").data();
+        assertThat(failed.reason()).contains("status URL is not on server secured", "refused, nothing was sent", "not under the server's base path /fhir",
+                "\"/stub-status\"");
+        ReceivedMessage dead = awaitMessage(Topology.deadLetterAddress(Topics.EXPORT_ACCEPTED),
+                m -> m.body().contains("poll-dots"));
+        assertThat(dead.applicationProperties()).containsEntry(MessageProperties.DEAD_LETTER_REASON, "ForeignStatusUrl");
+        assertThat(PollerTestStack.fhir.requests()).noneMatch(r -> r.target().contains("stub-status"));
+    }
+
+    @Test
+    void anEncodedDotSegmentNextLinkFailsTheExportAndIsNeverFetched() {
+        String path = "/fhir/status/dots-next";
+        String base = PollerTestStack.fhir.baseUrl();
+        PollerTestStack.fhir.enqueue("GET", path, RecordedResponse.json(200, """
+                {"transactionTime":"2026-11-26T05:57:59.310+00:00","request":"%1$s/$export",
+                 "requiresAccessToken":true,
+                 "output":[{"type":"Patient","url":"%1$s/Binary/p0"}],
+                 "error":[],
+                 "link":[{"relation":"next","url":"%1$s/status/%%2E%%2E/%%2e%%2e/%%2e%%2e/stub-page"}]}"""
+                .formatted(base)));
+        String body = MessageCodec.encode(CloudEvent.of(MessageType.EXPORT_ACCEPTED, "/test",
+                new ExportAccepted("poll-dots-next", "test-job", "secured", base + "/status/dots-next",
+                        Instant.now(), 0), Instant.now()));
+        PollerTestStack.amqp.send(Topics.EXPORT_ACCEPTED, body);
+
+        ExportFailed failed = (ExportFailed) awaitEvent(FAILED_QUEUE, "poll-dots-next").data();
+        assertThat(failed.reason()).contains("link[next] is not on server secured", "refused", "\"/stub-page\"");
+        assertThat(recorded(path)).singleElement().satisfies(r -> assertThat(r.header("Authorization"))
+                .contains("Bearer " + PollerTestStack.BEARER_TOKEN));
+        assertThat(PollerTestStack.fhir.requests()).noneMatch(r -> r.target().contains("stub-page"));
     }
 
     private static String accept(String exportId, String path) {

@@ -57,7 +57,9 @@ class LocalStackPipelineTest {
 
     @BeforeAll
     static void startStack() {
-        stack = LocalStack.builder().workDirectory(work).seedPatients(PATIENTS).start();
+        // Small chunks, as the demo asks for: several chunks per file, and several files per type.
+        stack = LocalStack.builder().workDirectory(work).seedPatients(PATIENTS)
+                .config("ndjson-splitter", "fhirpipe.splitter.max-lines", "500").start();
         trigger = stack.triggerUrl();
         fhir = stack.fhirBaseUrl();
         loader = stack.serviceUrl("synapse-loader");

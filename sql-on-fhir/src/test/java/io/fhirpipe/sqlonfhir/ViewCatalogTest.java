@@ -28,17 +28,21 @@ class ViewCatalogTest {
         {"name":"specimen","resource":"Specimen","select":[{"column":[{"name":"id","path":"id"}]}]}""");
     ViewCatalog catalog = ViewCatalog.withDefaults().overriddenBy(dir);
     assertThat(catalog.views()).extracting(ViewDefinition::name)
-        .containsExactly("patient", "encounter", "observation", "condition", "procedure",
+        .containsExactly("patient", "encounter", "observation", "observation_component",
+            "condition", "procedure",
             "medication_request", "immunization", "allergy_intolerance", "diagnostic_report",
             "document_reference", "organization", "practitioner", "location", "specimen");
     List<CompiledView> compiled = catalog.compileAll(new TSqlDialect(), t -> "raw." + t, "resource");
     assertThat(compiled.get(0).columns()).containsExactly("id");
-    assertThat(compiled.get(4).columns()).containsExactly("id"); // replaced default keeps its place
-    assertThat(compiled.get(4).select()).contains("FROM [raw].[Procedure] AS r");
-    assertThat(compiled.get(13).select()).contains("FROM [raw].[Specimen] AS r");
+    assertThat(compiled.get(5).columns()).containsExactly("id"); // replaced default keeps its place
+    assertThat(compiled.get(5).select()).contains("FROM [raw].[Procedure] AS r");
+    assertThat(compiled.get(14).select()).contains("FROM [raw].[Specimen] AS r");
     assertThat(compiled.get(2).columnDefinitions())
         .filteredOn(c -> c.name().equals("value_quantity"))
         .singleElement().satisfies(c -> assertThat(c.type()).isEqualTo("decimal"));
+    assertThat(compiled.get(2).columnDefinitions())
+        .filteredOn(c -> c.name().equals("effective"))
+        .singleElement().satisfies(c -> assertThat(c.ansiType()).isEqualTo("TIMESTAMP WITH TIME ZONE"));
   }
 
   @Test

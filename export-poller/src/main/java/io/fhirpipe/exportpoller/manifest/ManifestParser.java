@@ -1,6 +1,7 @@
 package io.fhirpipe.exportpoller.manifest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.fhirpipe.runtime.logging.LogValues;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.model.fhir.FhirR4ResourceTypes;
@@ -35,7 +36,7 @@ public final class ManifestParser {
         try {
             root = Json.mapper().readTree(body == null ? "" : body);
         } catch (JsonProcessingException e) {
-            throw new InvalidManifestException("the manifest is not JSON: " + e.getOriginalMessage());
+            throw new InvalidManifestException("the manifest is not JSON: " + LogValues.escaped(e.getOriginalMessage()));
         }
         if (root == null || !root.isObject()) {
             throw new InvalidManifestException("the manifest is not a JSON object");
@@ -75,7 +76,7 @@ public final class ManifestParser {
             String where = field + "[" + i + "]";
             String type = entry.path("type").asText(null);
             if (!FhirR4ResourceTypes.isResourceType(type)) {
-                throw new InvalidManifestException(where + ".type '" + type + "' is not a FHIR R4 resource type");
+                throw new InvalidManifestException(where + ".type " + LogValues.quoted(type) + " is not a FHIR R4 resource type");
             }
             String url = url(entry.path("url").asText(null), where + ".url");
             Long count = null;
@@ -103,7 +104,7 @@ public final class ManifestParser {
                 // HAPI writes "+00:00"; other servers write "Z"; both parse above. Some omit the offset colon.
                 return OffsetDateTime.parse(text.replaceFirst("([+-]\\d\\d)(\\d\\d)$", "$1:$2")).toInstant();
             } catch (DateTimeException again) {
-                throw new InvalidManifestException("transactionTime '" + text + "' is not an instant");
+                throw new InvalidManifestException("transactionTime " + LogValues.quoted(text) + " is not an instant");
             }
         }
     }

@@ -6,6 +6,7 @@ import io.fhirpipe.model.messages.MessageCodec;
 import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.metrics.PipelineMetrics;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.fhirpipe.exportpoller.messaging.PollerChannels;
@@ -37,7 +38,14 @@ public class ExportAcceptedConsumer {
             @SuppressWarnings("unchecked")
             CloudEvent<ExportAccepted> event = (CloudEvent<ExportAccepted>) (CloudEvent<?>) MessageCodec.decode(body,
                     MessageType.EXPORT_ACCEPTED, MessageType.EXPORT_POLL_DUE);
-            poller.handle(event.data());
+            PipelineMetrics.StageTimer timer = PipelineMetrics.time("poll");
+            try {
+                poller.handle(event.data());
+            } catch (RuntimeException failure) {
+                timer.stop("failed");
+                throw failure;
+            }
+            timer.stop("ok");
             return settlement.settle(message, null);
         } catch (RuntimeException failure) {
             return settlement.settle(message, failure);

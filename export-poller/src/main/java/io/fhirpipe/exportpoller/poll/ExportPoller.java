@@ -26,8 +26,10 @@ import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.runtime.logging.LogValues;
 import io.fhirpipe.runtime.messaging.BrokerConfirmation;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
+import io.fhirpipe.runtime.metrics.PipelineMetrics;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
@@ -111,32 +113,40 @@ public class ExportPoller {
 
     public void handle(ExportAccepted poll) {
         PolledServer server = servers.find(poll.server()).orElseThrow(() -> new PermanentFailure("UnknownServer",
-                "no FHIR server named '" + poll.server() + "' is configured"));
-        if (poll.statusUrl() == null || !server.owns(poll.statusUrl())) {
-            throw new PermanentFailure("ForeignStatusUrl", "status URL '" + poll.statusUrl()
-                    + "' is not on server " + server.name() + " (" + server.baseUrl() + ")");
+                "no FHIR server named " + LogValues.quoted(poll.server()) + " is configured"));
+        Instant now = clock.instant();
+        URI statusUrl;
+        try {
+            statusUrl = server.checked(poll.statusUrl());
+        } catch (ForeignUrlException e) {
+            // never fetched: the export fails with the reason, and the message is dead-lettered with it
+            String reason = "status URL is not on server " + server.name() + " (" + server.baseUrl()
+                    + "); refused, nothing was sent to it: " + e.getMessage();
+            fail(poll, now, "poll", reason, null, List.of());
+            throw new PermanentFailure("ForeignStatusUrl", reason);
         }
         Optional<ExportRun> run = runs.find(poll.exportId());
         if (run.isPresent() && run.get().status() == ExportRunStatus.FAILED) {
             LOG.infof("export %s already failed; poll %d dropped", poll.exportId(), poll.pollAttempt());
             return;
         }
-        Instant now = clock.instant();
         if (poll.acceptedAt() != null && now.isAfter(poll.acceptedAt().plus(config.poll().deadline()))) {
-            deadlinePassed(server, poll, now);
+            deadlinePassed(server, statusUrl, poll, now);
             return;
         }
         HttpResponse<String> response;
         try {
-            response = get(server, poll.statusUrl());
+            response = get(server, statusUrl);
         } catch (IOException e) {
+            PipelineMetrics.fhirUnanswered(server.name(), "poll", e);
             retryLater(poll, now, Optional.empty(), "cannot reach " + server.name() + ": " + describe(e));
             return;
         }
         int status = response.statusCode();
+        PipelineMetrics.fhirResponse(server.name(), "poll", Integer.toString(status));
         Optional<String> retryAfter = response.headers().firstValue("Retry-After");
         if (status == 202) {
-            String progress = response.headers().firstValue("X-Progress").orElse(null);
+            String progress = response.headers().firstValue("X-Progress").map(LogValues::escaped).orElse(null);
             recordPoll(poll, now, progress);
             scheduleNext(poll, now, FailureClassifier.parseRetryAfter(retryAfter.orElse(null), now));
             return;
@@ -169,8 +179,9 @@ public class ExportPoller {
                 diagnostics(issues));
     }
 
-    private HttpResponse<String> get(PolledServer server, String url) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+    /** @param url as {@link PolledServer#checked} returned it: the only URLs this sends the token to */
+    private HttpResponse<String> get(PolledServer server, URI url) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(server.requestTimeout())
                 .header("Accept", "application/json")
                 .GET();
@@ -192,9 +203,12 @@ public class ExportPoller {
             files.addAll(page.files());
             int pages = 1;
             while (page.nextPage().isPresent()) {
-                String next = page.nextPage().get();
-                if (!server.owns(next)) {
-                    throw new InvalidManifestException("link[next] '" + next + "' is not on server " + server.name());
+                URI next;
+                try {
+                    next = server.checked(page.nextPage().get());
+                } catch (ForeignUrlException e) {
+                    throw new InvalidManifestException("link[next] is not on server " + server.name()
+                            + "; refused, nothing was sent to it: " + e.getMessage());
                 }
                 if (++pages > MAX_MANIFEST_PAGES) {
                     throw new InvalidManifestException("the manifest has more than " + MAX_MANIFEST_PAGES + " pages");
@@ -203,7 +217,8 @@ public class ExportPoller {
                 try {
                     response = get(server, next);
                 } catch (IOException e) {
-                    retryLater(poll, now, Optional.empty(), "cannot read manifest page " + next + ": " + describe(e));
+                    retryLater(poll, now, Optional.empty(), "cannot read manifest page " + LogValues.quoted(next) + ": "
+                            + describe(e));
                     return;
                 }
                 if (response.statusCode() != 200) {
@@ -211,7 +226,8 @@ public class ExportPoller {
                         retryLater(poll, now, Optional.empty(), "manifest page answered " + response.statusCode());
                         return;
                     }
-                    throw new InvalidManifestException("manifest page " + next + " answered " + response.statusCode());
+                    throw new InvalidManifestException("manifest page " + LogValues.quoted(next) + " answered "
+                            + response.statusCode());
                 }
                 ExportManifest nextPage = ManifestParser.parse(response.body(), indexes);
                 files.addAll(nextPage.files());
@@ -278,7 +294,7 @@ public class ExportPoller {
         HistoryDeletions.Found found;
         try {
             found = HistoryDeletions.read(server, since, page.transactionTime(), Set.copyOf(request.get().types()),
-                    url -> HistoryDeletions.Page.of(get(server, url)), now);
+                    url -> HistoryDeletions.Page.of(get(server, server.checked(url))), now);
         } catch (HistoryDeletions.NotNow e) {
             retryLater(poll, now, e.retryAfter, "reading deletes from _history: " + e.getMessage());
             return Optional.empty();
@@ -310,10 +326,10 @@ public class ExportPoller {
         return files;
     }
 
-    private void deadlinePassed(PolledServer server, ExportAccepted poll, Instant now) {
+    private void deadlinePassed(PolledServer server, URI statusUrl, ExportAccepted poll, Instant now) {
         String detail;
         try {
-            HttpRequest.Builder delete = HttpRequest.newBuilder(URI.create(poll.statusUrl()))
+            HttpRequest.Builder delete = HttpRequest.newBuilder(statusUrl)
                     .timeout(server.requestTimeout()).DELETE();
             server.tokens().bearerToken().ifPresent(token -> delete.header("Authorization", "Bearer " + token));
             int status = http.send(delete.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -329,6 +345,7 @@ public class ExportPoller {
     }
 
     private void retryLater(ExportAccepted poll, Instant now, Optional<Duration> retryAfter, String why) {
+        // why is built here with the server's words escaped (describe, detail)
         LOG.infof("export %s poll %d: %s; polling again later", poll.exportId(), poll.pollAttempt(), why);
         recordPoll(poll, now, null);
         appendHistory(poll.exportId(), now, "poll-retry", why);
@@ -417,11 +434,11 @@ public class ExportPoller {
 
     private static String detail(List<Issue> issues) {
         List<String> d = diagnostics(issues);
-        return d.isEmpty() ? "" : ": " + String.join("; ", d);
+        return d.isEmpty() ? "" : ": " + d.stream().map(LogValues::quoted).collect(java.util.stream.Collectors.joining("; "));
     }
 
     private static String describe(IOException e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + LogValues.escaped(e.getMessage()));
     }
 
     static void await(CompletionStage<Void> publication) {

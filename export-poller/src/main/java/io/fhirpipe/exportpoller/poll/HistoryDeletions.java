@@ -6,6 +6,7 @@ import io.fhirpipe.model.fhir.FhirInstants;
 import io.fhirpipe.model.fhir.FhirReferences;
 import io.fhirpipe.model.messages.Json;
 import io.fhirpipe.runtime.failure.FailureClassifier;
+import io.fhirpipe.runtime.logging.LogValues;
 
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -123,7 +124,7 @@ final class HistoryDeletions {
                     m = FhirReferences.TYPE_AND_ID.matcher(entry.path("fullUrl").asText(""));
                     if (!m.matches()) {
                         throw new Unreadable("a DELETE entry of _history names no Type/id: "
-                                + entry.path("request").path("url").asText(""));
+                                + LogValues.quoted(entry.path("request").path("url").asText("")));
                     }
                 }
                 String type = m.group(1);
@@ -140,8 +141,13 @@ final class HistoryDeletions {
                 }
             }
             next = nextLink(bundle);
-            if (next != null && !server.owns(next)) {
-                throw new Unreadable("_history link[next] '" + next + "' is not on server " + server.name());
+            if (next != null) {
+                try {
+                    next = server.checked(next).toString();
+                } catch (ForeignUrlException e) {
+                    throw new Unreadable("_history link[next] is not on server " + server.name()
+                            + "; refused, nothing was sent to it: " + e.getMessage());
+                }
             }
         }
         untimed.forEach(holder -> holder[0] = since);
@@ -165,8 +171,8 @@ final class HistoryDeletions {
         try {
             response = pages.get(url);
         } catch (IOException e) {
-            throw new NotNow("cannot read " + url + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), Optional.empty());
+            throw new NotNow("cannot read " + LogValues.quoted(url) + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + LogValues.escaped(e.getMessage())), Optional.empty());
         }
         int status = response.status();
         if (status == 429 || status >= 500) {
@@ -174,7 +180,7 @@ final class HistoryDeletions {
                     response.retryAfter().orElse(null), now));
         }
         if (status != 200) {
-            throw new Unreadable("GET " + url + " answered " + status);
+            throw new Unreadable("GET " + LogValues.quoted(url) + " answered " + status);
         }
         JsonNode bundle;
         try {

@@ -10,34 +10,24 @@ import java.time.Duration;
 public record PolledServer(String name, URI baseUrl, Duration connectTimeout, Duration requestTimeout,
         AccessTokenSource tokens, DeleteDetection deletes) {
 
-    /** True when {@code url} has this server's scheme, host and port and lies under its base path. */
-    public boolean owns(String url) {
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        if (uri.getScheme() == null || uri.getHost() == null || uri.getUserInfo() != null) {
-            return false;
-        }
-        if (!uri.getScheme().equalsIgnoreCase(baseUrl.getScheme())
-                || !uri.getHost().equalsIgnoreCase(baseUrl.getHost())
-                || port(uri) != port(baseUrl)) {
-            return false;
-        }
-        String basePath = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath().replaceAll("/+$", "");
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        if (path.contains("/../") || path.endsWith("/..")) {
-            return false;
-        }
-        return path.equals(basePath) || path.startsWith(basePath + "/");
+    /**
+     * The URL to send this server's token to, normalised: the one place that decides whether a URL
+     * from a message, a manifest or a Bundle link is this server's (see {@link ServerUrls}). Fetch
+     * what this returns, never the text it was given, so what was checked is what is sent.
+     *
+     * @throws ForeignUrlException naming why the URL is not this server's
+     */
+    public URI checked(String url) {
+        return ServerUrls.check(baseUrl, url);
     }
 
-    private static int port(URI uri) {
-        if (uri.getPort() >= 0) {
-            return uri.getPort();
+    /** True when {@link #checked} accepts {@code url}. */
+    public boolean owns(String url) {
+        try {
+            checked(url);
+            return true;
+        } catch (ForeignUrlException e) {
+            return false;
         }
-        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 }

@@ -14,6 +14,7 @@ import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.exportpoller.messaging.PollerChannels;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.metrics.PipelineMetrics;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -65,7 +66,19 @@ public class FileReadyConsumer {
             CloudEvent<FileReady> event = (CloudEvent<FileReady>) (CloudEvent<?>) MessageCodec.decode(body,
                     MessageType.EXPORT_FILE_READY);
             file = event.data();
-            handler.handle(file);
+            PipelineMetrics.StageTimer timer = PipelineMetrics.time("transfer");
+            TransferRecord landed;
+            try {
+                landed = handler.handle(file);
+            } catch (RuntimeException failure) {
+                timer.stop("failed");
+                throw failure;
+            }
+            timer.stop(landed.outcome());
+            if ("landed".equals(landed.outcome())) {
+                // a file landed before (a redelivery) moved nothing now
+                PipelineMetrics.transferred(landed.resourceType(), orZero(landed.bytes()), orZero(landed.lines()));
+            }
             return settlement.settle(message, null);
         } catch (RuntimeException failure) {
             // on the subscription's last delivery a transient failure is final too
@@ -81,6 +94,10 @@ public class FileReadyConsumer {
             }
             return settlement.settle(message, outcome);
         }
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
     }
 
     private void announceFailed(FileReady file, Throwable failure) {

@@ -4,6 +4,7 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobUrlParts;
 import io.fhirpipe.runtime.messaging.BrokerConfirmation;
 import io.fhirpipe.exportpoller.messaging.PollerChannels;
+import io.fhirpipe.exportpoller.poll.ForeignUrlException;
 import io.fhirpipe.exportpoller.poll.PolledServer;
 import io.fhirpipe.exportpoller.poll.PolledServers;
 import io.fhirpipe.model.events.FileKind;
@@ -11,6 +12,7 @@ import io.fhirpipe.model.events.FileReady;
 import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.runtime.failure.PermanentFailure;
+import io.fhirpipe.runtime.logging.LogValues;
 import io.fhirpipe.runtime.failure.TransientFailure;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStore;
@@ -89,18 +91,20 @@ public class FileReadyHandler {
             BlobUrlParts source = BlobUrlParts.parse(file.url());
             if (Containers.ALL.contains(source.getBlobContainerName())) {
                 // never land fhirpipe's own state, chunks or landed files as if they were exported data
-                throw new PermanentFailure("ForeignFileUrl", "file URL '" + FileTransfer.redact(file.url())
-                        + "' points into fhirpipe's own container '" + source.getBlobContainerName()
-                        + "', not into a folder the server exported to");
+                throw new PermanentFailure("ForeignFileUrl", "file URL " + FileTransfer.shown(file.url())
+                        + " points into fhirpipe's own container " + LogValues.quoted(source.getBlobContainerName())
+                        + ", not into a folder the server exported to");
             }
             landed = transfer.transferFromStorage(file, blobs.getBlobContainerClient(source.getBlobContainerName())
                     .getBlobClient(source.getBlobName()), blob);
-        } else if (server.owns(file.url())) {
-            landed = transfer.transfer(file, server, blob);
         } else {
-            throw new PermanentFailure("ForeignFileUrl", "file URL '" + FileTransfer.redact(file.url())
-                    + "' is neither on server " + server.name() + " (" + server.baseUrl()
-                    + ") nor in the storage account");
+            try {
+                server.checked(file.url());
+            } catch (ForeignUrlException e) {
+                throw new PermanentFailure("ForeignFileUrl", "file URL is neither in the storage account nor on server "
+                        + server.name() + " (" + server.baseUrl() + "); refused, nothing was fetched: " + e.getMessage());
+            }
+            landed = transfer.transfer(file, server, blob);
         }
         String eventId = null;
         if (settings.publishBlobCreated() && file.kind() != FileKind.ERROR) {
@@ -120,7 +124,7 @@ public class FileReadyHandler {
 
     private void reportErrorFile(FileReady file, LandedFile landed, Instant now) {
         for (OperationOutcomeIssues.Issue issue : landed.issues()) {
-            LOG.warnf("export %s error file %s: %s", file.exportId(), landed.blob().name(), issue);
+            LOG.warnf("export %s error file %s: %s", file.exportId(), landed.blob().name(), LogValues.quoted(issue));
         }
         String summary = landed.totalIssues() + " issues in landing/" + landed.blob().name()
                 + (landed.issues().isEmpty() ? "" : ": " + landed.issues().stream().limit(5)

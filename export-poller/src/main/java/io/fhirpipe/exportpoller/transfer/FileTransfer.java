@@ -12,6 +12,8 @@ import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import io.fhirpipe.exportpoller.poll.PolledServer;
+import io.fhirpipe.exportpoller.poll.ServerUrls;
+import io.fhirpipe.runtime.logging.LogValues;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhirpipe.model.events.DeletedResource;
 import io.fhirpipe.model.events.FileKind;
@@ -27,7 +29,6 @@ import org.jboss.logging.Logger;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -103,7 +104,7 @@ public final class FileTransfer {
         BlobProperties existing = properties(client);
         Optional<LandedFile> landed = landedFrom(file, blob, client, existing);
         if (landed.isPresent()) {
-            LOG.infof("landing/%s already holds %s (ETag %s); not copied again", blob.name(), redact(file.url()),
+            LOG.infof("landing/%s already holds %s (ETag %s); not copied again", blob.name(), shown(file.url()),
                     landed.get().etag());
             return landed.get();
         }
@@ -114,20 +115,21 @@ public final class FileTransfer {
                 return attempt(file, server, blob, client, existing, attempt);
             } catch (RetryableDownload e) {
                 last = e;
-                LOG.warnf("downloading %s into landing/%s, attempt %d of %d: %s", redact(file.url()), blob.name(),
+                LOG.warnf("downloading %s into landing/%s, attempt %d of %d: %s", shown(file.url()), blob.name(),
                         attempt, settings.maxAttempts(), e.getMessage());
                 if (attempt < settings.maxAttempts()) {
                     sleep(backoff.delay(attempt, e.retryAfter()));
                 }
             }
         }
-        throw new TransientFailure("downloading " + redact(file.url()) + " failed " + settings.maxAttempts()
+        throw new TransientFailure("downloading " + shown(file.url()) + " failed " + settings.maxAttempts()
                 + " times; last: " + last.getMessage(), last.retryAfter().orElse(null), last);
     }
 
     private LandedFile attempt(FileReady file, PolledServer server, LandingBlob blob, BlockBlobClient client,
             BlobProperties existing, int attempt) throws RetryableDownload {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(file.url()))
+        // the normalised URL the handler checked, so the token goes only where the check said
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.checked(file.url()))
                 .timeout(server.requestTimeout())
                 .GET();
         settings.accept().ifPresent(accept -> request.header("Accept", accept));
@@ -142,7 +144,7 @@ public final class FileTransfer {
             throw new RetryableDownload("no response: " + describe(e), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TransientFailure("interrupted while downloading " + redact(file.url()), null, e);
+            throw new TransientFailure("interrupted while downloading " + shown(file.url()), null, e);
         }
         int status = response.statusCode();
         if (status != 200) {
@@ -152,8 +154,8 @@ public final class FileTransfer {
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         if (!isNdjson(contentType)) {
             discard(response.body());
-            throw new PermanentFailure("NotNdjson", "the server answered " + redact(file.url()) + " with Content-Type '"
-                    + contentType + "', not NDJSON");
+            throw new PermanentFailure("NotNdjson", "the server answered " + shown(file.url()) + " with Content-Type "
+                    + LogValues.quoted(contentType) + ", not NDJSON");
         }
         long declaredLength = response.headers().firstValueAsLong("Content-Length").orElse(-1);
         return land(file, blob, client, existing, response.body(), declaredLength, attempt);
@@ -180,7 +182,7 @@ public final class FileTransfer {
                 return land(file, blob, client, existing, source.openInputStream(), properties.getBlobSize(), attempt);
             } catch (BlobStorageException e) {
                 if (e.getStatusCode() == 404) {
-                    throw new PermanentFailure("FileGone", redact(file.url()) + " is not in the storage account"
+                    throw new PermanentFailure("FileGone", shown(file.url()) + " is not in the storage account"
                             + " (any more)");
                 }
                 last = new RetryableDownload("reading it from storage failed: " + e.getStatusCode() + " "
@@ -190,13 +192,13 @@ public final class FileTransfer {
             } catch (RetryableDownload e) {
                 last = e;
             }
-            LOG.warnf("copying %s into landing/%s, attempt %d of %d: %s", redact(file.url()), blob.name(), attempt,
+            LOG.warnf("copying %s into landing/%s, attempt %d of %d: %s", shown(file.url()), blob.name(), attempt,
                     settings.maxAttempts(), last.getMessage());
             if (attempt < settings.maxAttempts()) {
                 sleep(backoff.delay(attempt, Optional.empty()));
             }
         }
-        throw new TransientFailure("copying " + redact(file.url()) + " from storage failed " + settings.maxAttempts()
+        throw new TransientFailure("copying " + shown(file.url()) + " from storage failed " + settings.maxAttempts()
                 + " times; last: " + last.getMessage(), null, last);
     }
 
@@ -291,7 +293,7 @@ public final class FileTransfer {
             issues.finish();
         }
         if (file.expectedCount() != null && file.expectedCount() != lines.lines()) {
-            throw new PermanentFailure("CountMismatch", redact(file.url()) + " holds " + lines.lines()
+            throw new PermanentFailure("CountMismatch", shown(file.url()) + " holds " + lines.lines()
                     + " records but the manifest announced " + file.expectedCount() + "; landing/" + blob.name()
                     + " was not committed");
         }
@@ -301,7 +303,7 @@ public final class FileTransfer {
             return landedFrom(file, blob, client, properties(client)).orElseThrow(() -> new TransientFailure(
                     "landing/" + blob.name() + " changed while it was being written; trying again later", null));
         }
-        LOG.infof("landed %s as landing/%s: %d bytes, %d records, %d blocks, attempt %d", redact(file.url()),
+        LOG.infof("landed %s as landing/%s: %d bytes, %d records, %d blocks, attempt %d", shown(file.url()),
                 blob.name(), bytes, lines.lines(), blockIds.size(), attempt);
         Instant modified = item.getLastModified() == null ? clock.instant() : item.getLastModified().toInstant();
         return new LandedFile(blob, eventGridUrl(client, blob), unquote(item.getETag()), bytes, lines.lines(), modified,
@@ -384,10 +386,10 @@ public final class FileTransfer {
                     FailureClassifier.parseRetryAfter(retryAfter.orElse(null), clock.instant()).orElse(null));
         }
         if (status == 404 || status == 410) {
-            throw new PermanentFailure("FileGone", redact(file.url()) + " answered " + status
+            throw new PermanentFailure("FileGone", shown(file.url()) + " answered " + status
                     + " (expired or deleted on the server)");
         }
-        throw new PermanentFailure("DownloadRefused", redact(file.url()) + " answered " + status);
+        throw new PermanentFailure("DownloadRefused", shown(file.url()) + " answered " + status);
     }
 
     private ScheduledFuture<?> guard(InputStream in, AtomicLong lastProgress, AtomicBoolean stalled) {
@@ -445,13 +447,18 @@ public final class FileTransfer {
     }
 
     /** A file URL for logs and messages: no query string (it may carry a signature). */
+    /** The URL without its query (signatures, tokens), as the transfer record keeps it. */
     static String redact(String url) {
-        int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q) + "?…";
+        return ServerUrls.redactQuery(String.valueOf(url));
+    }
+
+    /** {@link #redact}ed and escaped, for a log line or a failure description. */
+    static String shown(String url) {
+        return LogValues.quoted(redact(url));
     }
 
     private static String describe(IOException e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + LogValues.escaped(e.getMessage()));
     }
 
     /** This attempt failed in a way the next attempt, from the first byte, may not. */

@@ -39,7 +39,26 @@ public final class StorageAccountUrls {
             return false;
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        return path.startsWith(accountPath + "/") && !path.contains("/../");
+        return path.startsWith(accountPath + "/") && plain(path);
+    }
+
+    /**
+     * No dot segments and no escapes that decode into dots, separators or another escape: the blob
+     * name is decoded and re-encoded by the storage client, so such a path could name a blob in
+     * another container (fhirpipe's own) than the one checked.
+     */
+    private static boolean plain(String rawPath) {
+        String lower = rawPath.toLowerCase(Locale.ROOT);
+        if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%25")) {
+            return false;
+        }
+        for (String segment : rawPath.split("/", -1)) {
+            String name = segment.contains(";") ? segment.substring(0, segment.indexOf(';')) : segment;
+            if (name.equals(".") || name.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String dfsTwin(String blobHost) {

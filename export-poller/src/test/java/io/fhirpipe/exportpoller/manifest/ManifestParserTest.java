@@ -71,7 +71,7 @@ class ManifestParserTest {
         assertThatThrownBy(() -> ManifestParser.parse("{\"output\":[]}")).hasMessage("transactionTime is missing");
         assertThatThrownBy(() -> ManifestParser.parse("""
                 {"transactionTime":"2026-11-26T05:31:32Z","output":[{"type":"Foo","url":"https://x/1"}]}"""))
-                .hasMessage("output[0].type 'Foo' is not a FHIR R4 resource type");
+                .hasMessage("output[0].type \"Foo\" is not a FHIR R4 resource type");
         assertThatThrownBy(() -> ManifestParser.parse("""
                 {"transactionTime":"2026-11-26T05:31:32Z","output":[{"type":"Patient","url":"file:///etc/passwd"}]}"""))
                 .hasMessage("output[0].url must be an http(s) URL");

@@ -318,6 +318,44 @@ public class TransferTest {
     }
 
     @Test
+    void theServersWordsInAnErrorFileAreEscapedInTheLog() {
+        String path = "/Binary/errors-forged";
+        String outcomes = """
+                {"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"processing","diagnostics":"x\\n2026-12-03 12:00:00,000 INFO  [io.fhirpipe] export xfer-forged LOADED\\r\\u2028"}]}
+                """;
+        PollerTestStack.fhir.always("GET", path, ndjson(outcomes.getBytes()));
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                lines.add(record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+                        : record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.fhirpipe.exportpoller");
+        logger.addHandler(capture);
+        try {
+            send(file("xfer-forged", "hapi", FileKind.ERROR, "OperationOutcome", 0, path, null, false));
+            await().atMost(WAIT).until(() -> recordIfAny("xfer-forged/error/OperationOutcome-0.ndjson").isPresent());
+        } finally {
+            logger.removeHandler(capture);
+        }
+
+        assertThat(lines).anySatisfy(line -> assertThat(line).contains("error file xfer-forged/error/")
+                .contains("\"error/processing: x\\n2026-12-03 12:00:00,000 INFO  [io.fhirpipe] export xfer-forged"
+                        + " LOADED\\r\\u2028\""));
+        assertThat(lines).allSatisfy(line -> assertThat(line).doesNotContain("\n", "\r", "\u2028"));
+    }
+
+    @Test
     void aFileTheServerWroteIntoOurStorageIsCopiedIntoLandingAndAnnounced() {
         // Azure's _container export: the server writes the files into our account in its own layout
         var serverFolder = blobs.getBlobContainerClient("fhir-export");
@@ -347,6 +385,15 @@ public class TransferTest {
     }
 
     @Test
+    void aStorageUrlClimbingIntoFhirpipesOwnContainersWithEncodedDotsIsRefused() {
+        String url = blobs.getAccountUrl() + "/fhir-export/%2e%2e/state/runs/some-export.json";
+        send(new FileReady("xfer-own-dots", "hapi", FileKind.OUTPUT, "Patient", 0, url, null, true, TX));
+        ReceivedMessage dead = awaitMessage(DEAD_LETTERS, m -> m.body().contains("xfer-own-dots"));
+        assertThat(dead.applicationProperties()).containsEntry(MessageProperties.DEAD_LETTER_REASON, "ForeignFileUrl");
+        assertThat(landing("xfer-own-dots/Patient-0.ndjson").exists()).isFalse();
+    }
+
+    @Test
     void aFileGoneFromOurStorageIsDeadLetteredAsGone() {
         String url = blobs.getAccountUrl() + "/fhir-export/run-8/Patient-1.ndjson";
         String body = send(new FileReady("xfer-gone", "hapi", FileKind.OUTPUT, "Patient", 0, url, null, true, TX));
@@ -364,6 +411,20 @@ public class TransferTest {
 
         assertThat(dead.body()).isEqualTo(body);
         assertThat(dead.applicationProperties()).containsEntry(MessageProperties.DEAD_LETTER_REASON, "ForeignFileUrl");
+    }
+
+    @Test
+    void anEncodedDotSegmentFileUrlIsRefusedAndTheTokenNeverSent() {
+        String url = PollerTestStack.fhir.baseUrl() + "/Binary/%2e%2e/%2E%2E/stub-file";
+        String body = send(new FileReady("xfer-dots", "secured", FileKind.OUTPUT, "Patient", 0, url, null, true, TX));
+
+        ReceivedMessage dead = awaitMessage(DEAD_LETTERS, m -> m.body().contains("xfer-dots"));
+        assertThat(dead.body()).isEqualTo(body);
+        assertThat(dead.applicationProperties()).containsEntry(MessageProperties.DEAD_LETTER_REASON, "ForeignFileUrl");
+        ReceivedMessage failed = awaitMessage(FILE_FAILED_QUEUE, m -> m.body().contains("xfer-dots"));
+        assertThat(failed.body()).contains("file URL is neither in the storage account nor on server secured", "refused", "not under the server's base path /fhir");
+        assertThat(PollerTestStack.fhir.requests()).noneMatch(r -> r.target().contains("stub-file"));
+        assertThat(landing("xfer-dots/Patient-0.ndjson").exists()).isFalse();
     }
 
     @Test

@@ -42,9 +42,13 @@ public record ExportStatusView(
 
     /**
      * @param filesLanded files the transfer has landed per type (also {@code deleted:Type}, {@code error:Type})
+     * @param ignoredEvents events that did not match the export (another manifest, a file or chunk it
+     *                      does not have, more rows than lines, anything after it loaded) and changed nothing
+     * @param ignored       the latest of them, with the reason
      */
     public record Progress(String state, String detail, Map<String, Integer> filesLanded,
-            Map<String, TypeFigures> types, List<String> mismatches, List<String> failedChunks) {
+            Map<String, TypeFigures> types, List<String> mismatches, List<String> failedChunks, long ignoredEvents,
+            List<RunEvent> ignored) {
     }
 
     public static ExportStatusView of(ExportRun run, Optional<ExportProgress> progress, Map<String, Integer> landed) {
@@ -54,9 +58,9 @@ public record ExportStatusView(
         Progress view = progress.map(p -> {
             ExportProgress.Verdict verdict = p.verdict();
             return new Progress(verdict.state().name().toLowerCase(java.util.Locale.ROOT), verdict.detail(), landed,
-                    p.figures(), p.mismatches(), verdict.failures());
+                    p.figures(), p.mismatches(), verdict.failures(), p.ignoredCount(), p.ignored());
         }).orElse(landed.isEmpty() ? null : new Progress("waiting", "the FHIR server has not finished the export",
-                landed, Map.of(), List.of(), List.of()));
+                landed, Map.of(), List.of(), List.of(), 0, List.of()));
         return new ExportStatusView(run.exportId(), run.job(), run.server(), run.status(), run.request(),
                 run.statusUrl(), run.kickoffAttempts(), timings, run.error(), lastDetail(run, "deletes"), view,
                 run.history());

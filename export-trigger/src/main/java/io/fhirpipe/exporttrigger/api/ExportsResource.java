@@ -19,7 +19,6 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.POST;
@@ -66,7 +65,7 @@ public class ExportsResource {
      * happens asynchronously. Answers 202 with the export id, or 400 listing every bad field.
      */
     @POST
-    @Consumes(MediaType.WILDCARD)
+    @Consumes(MediaType.APPLICATION_JSON)
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     public Response request(String body, @Context UriInfo uri) {
         JsonNode tree;
@@ -123,7 +122,7 @@ public class ExportsResource {
     @GET
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     public Response list(@QueryParam("status") String status, @QueryParam("job") String job,
-            @QueryParam("page") @DefaultValue("0") int page, @QueryParam("size") @DefaultValue("20") int size) {
+            @QueryParam("page") String pageParam, @QueryParam("size") String sizeParam) {
         List<FieldError> errors = new java.util.ArrayList<>();
         ExportRunStatus wanted = null;
         if (status != null && !status.isBlank()) {
@@ -134,12 +133,9 @@ public class ExportsResource {
                         ExportRunStatus.values()).toLowerCase(java.util.Locale.ROOT)));
             }
         }
-        if (page < 0) {
-            errors.add(new FieldError("page", "must be >= 0"));
-        }
-        if (size < 1 || size > 200) {
-            errors.add(new FieldError("size", "must be between 1 and 200"));
-        }
+        // Parsed here rather than by JAX-RS, which answers a parameter it cannot convert with an empty 404.
+        int page = whole(pageParam, 0, 0, MAX_PAGE, "page", errors);
+        int size = whole(sizeParam, 20, 1, 200, "size", errors);
         if (!errors.isEmpty()) {
             return new Problem("urn:fhirpipe:problem:invalid-query", "Invalid query", 400,
                     errors.size() + " parameter(s) invalid", null, errors).toResponse();
@@ -197,6 +193,25 @@ public class ExportsResource {
                     .toResponse();
         }
         return notFound(exportId);
+    }
+
+    /** Pages beyond this hold nothing for any real deployment; the bound keeps page * size in an int. */
+    private static final int MAX_PAGE = 1_000_000;
+
+    private static int whole(String value, int absent, int min, int max, String field, List<FieldError> errors) {
+        if (value == null || value.isBlank()) {
+            return absent;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        errors.add(new FieldError(field, "must be a whole number between " + min + " and " + max));
+        return absent;
     }
 
     private static Response invalidId(String exportId) {

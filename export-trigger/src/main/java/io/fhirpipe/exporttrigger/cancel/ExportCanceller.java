@@ -5,6 +5,7 @@ import io.fhirpipe.exporttrigger.fhir.FhirServers;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
+import io.fhirpipe.runtime.logging.LogValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -93,7 +94,7 @@ public class ExportCanceller {
             }
             return server.get().name() + " answered " + status + " to the cancel";
         } catch (IOException | RuntimeException e) {
-            LOG.warnf("cancelling export %s at %s failed: %s", run.exportId(), server.get().name(), e.toString());
+            LOG.warnf("cancelling export %s at %s failed: %s", run.exportId(), server.get().name(), LogValues.escaped(e));
             return "could not reach " + server.get().name() + ": " + e.getClass().getSimpleName();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

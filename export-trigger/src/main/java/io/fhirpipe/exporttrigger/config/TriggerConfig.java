@@ -3,6 +3,7 @@ package io.fhirpipe.exporttrigger.config;
 import io.fhirpipe.fhirclient.config.FhirServerConfig;
 import io.fhirpipe.runtime.messaging.MessagingConfig;
 import io.fhirpipe.runtime.storage.StorageConfig;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -26,6 +27,14 @@ public interface TriggerConfig {
     StorageConfig storage();
 
     MessagingConfig messaging();
+
+    Api api();
+
+    interface Api {
+        /** The largest request body the admin API reads; larger ones are refused with 413 before they are read. */
+        @WithDefault("64K")
+        MemorySize maxBodySize();
+    }
 
     interface JobConfig {
         /** Quartz-style cron, e.g. {@code 0 0 2 * * ?}; {@code off} disables the job. */

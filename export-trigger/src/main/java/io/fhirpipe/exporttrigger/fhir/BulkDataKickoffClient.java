@@ -3,6 +3,7 @@ package io.fhirpipe.exporttrigger.fhir;
 import io.fhirpipe.fhirclient.auth.AccessTokenException;
 import io.fhirpipe.model.events.ExportRequested;
 import io.fhirpipe.runtime.failure.FailureClassifier;
+import io.fhirpipe.runtime.metrics.PipelineMetrics;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -31,6 +32,13 @@ public final class BulkDataKickoffClient {
     }
 
     public KickoffResult kickOff(FhirServer server, ExportRequested request) {
+        PipelineMetrics.StageTimer timer = PipelineMetrics.time("kickoff");
+        KickoffResult result = kickOffTimed(server, request);
+        timer.stop(result.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+        return result;
+    }
+
+    private KickoffResult kickOffTimed(FhirServer server, ExportRequested request) {
         KickoffRequest kickoff = KickoffRequestFactory.create(server, request);
         HttpResponse<String> response;
         try {
@@ -72,7 +80,15 @@ public final class BulkDataKickoffClient {
         } else {
             builder.GET();
         }
-        return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            PipelineMetrics.fhirUnanswered(server.name(), "kickoff", e);
+            throw e;
+        }
+        PipelineMetrics.fhirResponse(server.name(), "kickoff", Integer.toString(response.statusCode()));
+        return response;
     }
 
     private KickoffResult interpret(FhirServer server, HttpResponse<String> response) {

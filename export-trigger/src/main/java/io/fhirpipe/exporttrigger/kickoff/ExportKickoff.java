@@ -15,30 +15,42 @@ import io.fhirpipe.runtime.failure.TransientFailure;
 import io.fhirpipe.runtime.messaging.BrokerConfirmation;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.state.ExportRun;
+import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
+import io.fhirpipe.runtime.state.KickoffClaim;
+import io.fhirpipe.runtime.state.KickoffClaimStore;
 import io.fhirpipe.runtime.state.RunError;
+import io.fhirpipe.runtime.logging.LogValues;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Handles one {@code export.requested}: records the run, kicks off {@code $export}, and publishes
- * what happened. Safe to run again for the same request: a run that is already accepted re-announces
- * itself instead of starting a second export, and a failed one stays failed.
+ * what happened. One export per export id, whatever arrives twice: copies of a request handled at the
+ * same time (several consumers or replicas, a message posted twice) race for a {@link KickoffClaim}
+ * of the attempt in storage, and only the winner calls the server; a copy that loses schedules itself
+ * to look again when the winner's claim would expire (so a winner that died mid-call is taken over),
+ * and a copy that arrives after the server accepted re-announces the export only if that
+ * announcement may have been lost. A finished or failed export is never started again.
  */
 public final class ExportKickoff {
 
     private static final Logger LOG = Logger.getLogger(ExportKickoff.class);
     public static final String SOURCE = "/fhirpipe/export-trigger";
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
+    /** Beyond the server's request timeout: connecting (10 s at most) and recording the outcome. */
+    private static final Duration CLAIM_MARGIN = Duration.ofSeconds(45);
 
     private final FhirServers servers;
     private final BulkDataKickoffClient client;
     private final ExportRunStore runs;
+    private final KickoffClaimStore claims;
     private final CloudEventPublisher requested;
     private final CloudEventPublisher accepted;
     private final CloudEventPublisher failed;
@@ -47,11 +59,12 @@ public final class ExportKickoff {
     private final Clock clock;
 
     public ExportKickoff(FhirServers servers, BulkDataKickoffClient client, ExportRunStore runs,
-            CloudEventPublisher requested, CloudEventPublisher accepted, CloudEventPublisher failed,
-            RetryBackoff backoff, int maxAttempts, Clock clock) {
+            KickoffClaimStore claims, CloudEventPublisher requested, CloudEventPublisher accepted,
+            CloudEventPublisher failed, RetryBackoff backoff, int maxAttempts, Clock clock) {
         this.servers = servers;
         this.client = client;
         this.runs = runs;
+        this.claims = claims;
         this.requested = requested;
         this.accepted = accepted;
         this.failed = failed;
@@ -62,17 +75,31 @@ public final class ExportKickoff {
 
     public void handle(ExportRequested request) {
         FhirServer server = servers.find(request.server()).orElseThrow(() -> new PermanentFailure("UnknownServer",
-                "FHIR server '" + request.server() + "' is not configured (configured: "
+                "FHIR server " + LogValues.quoted(request.server()) + " is not configured (configured: "
                         + String.join(", ", servers.names()) + ")"));
         ExportRun run = findOrCreate(request);
+        if (run.status() == ExportRunStatus.REQUESTED) {
+            attempt(server, run);
+        } else {
+            repeated(run);
+        }
+    }
+
+    /** The request of a run past its kick-off: announce it again if that may have been lost, else nothing. */
+    private void repeated(ExportRun run) {
         switch (run.status()) {
-            case REQUESTED -> kickOff(server, run);
-            case ACCEPTED, EXPORTED, LOADED -> {
-                LOG.infof("export %s was already accepted; announcing it again", run.exportId());
-                await(accepted.publish(acceptedEvent(run)));
+            case REQUESTED -> throw new IllegalStateException("a requested run is kicked off, not repeated");
+            case ACCEPTED -> {
+                if (claims.find(run.exportId()).map(KickoffClaim::announced).orElse(false)) {
+                    LOG.infof("export %s is accepted and announced; the repeated request changes nothing",
+                            run.exportId());
+                } else {
+                    LOG.infof("export %s was already accepted; announcing it again", run.exportId());
+                    announce(run);
+                }
             }
-            case FAILED, CANCELLED -> LOG.infof("export %s is %s; ignoring the repeated request", run.exportId(),
-                    run.status());
+            case EXPORTED, LOADED, FAILED, CANCELLED -> LOG.infof(
+                    "export %s is %s; the repeated request changes nothing", run.exportId(), run.status());
         }
     }
 
@@ -84,6 +111,41 @@ public final class ExportKickoff {
         });
     }
 
+    /** Claims the next kick-off attempt; only the winner calls the server. */
+    private void attempt(FhirServer server, ExportRun run) {
+        int attempt = run.kickoffAttempts() + 1;
+        Instant now = clock.instant();
+        Duration lease = server.requestTimeout().plus(CLAIM_MARGIN);
+        KickoffClaimStore.Result claim = claims.claim(run.exportId(), attempt, UUID.randomUUID().toString(), now,
+                lease);
+        if (claim instanceof KickoffClaimStore.Result.Busy busy) {
+            lookAgainAt(run, attempt, busy.claim().busyUntil());
+            return;
+        }
+        // The claim was won against the run as read before it: it must still be this attempt's turn.
+        ExportRun current = runs.find(run.exportId()).orElseThrow();
+        if (current.status() != ExportRunStatus.REQUESTED) {
+            repeated(current);
+        } else if (current.kickoffAttempts() != run.kickoffAttempts()) {
+            lookAgainAt(current, attempt, now);
+        } else {
+            kickOff(server, current);
+        }
+    }
+
+    /**
+     * Another handler holds this attempt, or the attempt waits for its retry time: a copy of the
+     * request comes back then. Nothing is lost if the holder died, and nothing is kicked off twice.
+     */
+    private void lookAgainAt(ExportRun run, int attempt, Instant at) {
+        Instant now = clock.instant();
+        Instant when = at == null || at.isBefore(now) ? now.plusSeconds(1) : at.plusSeconds(1);
+        LOG.infof("export %s: kick-off attempt %d is claimed by another handler or waits to retry; "
+                + "looking again at %s", run.exportId(), attempt, when);
+        await(requested.publishAt(CloudEvent.of(MessageType.EXPORT_REQUESTED, SOURCE, run.request(), now), when,
+                "kickoff-check-" + attempt + "-" + when.toEpochMilli()));
+    }
+
     private void kickOff(FhirServer server, ExportRun run) {
         KickoffResult result = client.kickOff(server, run.request());
         Instant now = clock.instant();
@@ -91,7 +153,7 @@ public final class ExportKickoff {
             ExportRun updated = runs.update(run.exportId(), r -> r.withAccepted(a.statusUrl(), now));
             LOG.infof("export %s accepted by %s after %d attempt(s)", run.exportId(), server.name(),
                     updated.kickoffAttempts());
-            await(accepted.publish(acceptedEvent(updated)));
+            announce(updated);
         } else if (result instanceof KickoffResult.Retry r) {
             int attempt = run.kickoffAttempts() + 1;
             if (attempt >= maxAttempts) {
@@ -100,8 +162,10 @@ public final class ExportKickoff {
                 return;
             }
             Duration delay = backoff.delay(attempt, r.retryAfter());
+            // The claim first: a copy of the request that reads the run's new attempt count finds it waiting.
+            claims.retryAt(run.exportId(), now.plus(delay), now);
             runs.update(run.exportId(), x -> x.withKickoffRetry(now, r.reason() + "; retrying in " + delay));
-            LOG.warnf("export %s kick-off attempt %d: %s; retrying in %s", run.exportId(), attempt, r.reason(), delay);
+            LOG.warnf("export %s kick-off attempt %d: %s; retrying in %s", run.exportId(), attempt, LogValues.escaped(r.reason()), delay);
             await(requested.publishAt(CloudEvent.of(MessageType.EXPORT_REQUESTED, SOURCE, run.request(), now),
                     now.plus(delay), "kickoff-retry-" + attempt));
         } else if (result instanceof KickoffResult.Rejected r) {
@@ -109,10 +173,18 @@ public final class ExportKickoff {
         }
     }
 
+    /** export.accepted for the poller; once the broker has it, repeated requests need not send it again. */
+    private void announce(ExportRun run) {
+        await(accepted.publish(acceptedEvent(run)));
+        if (claims.find(run.exportId()).isPresent()) {
+            claims.announced(run.exportId());
+        }
+    }
+
     private void fail(ExportRun run, RunError error, Instant now) {
         runs.update(run.exportId(), r -> r.withFailed(error, now));
-        LOG.errorf("export %s failed at %s: %s %s", run.exportId(), error.stage(), error.reason(),
-                error.diagnostics());
+        LOG.errorf("export %s failed at %s: %s %s", run.exportId(), error.stage(),
+                LogValues.escaped(error.reason()), LogValues.escaped(error.diagnostics()));
         await(failed.publish(CloudEvent.of(MessageType.EXPORT_FAILED, SOURCE, new ExportFailed(run.exportId(),
                 run.job(), error.stage(), error.reason(), error.httpStatus(), error.diagnostics(), now), now)));
     }

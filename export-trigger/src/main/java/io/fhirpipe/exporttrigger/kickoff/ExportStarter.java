@@ -7,6 +7,7 @@ import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStore;
 import io.fhirpipe.runtime.state.RunError;
+import io.fhirpipe.runtime.logging.LogValues;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -52,7 +53,7 @@ public final class ExportStarter {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            LOG.errorf("could not publish export.requested for %s: %s", request.exportId(), e.toString());
+            LOG.errorf("could not publish export.requested for %s: %s", LogValues.quoted(request.exportId()), LogValues.escaped(e));
             runs.update(request.exportId(), r -> r.withFailed(new RunError("request",
                     "the message broker did not accept the request: " + e, null, List.of()), clock.instant()));
             return Outcome.BROKER_UNAVAILABLE;

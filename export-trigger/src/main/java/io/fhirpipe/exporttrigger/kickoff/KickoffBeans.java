@@ -9,6 +9,7 @@ import io.fhirpipe.model.validation.ExportRequestValidator;
 import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.state.ExportRunStore;
+import io.fhirpipe.runtime.state.KickoffClaimStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
@@ -51,11 +52,12 @@ public class KickoffBeans {
     @Produces
     @Singleton
     ExportKickoff exportKickoff(TriggerConfig config, FhirServers servers, HttpClient http, ExportRunStore runs,
+            KickoffClaimStore claims,
             @Named(TriggerChannels.EXPORT_REQUESTED_OUT) CloudEventPublisher requested,
             @Named(TriggerChannels.EXPORT_ACCEPTED_OUT) CloudEventPublisher accepted,
             @Named(TriggerChannels.EXPORT_FAILED_OUT) CloudEventPublisher failed, Clock clock) {
         TriggerConfig.Kickoff kickoff = config.kickoff();
-        return new ExportKickoff(servers, new BulkDataKickoffClient(http, clock), runs, requested, accepted, failed,
+        return new ExportKickoff(servers, new BulkDataKickoffClient(http, clock), runs, claims, requested, accepted, failed,
                 new RetryBackoff(kickoff.minRetryDelay(), kickoff.maxRetryDelay()), kickoff.maxAttempts(), clock);
     }
 }

@@ -6,6 +6,7 @@ import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.runtime.state.ExportProgressStore;
 import io.fhirpipe.runtime.state.ExportRunStore;
 import io.fhirpipe.runtime.state.JsonBlobStore;
+import io.fhirpipe.runtime.state.KickoffClaimStore;
 import io.fhirpipe.runtime.state.WatermarkStore;
 import io.fhirpipe.runtime.storage.BlobStorageClients;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +33,12 @@ public class TriggerState {
     @Singleton
     ExportProgressStore exportProgressStore(BlobServiceClient client) {
         return new ExportProgressStore(new JsonBlobStore(client.getBlobContainerClient(Containers.STATE)));
+    }
+
+    @Produces
+    @Singleton
+    KickoffClaimStore kickoffClaimStore(BlobServiceClient client) {
+        return new KickoffClaimStore(new JsonBlobStore(client.getBlobContainerClient(Containers.STATE)));
     }
 
     @Produces

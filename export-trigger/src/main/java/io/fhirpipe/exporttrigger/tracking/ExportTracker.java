@@ -18,6 +18,8 @@ import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
 import io.fhirpipe.runtime.state.RunError;
+import io.fhirpipe.runtime.logging.LogValues;
+import io.fhirpipe.model.ids.Ids;
 import io.fhirpipe.runtime.state.TypeFigures;
 import io.fhirpipe.runtime.state.WatermarkStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +33,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * Follows each export from export.completed to "loaded": records what every later step reports,
@@ -64,31 +68,83 @@ public class ExportTracker {
 
     public void onCompleted(ExportCompleted event) {
         Instant now = clock.instant();
-        updateRun(event.exportId(), run -> run.status() == ExportRunStatus.REQUESTED
-                || run.status() == ExportRunStatus.ACCEPTED
-                ? run.withExported(now, event.files().size() + " file(s) expected") : run);
-        conclude(progress.apply(event.exportId(), now, p -> p.withCompleted(event, now)));
+        if (!tracked(event.exportId(), "export.completed")) {
+            return;
+        }
+        record(event.exportId(), "export.completed", p -> p.withCompleted(event, now), now).ifPresent(current -> {
+            updateRun(event.exportId(), run -> run.status() == ExportRunStatus.REQUESTED
+                    || run.status() == ExportRunStatus.ACCEPTED
+                    ? run.withExported(now, event.files().size() + " file(s) expected") : run);
+            conclude(current);
+        });
     }
 
     public void onSplit(SplitCompleted event) {
         Instant now = clock.instant();
-        conclude(progress.apply(event.exportId(), now, p -> p.withSplit(event, now)));
+        track(event.exportId(), "split.completed", p -> p.withSplit(event, now), now);
     }
 
     public void onChunkLoaded(ChunkLoaded event) {
         Instant now = clock.instant();
-        conclude(progress.apply(event.exportId(), now, p -> p.withChunk(event, now)));
+        track(event.exportId(), "chunk.loaded", p -> p.withChunk(event, now), now);
     }
 
     public void onChunkFailed(ChunkFailed event) {
         Instant now = clock.instant();
-        conclude(progress.apply(event.exportId(), now, p -> p.withChunk(event, now)));
+        track(event.exportId(), "chunk.failed", p -> p.withChunk(event, now), now);
     }
 
     /** A file the transfer or the splitter gave up: the export fails once nothing else is pending. */
     public void onFileFailed(FileFailed event) {
         Instant now = clock.instant();
-        conclude(progress.apply(event.exportId(), now, p -> p.withFileFailed(event, now)));
+        track(event.exportId(), "file.failed", p -> p.withFileFailed(event, now), now);
+    }
+
+    private void track(String exportId, String what, UnaryOperator<ExportProgress> change, Instant now) {
+        if (tracked(exportId, what)) {
+            record(exportId, what, change, now).ifPresent(this::conclude);
+        }
+    }
+
+    /**
+     * Only exports this trigger kicked off (a run record the server accepted) are tracked: an event
+     * for any other export id creates no state at all. The run record is written before the server
+     * is asked, so a real export's events always find it; none can be "still coming".
+     */
+    private boolean tracked(String exportId, String what) {
+        if (!Ids.isSafe(exportId)) {
+            LOG.warnf("%s for export id %s ignored: not an export id", what, LogValues.quoted(exportId));
+            return false;
+        }
+        Optional<ExportRun> run = runs.find(exportId);
+        if (run.isEmpty() || run.get().statusUrl() == null) {
+            LOG.warnf("%s for export %s ignored: %s", what, exportId, run.isEmpty()
+                    ? "no such export was requested" : "the FHIR server never accepted it (" + run.get().status() + ")");
+            return false;
+        }
+        return true;
+    }
+
+    /** Applies the event to the progress document; empty when the document ignored it (logged, counted there). */
+    private Optional<ExportProgress> record(String exportId, String what, UnaryOperator<ExportProgress> change,
+            Instant now) {
+        AtomicReference<ExportProgress> before = new AtomicReference<>();
+        ExportProgress current = progress.apply(exportId, now, p -> {
+            // The change may run again on a fresher document: only the last run counts.
+            before.set(p);
+            return change.apply(p);
+        });
+        long newlyIgnored = current.ignoredCount() - before.get().ignoredCount();
+        if (newlyIgnored > 0) {
+            String reason = LogValues.escaped(current.ignored().get(current.ignored().size() - 1).detail());
+            if (current.sameReportsAs(before.get())) {
+                LOG.warnf("%s for export %s ignored: %s", what, exportId, reason);
+                return Optional.empty();
+            }
+            // Applied; reports held until it came did not fit and were dropped (also shown with the progress).
+            LOG.warnf("%s for export %s dropped %d held report(s), the last: %s", what, exportId, newlyIgnored, reason);
+        }
+        return Optional.of(current);
     }
 
     /** The poller already marks the run failed; this makes sure of it when the event was posted by hand. */
@@ -109,7 +165,7 @@ public class ExportTracker {
         if (verdict.state() == Verdict.State.FAILED) {
             updateRun(current.exportId(), run -> run.status() == ExportRunStatus.FAILED ? run
                     : run.withFailed(new RunError("load", verdict.detail(), null, verdict.failures()), now));
-            LOG.warnf("export %s failed to load: %s", current.exportId(), verdict.failures());
+            LOG.warnf("export %s failed to load: %s", current.exportId(), LogValues.escaped(verdict.failures()));
             return;
         }
         String detail = mismatches.isEmpty() ? "every expected chunk is loaded; figures reconcile"
@@ -136,7 +192,7 @@ public class ExportTracker {
                 mismatches.isEmpty() ? "" : " MISMATCH " + mismatches);
     }
 
-    /** Runs created outside this trigger (hand-posted events) may have no record; tracking goes on. */
+    /** An export.failed may name a run this trigger never recorded (posted by hand): nothing to update then. */
     private Optional<ExportRun> updateRun(String exportId, java.util.function.UnaryOperator<ExportRun> change) {
         if (runs.find(exportId).isEmpty()) {
             return Optional.empty();

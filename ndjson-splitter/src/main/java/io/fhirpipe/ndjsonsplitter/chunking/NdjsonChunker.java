@@ -1,5 +1,8 @@
 package io.fhirpipe.ndjsonsplitter.chunking;
 
+import io.fhirpipe.model.ndjson.JsonLineCheck;
+import io.fhirpipe.model.ndjson.LineRejection;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,9 +23,9 @@ import java.util.zip.GZIPInputStream;
  *   <li>LF and CRLF are accepted; chunks are written with LF terminators only.</li>
  *   <li>Blank (whitespace-only) lines are skipped; a missing final newline is fine; a UTF-8 BOM at
  *       the start is dropped.</li>
- *   <li>Every other line is validated ({@link LineValidator}); a failing line, or one that cannot
- *       fit in a chunk, goes to {@link ChunkSink#rejected} with its 1-based line number — never
- *       silently dropped.</li>
+ *   <li>Every other line is checked ({@link JsonLineCheck}, the loader's check too); a failing line,
+ *       or one that cannot fit in a chunk, goes to {@link ChunkSink#rejected} with its 1-based line
+ *       number — never silently dropped.</li>
  * </ul>
  *
  * Memory is bounded by the read and write buffers and one line (at most {@code maxBytes}), never
@@ -48,25 +51,28 @@ public final class NdjsonChunker {
 
     /** Splits {@code in}, decompressing it first when {@code gzip}. Does not close {@code in}. */
     public SplitResult split(InputStream in, boolean gzip, String resourceType, ChunkSink sink) throws IOException {
-        return split(in, gzip, new LineValidator(resourceType), sink);
+        return split(in, gzip, JsonLineCheck.resources(resourceType, "file"), sink);
     }
 
-    /** As above, with the line rules given (e.g. a deleted-resources file's Bundles need no id). */
-    public SplitResult split(InputStream in, boolean gzip, LineValidator validator, ChunkSink sink)
+    /**
+     * As above, with the line rules given (e.g. {@link JsonLineCheck#deletedBundles()}: a
+     * deleted-resources file's Bundles need no id). The check is not shared between threads.
+     */
+    public SplitResult split(InputStream in, boolean gzip, JsonLineCheck lines, ChunkSink sink)
             throws IOException {
         if (gzip) {
             GZIPInputStream unzipped = new GZIPInputStream(in, READ_BUFFER);
-            return new Run(validator, sink).run(unzipped);
+            return new Run(lines, sink).run(unzipped);
         }
-        return new Run(validator, sink).run(in);
+        return new Run(lines, sink).run(in);
     }
 
     public SplitResult split(InputStream in, String resourceType, ChunkSink sink) throws IOException {
-        return new Run(new LineValidator(resourceType), sink).run(in);
+        return split(in, false, resourceType, sink);
     }
 
     private final class Run {
-        private final LineValidator validator;
+        private final JsonLineCheck check;
         private final ChunkSink sink;
         private final List<ChunkSummary> chunks = new ArrayList<>();
         private final MessageDigest digest = sha256();
@@ -90,8 +96,8 @@ public final class NdjsonChunker {
         private long rejected;
         private long blank;
 
-        Run(LineValidator validator, ChunkSink sink) {
-            this.validator = validator;
+        Run(JsonLineCheck check, ChunkSink sink) {
+            this.check = check;
             this.sink = sink;
         }
 
@@ -190,7 +196,7 @@ public final class NdjsonChunker {
                 reject(bytes, from, Math.min(length, EXCERPT_BYTES), tooLarge(), true);
                 return;
             }
-            String problem = validator.check(bytes, start, length);
+            String problem = check.check(bytes, start, length);
             if (problem != null) {
                 reject(bytes, start, length, problem, false);
                 return;

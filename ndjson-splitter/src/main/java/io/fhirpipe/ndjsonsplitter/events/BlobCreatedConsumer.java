@@ -1,18 +1,22 @@
 package io.fhirpipe.ndjsonsplitter.events;
 
+import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.events.FileFailed;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.ndjsonsplitter.messaging.SplitterChannels;
 import io.fhirpipe.ndjsonsplitter.split.LandingFileSplitter;
+import io.fhirpipe.ndjsonsplitter.split.SplitReport;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.FailureKind;
 import io.fhirpipe.runtime.failure.TransientFailure;
 import io.fhirpipe.runtime.failure.TransientRetries;
+import io.fhirpipe.runtime.logging.LogValues;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.metrics.PipelineMetrics;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -56,7 +60,9 @@ public class BlobCreatedConsumer {
     CloudEventPublisher fileFailed;
 
     @Incoming(CHANNEL)
-    @Blocking(ordered = false)
+    // A named pool bounds how many files are split at once (smallrye.messaging.worker.splits.max-concurrency):
+    // on the default worker pool every landed file was split at the same time and the heap ran out.
+    @Blocking(value = "splits", ordered = false)
     public CompletionStage<Void> consume(Message<Object> message) {
         String body = null;
         try {
@@ -75,7 +81,7 @@ public class BlobCreatedConsumer {
                     }
                 } catch (RuntimeException notAnnounced) {
                     LOG.errorf("dead-lettering a blob-created message whose files could not be announced: %s",
-                            notAnnounced.getMessage());
+                            LogValues.escaped(notAnnounced.getMessage()));
                 }
             }
             return settlement.settle(message, outcome);
@@ -84,16 +90,25 @@ public class BlobCreatedConsumer {
 
     /** The one path for broker deliveries and (later) webhook pushes. */
     public void handle(String body) {
-        List<BlobCreatedAction> actions = events.actions(body);
+        // the same file (and generation) named twice in one message is split and announced once
+        List<BlobCreatedAction> actions = events.actions(body).stream().distinct().toList();
         // Every file of a batch (Event Grid pushes arrays) is tried: one that cannot be split must not
         // keep the others from being split. A transient failure wins, so the redelivery retries it
         // (the files already split are split again with the same names and event ids).
         RuntimeException failed = null;
         for (BlobCreatedAction action : actions) {
             if (action instanceof BlobCreatedAction.Split split) {
+                PipelineMetrics.StageTimer timer = PipelineMetrics.time("split");
                 try {
-                    splitter.split(split.blob(), split.etag());
+                    SplitReport report = splitter.split(split.blob(), split.etag());
+                    timer.stop(report.superseded() ? "superseded" : "ok");
+                    if (!report.superseded()) {
+                        PipelineMetrics.split(split.blob().resourceType(),
+                                report.chunks().stream().mapToLong(ChunkReady::lineCount).sum(),
+                                report.completed().rejectedLines(), report.chunks().size());
+                    }
                 } catch (RuntimeException failure) {
+                    timer.stop("failed");
                     boolean permanent = FailureClassifier.classify(failure) == FailureKind.PERMANENT;
                     if (permanent) {
                         announceFailed(split.blob(), failure);
@@ -103,6 +118,7 @@ public class BlobCreatedConsumer {
                     }
                 }
             } else if (action instanceof BlobCreatedAction.Ignore ignore) {
+                // why() quotes every value that came with the event
                 LOG.debugf("ignoring storage event: %s", ignore.why());
             }
         }

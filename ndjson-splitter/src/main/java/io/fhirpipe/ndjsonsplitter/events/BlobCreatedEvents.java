@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.runtime.failure.PermanentFailure;
+import io.fhirpipe.runtime.logging.LogValues;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,11 @@ import java.util.Set;
  * in Event Grid schema and in CloudEvents schema (one event or an array). Only finished files
  * (api PutBlob, PutBlockList, FlushWithClose, CopyBlob) of the landing container named
  * {@code .ndjson} or {@code .ndjson.gz} are split; every other event is ignored. A URL off the
- * account, or a landing NDJSON name outside the layout, is a permanent failure.
+ * account, or a landing NDJSON name outside the layout, is a permanent failure, and so is a message
+ * of more events than {@code maxEvents}: Event Grid delivers one event per request unless its
+ * subscription batches (then at most its {@code maxEventsPerBatch}), and one event per Service Bus
+ * message, so thousands of events in one message are not storage's, and would each cost a storage
+ * call and perhaps a file.failed.
  */
 public final class BlobCreatedEvents {
 
@@ -27,13 +32,19 @@ public final class BlobCreatedEvents {
     public static final Set<String> FINISHED_APIS = Set.of("PutBlob", "PutBlockList", "FlushWithClose", "CopyBlob");
     public static final String INVALID = "InvalidMessage";
     public static final String OUTSIDE_LAYOUT = "BlobNameOutsideLayout";
+    public static final String TOO_MANY_EVENTS = "TooManyEvents";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final LandingUrlPolicy urls;
+    private final int maxEvents;
 
-    public BlobCreatedEvents(LandingUrlPolicy urls) {
+    public BlobCreatedEvents(LandingUrlPolicy urls, int maxEvents) {
+        if (maxEvents < 1) {
+            throw new IllegalArgumentException("at most " + maxEvents + " events per message: must be at least 1");
+        }
         this.urls = urls;
+        this.maxEvents = maxEvents;
     }
 
     public List<BlobCreatedAction> actions(String body) {
@@ -41,10 +52,14 @@ public final class BlobCreatedEvents {
         try {
             tree = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new PermanentFailure(INVALID, "the body is not JSON: " + e.getOriginalMessage());
+            throw new PermanentFailure(INVALID, "the body is not JSON: " + LogValues.escaped(e.getOriginalMessage()));
         }
         if (tree == null || !(tree.isObject() || tree.isArray()) || (tree.isArray() && tree.isEmpty())) {
             throw new PermanentFailure(INVALID, "the body is not an event or an array of events");
+        }
+        if (tree.isArray() && tree.size() > maxEvents) {
+            throw new PermanentFailure(TOO_MANY_EVENTS, "the message holds " + tree.size()
+                    + " events; at most " + maxEvents + " are taken in one message");
         }
         JsonNode first = tree.isArray() ? tree.get(0) : tree;
         List<BlobCreatedAction> actions = new ArrayList<>();
@@ -61,14 +76,15 @@ public final class BlobCreatedEvents {
         } catch (PermanentFailure e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new PermanentFailure(INVALID, "not an Event Grid or CloudEvents event: " + e.getMessage(), e);
+            throw new PermanentFailure(INVALID, "not an Event Grid or CloudEvents event: " + LogValues.escaped(e.getMessage()),
+                    e);
         }
         return actions;
     }
 
     private BlobCreatedAction action(String type, BinaryData data) {
         if (!BLOB_CREATED.equals(type)) {
-            return new BlobCreatedAction.Ignore("event type " + type);
+            return new BlobCreatedAction.Ignore("event type " + LogValues.quoted(type));
         }
         JsonNode fields;
         try {
@@ -81,7 +97,7 @@ public final class BlobCreatedEvents {
         }
         String api = text(fields, "api");
         if (api == null || !FINISHED_APIS.contains(api)) {
-            return new BlobCreatedAction.Ignore("api " + api + " does not mean a finished file");
+            return new BlobCreatedAction.Ignore("api " + LogValues.quoted(api) + " does not mean a finished file");
         }
         Optional<String> name = urls.landingBlobName(text(fields, "url"));
         if (name.isEmpty()) {
@@ -89,7 +105,7 @@ public final class BlobCreatedEvents {
         }
         String blobName = name.get();
         if (!blobName.endsWith(".ndjson") && !blobName.endsWith(".ndjson.gz")) {
-            return new BlobCreatedAction.Ignore("landing/" + blobName + " is not an NDJSON file");
+            return new BlobCreatedAction.Ignore(LogValues.quoted("landing/" + blobName) + " is not an NDJSON file");
         }
         LandingBlob blob;
         try {
@@ -98,7 +114,7 @@ public final class BlobCreatedEvents {
             blob = null;
         }
         if (blob == null || !blob.name().equals(blobName)) {
-            throw new PermanentFailure(OUTSIDE_LAYOUT, "landing/" + blobName
+            throw new PermanentFailure(OUTSIDE_LAYOUT, LogValues.quoted("landing/" + blobName)
                     + " does not fit {exportId}/[deleted/|error/]{Type}-{n}.ndjson[.gz]");
         }
         if (blob.kind() == io.fhirpipe.model.events.FileKind.ERROR) {

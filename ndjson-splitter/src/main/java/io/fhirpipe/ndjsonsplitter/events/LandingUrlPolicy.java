@@ -2,6 +2,7 @@ package io.fhirpipe.ndjsonsplitter.events;
 
 import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.runtime.failure.PermanentFailure;
+import io.fhirpipe.runtime.logging.LogValues;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -55,7 +56,7 @@ public final class LandingUrlPolicy {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw foreign("the blob url is not a URL: " + e.getMessage());
+            throw foreign("the blob url is not a URL: " + LogValues.escaped(e.getMessage()));
         }
         if (!uri.isAbsolute() || uri.getRawAuthority() == null) {
             throw foreign("the blob url is not absolute");
@@ -73,9 +74,11 @@ public final class LandingUrlPolicy {
         String expectedHost = account.getHost().toLowerCase(Locale.ROOT);
         if (!host.equals(expectedHost) && !host.equals(dfsTwin(expectedHost))) {
             if (isIpLiteral(host)) {
-                throw foreign("the blob url names an IP address (" + host + "), not the storage account");
+                throw foreign("the blob url names an IP address (" + LogValues.quoted(host)
+                        + "), not the storage account");
             }
-            throw foreign("the blob url is on host " + host + ", not on the storage account " + expectedHost);
+            throw foreign("the blob url is on host " + LogValues.quoted(host) + ", not on the storage account "
+                    + expectedHost);
         }
         if (!uri.getScheme().equalsIgnoreCase(account.getScheme()) || effectivePort(uri) != effectivePort(account)) {
             throw foreign("the blob url does not use the account's scheme and port");
@@ -94,6 +97,13 @@ public final class LandingUrlPolicy {
             throw foreign("the blob url is not under the account path " + accountPath + "/");
         }
         String rest = uri.getPath().substring(accountPath.length() + 1);
+        for (int i = 0; i < rest.length(); i++) {
+            char c = rest.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+                // a %0a in a blob name: no storage writer of fhirpipe's makes such a name
+                throw foreign("the blob name holds an encoded control character or line break");
+            }
+        }
         int slash = rest.indexOf('/');
         if (slash <= 0 || slash == rest.length() - 1) {
             throw foreign("the blob url names no container and blob");

@@ -5,9 +5,9 @@ import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.fhirpipe.model.ndjson.LineRejection;
 import io.fhirpipe.model.storage.ChunkNames;
 import io.fhirpipe.ndjsonsplitter.chunking.ChunkSink;
-import io.fhirpipe.ndjsonsplitter.chunking.LineRejection;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

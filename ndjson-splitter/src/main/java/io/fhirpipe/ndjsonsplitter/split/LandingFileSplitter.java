@@ -11,10 +11,10 @@ import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.events.SplitCompleted;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageType;
+import io.fhirpipe.model.ndjson.JsonLineCheck;
 import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.ndjsonsplitter.chunking.ChunkSummary;
-import io.fhirpipe.ndjsonsplitter.chunking.LineValidator;
 import io.fhirpipe.ndjsonsplitter.chunking.NdjsonChunker;
 import io.fhirpipe.ndjsonsplitter.chunking.SplitResult;
 import io.fhirpipe.ndjsonsplitter.io.ReadAheadInputStream;
@@ -23,6 +23,7 @@ import io.fhirpipe.model.storage.ChunkNames;
 import io.fhirpipe.runtime.messaging.BrokerConfirmation;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.runtime.logging.LogValues;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -84,7 +85,8 @@ public final class LandingFileSplitter {
                 // Every line of a deleted-resources file is a Bundle of DELETE entries, whatever the file
                 // is named after (Bundle in a manifest, the deleted type when read from _history).
                 boolean deletions = blob.kind() == io.fhirpipe.model.events.FileKind.DELETED;
-                LineValidator lines = new LineValidator(deletions ? "Bundle" : blob.resourceType(), !deletions);
+                JsonLineCheck lines = deletions ? JsonLineCheck.deletedBundles()
+                        : JsonLineCheck.resources(blob.resourceType(), "file");
                 result = new NdjsonChunker(settings.limits()).split(in, blob.gzip(), lines, sink);
                 sink.finish();
             }
@@ -122,7 +124,8 @@ public final class LandingFileSplitter {
                 result.chunks().size(), result.lineCount(), result.rejectedLines());
         await(splitCompleted.publish(CloudEvent.of(MessageType.SPLIT_COMPLETED, SOURCE, completed, now))
                 .toCompletableFuture(), "split.completed");
-        LOG.infof("split landing/%s (ETag %s): %d chunks, %d lines, %d rejected, %d blank", blob.name(), generation,
+        LOG.infof("split landing/%s (ETag %s): %d chunks, %d lines, %d rejected, %d blank", blob.name(),
+                LogValues.quoted(generation),
                 result.chunks().size(), result.lineCount(), result.rejectedLines(), result.blankLines());
         return new SplitReport(false, ready, completed);
     }
@@ -138,7 +141,7 @@ public final class LandingFileSplitter {
                 throw new PermanentFailure("SourceBlobNotFound", "landing/" + name + " does not exist (any more)", e);
             }
             LOG.infof("landing/%s no longer has ETag %s: superseded by a newer write, whose own event will split it",
-                    name, etag);
+                    name, LogValues.quoted(etag));
             return SplitReport.supersededFile();
         }
         if (e.getErrorCode() == BlobErrorCode.BLOB_NOT_FOUND || e.getStatusCode() == 404) {

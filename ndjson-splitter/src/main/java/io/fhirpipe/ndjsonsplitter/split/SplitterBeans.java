@@ -4,6 +4,7 @@ import com.azure.storage.blob.BlobServiceClient;
 import io.fhirpipe.ndjsonsplitter.chunking.ChunkLimits;
 import io.fhirpipe.ndjsonsplitter.config.SplitterConfig;
 import io.fhirpipe.ndjsonsplitter.events.BlobCreatedEvents;
+import io.fhirpipe.ndjsonsplitter.events.EventLimits;
 import io.fhirpipe.ndjsonsplitter.events.LandingUrlPolicy;
 import io.fhirpipe.ndjsonsplitter.messaging.SplitterChannels;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
@@ -27,8 +28,8 @@ public class SplitterBeans {
 
     @Produces
     @Singleton
-    BlobCreatedEvents blobCreatedEvents(BlobServiceClient client) {
-        return new BlobCreatedEvents(new LandingUrlPolicy(client.getAccountUrl()));
+    BlobCreatedEvents blobCreatedEvents(BlobServiceClient client, EventLimits limits) {
+        return new BlobCreatedEvents(new LandingUrlPolicy(client.getAccountUrl()), limits.maxPerMessage());
     }
 
     @Produces

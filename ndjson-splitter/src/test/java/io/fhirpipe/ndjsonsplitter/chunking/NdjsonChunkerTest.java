@@ -1,6 +1,7 @@
 package io.fhirpipe.ndjsonsplitter.chunking;
 
 import io.fhirpipe.model.ids.Ids;
+import io.fhirpipe.model.ndjson.LineRejection;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class BlobCreatedEventsTest {
 
     static final String ACCOUNT = "https://acct.blob.core.windows.net";
-    static final BlobCreatedEvents EVENTS = new BlobCreatedEvents(new LandingUrlPolicy(ACCOUNT));
+    static final BlobCreatedEvents EVENTS = new BlobCreatedEvents(new LandingUrlPolicy(ACCOUNT), 10);
 
     static String eventGrid(String api, String url) {
         return """
@@ -34,6 +34,32 @@ class BlobCreatedEventsTest {
                  "subject":"/blobServices/default/containers/landing/blobs/x","time":"2026-11-26T08:00:00Z",
                  "data":{"api":"%s","eTag":"\\"0x8DC0A1B2C3D4E5F\\"","contentType":"application/x-ndjson",
                  "contentLength":1,"blobType":"BlockBlob","url":"%s"}}""".formatted(api, url);
+    }
+
+    @Test
+    void moreEventsThanAMessageMayHoldAreRefusedBeforeAnyIsRead() {
+        String ten = java.util.stream.IntStream.range(0, 10)
+                .mapToObj(i -> eventGrid("PutBlob", ACCOUNT + "/landing/exp-1/Patient-" + i + ".ndjson"))
+                .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+        assertThat(EVENTS.actions(ten)).hasSize(10);
+        String eleven = ten.substring(0, ten.length() - 1) + "," + eventGrid("PutBlob", "https://evil.example/x") + "]";
+        assertThatThrownBy(() -> EVENTS.actions(eleven)).isInstanceOfSatisfying(PermanentFailure.class, f -> {
+            assertThat(f.reason()).isEqualTo(BlobCreatedEvents.TOO_MANY_EVENTS);
+            assertThat(f.getMessage()).contains("11 events", "at most 10");
+        });
+    }
+
+    @Test
+    void anEncodedLineBreakInABlobNameIsRefusedAndValuesInReasonsAreEscaped() {
+        assertThatThrownBy(() -> EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/landing/exp-1%0aINFO%0d/Patient-0.ndjson")))
+                .isInstanceOfSatisfying(PermanentFailure.class,
+                        f -> assertThat(f.reason()).isEqualTo(LandingUrlPolicy.FOREIGN_URL))
+                .hasMessageContaining("control character");
+        List<BlobCreatedAction> ignored = EVENTS.actions(eventGrid("Put\\u2028Blob\\n", ACCOUNT + "/landing/x.ndjson"));
+        assertThat(ignored).singleElement().isInstanceOfSatisfying(BlobCreatedAction.Ignore.class,
+                i -> assertThat(i.why()).isEqualTo("api \"Put\\u2028Blob\\n\" does not mean a finished file"));
+        assertThatThrownBy(() -> EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/landing/exp-1/Pat%22ient-0.ndjson")))
+                .hasMessageContaining("\"landing/exp-1/Pat\\\"ient-0.ndjson\"");
     }
 
     @Test
@@ -125,7 +151,7 @@ class BlobCreatedEventsTest {
 
     @Test
     void pathStyleEndpointsLikeAzuriteKeepTheAccountSegment() {
-        BlobCreatedEvents azurite = new BlobCreatedEvents(new LandingUrlPolicy("http://127.0.0.1:10000/devstoreaccount1"));
+        BlobCreatedEvents azurite = new BlobCreatedEvents(new LandingUrlPolicy("http://127.0.0.1:10000/devstoreaccount1"), 10);
         assertThat(azurite.actions(eventGrid("PutBlob", "http://127.0.0.1:10000/devstoreaccount1/landing/e/Patient-1.ndjson")))
                 .singleElement().isInstanceOf(BlobCreatedAction.Split.class);
         assertThatThrownBy(() -> azurite.actions(eventGrid("PutBlob",

@@ -5,6 +5,7 @@ import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.ndjsonsplitter.chunking.ChunkLimits;
 import io.fhirpipe.runtime.storage.BlobStorageClients;
 import io.fhirpipe.testsupport.broker.AmqpTestClient;
+import io.fhirpipe.testsupport.broker.BrokerCredentials;
 
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +13,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A splitter in a JVM of its own, so that a test can kill it with SIGKILL in the middle of a file.
  * Arguments: storage connection string (read from stdin, to keep the key off the command line),
- * AMQP host, AMQP port, landing blob name, max lines per chunk. Publishes to the real topics.
+ * AMQP host, AMQP port, landing blob name, max lines per chunk; the broker's user in the environment
+ * (FHIRPIPE_BROKER_USERNAME / FHIRPIPE_BROKER_PASSWORD). Publishes to the real topics.
  */
 public final class SplitterChildProcess {
 
@@ -22,7 +24,8 @@ public final class SplitterChildProcess {
         int amqpPort = Integer.parseInt(args[1]);
         LandingBlob blob = LandingBlob.parse(args[2]).orElseThrow();
         int maxLines = Integer.parseInt(args[3]);
-        try (AmqpTestClient amqp = AmqpTestClient.connect(amqpHost, amqpPort)) {
+        BrokerCredentials credentials = BrokerCredentials.fromEnvironment(System.getenv()).orElseThrow();
+        try (AmqpTestClient amqp = AmqpTestClient.connect(amqpHost, amqpPort, credentials)) {
             EventSink chunkReady = event -> {
                 amqp.send("chunk-ready", MessageCodec.encode(event));
                 return CompletableFuture.completedFuture(null);

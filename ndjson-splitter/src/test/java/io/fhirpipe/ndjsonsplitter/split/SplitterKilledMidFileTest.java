@@ -140,10 +140,12 @@ class SplitterKilledMidFileTest {
     private Process startChild(LandingBlob blob) throws Exception {
         log = Files.createTempFile("splitter-child", ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 SplitterChildProcess.class.getName(), broker.host(), Integer.toString(broker.amqpPort()), blob.name(),
                 Integer.toString(MAX_LINES))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        child.environment().putAll(broker.credentials().environment());
+        Process process = child.start();
         try (OutputStream stdin = process.getOutputStream()) {
             stdin.write((azurite.connectionString() + "\n").getBytes(StandardCharsets.UTF_8));
         }

@@ -11,7 +11,8 @@ import java.util.concurrent.CompletionStage;
  * Moves a message that can never be processed to its topic's dead-letter address, with the reason
  * as application properties. Artemis's own dead-lettering keeps no reason, so a permanent failure
  * is dead-lettered by the consumer itself; the broker still dead-letters (without a reason) what
- * exhausts its delivery count.
+ * exhausts its delivery count. On Service Bus none of this is used: {@link MessageSettlement} has
+ * the connector dead-letter natively, with the reason, in the subscription's own dead-letter queue.
  */
 public final class DeadLetterPublisher {
 
@@ -29,17 +30,11 @@ public final class DeadLetterPublisher {
                 .withDurable(true)
                 .withContentType(MessageProperties.CONTENT_TYPE)
                 .withApplicationProperty(MessageProperties.DEAD_LETTER_REASON, reason)
-                .withApplicationProperty(MessageProperties.DEAD_LETTER_DESCRIPTION, truncate(description, 4096))
+                .withApplicationProperty(MessageProperties.DEAD_LETTER_DESCRIPTION,
+                        MessageProperties.deadLetterDescription(description))
                 .withApplicationProperty(MessageProperties.DEAD_LETTER_SUBSCRIPTION, subscription)
                 .withApplicationProperty(MessageProperties.ORIGINAL_MESSAGE_ID, originalMessageId)
                 .build();
         return BrokerSends.send(emitter, body == null ? "" : body, metadata);
-    }
-
-    private static String truncate(String text, int max) {
-        if (text == null) {
-            return "";
-        }
-        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 }

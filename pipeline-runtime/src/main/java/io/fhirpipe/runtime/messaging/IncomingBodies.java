@@ -45,6 +45,7 @@ public final class IncomingBodies {
     public static String messageId(Message<?> message) {
         return message.getMetadata(io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata.class)
                 .map(io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata::getId)
+                .or(() -> BrokerDelivery.of(message).map(BrokerDelivery::messageId))
                 .filter(id -> !id.isBlank())
                 .or(() -> eventId(message))
                 .orElse("(no message id)");
@@ -63,10 +64,14 @@ public final class IncomingBodies {
         }
     }
 
-    /** How many times the broker has delivered this message before, from 0. */
+    /**
+     * How many times the broker has delivered this message before, from 0. On Service Bus this counts
+     * the deliveries of the copies a message was re-scheduled from too ({@link BrokerDelivery}).
+     */
     public static int deliveryCount(Message<?> message) {
         return message.getMetadata(io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata.class)
                 .map(io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata::getDeliveryCount)
+                .or(() -> BrokerDelivery.of(message).map(BrokerDelivery::deliveryCount))
                 .orElse(0);
     }
 }

@@ -11,7 +11,28 @@ public final class MessageProperties {
     public static final String DEAD_LETTER_SUBSCRIPTION = "DeadLetterSubscription";
     public static final String ORIGINAL_MESSAGE_ID = "OriginalMessageId";
     public static final String CONTENT_TYPE = "application/cloudevents+json; charset=utf-8";
+    /**
+     * On a copy that the Service Bus transport re-scheduled after a transient failure: how many
+     * deliveries the message had before the copy (Service Bus counts each copy from 0 again).
+     */
+    public static final String PREVIOUS_DELIVERIES = "fhirpipe-previous-deliveries";
+    /**
+     * On such a copy: the one subscription it is for. A copy is sent to the topic, so the topic's
+     * other subscriptions receive it too and complete it unprocessed.
+     */
+    public static final String RETRY_FOR = "fhirpipe-retry-for";
+    /** Longer dead-letter descriptions are cut (application properties share a 64 KB header budget). */
+    public static final int MAX_DEAD_LETTER_DESCRIPTION = 4096;
 
     private MessageProperties() {
+    }
+
+    /** A dead letter's description as stored: never null, at most {@value #MAX_DEAD_LETTER_DESCRIPTION} characters. */
+    public static String deadLetterDescription(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.length() <= MAX_DEAD_LETTER_DESCRIPTION ? text
+                : text.substring(0, MAX_DEAD_LETTER_DESCRIPTION - 1) + "…";
     }
 }

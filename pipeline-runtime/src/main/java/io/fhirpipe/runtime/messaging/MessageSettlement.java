@@ -5,6 +5,8 @@ import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.FailureKind;
 import io.fhirpipe.runtime.failure.PermanentFailure;
+import io.fhirpipe.runtime.logging.LogValues;
+import io.fhirpipe.runtime.metrics.PipelineMetrics;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -20,6 +22,12 @@ import java.util.concurrent.CompletionStage;
  * with reason {@value #DELIVERY_LIMIT_REACHED} and the last failure, and the service can announce
  * it (file.failed, chunk.failed) instead of the broker dropping it into the dead-letter queue
  * without a word.
+ *
+ * <p>Where the message came from decides how: on Artemis a permanent failure is published to the
+ * topic's dead-letter address with its reason (Artemis keeps none) and then acked; a message from the
+ * Service Bus connector (its metadata is a {@link BrokerDelivery}) is nacked with the failure instead,
+ * and the connector dead-letters it natively with {@code DeadLetterReason} and
+ * {@code DeadLetterErrorDescription}.
  */
 public final class MessageSettlement {
 
@@ -65,19 +73,26 @@ public final class MessageSettlement {
 
     public CompletionStage<Void> settle(Message<?> message, Throwable failure) {
         if (failure == null) {
+            PipelineMetrics.messageHandled(topic, subscription);
             return message.ack();
         }
         failure = outcome(message, failure);
         String messageId = IncomingBodies.messageId(message);
         if (FailureClassifier.classify(failure) == FailureKind.TRANSIENT) {
-            LOG.warnf("transient failure on %s::%s message %s (delivery %d), abandoning for redelivery: %s", topic,
-                    subscription, messageId, IncomingBodies.deliveryCount(message) + 1, describe(failure));
+            PipelineMetrics.messageFailed(topic, subscription, FailureClassifier.reason(failure));
+            LOG.warnf("transient failure on %s::%s message %s (delivery %d), to be delivered again: %s", topic,
+                    subscription, LogValues.quoted(messageId), IncomingBodies.deliveryCount(message) + 1,
+                    LogValues.escaped(describe(failure)));
             return message.nack(failure);
         }
         String reason = FailureClassifier.reason(failure);
         String description = describe(failure);
-        LOG.errorf("permanent failure on %s::%s message %s, dead-lettering: %s: %s", topic, subscription, messageId,
-                reason, description);
+        PipelineMetrics.messageDeadLettered(topic, subscription, reason);
+        LOG.errorf("permanent failure on %s::%s message %s, dead-lettering: %s: %s", topic, subscription,
+                LogValues.quoted(messageId), reason, LogValues.escaped(description));
+        if (BrokerDelivery.of(message).isPresent()) {
+            return message.nack(failure);
+        }
         String body;
         try {
             body = IncomingBodies.text(message);
@@ -88,13 +103,14 @@ public final class MessageSettlement {
                 .thenCompose(ignored -> message.ack())
                 .exceptionallyCompose(publishFailed -> {
                     // The dead letter is not safe yet: abandon, so the message is not lost.
-                    LOG.errorf("could not dead-letter message %s, abandoning it instead: %s", messageId,
-                            describe(publishFailed));
+                    LOG.errorf("could not dead-letter message %s, abandoning it instead: %s", LogValues.quoted(messageId),
+                            LogValues.escaped(describe(publishFailed)));
                     return message.nack(publishFailed);
                 });
     }
 
-    static String describe(Throwable failure) {
+    /** A failure's message for logs and dead letters, past the CompletionException wrappers. */
+    public static String describe(Throwable failure) {
         Throwable t = failure;
         while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
             t = t.getCause();

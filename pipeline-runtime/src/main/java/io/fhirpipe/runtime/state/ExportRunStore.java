@@ -1,6 +1,7 @@
 package io.fhirpipe.runtime.state;
 
 import io.fhirpipe.model.storage.StatePaths;
+import io.fhirpipe.runtime.metrics.PipelineMetrics;
 
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -20,7 +21,11 @@ public final class ExportRunStore {
 
     /** Records a new run; false when a run with this id exists already (a replay, or another replica). */
     public boolean create(ExportRun run) {
-        return blobs.createIfAbsent(StatePaths.exportRun(run.exportId()), run);
+        boolean created = blobs.createIfAbsent(StatePaths.exportRun(run.exportId()), run);
+        if (created) {
+            PipelineMetrics.exportTransition(String.valueOf(run.status()));
+        }
+        return created;
     }
 
     /**
@@ -35,7 +40,17 @@ public final class ExportRunStore {
         return all;
     }
 
+    /** Counts a change of status ({@link PipelineMetrics#EXPORT_TRANSITIONS}) once it is stored. */
     public ExportRun update(String exportId, UnaryOperator<ExportRun> change) {
-        return blobs.update(StatePaths.exportRun(exportId), ExportRun.class, change);
+        // the change may be applied more than once (optimistic concurrency): the stored one counts
+        java.util.concurrent.atomic.AtomicReference<ExportRunStatus> before = new java.util.concurrent.atomic.AtomicReference<>();
+        ExportRun after = blobs.update(StatePaths.exportRun(exportId), ExportRun.class, run -> {
+            before.set(run.status());
+            return change.apply(run);
+        });
+        if (after != null && after.status() != before.get()) {
+            PipelineMetrics.exportTransition(String.valueOf(after.status()));
+        }
+        return after;
     }
 }

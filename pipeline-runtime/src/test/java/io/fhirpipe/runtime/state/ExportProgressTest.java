@@ -127,15 +127,25 @@ class ExportProgressTest {
 
     @Test
     void aNewGenerationOfAFileReplacesTheOldOneAndItsChunksAreTheOnesExpected() {
+        // Patient-2 is not split yet, so the export is still waiting when Patient-1 is split again.
         ExportProgress p = ExportProgress.empty(EXPORT, NOW)
-                .withCompleted(completed(new ExpectedFile(FileKind.OUTPUT, "Patient", 1, null)), NOW)
+                .withCompleted(completed(new ExpectedFile(FileKind.OUTPUT, "Patient", 1, null),
+                        new ExpectedFile(FileKind.OUTPUT, "Patient", 2, null)), NOW)
                 .withSplit(split("exp-1/Patient-1.ndjson", "old", 1, 3, 0), NOW)
                 .withChunk(loaded("exp-1/Patient-1.ndjson", "old", 0, 3, 0), NOW)
+                .withSplit(split("exp-1/Patient-2.ndjson", "e2", 1, 1, 0), NOW)
                 .withSplit(split("exp-1/Patient-1.ndjson", "new", 1, 4, 0), NOW);
         assertThat(p.verdict().state()).isEqualTo(State.WAITING);
-        p = p.withChunk(loaded("exp-1/Patient-1.ndjson", "new", 0, 4, 0), NOW);
+        p = p.withChunk(loaded("exp-1/Patient-1.ndjson", "new", 0, 4, 0), NOW)
+                .withChunk(loaded("exp-1/Patient-2.ndjson", "e2", 0, 1, 0), NOW);
         assertThat(p.verdict().state()).isEqualTo(State.LOADED);
-        assertThat(p.figures().get("Patient").rowsLoaded()).isEqualTo(4);
+        assertThat(p.figures().get("Patient").rowsLoaded()).isEqualTo(5);
+
+        // Once loaded, the figures are final: a further generation is ignored.
+        ExportProgress after = p.withSplit(split("exp-1/Patient-1.ndjson", "newer", 1, 9, 0), NOW);
+        assertThat(after.verdict().state()).isEqualTo(State.LOADED);
+        assertThat(after.figures()).isEqualTo(p.figures());
+        assertThat(after.ignoredCount()).isEqualTo(p.ignoredCount() + 1);
     }
 
     @Test

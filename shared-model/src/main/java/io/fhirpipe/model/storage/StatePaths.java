@@ -13,6 +13,11 @@ public final class StatePaths {
         return "exports/" + requireSafe(exportId) + ".json";
     }
 
+    /** The claim on one export's kick-off attempt: only its holder calls the FHIR server. */
+    public static String kickoffClaim(String exportId) {
+        return "kickoffs/" + requireSafe(exportId) + ".json";
+    }
+
     /** What the tracker has heard about one export after the server finished it (splits, chunk outcomes). */
     public static String exportProgress(String exportId) {
         return "progress/" + requireSafe(exportId) + ".json";

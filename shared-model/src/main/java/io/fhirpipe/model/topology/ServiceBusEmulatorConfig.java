@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -34,7 +35,11 @@ import java.util.Objects;
  *   <li>at most {@value #MAX_ENTITIES} queues and topics together;</li>
  *   <li>{@code MaxDeliveryCount} between 1 and {@value #MAX_DELIVERY_COUNT_LIMIT};</li>
  *   <li>every topic needs at least one subscription;</li>
- *   <li>message time-to-live at most one hour, lock duration at most five minutes.</li>
+ *   <li>message time-to-live at most one hour, lock duration and duplicate detection window at most five
+ *   minutes ({@link Topology#MESSAGE_TIME_TO_LIVE} and {@link Topology#DUPLICATE_DETECTION_WINDOW} are
+ *   longer on Azure: the emulator gets its maximum);</li>
+ *   <li>rule names are letters, digits and {@code -._/}: the emulator cannot take {@code $Default},
+ *   and a subscription given rules gets no {@code $Default} true filter there.</li>
  * </ul>
  *
  * <p>Mapping: every topic becomes a topic with its subscriptions, and a queue
@@ -42,6 +47,10 @@ import java.util.Objects;
  * permanent failures with their reason. Each subscription forwards what the broker itself
  * dead-letters (delivery count exhausted, expiry) to that same queue, which is what Artemis does
  * with the topic's dead-letter address, so both brokers keep a topic's dead letters in one place.
+ * Topics detect duplicates (the connector's message id is the CloudEvent id); the dead-letter queues
+ * do not (a message dead-lettered again after a replay must arrive). Each subscription has one SQL rule,
+ * {@value #ROUTING_RULE}: {@link SubscriptionDefinition#routingFilter()}, so a retry copy reaches only the
+ * subscription it is for.
  */
 public final class ServiceBusEmulatorConfig {
 
@@ -59,15 +68,21 @@ public final class ServiceBusEmulatorConfig {
     static final int MAX_ENTITIES = 50;
     static final int MAX_DELIVERY_COUNT_LIMIT = 10;
     /** The emulator's maximum (and default) time-to-live. */
-    static final String MESSAGE_TIME_TO_LIVE = "PT1H";
+    static final String MESSAGE_TIME_TO_LIVE = capped(Topology.MESSAGE_TIME_TO_LIVE, Duration.ofHours(1));
     /**
      * The emulator's maximum lock. SmallRye AMQP does not renew locks, and a file transfer or a
      * chunk load can take minutes; a lock that ran out would hand the message to another consumer
      * while the first still works on it.
      */
-    static final String LOCK_DURATION = "PT5M";
+    static final String LOCK_DURATION = capped(Topology.LOCK_DURATION, Duration.ofMinutes(5));
     static final String DEAD_LETTER_QUEUE_LOCK_DURATION = "PT1M";
-    static final String DUPLICATE_DETECTION_WINDOW = "PT20S";
+    /** The emulator's maximum duplicate detection window (its default is 20 s). */
+    static final String DUPLICATE_DETECTION_WINDOW = capped(Topology.DUPLICATE_DETECTION_WINDOW,
+            Duration.ofMinutes(5));
+    /** The emulator's default window, written on the dead-letter queues, which do not detect duplicates. */
+    static final String QUEUE_DUPLICATE_DETECTION_WINDOW = "PT20S";
+    /** The name of each subscription's one rule on the emulator (on Azure the rule is {@code $Default}). */
+    public static final String ROUTING_RULE = "fhirpipe-route";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -152,7 +167,7 @@ public final class ServiceBusEmulatorConfig {
         ObjectNode properties = node.putObject("Properties");
         properties.put("DefaultMessageTimeToLive", MESSAGE_TIME_TO_LIVE);
         properties.put("DuplicateDetectionHistoryTimeWindow", DUPLICATE_DETECTION_WINDOW);
-        properties.put("RequiresDuplicateDetection", false);
+        properties.put("RequiresDuplicateDetection", Topology.REQUIRES_DUPLICATE_DETECTION);
         ArrayNode subscriptions = node.putArray("Subscriptions");
         List<SubscriptionDefinition> defined = topic.subscriptions().isEmpty()
                 ? List.of(new SubscriptionDefinition(OBSERVER_SUBSCRIPTION, Topology.DEFAULT_MAX_DELIVERY_COUNT,
@@ -181,7 +196,17 @@ public final class ServiceBusEmulatorConfig {
         properties.put("ForwardDeadLetteredMessagesTo", Topology.deadLetterAddress(topic));
         properties.put("ForwardTo", "");
         properties.put("RequiresSession", false);
+        ObjectNode rule = node.putArray("Rules").addObject();
+        rule.put("Name", ROUTING_RULE);
+        ObjectNode ruleProperties = rule.putObject("Properties");
+        ruleProperties.put("FilterType", "Sql");
+        ruleProperties.putObject("SqlFilter").put("SqlExpression", subscription.routingFilter());
         return node;
+    }
+
+    /** An ISO-8601 duration: {@code value}, or {@code max} when it is longer. */
+    static String capped(Duration value, Duration max) {
+        return (value.compareTo(max) > 0 ? max : value).toString();
     }
 
     private static ObjectNode deadLetterQueue(String topic) {
@@ -190,7 +215,7 @@ public final class ServiceBusEmulatorConfig {
         ObjectNode properties = node.putObject("Properties");
         properties.put("DeadLetteringOnMessageExpiration", false);
         properties.put("DefaultMessageTimeToLive", MESSAGE_TIME_TO_LIVE);
-        properties.put("DuplicateDetectionHistoryTimeWindow", DUPLICATE_DETECTION_WINDOW);
+        properties.put("DuplicateDetectionHistoryTimeWindow", QUEUE_DUPLICATE_DETECTION_WINDOW);
         properties.put("ForwardDeadLetteredMessagesTo", "");
         properties.put("ForwardTo", "");
         properties.put("LockDuration", DEAD_LETTER_QUEUE_LOCK_DURATION);

@@ -22,6 +22,34 @@ public record Topology(List<TopicDefinition> topics) {
     public static final Duration DEFAULT_REDELIVERY_DELAY = Duration.ofSeconds(1);
     public static final Duration DEFAULT_MAX_REDELIVERY_DELAY = Duration.ofSeconds(60);
 
+    /**
+     * Every topic detects duplicates: a message's id is its CloudEvent id (deterministic: the same
+     * logical event always has the same id), so a step that publishes again after a crash or a lost
+     * settlement is dropped by the broker within this window. Azure allows 20 s to 7 days (the emulator
+     * at most 5 minutes, see {@link ServiceBusEmulatorConfig}); duplicates later than this are still
+     * harmless (the loader's ledger, the tracker's idempotent counts), only extra work.
+     */
+    public static final boolean REQUIRES_DUPLICATE_DETECTION = true;
+    public static final Duration DUPLICATE_DETECTION_WINDOW = Duration.ofMinutes(10);
+    /**
+     * Peek-lock duration of every subscription: the longest Service Bus allows (5 minutes). The
+     * connector renews locks for long work (a file transfer, a chunk load); the longer the lock, the
+     * fewer renewals and the longer a renewal may be late.
+     */
+    public static final Duration LOCK_DURATION = Duration.ofMinutes(5);
+    /**
+     * Default time-to-live of messages on Azure; a consumed subscription dead-letters what expires
+     * unread instead of dropping it. (The emulator allows at most one hour.)
+     */
+    public static final Duration MESSAGE_TIME_TO_LIVE = Duration.ofDays(14);
+    /**
+     * The application property pipeline-runtime's Service Bus connector sets on a retry copy it
+     * schedules on the topic (MessageProperties.RETRY_FOR): the subscription the copy is for. Each
+     * subscription's rule ({@link SubscriptionDefinition#routingFilter()}) lets a copy through only
+     * when this property is absent or names that subscription.
+     */
+    public static final String RETRY_FOR_PROPERTY = "fhirpipe-retry-for";
+
     public Topology {
         topics = List.copyOf(topics);
     }

@@ -63,7 +63,17 @@ class ServiceBusEmulatorConfigTest {
                 assertThat(properties.path("ForwardDeadLetteredMessagesTo").asText())
                         .isEqualTo(topic.name() + ".dead-letter");
                 assertThat(properties.path("RequiresSession").asBoolean()).isFalse();
+                JsonNode rules = subscriptions.get(subscription.name()).path("Rules");
+                assertThat(rules.size()).as("rules of %s/%s", topic.name(), subscription.name()).isEqualTo(1);
+                assertThat(rules.get(0).path("Name").asText()).isEqualTo("fhirpipe-route")
+                        .matches("^[A-Za-z0-9][\\w-\\.\\/]*[A-Za-z0-9]$");
+                assertThat(rules.get(0).path("Properties").path("FilterType").asText()).isEqualTo("Sql");
+                assertThat(rules.get(0).path("Properties").path("SqlFilter").path("SqlExpression").asText())
+                        .isEqualTo(subscription.routingFilter());
             }
+            JsonNode topicProperties = topics.get(topic.name()).path("Properties");
+            assertThat(topicProperties.path("RequiresDuplicateDetection").asBoolean()).isTrue();
+            assertThat(topicProperties.path("DuplicateDetectionHistoryTimeWindow").asText()).isEqualTo("PT5M");
         }
         // Spot checks of names the services hard-wire, so a renamed constant shows up here too.
         assertThat(byName(topics.get(Topics.CHUNK_READY).path("Subscriptions")))
@@ -82,6 +92,9 @@ class ServiceBusEmulatorConfigTest {
                 .contains(s.path("Properties").path("ForwardDeadLetteredMessagesTo").asText())));
         namespace.path("Queues").forEach(q -> assertThat(q.path("Properties").path("ForwardDeadLetteredMessagesTo")
                 .asText()).isEmpty());
+        // A dead letter that comes again after a replay must arrive: no duplicate detection on the queues.
+        namespace.path("Queues").forEach(q -> assertThat(q.path("Properties").path("RequiresDuplicateDetection")
+                .asBoolean()).isFalse());
     }
 
     @Test
@@ -101,6 +114,9 @@ class ServiceBusEmulatorConfigTest {
             assertThat(properties.path("DefaultMessageTimeToLive").asText()).isEqualTo("PT1H");
             if (properties.has("MaxDeliveryCount")) {
                 assertThat(properties.path("MaxDeliveryCount").asInt()).isBetween(1, 10);
+            }
+            if (properties.has("DuplicateDetectionHistoryTimeWindow")) {
+                assertThat(properties.path("DuplicateDetectionHistoryTimeWindow").asText()).isIn("PT20S", "PT5M");
             }
             if (properties.has("LockDuration")) {
                 assertThat(properties.path("LockDuration").asText()).isIn("PT1M", "PT5M");
@@ -123,6 +139,15 @@ class ServiceBusEmulatorConfigTest {
                 .mapToObj(i -> new TopicDefinition("topic-" + i, List.of())).toList());
         assertThat(onlyNamespace(ServiceBusEmulatorConfig.generate(twentyFiveTopics)).path("Queues").size())
                 .isEqualTo(25);
+    }
+
+    @Test
+    void azureLengthsAreCappedAtTheEmulatorsMaximum() {
+        assertThat(ServiceBusEmulatorConfig.capped(Topology.DUPLICATE_DETECTION_WINDOW, Duration.ofMinutes(5)))
+                .isEqualTo("PT5M");
+        assertThat(ServiceBusEmulatorConfig.capped(Duration.ofSeconds(30), Duration.ofMinutes(5))).isEqualTo("PT30S");
+        assertThat(ServiceBusEmulatorConfig.MESSAGE_TIME_TO_LIVE).isEqualTo("PT1H");
+        assertThat(ServiceBusEmulatorConfig.LOCK_DURATION).isEqualTo("PT5M");
     }
 
     @Test

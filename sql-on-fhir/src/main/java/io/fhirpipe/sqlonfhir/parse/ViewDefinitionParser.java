@@ -64,9 +64,10 @@ public final class ViewDefinitionParser {
       List<Column> columns = new ArrayList<>();
       for (JsonNode c : s.path("column")) {
         JsonNode collection = c.path("collection");
-        columns.add(new Column(requireText(c, "name", view), requireText(c, "path", view),
+        String name = requireText(c, "name", view);
+        columns.add(new Column(name, requireText(c, "path", view),
             collection.asBoolean(false), text(c, "type"),
-            collection.isBoolean() && !collection.asBoolean()));
+            collection.isBoolean() && !collection.asBoolean(), ansiType(c, view, name)));
       }
       List<String> repeat = new ArrayList<>();
       for (JsonNode r : s.path("repeat")) {
@@ -82,6 +83,24 @@ public final class ViewDefinitionParser {
           selects(s.path("select"), view), selects(s.path("unionAll"), view)));
     }
     return out;
+  }
+
+  /**
+   * The value of the column's {@code ansi/type} tag. Tags with other names are hints for other
+   * runners (the specification leaves their meaning to each) and are not read.
+   */
+  private static String ansiType(JsonNode column, String view, String name) {
+    String found = null;
+    for (JsonNode tag : column.path("tag")) {
+      if ("ansi/type".equals(text(tag, "name"))) {
+        if (found != null) {
+          throw new IllegalArgumentException("ViewDefinition '" + view + "': column '" + name
+              + "' has more than one ansi/type tag");
+        }
+        found = requireText(tag, "value", view);
+      }
+    }
+    return found;
   }
 
   /** FHIR constants carry their value in a value[x] field, whose suffix names the type. */

@@ -1,5 +1,6 @@
 package io.fhirpipe.sqlonfhir.sql;
 
+import io.fhirpipe.sqlonfhir.model.AnsiType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -198,6 +199,20 @@ public final class DuckDbDialect implements SqlDialect {
     String sqlType = k == FhirTypes.Kind.BOOLEAN ? "BOOLEAN" : k == FhirTypes.Kind.INTEGER ? "BIGINT"
         : k == FhirTypes.Kind.DECIMAL ? "DOUBLE" : null;
     return sqlType == null ? text : "TRY_CAST(" + text + " AS " + sqlType + ")";
+  }
+
+  @Override
+  public String ansiValue(String t, AnsiType type) {
+    String day = "CASE length(" + t + ") WHEN 4 THEN " + t + " || '-01-01' WHEN 7 THEN " + t
+        + " || '-01' ELSE substr(" + t + ", 1, 10) END";
+    if (type == AnsiType.DATE) {
+      return "TRY_CAST(" + day + " AS DATE)";
+    }
+    // an explicit zone (FHIR requires one with a time) is kept; none means UTC, never the
+    // session's TimeZone
+    return "TRY_CAST(CASE WHEN length(" + t + ") <= 10 THEN " + day + " || 'T00:00:00Z'"
+        + " WHEN regexp_matches(" + t + ", '(Z|[+-][0-9]{2}:[0-9]{2})$') THEN " + t + " ELSE "
+        + t + " || 'Z' END AS TIMESTAMPTZ)";
   }
 
   @Override

@@ -15,7 +15,8 @@ final class FhirTypes {
       case "boolean" -> Kind.BOOLEAN;
       case "integer", "positiveInt", "unsignedInt", "integer64" -> Kind.INTEGER;
       case "decimal" -> Kind.DECIMAL;
-      // dates stay text: FHIR allows partial dates ("2020", "2020-05") that no SQL DATE holds
+      // dates stay text unless the column asks for ansi/type (SqlDialect.ansiValue): the hint
+      // alone must keep FHIR text, partial dates ("2020", "2020-05") included
       default -> Kind.TEXT;
     };
   }

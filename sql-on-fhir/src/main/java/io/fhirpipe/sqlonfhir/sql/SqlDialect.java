@@ -1,5 +1,6 @@
 package io.fhirpipe.sqlonfhir.sql;
 
+import io.fhirpipe.sqlonfhir.model.AnsiType;
 import java.util.List;
 
 /**
@@ -110,6 +111,13 @@ public interface SqlDialect {
 
   /** A column value of a FHIR type from text: BOOLEAN/BIT, BIGINT, DOUBLE/FLOAT, else text. */
   String cast(String text, String fhirType);
+
+  /**
+   * A column value of the {@code ansi/type} {@code type} from FHIR date / dateTime / instant
+   * {@code text}: a partial date is its first day, a value without zone is UTC, and text that is
+   * no date gives NULL rather than failing the statement.
+   */
+  String ansiValue(String text, AnsiType type);
 
   String referenceKey(String reference, String type);
 

@@ -1,5 +1,6 @@
 package io.fhirpipe.sqlonfhir.sql;
 
+import io.fhirpipe.sqlonfhir.model.AnsiType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -273,6 +274,30 @@ public final class TSqlDialect implements SqlDialect {
       return textToBool(text);
     }
     return sqlType == null ? text : "TRY_CAST(" + text + " AS " + sqlType + ")";
+  }
+
+  /**
+   * DATE, or DATETIME2(6) in UTC for TIMESTAMP WITH TIME ZONE: Fabric Warehouse tables have no
+   * DATETIMEOFFSET, so the offset is applied here (DATEADD) and the column holds UTC everywhere.
+   * Fractions beyond microseconds are cut (DATETIME2(6), Fabric's maximum).
+   */
+  @Override
+  public String ansiValue(String t, AnsiType type) {
+    String day = "CASE LEN(" + t + ") WHEN 4 THEN " + t + " + N'-01-01' WHEN 7 THEN " + t
+        + " + N'-01' ELSE LEFT(" + t + ", 10) END";
+    String date = "TRY_CONVERT(DATE, " + day + ", 23)";
+    if (type == AnsiType.DATE) {
+      return date;
+    }
+    String zone = "RIGHT(" + t + ", 6)";
+    String minutes = "(CASE LEFT(" + zone + ", 1) WHEN N'-' THEN 1 ELSE -1 END * (CAST(SUBSTRING("
+        + zone + ", 2, 2) AS INT) * 60 + CAST(RIGHT(" + t + ", 2) AS INT)))";
+    return "CASE WHEN LEN(" + t + ") <= 10 THEN CAST(" + date + " AS DATETIME2(6))"
+        + " WHEN RIGHT(" + t + ", 1) = N'Z' THEN TRY_CONVERT(DATETIME2(6), LEFT(LEFT(" + t
+        + ", LEN(" + t + ") - 1), 26), 126)"
+        + " WHEN " + zone + " LIKE N'[-+][0-9][0-9]:[0-9][0-9]' THEN DATEADD(MINUTE, " + minutes
+        + ", TRY_CONVERT(DATETIME2(6), LEFT(LEFT(" + t + ", LEN(" + t + ") - 6), 26), 126))"
+        + " ELSE TRY_CONVERT(DATETIME2(6), LEFT(" + t + ", 26), 126) END";
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.fhirpipe.sqlonfhir.ViewCompilationException;
 import io.fhirpipe.sqlonfhir.fhirpath.Expr;
 import io.fhirpipe.sqlonfhir.fhirpath.FhirPathParser;
 import io.fhirpipe.sqlonfhir.fhirpath.UnsupportedPathException;
+import io.fhirpipe.sqlonfhir.model.AnsiType;
 import io.fhirpipe.sqlonfhir.model.Column;
 import io.fhirpipe.sqlonfhir.model.SelectNode;
 import io.fhirpipe.sqlonfhir.model.ViewDefinition;
@@ -222,14 +223,34 @@ public final class ViewCompiler {
     return v;
   }
 
+  /** The column's ansi/type, refused where it cannot hold the column's values. */
+  private static AnsiType ansiType(Column c, String fhirType) {
+    AnsiType t = AnsiType.parse(c.ansiType()).orElseThrow(() -> new UnsupportedPathException(
+        "ansi/type '" + c.ansiType() + "' is not supported (supported: DATE, TIMESTAMP WITH TIME"
+            + " ZONE)"));
+    if (fhirType != null && !TEMPORAL.contains(fhirType)) {
+      throw new UnsupportedPathException("ansi/type " + t.sql() + " needs a date, dateTime or"
+          + " instant value, not " + fhirType);
+    }
+    return t;
+  }
+
+  private static final Set<String> TEMPORAL = Set.of("date", "dateTime", "instant");
+
   /** A column value: a JSON array for a collection, else the one value in its SQL type. */
   private String value(ExprCompiler exprs, Val v, Column c) {
+    if (c.collection() && c.ansiType() != null) {
+      throw new UnsupportedPathException("ansi/type on a collection column (a JSON array)");
+    }
     if (c.collection()) {
       return exprs.jsonArray(v);
     }
     Val one = exprs.one(v, "column " + c.name() + " has several values; set collection: true",
         c.single());
     String type = c.type() != null ? c.type() : one.type();
+    if (c.ansiType() != null) {
+      return dialect.ansiValue(exprs.text(one), ansiType(c, type));
+    }
     if (one.rep() == Rep.BOOL) {
       return FhirTypes.kind(type) == FhirTypes.Kind.BOOLEAN ? dialect.boolValue(one.sql())
           : exprs.text(one);

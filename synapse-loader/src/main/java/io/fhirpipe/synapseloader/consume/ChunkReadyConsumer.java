@@ -12,6 +12,7 @@ import io.fhirpipe.runtime.failure.TransientRetries;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.metrics.PipelineMetrics;
 import io.fhirpipe.synapseloader.chunk.ChunkFailure;
 import io.fhirpipe.synapseloader.config.LoaderConfig;
 import io.fhirpipe.synapseloader.load.ChunkLoader;
@@ -74,15 +75,23 @@ public class ChunkReadyConsumer {
             return settlement.settle(message, invalid);
         }
         LoadReport report;
+        PipelineMetrics.StageTimer timer = PipelineMetrics.time("load");
         try {
             report = loader.load(chunk);
+            timer.stop(report.alreadyLoaded() ? "already-loaded" : "ok");
         } catch (ChunkFailure failure) {
+            timer.stop("failed");
             return failed(message, chunk, failure);
         } catch (RuntimeException failure) {
+            timer.stop("failed");
             // on the subscription's last delivery a transient failure is final too
             Throwable outcome = settlement.outcome(message, failure);
             return outcome != failure && outcome instanceof PermanentFailure given
                     ? failed(message, chunk, given) : settlement.settle(message, failure);
+        }
+        if (!report.alreadyLoaded()) {
+            // a redelivery of a chunk in the ledger moved no rows
+            PipelineMetrics.loaded(chunk.resourceType(), report.rowsLoaded(), report.rowsRejected());
         }
         try {
             await(chunkLoaded.publish(CloudEvent.of(MessageType.CHUNK_LOADED, SOURCE,

@@ -276,6 +276,15 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
         return names;
     }
 
+    /** On a connection of its own to the same database: the loader's may be in a load transaction. */
+    @Override
+    public void ping() throws SQLException {
+        try (java.sql.Connection own = connection.duplicate(); java.sql.Statement s = own.createStatement();
+                ResultSet rs = s.executeQuery("SELECT 1")) {
+            rs.next();
+        }
+    }
+
     /** The warehouse lock: a loader holds it from the ledger check to the curated upload. */
     @Override
     public ReentrantLock lock() {

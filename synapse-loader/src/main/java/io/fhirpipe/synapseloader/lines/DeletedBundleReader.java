@@ -1,10 +1,11 @@
 package io.fhirpipe.synapseloader.lines;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirpipe.model.fhir.FhirInstants;
 import io.fhirpipe.model.fhir.FhirReferences;
+import io.fhirpipe.model.ndjson.JsonLineCheck;
+import io.fhirpipe.model.ndjson.LineRejection;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +42,8 @@ public final class DeletedBundleReader {
         java.util.Map<String, List<Deletion>> deletions = new java.util.LinkedHashMap<>();
         List<LineRejection> rejections = new ArrayList<>();
         long[] accepted = {0};
+        // the line rules of the splitter, which split this file (a Bundle, strict JSON); then the entries
+        JsonLineCheck check = JsonLineCheck.deletedBundles();
         MessageDigest sha256 = ResourceLineScreen.sha256();
         try (InputStream in = new DigestInputStream(Files.newInputStream(chunk), sha256)) {
             NdjsonLines.forEach(in, (n, buffer, offset, length) -> {
@@ -48,11 +51,9 @@ public final class DeletedBundleReader {
                     return;
                 }
                 java.util.Map<String, List<Deletion>> line = new java.util.LinkedHashMap<>();
-                String reason;
-                try {
-                    reason = parse(MAPPER.readTree(buffer, offset, length), resourceType, fallback, line);
-                } catch (JsonProcessingException e) {
-                    reason = "malformed JSON: " + e.getOriginalMessage();
+                String reason = check.check(buffer, offset, length);
+                if (reason == null) {
+                    reason = entries(MAPPER.readTree(buffer, offset, length), resourceType, fallback, line);
                 }
                 if (reason == null) {
                     accepted[0]++;
@@ -65,14 +66,9 @@ public final class DeletedBundleReader {
         return new DeletedScreenResult(deletions, accepted[0], rejections, HexFormat.of().formatHex(sha256.digest()));
     }
 
-    private static String parse(JsonNode bundle, String resourceType, Instant fallback,
+    /** The deletions of a Bundle the line check accepted, or why one of its entries is not understood. */
+    private static String entries(JsonNode bundle, String resourceType, Instant fallback,
             java.util.Map<String, List<Deletion>> out) {
-        if (bundle == null || !bundle.isObject()) {
-            return "not a JSON object";
-        }
-        if (!"Bundle".equals(bundle.path("resourceType").asText(null))) {
-            return "a deleted-resources line must be a Bundle";
-        }
         JsonNode entries = bundle.path("entry");
         if (!entries.isArray() || entries.isEmpty()) {
             return "Bundle has no entry";

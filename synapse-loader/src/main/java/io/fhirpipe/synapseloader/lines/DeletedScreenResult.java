@@ -1,5 +1,7 @@
 package io.fhirpipe.synapseloader.lines;
 
+import io.fhirpipe.model.ndjson.LineRejection;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

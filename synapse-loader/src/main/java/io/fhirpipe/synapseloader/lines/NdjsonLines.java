@@ -1,5 +1,7 @@
 package io.fhirpipe.synapseloader.lines;
 
+import io.fhirpipe.model.ndjson.LineRejection;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;

@@ -1,5 +1,7 @@
 package io.fhirpipe.synapseloader.lines;
 
+import io.fhirpipe.model.ndjson.LineRejection;
+
 import java.nio.file.Path;
 import java.util.List;
 

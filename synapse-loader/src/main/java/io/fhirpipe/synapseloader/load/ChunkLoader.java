@@ -16,6 +16,7 @@ import io.fhirpipe.synapseloader.lines.Deletion;
 import io.fhirpipe.synapseloader.lines.ResourceLineScreen;
 import io.fhirpipe.synapseloader.lines.ScreenResult;
 import io.fhirpipe.synapseloader.warehouse.Warehouse;
+import io.fhirpipe.runtime.logging.LogValues;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -192,8 +193,22 @@ public final class ChunkLoader {
         return Optional.of(new LoadReport(chunk.chunkId(), e.rowsLoaded(), e.rowsRejected(), 0, e.loadedAt(), true));
     }
 
+    /**
+     * The snapshot is derived from rows already committed: when it cannot be written (storage down,
+     * DuckDB out of memory under a small memory_limit) the chunk stays loaded and the type's
+     * {@code curated_pending} marker stays set, so the next load, the flush timer or the shutdown
+     * writes it. Failing the chunk instead would fail every redelivery the same way until it
+     * dead-lettered, with its rows loaded.
+     */
     private void publishCurated() {
-        curated.ifPresent(sink -> warehouse.publishCuratedIfDue(sink, curatedInterval));
+        curated.ifPresent(sink -> {
+            try {
+                warehouse.publishCuratedIfDue(sink, curatedInterval);
+            } catch (RuntimeException e) {
+                LOG.warnf("curated snapshot not written, kept pending for the next load or flush: %s",
+                        LogValues.escaped(e.getMessage()));
+            }
+        });
     }
 
     private static void verify(ChunkRef chunk, String sha256) {

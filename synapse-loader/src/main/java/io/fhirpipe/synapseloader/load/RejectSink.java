@@ -1,7 +1,7 @@
 package io.fhirpipe.synapseloader.load;
 
+import io.fhirpipe.model.ndjson.LineRejection;
 import io.fhirpipe.synapseloader.chunk.ChunkRef;
-import io.fhirpipe.synapseloader.lines.LineRejection;
 
 import java.util.List;
 

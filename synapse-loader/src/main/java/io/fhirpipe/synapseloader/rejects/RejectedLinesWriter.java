@@ -5,10 +5,10 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.fhirpipe.model.ndjson.LineRejection;
 import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.runtime.failure.TransientFailure;
 import io.fhirpipe.synapseloader.chunk.ChunkRef;
-import io.fhirpipe.synapseloader.lines.LineRejection;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

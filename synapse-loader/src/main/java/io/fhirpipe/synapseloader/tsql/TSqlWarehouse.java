@@ -282,6 +282,15 @@ public final class TSqlWarehouse implements Warehouse {
     return views.stream().filter(v -> v.resource().equals(type)).toList();
   }
 
+  /** A connection of its own: the loader's may be busy in a load, and a fresh login proves the credential. */
+  @Override
+  public void ping() throws SQLException {
+    try (Connection own = connections.open(); Statement s = own.createStatement();
+        ResultSet rs = s.executeQuery("SELECT 1")) {
+      rs.next();
+    }
+  }
+
   private Connection connection() throws SQLException {
     if (connection == null || connection.isClosed()) {
       try {

@@ -71,6 +71,13 @@ public interface Warehouse extends AutoCloseable {
         }
     }
 
+    /**
+     * Proves the warehouse answers ({@code SELECT 1}) without {@link #lock()}: readiness must not
+     * wait behind a long load. The loader's test stand-ins answer always.
+     */
+    default void ping() throws java.sql.SQLException {
+    }
+
     @Override
     void close();
 

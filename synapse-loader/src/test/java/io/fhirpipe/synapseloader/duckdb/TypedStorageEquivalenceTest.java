@@ -159,7 +159,7 @@ class TypedStorageEquivalenceTest {
         assertThat(count(viewsWarehouse, "SELECT count(*) FROM encounter")).isEqualTo(1);
         assertThat(count(viewsWarehouse, "SELECT count(*) FROM condition")).isEqualTo(1);
         assertThat(rows(viewsWarehouse, "SELECT official_family, gender FROM patient WHERE _resource_key = 'p1'"))
-                .containsExactly("official_family=" + Synthetic.patient("p1", 1, "1", "x").expected()
+                .containsExactly("official_family=" + Synthetic.patient("p1", 1, "1", "2024-05-01T10:00:00Z").expected()
                         .get("official_family") + ";gender=male;");
         assertThat(rows(viewsWarehouse, "SELECT patient_id FROM observation WHERE _resource_key = 'o1'"))
                 .containsExactly("patient_id=p1;");
@@ -248,8 +248,15 @@ class TypedStorageEquivalenceTest {
     void curatedParquetFromViewsReadsBackEqualToTheViewAndToTheTablesParquet() throws Exception {
         deliver("e1/Patient-0.ndjson", "Patient", List.of(Synthetic.patient("p1", 1, "1", "2024-05-01T10:00:00Z"),
                 Synthetic.patient("p2", 5, "1", "2024-05-01T10:00:00Z")));
+        Synthetic.Resource bp = Synthetic.bloodPressure("bp1", "p1", "2024-05-01T10:00:00Z");
         deliver("e1/Observation-0.ndjson", "Observation",
-                List.of(Synthetic.observation("o1", 1, "p1", "2024-05-01T10:00:00Z")));
+                List.of(Synthetic.observation("o1", 1, "p1", "2024-05-01T10:00:00Z"), bp));
+        // the components view has a row per component, the first with the panel's keys beside
+        assertThat(rows(viewsWarehouse, "SELECT observation_id, patient_id, component_index, code, value_quantity,"
+                + " value_unit FROM observation_component ORDER BY component_index"))
+                .containsExactly("observation_id=bp1;patient_id=p1;component_index=0;code=8480-6;value_quantity=179.0;"
+                        + "value_unit=mm[Hg];", "observation_id=bp1;patient_id=p1;component_index=1;code=8462-4;"
+                        + "value_quantity=101.0;value_unit=mm[Hg];");
         Path tablesOut = Files.createDirectories(dir.resolve("curated-tables"));
         Path viewsOut = Files.createDirectories(dir.resolve("curated-views"));
         tables.flushCurated(copyTo(tablesOut));

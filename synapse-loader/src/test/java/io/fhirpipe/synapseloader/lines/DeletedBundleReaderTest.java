@@ -1,5 +1,6 @@
 package io.fhirpipe.synapseloader.lines;
 
+import io.fhirpipe.model.ndjson.LineRejection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

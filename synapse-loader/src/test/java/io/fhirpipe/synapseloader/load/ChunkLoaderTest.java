@@ -1,6 +1,7 @@
 package io.fhirpipe.synapseloader.load;
 
 import io.fhirpipe.model.events.ChunkReady;
+import io.fhirpipe.model.ndjson.LineRejection;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.FailureKind;
 import io.fhirpipe.runtime.failure.PermanentFailure;
@@ -11,7 +12,6 @@ import io.fhirpipe.synapseloader.chunk.ChunkFailure;
 import io.fhirpipe.synapseloader.chunk.ChunkRef;
 import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
 import io.fhirpipe.synapseloader.duckdb.TypedStorage;
-import io.fhirpipe.synapseloader.lines.LineRejection;
 import io.fhirpipe.synapseloader.views.LoaderViews;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,6 +114,32 @@ class ChunkLoaderTest {
         assertThat(again.alreadyLoaded()).isTrue();
         assertThat(again.rowsRejected()).isEqualTo(2);
         assertThat(again.loadedAt()).isEqualTo(r.loadedAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00.123456Z"));
+    }
+
+    @Test
+    void aCuratedSnapshotThatFailsLeavesTheCommittedChunkLoadedAndTheSnapshotPending() {
+        // e.g. DuckDB "Out of Memory" in the Parquet COPY under a small memory_limit: it must not fail
+        // the chunk, whose rows are committed, or every redelivery fails again until it dead-letters.
+        ChunkReady chunk = chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(P.formatted("a")));
+        io.fhirpipe.synapseloader.curated.CuratedSink failing = (type, view, file) -> {
+            throw new IllegalStateException("Out of Memory Error: could not allocate block");
+        };
+        ChunkLoader withFailingSnapshots = new ChunkLoader(warehouse, chunks,
+                (ChunkRef c, List<LineRejection> r) -> rejected.addAll(r), Optional.of(failing), java.time.Duration.ZERO,
+                Optional.empty(), dir.resolve("work"), Clock.systemUTC());
+
+        LoadReport report = withFailingSnapshots.load(chunk);
+
+        assertThat(report.alreadyLoaded()).isFalse();
+        assertThat(report.rowsLoaded()).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM raw.\"Patient\"")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.curated_pending WHERE resource_type = 'Patient'"))
+                .as("the snapshot is still owed").isEqualTo(1);
+
+        List<String> written = new ArrayList<>();
+        warehouse.flushCurated((type, view, file) -> written.add(type + "/" + view));
+        assertThat(written).contains("Patient/patient");
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.curated_pending")).isZero();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.events.FileKind;
+import io.fhirpipe.model.ndjson.LineRejection;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.FailureKind;
 import io.fhirpipe.runtime.failure.TransientFailure;
@@ -15,7 +16,6 @@ import io.fhirpipe.synapseloader.chunk.ChunkFailure;
 import io.fhirpipe.synapseloader.chunk.ChunkRef;
 import io.fhirpipe.synapseloader.duckdb.LedgerEntry;
 import io.fhirpipe.synapseloader.lines.Deletion;
-import io.fhirpipe.synapseloader.lines.LineRejection;
 import io.fhirpipe.synapseloader.load.ChunkLoader;
 import io.fhirpipe.synapseloader.load.LoadReport;
 import io.fhirpipe.synapseloader.warehouse.Warehouse;

@@ -39,6 +39,12 @@ class LoaderViewsTest {
     }
 
     @Test
+    void observationsFeedTheirOwnViewAndOneRowPerComponent() {
+        assertThat(compile(Optional.empty(), Optional.empty()).forType("Observation")).extracting(TypedView::table)
+                .containsExactly("observation", "observation_component");
+    }
+
+    @Test
     void resourceTypesLimitTheViews() {
         LoaderViews only = compile(Optional.empty(), Optional.of(List.of("Observation")));
         assertThat(only.all()).extracting(TypedView::resourceType).containsOnly("Observation");

@@ -70,15 +70,22 @@ public final class AmqpTestClient implements AutoCloseable {
         this.operationTimeout = operationTimeout;
     }
 
+    /** Connects as the broker's user. */
     public static AmqpTestClient connect(EmbeddedArtemis broker) {
-        return connect(broker.host(), broker.amqpPort());
+        return connect(broker.host(), broker.amqpPort(), broker.credentials(), DEFAULT_OPERATION_TIMEOUT);
     }
 
-    public static AmqpTestClient connect(String host, int port) {
-        return connect(host, port, DEFAULT_OPERATION_TIMEOUT);
+    public static AmqpTestClient connect(String host, int port, BrokerCredentials credentials) {
+        return connect(host, port, credentials, DEFAULT_OPERATION_TIMEOUT);
     }
 
-    public static AmqpTestClient connect(String host, int port, Duration operationTimeout) {
+    /**
+     * @param credentials the user to connect as; null connects anonymously (which fhirpipe's brokers
+     *        refuse: for tests that show so)
+     * @throws IllegalStateException naming the address when the broker cannot be reached or refuses the login
+     */
+    public static AmqpTestClient connect(String host, int port, BrokerCredentials credentials,
+            Duration operationTimeout) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1));
         // Called off any Vert.x thread, this creates a fresh event-loop context; connecting from
@@ -89,7 +96,9 @@ public final class AmqpTestClient implements AutoCloseable {
                 .setPort(port)
                 .setContainerId("fhirpipe-test-client-" + UUID.randomUUID())
                 .setConnectTimeout((int) operationTimeout.toMillis())
-                .setReconnectAttempts(0));
+                .setReconnectAttempts(0)
+                .setUsername(credentials == null ? null : credentials.username())
+                .setPassword(credentials == null ? null : credentials.password()));
         try {
             AmqpConnection connection = await(context, operationTimeout, "connect to amqp://" + host + ":" + port,
                     promise -> client.connect().onComplete(promise));

@@ -7,29 +7,37 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
+import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
+import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * An embedded ActiveMQ Artemis broker with an AMQP 1.0 acceptor on {@code 127.0.0.1}, carrying a
  * {@link Topology} (by default {@link Topology#standard()}) as described in {@link ArtemisTopology}.
- * Security is off: clients connect without credentials (credentials they send anyway are ignored).
+ * It has one user ({@link #credentials()}, a random password unless {@link Builder#credentials} names
+ * one) allowed everything, and refuses anonymous connections and wrong passwords, as Service Bus
+ * refuses a client without a key.
  *
  * <pre>{@code
  * try (EmbeddedArtemis broker = EmbeddedArtemis.start();
- *      AmqpTestClient client = AmqpTestClient.connect(broker)) {
+ *      AmqpTestClient client = AmqpTestClient.connect(broker)) {     // with broker.credentials()
  *     client.send(Topics.CHUNK_READY, "{...}");
  *     broker.messageCount(ArtemisNames.subscriptionQueue(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER));
  * }
@@ -44,17 +52,21 @@ public final class EmbeddedArtemis implements AutoCloseable {
 
     public static final String HOST = "127.0.0.1";
     private static final String ACCEPTOR_NAME = "amqp";
+    private static final String ROLE = "fhirpipe";
 
     private final ActiveMQServer server;
     private final Topology topology;
     private final int amqpPort;
     private final Path scratchDirectory;
+    private final BrokerCredentials credentials;
 
-    private EmbeddedArtemis(ActiveMQServer server, Topology topology, int amqpPort, Path scratchDirectory) {
+    private EmbeddedArtemis(ActiveMQServer server, Topology topology, int amqpPort, Path scratchDirectory,
+            BrokerCredentials credentials) {
         this.server = server;
         this.topology = topology;
         this.amqpPort = amqpPort;
         this.scratchDirectory = scratchDirectory;
+        this.credentials = credentials;
     }
 
     /** Starts a non-persistent broker with {@link Topology#standard()} on a free port. */
@@ -86,6 +98,24 @@ public final class EmbeddedArtemis implements AutoCloseable {
 
     public Topology topology() {
         return topology;
+    }
+
+    /** The user every client must connect as. */
+    public BrokerCredentials credentials() {
+        return credentials;
+    }
+
+    /**
+     * What a service's AMQP connector needs to reach this broker: {@code amqp-host}, {@code amqp-port},
+     * {@code amqp-username} and {@code amqp-password} (a mutable copy).
+     */
+    public java.util.Map<String, String> connectorConfig() {
+        java.util.Map<String, String> config = new java.util.HashMap<>();
+        config.put("amqp-host", HOST);
+        config.put("amqp-port", Integer.toString(amqpPort));
+        config.put("amqp-username", credentials.username());
+        config.put("amqp-password", credentials.password());
+        return config;
     }
 
     /** The running server, for inspection beyond what this class offers. */
@@ -201,8 +231,15 @@ public final class EmbeddedArtemis implements AutoCloseable {
         private Path dataDirectory;
         private int amqpPort;
         private boolean autoCreateAddresses;
+        private BrokerCredentials credentials;
 
         private Builder() {
+        }
+
+        /** The one user clients connect as; by default {@link BrokerCredentials#generate()}. */
+        public Builder credentials(BrokerCredentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
         }
 
         public Builder topology(Topology topology) {
@@ -240,15 +277,18 @@ public final class EmbeddedArtemis implements AutoCloseable {
             Path scratch = dataDirectory == null ? createScratchDirectory() : null;
             Path directory = dataDirectory == null ? scratch : dataDirectory;
             Configuration configuration = configuration(directory);
+            BrokerCredentials user = credentials == null ? BrokerCredentials.generate() : credentials;
             // The flag overrides the configuration's own persistence setting.
-            ActiveMQServer server = ActiveMQServers.newActiveMQServer(configuration, configuration.isPersistenceEnabled());
+            ActiveMQServer server = ActiveMQServers.newActiveMQServer(configuration,
+                    ManagementFactory.getPlatformMBeanServer(), securityManager(user),
+                    configuration.isPersistenceEnabled());
             try {
                 server.start();
                 if (!server.isActive()) {
                     throw new IllegalStateException("the embedded Artemis broker did not become active");
                 }
                 NettyAcceptor acceptor = (NettyAcceptor) server.getRemotingService().getAcceptor(ACCEPTOR_NAME);
-                return new EmbeddedArtemis(server, topology, acceptor.getActualPort(), scratch);
+                return new EmbeddedArtemis(server, topology, acceptor.getActualPort(), scratch, user);
             } catch (Exception e) {
                 stopQuietly(server, e);
                 if (scratch != null) {
@@ -263,7 +303,7 @@ public final class EmbeddedArtemis implements AutoCloseable {
             ConfigurationImpl configuration = new ConfigurationImpl();
             configuration.setName("fhirpipe-embedded")
                     .setPersistenceEnabled(dataDirectory != null)
-                    .setSecurityEnabled(false)
+                    .setSecurityEnabled(true)
                     .setJMXManagementEnabled(false)
                     // NIO works everywhere; the native AIO journal needs libaio.
                     .setJournalType(JournalType.NIO)
@@ -283,7 +323,21 @@ public final class EmbeddedArtemis implements AutoCloseable {
                 throw new IllegalStateException("invalid AMQP acceptor", e);
             }
             ArtemisTopology.configure(topology, configuration, autoCreateAddresses);
+            configuration.putSecurityRoles("#", Set.of(new Role(ROLE, true, true, true, true, true, true, true, true,
+                    true, true, true, true)));
             return configuration;
+        }
+
+        /**
+         * One user in memory and no default user: Artemis maps an anonymous login to the default
+         * user when there is one (as {@code ActiveMQServers.newActiveMQServer(config, user, password)}
+         * sets up), so without one an anonymous connection is refused.
+         */
+        private static ActiveMQJAASSecurityManager securityManager(BrokerCredentials user) {
+            SecurityConfiguration users = new SecurityConfiguration();
+            users.addUser(user.username(), user.password());
+            users.addRole(user.username(), ROLE);
+            return new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users);
         }
 
         private static Path createScratchDirectory() {

@@ -7,7 +7,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A standalone Artemis for the local stack: the same embedded broker and topology the tests use,
- * persistent, on a fixed port, running until the process is stopped.
+ * persistent, on a fixed port, running until the process is stopped. Its one user comes from the
+ * environment ({@value BrokerCredentials#USERNAME_ENV}, {@value BrokerCredentials#PASSWORD_ENV}; the
+ * local stack keeps them in its work folder), not from arguments, which {@code ps} shows to anyone.
  * Usage: {@code LocalBroker [--port 5672] [--data .fhirpipe/artemis]}.
  */
 public final class LocalBroker {
@@ -28,14 +30,22 @@ public final class LocalBroker {
                 }
             }
         }
+        BrokerCredentials credentials = BrokerCredentials.fromEnvironment(System.getenv()).orElse(null);
+        if (credentials == null) {
+            System.err.println("LocalBroker needs its user in " + BrokerCredentials.USERNAME_ENV + " and "
+                    + BrokerCredentials.PASSWORD_ENV + ": it accepts no anonymous connections");
+            System.exit(2);
+            return;
+        }
         EmbeddedArtemis broker = EmbeddedArtemis.builder().topology(Topology.standard()).amqpPort(port)
-                .dataDirectory(data).start();
+                .dataDirectory(data).credentials(credentials).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();
             stopped.countDown();
         }, "local-broker-shutdown"));
-        System.out.println("fhirpipe local broker: AMQP on " + broker.amqpUrl() + ", data in " + data.toAbsolutePath());
+        System.out.println("fhirpipe local broker: AMQP on " + broker.amqpUrl() + ", data in " + data.toAbsolutePath()
+                + ", user " + credentials.username() + " (anonymous connections refused)");
         stopped.await();
     }
 }

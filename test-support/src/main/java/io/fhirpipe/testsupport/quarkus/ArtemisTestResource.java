@@ -23,9 +23,9 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * <p>Configuration it sets: {@code amqp-host}, {@code amqp-port} (security is off, so no
- * credentials are needed and any configured ones are ignored) and
- * {@code quarkus.amqp.devservices.enabled=false}; set the latter in the service's
+ * <p>Configuration it sets: {@code amqp-host}, {@code amqp-port}, {@code amqp-username} and
+ * {@code amqp-password} (the broker's one user, a fresh random password per start: anonymous
+ * connections are refused) and {@code quarkus.amqp.devservices.enabled=false}; set the latter in the service's
  * {@code application.properties} too ({@code %test.quarkus.amqp.devservices.enabled=false}), as
  * Dev Services are decided at build time and would try to start a container.
  *
@@ -53,10 +53,9 @@ public class ArtemisTestResource implements QuarkusTestResourceLifecycleManager 
     @Override
     public Map<String, String> start() {
         broker = EmbeddedArtemis.start(topology);
-        return Map.of(
-                "amqp-host", broker.host(),
-                "amqp-port", Integer.toString(broker.amqpPort()),
-                "quarkus.amqp.devservices.enabled", "false");
+        Map<String, String> config = broker.connectorConfig();
+        config.put("quarkus.amqp.devservices.enabled", "false");
+        return config;
     }
 
     @Override

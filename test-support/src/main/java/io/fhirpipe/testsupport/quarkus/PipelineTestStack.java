@@ -59,9 +59,8 @@ public final class PipelineTestStack implements AutoCloseable {
 
     /** The broker, storage and FHIR server settings every service reads. */
     public Map<String, String> config() {
-        Map<String, String> config = new HashMap<>();
-        config.put("amqp-host", broker.host());
-        config.put("amqp-port", Integer.toString(broker.amqpPort()));
+        // host, port and the broker's user: it refuses anonymous connections
+        Map<String, String> config = new HashMap<>(broker.connectorConfig());
         config.put("fhirpipe.storage.connection-string", azurite.connectionString());
         if (fhir != null) {
             config.put("fhirpipe.servers.hapi.base-url", fhir.baseUrl());

@@ -1,5 +1,6 @@
 package io.fhirpipe.testsupport.stack;
 
+import io.fhirpipe.testsupport.broker.BrokerCredentials;
 import io.fhirpipe.testsupport.fhir.DevFhirServerProcess;
 import io.fhirpipe.testsupport.storage.Azurite;
 
@@ -45,6 +46,7 @@ public final class LocalStack implements AutoCloseable {
     private DevFhirServerProcess devFhirServer;
     private String fhirBaseUrl;
     private int amqpPort;
+    private BrokerCredentials brokerCredentials;
     private Path duckDbPath;
 
     private LocalStack(Path root, Path workDirectory) {
@@ -85,6 +87,14 @@ public final class LocalStack implements AutoCloseable {
         return amqpPort;
     }
 
+    /**
+     * The broker's only user (anonymous connections are refused), kept in
+     * {@code <work>/broker-credentials.properties} so a restart on the same folder uses the same one.
+     */
+    public BrokerCredentials brokerCredentials() {
+        return brokerCredentials;
+    }
+
     public Path duckDbPath() {
         return duckDbPath;
     }
@@ -101,6 +111,24 @@ public final class LocalStack implements AutoCloseable {
     /** Where the ports are recorded: {@code <work>/ports.properties}. */
     public Path portsFile() {
         return workDirectory.resolve(StackPorts.FILE_NAME);
+    }
+
+    /**
+     * Every process this stack started, by name ({@code artemis}, {@code azurite}, {@code dev-fhir-server},
+     * the services), for measuring them from outside (e.g. their RSS in {@code /proc/<pid>/status}).
+     */
+    public Map<String, Long> processIds() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (AutoCloseable c : started) {
+            if (c instanceof ManagedProcess p) {
+                pids.put(p.name(), p.pid());
+            } else if (c instanceof Azurite a) {
+                pids.put("azurite", a.pid());
+            } else if (c instanceof DevFhirServerProcess d) {
+                pids.put("dev-fhir-server", d.pid());
+            }
+        }
+        return pids;
     }
 
     /** Stops the loader only, e.g. so another process may open its DuckDB file (one writer at a time). */
@@ -146,6 +174,7 @@ public final class LocalStack implements AutoCloseable {
             }
             stackPorts.claim();
             ports = Map.copyOf(stackPorts.assigned());
+            brokerCredentials = BrokerCredentials.inFolder(workDirectory);
             startBroker(b, amqp);
             azurite = Azurite.builder().dataDirectory(workDirectory.resolve("azurite")).blobPort(blob).start();
             started.add(azurite);
@@ -184,7 +213,8 @@ public final class LocalStack implements AutoCloseable {
     private void startBroker(Builder b, int port) {
         ManagedProcess broker = ManagedProcess.start("artemis", List.of(ManagedProcess.java(), "-Xmx256m", "-cp",
                         System.getProperty("java.class.path"), "io.fhirpipe.testsupport.broker.LocalBroker", "--port",
-                        Integer.toString(port), "--data", workDirectory.resolve("artemis").toString()), Map.of(),
+                        Integer.toString(port), "--data", workDirectory.resolve("artemis").toString()),
+                brokerCredentials.environment(),
                 logs.resolve("artemis.log"));
         started.add(broker);
         processes.record("artemis", broker.pid());
@@ -199,11 +229,14 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("FHIRPIPE_AMQP_HOST", "127.0.0.1");
         env.put("FHIRPIPE_AMQP_PORT", Integer.toString(amqpPort));
+        // read by application-local.properties as amqp-username / amqp-password; never on the command line
+        env.putAll(brokerCredentials.environment());
         env.put("FHIRPIPE_STORAGE_CONNECTION_STRING", azurite.connectionString());
         env.put("FHIRPIPE_FHIR_BASE_URL", fhirBaseUrl);
         env.put("FHIRPIPE_DUCKDB_PATH", duckDbPath.toString());
         List<String> command = new ArrayList<>(List.of(ManagedProcess.java(), "-Xmx" + b.serviceHeap,
                 "-Dquarkus.profile=local", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
+        command.addAll(b.serviceJvmOptions);
         b.serviceConfig.getOrDefault(service, Map.of()).forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         servicePorts.put(service, port);
@@ -233,6 +266,7 @@ public final class LocalStack implements AutoCloseable {
         private int amqpPort;
         private int basePort;
         private String serviceHeap = "384m";
+        private List<String> serviceJvmOptions = List.of();
         private Duration startTimeout = Duration.ofSeconds(180);
         private final Map<String, Map<String, String>> serviceConfig = new LinkedHashMap<>();
 
@@ -280,6 +314,12 @@ public final class LocalStack implements AutoCloseable {
 
         public Builder serviceHeap(String serviceHeap) {
             this.serviceHeap = serviceHeap;
+            return this;
+        }
+
+        /** More JVM options for the four services, e.g. to size them as in a container (./fhirpipe load). */
+        public Builder serviceJvmOptions(List<String> serviceJvmOptions) {
+            this.serviceJvmOptions = List.copyOf(serviceJvmOptions);
             return this;
         }
 

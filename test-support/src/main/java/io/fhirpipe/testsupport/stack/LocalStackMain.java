@@ -1,5 +1,7 @@
 package io.fhirpipe.testsupport.stack;
 
+import io.fhirpipe.testsupport.broker.BrokerCredentials;
+
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -44,7 +46,8 @@ public final class LocalStackMain {
         }, "local-stack-shutdown"));
         System.out.println("STACK READY trigger=" + stack.triggerUrl() + " fhir=" + stack.fhirBaseUrl()
                 + " loader=" + stack.serviceUrl("synapse-loader") + " amqp=127.0.0.1:" + stack.amqpPort()
-                + " duckdb=" + stack.duckDbPath() + " logs=" + stack.logs() + " ports=" + stack.portsFile());
+                + " duckdb=" + stack.duckDbPath() + " logs=" + stack.logs() + " ports=" + stack.portsFile()
+                + " credentials=" + stack.portsFile().resolveSibling(BrokerCredentials.FILE_NAME));
         System.out.flush();
         stopped.await();
     }

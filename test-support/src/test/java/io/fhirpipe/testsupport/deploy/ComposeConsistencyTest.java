@@ -38,11 +38,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * will actually read: each built service's application.properties overlaid with its
  * application-servicebus.properties (the profile compose selects), and deploy/servicebus/Config.json
  * (the emulator's entities). Anything a channel attaches to must exist on the emulator, every
- * subscription must have a consumer, every variable a service needs must be set, and ports must line up.
+ * subscription must have a consumer, every channel must use the Service Bus connector, every variable
+ * a service needs must be set, and ports must line up.
  */
 class ComposeConsistencyTest {
 
     private static final String PROFILE = "servicebus";
+    private static final String SERVICE_BUS_CONNECTOR = "fhirpipe-service-bus";
+    /** The Service Bus emulator's limit on AMQP connections per namespace. */
+    private static final int EMULATOR_CONNECTIONS = 10;
     private static final Set<String> SERVICES = Set.of("export-trigger", "export-poller", "ndjson-splitter",
             "synapse-loader");
     private static final Pattern SUBSCRIPTION_ADDRESS = Pattern.compile("([^/:]+)/Subscriptions/([^/:]+)");
@@ -123,6 +127,37 @@ class ComposeConsistencyTest {
             }
         }
         assertThat(consumers.keySet()).containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * Every channel goes through the Service Bus connector (one AMQP connection per service); a channel
+     * left on SmallRye AMQP would open a connection of its own, authenticate with a key in plain
+     * SASL, and settle without lock renewal or native dead-lettering. The emulator takes at most
+     * {@value #EMULATOR_CONNECTIONS} connections.
+     */
+    @Test
+    void everyChannelUsesTheServiceBusConnectorSoEachServiceHasOneConnection() {
+        int connections = 0;
+        for (var entry : configs.entrySet()) {
+            String service = entry.getKey();
+            Map<String, String> config = entry.getValue();
+            Set<String> channels = new TreeSet<>();
+            channels.addAll(channels(config, "incoming").keySet().stream().map(c -> "incoming." + c).toList());
+            channels.addAll(channels(config, "outgoing").keySet().stream().map(c -> "outgoing." + c).toList());
+            assertThat(channels).as("channels of %s", service).isNotEmpty();
+            for (String channel : channels) {
+                assertThat(config.get("mp.messaging." + channel + ".connector"))
+                        .as("connector of %s channel %s", service, channel).isEqualTo(SERVICE_BUS_CONNECTOR);
+            }
+            assertThat(config).as("effective config of %s", service)
+                    .doesNotContainKeys("amqp-username", "amqp-password");
+            assertThat(config.get("fhirpipe.messaging.servicebus.connection-string")).as("%s reads its connection string",
+                    service).isEqualTo("${FHIRPIPE_SERVICEBUS_CONNECTION_STRING:}");
+            assertThat(config.get("fhirpipe.messaging.servicebus.namespace")).as("%s reads its namespace", service)
+                    .isEqualTo("${FHIRPIPE_SERVICEBUS_NAMESPACE:}");
+            connections++;
+        }
+        assertThat(connections).isLessThanOrEqualTo(EMULATOR_CONNECTIONS);
     }
 
     @Test
@@ -211,8 +246,12 @@ class ComposeConsistencyTest {
         compose.path("services").fieldNames().forEachRemaining(names::add);
         for (String service : builtServices()) {
             Map<String, String> environment = environment(service);
-            assertThat(names).as("FHIRPIPE_SERVICEBUS_HOST of %s", service)
-                    .contains(environment.get("FHIRPIPE_SERVICEBUS_HOST"));
+            Matcher serviceBus = Pattern.compile("^Endpoint=sb://([^:/;]+)[^;]*;.*UseDevelopmentEmulator=true;?$")
+                    .matcher(environment.getOrDefault("FHIRPIPE_SERVICEBUS_CONNECTION_STRING", ""));
+            assertThat(serviceBus.find()).as("FHIRPIPE_SERVICEBUS_CONNECTION_STRING of %s is an emulator"
+                    + " connection string", service).isTrue();
+            assertThat(serviceBus.group(1)).as("Service Bus host of %s", service).isEqualTo("servicebus");
+            assertThat(names).contains(serviceBus.group(1));
             Matcher blob = Pattern.compile("BlobEndpoint=http://([^:/;]+):10000/devstoreaccount1")
                     .matcher(environment.getOrDefault("FHIRPIPE_STORAGE_CONNECTION_STRING", ""));
             assertThat(blob.find()).as("FHIRPIPE_STORAGE_CONNECTION_STRING of %s", service).isTrue();
@@ -224,8 +263,8 @@ class ComposeConsistencyTest {
             }
         }
         assertThat(environment("hapi")).containsEntry("hapi.fhir.bulk_export_enabled", "true");
-        assertThat(environment("servicebus")).containsEntry("SQL_SERVER", "sqledge");
-        assertThat(names).contains("sqledge", "azurite");
+        assertThat(environment("servicebus")).containsEntry("SQL_SERVER", "mssql");
+        assertThat(names).contains("mssql", "azurite");
     }
 
     @Test

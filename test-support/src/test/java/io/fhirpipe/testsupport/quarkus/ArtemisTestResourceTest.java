@@ -26,7 +26,8 @@ class ArtemisTestResourceTest {
         try {
             assertThat(config).containsEntry("amqp-host", "127.0.0.1")
                     .containsEntry("quarkus.amqp.devservices.enabled", "false")
-                    .doesNotContainKeys("amqp-username", "amqp-password");
+                    .containsKeys("amqp-username", "amqp-password");
+            assertThat(config.get("amqp-password")).hasSizeGreaterThanOrEqualTo(32);
             new Socket(config.get("amqp-host"), port).close();
         } finally {
             resource.stop();

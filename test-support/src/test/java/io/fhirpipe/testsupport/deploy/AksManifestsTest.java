@@ -1,0 +1,735 @@
+package io.fhirpipe.testsupport.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fhirpipe.model.topology.SubscriptionDefinition;
+import io.fhirpipe.model.topology.TopicDefinition;
+import io.fhirpipe.model.topology.Topology;
+import io.fhirpipe.testsupport.RepositoryRoot;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * deploy/aks cannot be applied here (no cluster), so every overlay is rendered with
+ * {@code kubectl kustomize} and the output is checked against what the services actually read (each
+ * service's application.properties overlaid with application-servicebus.properties, the profile the
+ * Deployments select) and against {@link Topology#standard()}: every service has a Deployment with
+ * probes, requests and limits, a workload-identity ServiceAccount, a KEDA ScaledObject on exactly its
+ * own subscriptions, and a PodDisruptionBudget; every setting a service needs on Azure is wired from
+ * the ConfigMap, nothing it does not read is set, and no secret is in a manifest.
+ *
+ * <p>Besides each directory of deploy/aks/overlays, the prod overlay with the
+ * components/fhir-smart-key-vault component is rendered (as an overlay that uses it would be).
+ */
+class AksManifestsTest {
+
+    private static final String PROFILE = "servicebus";
+    private static final List<String> SERVICES = List.of("export-trigger", "export-poller", "ndjson-splitter",
+            "synapse-loader");
+    /** The one service that serves REST and therefore never scales to zero. */
+    private static final String REST_SERVICE = "export-trigger";
+    private static final String SMART_RENDERING = "prod+fhir-smart-key-vault";
+
+    private static final Pattern SUBSCRIPTION_ADDRESS = Pattern.compile("([^/:]+)/Subscriptions/([^/:]+)");
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:[^}]*)?}");
+    private static final Pattern GUID = Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final String ZERO_GUID = "00000000-0000-0000-0000-000000000000";
+    private static final Pattern MAX_RAM_PERCENTAGE = Pattern.compile("-XX:MaxRAMPercentage=(\\d+(?:\\.\\d+)?)");
+    private static final Pattern DOCKER_USER = Pattern.compile("(?m)^USER\\s+(\\d+)\\s*$");
+    /** Names of settings whose value would be a secret: never a literal in a manifest, never in a ConfigMap. */
+    private static final Pattern SECRET_NAME = Pattern.compile(
+            ".*(PASSWORD|SECRET|TOKEN|CONNECTION_STRING|ACCOUNT_KEY|SAS|_KEY|PRIVATE_KEY_PEM)$");
+    /** Settings a manifest may set as a literal: not configuration of the environment, not secrets. */
+    private static final Set<String> LITERAL_VARIABLES = Set.of("QUARKUS_PROFILE", "JAVA_OPTS",
+            "FHIRPIPE_SERVERS_LOCAL_AUTH_PRIVATE_KEY_PATH");
+    /** Each group: exactly one of these must be set (the services refuse both and neither). */
+    private static final List<List<String>> EXACTLY_ONE_OF = List.of(
+            List.of("FHIRPIPE_SERVICEBUS_NAMESPACE", "FHIRPIPE_SERVICEBUS_CONNECTION_STRING"),
+            List.of("FHIRPIPE_STORAGE_ACCOUNT_URL", "FHIRPIPE_STORAGE_CONNECTION_STRING"));
+    private static final String LOADER_CONFIG =
+            "synapse-loader/src/main/java/io/fhirpipe/synapseloader/config/LoaderConfig.java";
+    private static final String FHIR_AUTH_CONFIG =
+            "fhir-client/src/main/java/io/fhirpipe/fhirclient/config/FhirServerAuthConfig.java";
+    /**
+     * Variables for @ConfigMapping properties that have no key in the properties files (their
+     * environment form is found by the lookup): the variable, the property, and the source file and
+     * method that declare it, so a renamed property fails here instead of being ignored in a pod.
+     */
+    private static final Map<String, String[]> MAPPED_VARIABLES = Map.of(
+            "FHIRPIPE_STORAGE_ACCOUNT_URL", new String[] {"fhirpipe.storage.account-url",
+                    "pipeline-runtime/src/main/java/io/fhirpipe/runtime/storage/StorageConfig.java", "accountUrl()"},
+            "FHIRPIPE_SERVERS_LOCAL_FLAVOR", new String[] {"fhirpipe.servers.local.flavor",
+                    "fhir-client/src/main/java/io/fhirpipe/fhirclient/config/FhirServerConfig.java", "flavor()"},
+            "FHIRPIPE_LOADER_SQL_JDBC_URL", new String[] {"fhirpipe.loader.sql.jdbc-url", LOADER_CONFIG, "jdbcUrl()"},
+            "FHIRPIPE_LOADER_SQL_AUTH", new String[] {"fhirpipe.loader.sql.auth", LOADER_CONFIG, "auth()"},
+            "FHIRPIPE_LOADER_SQL_STORAGE_CREDENTIAL", new String[] {"fhirpipe.loader.sql.storage-credential",
+                    LOADER_CONFIG, "storageCredential()"},
+            "FHIRPIPE_LOADER_SQL_STORAGE_ACCOUNT_URL", new String[] {"fhirpipe.loader.sql.storage-account-url",
+                    LOADER_CONFIG, "storageAccountUrl()"},
+            "FHIRPIPE_SERVERS_LOCAL_AUTH_TOKEN_URL", new String[] {"fhirpipe.servers.local.auth.token-url",
+                    FHIR_AUTH_CONFIG, "tokenUrl()"},
+            "FHIRPIPE_SERVERS_LOCAL_AUTH_CLIENT_ID", new String[] {"fhirpipe.servers.local.auth.client-id",
+                    FHIR_AUTH_CONFIG, "clientId()"},
+            "FHIRPIPE_SERVERS_LOCAL_AUTH_KEY_ID", new String[] {"fhirpipe.servers.local.auth.key-id",
+                    FHIR_AUTH_CONFIG, "keyId()"},
+            "FHIRPIPE_SERVERS_LOCAL_AUTH_PRIVATE_KEY_PATH", new String[] {"fhirpipe.servers.local.auth.private-key-path",
+                    FHIR_AUTH_CONFIG, "privateKeyPath()"});
+    private static final Set<String> API_VERSIONS = Set.of("v1/Namespace", "v1/ServiceAccount", "v1/ConfigMap",
+            "v1/Service", "apps/v1/Deployment", "policy/v1/PodDisruptionBudget", "keda.sh/v1alpha1/ScaledObject",
+            "keda.sh/v1alpha1/TriggerAuthentication", "secrets-store.csi.x-k8s.io/v1/SecretProviderClass");
+
+    private static Path root;
+    private static Map<String, Map<String, String>> configs;
+    private static final Map<String, List<JsonNode>> RENDERED = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void render() throws Exception {
+        root = RepositoryRoot.find();
+        configs = new TreeMap<>();
+        for (String service : SERVICES) {
+            configs.put(service, effectiveConfig(root.resolve(service)));
+        }
+        Assumptions.assumeTrue(kubectlAvailable(),
+                "kubectl is not on the PATH: deploy/aks is not rendered or checked (CI machines have it)");
+        for (String overlay : overlays()) {
+            RENDERED.put(overlay, kustomize(root.resolve("deploy/aks/overlays").resolve(overlay)));
+        }
+        // An overlay that uses the Key Vault component, as deploy/aks/components/fhir-smart-key-vault says.
+        Path composed = root.resolve("test-support/target/aks-fhir-smart-key-vault");
+        Files.createDirectories(composed);
+        Files.writeString(composed.resolve("kustomization.yaml"), String.join("\n",
+                "apiVersion: kustomize.config.k8s.io/v1beta1",
+                "kind: Kustomization",
+                "namespace: fhirpipe",
+                "resources:",
+                "  - ../../../deploy/aks/overlays/prod",
+                "components:",
+                "  - ../../../deploy/aks/components/fhir-smart-key-vault",
+                ""));
+        RENDERED.put(SMART_RENDERING, kustomize(composed));
+    }
+
+    static List<String> overlays() throws IOException {
+        try (Stream<Path> dirs = Files.list(RepositoryRoot.find().resolve("deploy/aks/overlays"))) {
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("kustomization.yaml")))
+                    .map(d -> d.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    static List<String> renderings() throws IOException {
+        List<String> all = new ArrayList<>(overlays());
+        all.add(SMART_RENDERING);
+        return all;
+    }
+
+    @Test
+    void thereAreADevAndAProdOverlay() throws IOException {
+        assertThat(overlays()).contains("dev", "prod");
+    }
+
+    @ParameterizedTest
+    @MethodSource("renderings")
+    void onlyKnownApiVersionsNoSecretsAndOneNamespace(String rendering) {
+        List<JsonNode> docs = docs(rendering);
+        List<JsonNode> namespaces = ofKind(docs, "Namespace");
+        assertThat(namespaces).as("%s: one Namespace", rendering).hasSize(1);
+        String namespace = namespaces.get(0).path("metadata").path("name").asText();
+        for (JsonNode doc : docs) {
+            String id = doc.path("apiVersion").asText() + "/" + doc.path("kind").asText();
+            assertThat(API_VERSIONS).as("%s: %s %s", rendering, id, name(doc)).contains(id);
+            if (!doc.path("kind").asText().equals("Namespace")) {
+                assertThat(doc.path("metadata").path("namespace").asText())
+                        .as("%s: namespace of %s %s", rendering, id, name(doc)).isEqualTo(namespace);
+            }
+            if (!doc.path("kind").asText().equals("Namespace")) {
+                assertThat(doc.path("metadata").path("labels").path("app.kubernetes.io/part-of").asText())
+                        .as("%s: label app.kubernetes.io/part-of of %s %s", rendering, id, name(doc))
+                        .isEqualTo("fhirpipe");
+            }
+        }
+        for (JsonNode configMap : ofKind(docs, "ConfigMap")) {
+            configMap.path("data").fieldNames().forEachRemaining(key -> assertThat(key)
+                    .as("%s: ConfigMap %s holds what looks like a secret", rendering, name(configMap))
+                    .doesNotMatch(SECRET_NAME));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("renderings")
+    void everyServiceHasADeploymentWithProbesRequestsAndLimits(String rendering) throws IOException {
+        for (String service : SERVICES) {
+            String where = rendering + " " + service;
+            JsonNode deployment = one(docs(rendering), "Deployment", service);
+            JsonNode template = deployment.path("spec").path("template");
+            JsonNode podLabels = template.path("metadata").path("labels");
+            deployment.path("spec").path("selector").path("matchLabels").fields().forEachRemaining(l ->
+                    assertThat(podLabels.path(l.getKey()).asText()).as("%s: selector label %s", where, l.getKey())
+                            .isEqualTo(l.getValue().asText()));
+            assertThat(podLabels.path("app.kubernetes.io/name").asText()).as(where).isEqualTo(service);
+            assertThat(deployment.path("spec").has("replicas")).as("%s: replicas are KEDA's", where).isFalse();
+
+            JsonNode container = container(deployment);
+            String image = container.path("image").asText();
+            assertThat(image).as("%s: image", where).matches("(.+/)?fhirpipe/" + service + ":[A-Za-z0-9._-]+");
+            assertThat(image).as("%s: image tag", where).doesNotEndWith(":latest");
+
+            String port = configs.get(service).get("quarkus.http.port");
+            List<String> ports = new ArrayList<>();
+            container.path("ports").forEach(p -> ports.add(p.path("containerPort").asText()));
+            assertThat(ports).as("%s: containerPort is quarkus.http.port", where).containsExactly(port);
+            assertProbe(where, container, "livenessProbe", "/q/health/live", port);
+            assertProbe(where, container, "readinessProbe", "/q/health/ready", port);
+
+            JsonNode resources = container.path("resources");
+            for (String kind : List.of("requests", "limits")) {
+                for (String resource : List.of("cpu", "memory")) {
+                    assertThat(resources.path(kind).path(resource).asText())
+                            .as("%s: resources.%s.%s", where, kind, resource).isNotEmpty();
+                }
+            }
+            long memoryLimit = bytes(resources.path("limits").path("memory").asText());
+            assertThat(bytes(resources.path("requests").path("memory").asText()))
+                    .as("%s: memory request = limit (a JVM's heap does not shrink)", where).isEqualTo(memoryLimit);
+            // The load tests measured 241-576 MB RSS for the services without DuckDB (README, Performance).
+            assertThat(memoryLimit).as("%s: memory limit", where).isGreaterThanOrEqualTo(512L << 20);
+            Matcher heap = MAX_RAM_PERCENTAGE.matcher(literal(container, "JAVA_OPTS").orElse(""));
+            assertThat(heap.find()).as("%s: JAVA_OPTS sets -XX:MaxRAMPercentage", where).isTrue();
+            assertThat(Double.parseDouble(heap.group(1))).as("%s: heap share of the limit", where)
+                    .isBetween(25.0, 75.0);
+
+            // Non-root, as the image: the same numeric user as the Dockerfile's USER.
+            JsonNode podSecurity = template.path("spec").path("securityContext");
+            assertThat(podSecurity.path("runAsNonRoot").asBoolean()).as("%s: runAsNonRoot", where).isTrue();
+            Matcher user = DOCKER_USER.matcher(Files.readString(
+                    root.resolve(service).resolve("src/main/docker/Dockerfile.jvm")));
+            assertThat(user.find()).as("%s: USER in the Dockerfile", where).isTrue();
+            assertThat(podSecurity.path("runAsUser").asText()).as("%s: runAsUser", where).isEqualTo(user.group(1));
+            assertThat(container.path("securityContext").path("allowPrivilegeEscalation").asBoolean(true))
+                    .as("%s: allowPrivilegeEscalation", where).isFalse();
+            if (container.path("securityContext").path("readOnlyRootFilesystem").asBoolean()) {
+                List<String> mounts = new ArrayList<>();
+                container.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
+                assertThat(mounts).as("%s: a writable /tmp on a read-only root", where).contains("/tmp");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("renderings")
+    void everyServiceRunsWithItsOwnWorkloadIdentity(String rendering) {
+        Set<String> accounts = new HashSet<>();
+        for (String service : SERVICES) {
+            String where = rendering + " " + service;
+            JsonNode pod = one(docs(rendering), "Deployment", service).path("spec").path("template");
+            assertThat(pod.path("metadata").path("labels").path("azure.workload.identity/use").asText())
+                    .as("%s: pod label azure.workload.identity/use", where).isEqualTo("true");
+            String accountName = pod.path("spec").path("serviceAccountName").asText();
+            assertThat(accountName).as("%s: serviceAccountName", where).isNotEmpty();
+            assertThat(accounts.add(accountName)).as("%s: service account %s shared", where, accountName).isTrue();
+            String clientId = clientId(rendering, accountName);
+            assertThat(clientId).as("%s: azure.workload.identity/client-id", where).matches(GUID);
+            assertThat(clientId).as("%s: the overlay sets the identity's client id", where).isNotEqualTo(ZERO_GUID);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("renderings")
+    void everyServiceScalesOnExactlyItsOwnSubscriptions(String rendering) {
+        List<JsonNode> docs = docs(rendering);
+        String fqdn = settingValue(rendering, "export-trigger", "FHIRPIPE_SERVICEBUS_NAMESPACE");
+        Set<String> all = new TreeSet<>();
+        Set<String> topics = new TreeSet<>();
+        for (String service : SERVICES) {
+            String where = rendering + " " + service;
+            JsonNode scaledObject = one(docs, "ScaledObject", service);
+            JsonNode spec = scaledObject.path("spec");
+            assertThat(spec.path("scaleTargetRef").path("name").asText()).as(where).isEqualTo(service);
+            assertThat(spec.path("scaleTargetRef").path("kind").asText("Deployment")).as(where).isEqualTo("Deployment");
+            int min = spec.path("minReplicaCount").asInt(0);
+            int max = spec.path("maxReplicaCount").asInt(100);
+            assertThat(max).as("%s: maxReplicaCount", where).isGreaterThanOrEqualTo(Math.max(min, 1));
+            if (service.equals(REST_SERVICE)) {
+                assertThat(min).as("%s serves REST: minReplicaCount", where).isGreaterThanOrEqualTo(1);
+            }
+            Set<String> triggers = new TreeSet<>();
+            for (JsonNode trigger : spec.path("triggers")) {
+                assertThat(trigger.path("type").asText()).as(where).isEqualTo("azure-servicebus");
+                JsonNode metadata = trigger.path("metadata");
+                assertThat(metadata.has("connectionFromEnv") || metadata.has("connection"))
+                        .as("%s: a scaler with a connection string", where).isFalse();
+                assertThat(metadata.path("namespace").asText()).as("%s: the scaler's namespace", where)
+                        .isEqualTo(fqdn.substring(0, fqdn.indexOf('.')));
+                String pair = metadata.path("topicName").asText() + "/" + metadata.path("subscriptionName").asText();
+                assertThat(triggers.add(pair)).as("%s: %s twice", where, pair).isTrue();
+                assertThat(all.add(pair)).as("%s: %s scales a second service", where, pair).isTrue();
+                topics.add(metadata.path("topicName").asText());
+                JsonNode auth = one(docs, "TriggerAuthentication", trigger.path("authenticationRef").path("name").asText());
+                assertThat(auth.path("spec").path("podIdentity").path("provider").asText())
+                        .as("%s: TriggerAuthentication %s", where, name(auth)).isEqualTo("azure-workload");
+                assertThat(auth.path("spec").has("secretTargetRef")).as(where).isFalse();
+            }
+            assertThat(triggers).as("%s: ScaledObject triggers = the service's incoming subscriptions"
+                    + " (application-servicebus.properties)", where).isEqualTo(subscriptionsOf(service));
+        }
+        // Together: exactly the topology's subscriptions, and its topics that have any.
+        Set<String> expected = new TreeSet<>();
+        Set<String> expectedTopics = new TreeSet<>();
+        for (TopicDefinition topic : Topology.standard().topics()) {
+            for (SubscriptionDefinition s : topic.subscriptions()) {
+                expected.add(topic.name() + "/" + s.name());
+                expectedTopics.add(topic.name());
+            }
+        }
+        assertThat(all).as("%s: the subscriptions the ScaledObjects name", rendering).isEqualTo(expected);
+        assertThat(topics).as("%s: the topics the ScaledObjects name", rendering).isEqualTo(expectedTopics);
+        assertThat(ofKind(docs, "ScaledObject")).as(rendering).hasSize(SERVICES.size());
+    }
+
+    @ParameterizedTest
+    @MethodSource("renderings")
+    void everyServiceHasAPodDisruptionBudgetThatLetsANodeDrain(String rendering) {
+        List<JsonNode> docs = docs(rendering);
+        for (String service : SERVICES) {
+            String where = rendering + " " + service;
+            JsonNode pdb = one(docs, "PodDisruptionBudget", service).path("spec");
+            JsonNode podLabels = one(docs, "Deployment", service).path("spec").path("template").path("metadata")
+                    .path("labels");
+            assertThat(pdb.path("selector").path("matchLabels").size()).as(where).isPositive();
+            pdb.path("selector").path("matchLabels").fields().forEachRemaining(l ->
+                    assertThat(podLabels.path(l.getKey()).asText()).as("%s: PDB selector %s", where, l.getKey())
+                            .isEqualTo(l.getValue().asText()));
+            assertThat(pdb.has("minAvailable") != pdb.has("maxUnavailable"))
+                    .as("%s: minAvailable or maxUnavailable", where).isTrue();
+            if (pdb.has("minAvailable")) {
+                int min = one(docs, "ScaledObject", service).path("spec").path("minReplicaCount").asInt(0);
+                assertThat(pdb.path("minAvailable").asInt()).as("%s: minAvailable below minReplicaCount,"
+                        + " or a drain waits forever", where).isLessThan(min);
+            }
+        }
+    }
+
+    /**
+     * Every variable a service reads without a default is set, exactly one of each either-or pair
+     * is, every default that points at localhost is overridden, and each variable set is one the
+     * service reads; values come from the ConfigMap (keys that exist) or are harmless literals.
+     */
+    @ParameterizedTest
+    @MethodSource("renderings")
+    void everySettingEachServiceNeedsIsWiredFromTheConfigMap(String rendering) throws IOException {
+        List<JsonNode> docs = docs(rendering);
+        for (String service : SERVICES) {
+            String where = rendering + " " + service;
+            Map<String, String> config = configs.get(service);
+            JsonNode container = container(one(docs, "Deployment", service));
+            Map<String, String> environment = new TreeMap<>();
+            for (JsonNode variable : container.path("env")) {
+                String name = variable.path("name").asText();
+                assertThat(environment.containsKey(name)).as("%s: %s set twice", where, name).isFalse();
+                if (variable.has("value")) {
+                    assertThat(LITERAL_VARIABLES).as("%s: %s is a literal, not from the ConfigMap", where, name)
+                            .contains(name);
+                    environment.put(name, variable.path("value").asText());
+                } else {
+                    JsonNode ref = variable.path("valueFrom").path("configMapKeyRef");
+                    assertThat(ref.isMissingNode()).as("%s: %s comes from a ConfigMap (%s)", where, name,
+                            variable.path("valueFrom")).isFalse();
+                    assertThat(ref.path("optional").asBoolean(false)).as("%s: %s optional", where, name).isFalse();
+                    JsonNode data = one(docs, "ConfigMap", ref.path("name").asText()).path("data");
+                    assertThat(data.has(ref.path("key").asText()))
+                            .as("%s: %s from key %s of %s", where, name, ref.path("key").asText(),
+                                    ref.path("name").asText()).isTrue();
+                    environment.put(name, data.path(ref.path("key").asText()).asText());
+                }
+                assertThat(name.matches(SECRET_NAME.pattern()) && !variable.has("valueFrom"))
+                        .as("%s: %s looks like a secret and is written in the manifest", where, name).isFalse();
+            }
+            assertThat(container.has("envFrom")).as("%s: envFrom would set variables nobody reads", where).isFalse();
+            assertThat(environment).as(where).containsEntry("QUARKUS_PROFILE", PROFILE);
+
+            boolean artemisChannels = config.entrySet().stream()
+                    .anyMatch(e -> e.getKey().endsWith(".connector") && e.getValue().equals("smallrye-amqp"));
+            assertThat(artemisChannels).as("%s: a channel left on the AMQP connector", where).isFalse();
+            Set<String> read = new TreeSet<>();
+            for (var property : config.entrySet()) {
+                Matcher m = ENV_REFERENCE.matcher(property.getValue());
+                while (m.find()) {
+                    String variable = m.group(1);
+                    read.add(variable);
+                    String fallback = m.group(2) == null ? null : m.group(2).substring(1);
+                    if (fallback == null) {
+                        assertThat(environment).as("%s: %s (read by %s without a default)", where, variable,
+                                property.getKey()).containsKey(variable);
+                    } else if (fallback.matches(".*(localhost|127\\.0\\.0\\.1).*")
+                            && !property.getKey().startsWith("amqp-")) {
+                        assertThat(environment).as("%s: %s defaults to %s (%s), which is not in the cluster",
+                                where, variable, fallback, property.getKey()).containsKey(variable);
+                    }
+                }
+            }
+            for (List<String> group : EXACTLY_ONE_OF) {
+                assertThat(group.stream().filter(v -> !environment.getOrDefault(v, "").isBlank()).count())
+                        .as("%s: exactly one of %s", where, group).isEqualTo(1);
+            }
+            Set<String> propertyVariables = new HashSet<>();
+            config.keySet().forEach(k -> propertyVariables.add(environmentForm(k)));
+            String entrypoint = Files.readString(root.resolve(service).resolve("src/main/docker/Dockerfile.jvm"));
+            for (String variable : environment.keySet()) {
+                boolean isRead = read.contains(variable) || propertyVariables.contains(variable)
+                        || variable.equals("QUARKUS_PROFILE") || variable.startsWith("QUARKUS_")
+                        || (variable.equals("JAVA_OPTS") && entrypoint.contains("$JAVA_OPTS"))
+                        || mappedVariableExists(variable);
+                assertThat(isRead).as("%s sets %s, which nothing in its configuration reads", where, variable)
+                        .isTrue();
+            }
+            // What must hold on Azure, whatever the overlay says.
+            assertThat(environment.get("FHIRPIPE_SERVICEBUS_NAMESPACE")).as(where)
+                    .matches("[a-z0-9][a-z0-9-]{4,48}[a-z0-9]\\.servicebus\\.windows\\.net");
+            assertThat(environment.get("FHIRPIPE_STORAGE_ACCOUNT_URL")).as(where)
+                    .matches("https://[a-z0-9]{3,24}\\.blob\\.core\\.windows\\.net/?");
+            if (config.containsKey("fhirpipe.transfer.publish-blob-created")) {
+                assertThat(resolve(config.get("fhirpipe.transfer.publish-blob-created"), environment))
+                        .as("%s: Event Grid publishes BlobCreated on Azure", where).isEqualTo("false");
+            }
+            if (config.containsKey("fhirpipe.loader.dialect")) {
+                assertThat(resolve(config.get("fhirpipe.loader.dialect"), environment)).as("%s: dialect", where)
+                        .isIn("synapse-dedicated", "synapse-serverless", "fabric-warehouse");
+                assertThat(environment.get("FHIRPIPE_LOADER_SQL_JDBC_URL")).as(where).startsWith("jdbc:sqlserver://")
+                        .doesNotContainIgnoringCase("password");
+                assertThat(environment.get("FHIRPIPE_LOADER_SQL_AUTH")).as(where).isEqualTo("entra");
+                assertThat(environment.get("FHIRPIPE_LOADER_SQL_STORAGE_ACCOUNT_URL")).as(where)
+                        .isEqualTo(environment.get("FHIRPIPE_STORAGE_ACCOUNT_URL"));
+            }
+            if (config.containsKey("fhirpipe.servers.local.base-url")) {
+                assertThat(environment.get("FHIRPIPE_FHIR_BASE_URL")).as(where).startsWith("https://");
+                assertThat(environment.get("FHIRPIPE_SERVERS_LOCAL_AUTH_TYPE")).as(where).isIn("entra", "smart");
+            }
+        }
+    }
+
+    /** The Key Vault component: each mounted key comes from a SecretProviderClass read with the pod's own identity. */
+    @Test
+    void keyVaultSecretsAreMountedWithThePodsOwnIdentity() {
+        List<JsonNode> docs = docs(SMART_RENDERING);
+        int mounted = 0;
+        for (String service : SERVICES) {
+            JsonNode deployment = one(docs, "Deployment", service);
+            JsonNode pod = deployment.path("spec").path("template").path("spec");
+            for (JsonNode volume : pod.path("volumes")) {
+                if (!volume.has("csi")) {
+                    continue;
+                }
+                mounted++;
+                assertThat(volume.path("csi").path("driver").asText()).isEqualTo("secrets-store.csi.k8s.io");
+                assertThat(volume.path("csi").path("readOnly").asBoolean()).isTrue();
+                JsonNode spc = one(docs, "SecretProviderClass",
+                        volume.path("csi").path("volumeAttributes").path("secretProviderClass").asText());
+                JsonNode parameters = spc.path("spec").path("parameters");
+                assertThat(spc.path("spec").path("provider").asText()).isEqualTo("azure");
+                assertThat(spc.path("spec").has("secretObjects")).as("no Kubernetes Secret synced").isFalse();
+                assertThat(parameters.path("clientID").asText()).as("%s: SecretProviderClass identity", service)
+                        .isEqualTo(clientId(SMART_RENDERING, pod.path("serviceAccountName").asText()));
+                assertThat(parameters.path("keyvaultName").asText()).matches("[A-Za-z0-9-]{3,24}");
+                assertThat(parameters.path("tenantId").asText()).matches(GUID);
+                String mountPath = null;
+                for (JsonNode mount : container(deployment).path("volumeMounts")) {
+                    if (mount.path("name").asText().equals(volume.path("name").asText())) {
+                        mountPath = mount.path("mountPath").asText();
+                        assertThat(mount.path("readOnly").asBoolean()).isTrue();
+                    }
+                }
+                assertThat(mountPath).as("%s mounts %s", service, volume.path("name").asText()).isNotNull();
+                String keyDirectory = mountPath;
+                assertThat(literal(container(deployment), "FHIRPIPE_SERVERS_LOCAL_AUTH_PRIVATE_KEY_PATH"))
+                        .as("%s: the private key is read from the mounted file", service)
+                        .hasValueSatisfying(path -> assertThat(path).startsWith(keyDirectory + "/"));
+                assertThat(settingValue(SMART_RENDERING, service, "FHIRPIPE_SERVERS_LOCAL_AUTH_TYPE")).isEqualTo("smart");
+            }
+        }
+        assertThat(mounted).as("the trigger and the poller mount the key").isEqualTo(2);
+    }
+
+    @Test
+    void devIsSmallAndVerbose() {
+        for (String service : SERVICES) {
+            assertThat(one(docs("dev"), "ScaledObject", service).path("spec").path("maxReplicaCount").asInt())
+                    .as("dev %s: maxReplicaCount", service).isEqualTo(1);
+            assertThat(settingValue("dev", service, "QUARKUS_LOG_CATEGORY__IO_FHIRPIPE__LEVEL")).isEqualTo("DEBUG");
+        }
+    }
+
+    @Test
+    void prodKeepsTheRestApiUpThroughADrainAndGivesMoreThanTheBase() throws IOException {
+        assertThat(one(docs("prod"), "ScaledObject", REST_SERVICE).path("spec").path("minReplicaCount").asInt())
+                .isGreaterThanOrEqualTo(2);
+        assertThat(one(docs("prod"), "PodDisruptionBudget", REST_SERVICE).path("spec").path("minAvailable").asInt())
+                .isGreaterThanOrEqualTo(1);
+        List<JsonNode> base = kustomize(root.resolve("deploy/aks/base"));
+        for (String service : SERVICES) {
+            long prod = bytes(container(one(docs("prod"), "Deployment", service)).path("resources").path("limits")
+                    .path("memory").asText());
+            long dflt = bytes(container(one(base, "Deployment", service)).path("resources").path("limits")
+                    .path("memory").asText());
+            assertThat(prod).as("prod %s: memory limit", service).isGreaterThan(dflt);
+            assertThat(one(docs("prod"), "ScaledObject", service).path("spec").path("maxReplicaCount").asInt())
+                    .as("prod %s: maxReplicaCount", service).isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void onlyTheTriggerIsAServiceAndItsPortIsQuarkusHttpPort() {
+        for (String rendering : RENDERED.keySet()) {
+            List<JsonNode> services = ofKind(docs(rendering), "Service");
+            assertThat(services).as(rendering).hasSize(1);
+            JsonNode service = services.get(0);
+            assertThat(name(service)).isEqualTo(REST_SERVICE);
+            assertThat(service.path("spec").path("selector").path("app.kubernetes.io/name").asText()).isEqualTo(REST_SERVICE);
+            JsonNode port = service.path("spec").path("ports").get(0);
+            assertThat(port.path("port").asText()).isEqualTo(configs.get(REST_SERVICE).get("quarkus.http.port"));
+            assertThat(port.path("targetPort").asText()).isIn("http", configs.get(REST_SERVICE).get("quarkus.http.port"));
+        }
+    }
+
+    // --- rendering ---
+
+    private static boolean kubectlAvailable() {
+        try {
+            Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static List<JsonNode> kustomize(Path dir) throws IOException {
+        Path out = Files.createTempFile("kustomize", ".yaml");
+        Path err = Files.createTempFile("kustomize", ".err");
+        try {
+            Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("kubectl kustomize %s did not finish in 120 s", dir);
+            }
+            if (p.exitValue() != 0) {
+                fail("kubectl kustomize %s failed (%d): %s", dir, p.exitValue(), Files.readString(err));
+            }
+            List<JsonNode> docs = new ArrayList<>();
+            try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).readValues(out.toFile())) {
+                while (it.hasNext()) {
+                    JsonNode doc = it.next();
+                    if (doc != null && !doc.isNull() && !doc.isEmpty()) {
+                        docs.add(doc);
+                    }
+                }
+            }
+            assertThat(docs).as("resources rendered from %s", dir).isNotEmpty();
+            return docs;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static List<JsonNode> docs(String rendering) {
+        List<JsonNode> docs = RENDERED.get(rendering);
+        assertThat(docs).as("rendering %s", rendering).isNotNull();
+        return docs;
+    }
+
+    private static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
+        return docs.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
+    }
+
+    /** The one resource of a kind with that name. */
+    private static JsonNode one(List<JsonNode> docs, String kind, String name) {
+        List<JsonNode> found = ofKind(docs, kind).stream()
+                .filter(d -> name(d).equals(name)).toList();
+        assertThat(found).as("%s %s", kind, name).hasSize(1);
+        return found.get(0);
+    }
+
+    private static String name(JsonNode doc) {
+        return doc.path("metadata").path("name").asText();
+    }
+
+    private static JsonNode container(JsonNode deployment) {
+        JsonNode containers = deployment.path("spec").path("template").path("spec").path("containers");
+        assertThat(containers.size()).as("containers of %s", name(deployment)).isEqualTo(1);
+        return containers.get(0);
+    }
+
+    private static Optional<String> literal(JsonNode container, String variable) {
+        for (JsonNode e : container.path("env")) {
+            if (e.path("name").asText().equals(variable) && e.has("value")) {
+                return Optional.of(e.path("value").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A variable's value in a service's container: a literal or the ConfigMap key it refers to. */
+    private static String settingValue(String rendering, String service, String variable) {
+        JsonNode container = container(one(docs(rendering), "Deployment", service));
+        for (JsonNode e : container.path("env")) {
+            if (e.path("name").asText().equals(variable)) {
+                if (e.has("value")) {
+                    return e.path("value").asText();
+                }
+                JsonNode ref = e.path("valueFrom").path("configMapKeyRef");
+                return one(docs(rendering), "ConfigMap", ref.path("name").asText()).path("data")
+                        .path(ref.path("key").asText()).asText();
+            }
+        }
+        return fail("%s %s: %s is not set", rendering, service, variable);
+    }
+
+    private static String clientId(String rendering, String serviceAccount) {
+        return one(docs(rendering), "ServiceAccount", serviceAccount).path("metadata").path("annotations")
+                .path("azure.workload.identity/client-id").asText();
+    }
+
+    private static void assertProbe(String where, JsonNode container, String probe, String path, String port) {
+        JsonNode get = container.path(probe).path("httpGet");
+        assertThat(get.path("path").asText()).as("%s: %s path", where, probe).isEqualTo(path);
+        String probePort = get.path("port").asText();
+        if (!probePort.matches("\\d+")) {
+            for (JsonNode p : container.path("ports")) {
+                if (p.path("name").asText().equals(probePort)) {
+                    probePort = p.path("containerPort").asText();
+                }
+            }
+        }
+        assertThat(probePort).as("%s: %s port", where, probe).isEqualTo(port);
+    }
+
+    private static long bytes(String quantity) {
+        Matcher m = Pattern.compile("(\\d+)(Ki|Mi|Gi|k|M|G)?").matcher(quantity);
+        assertThat(m.matches()).as("memory quantity %s", quantity).isTrue();
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2) == null ? "" : m.group(2)) {
+            case "Ki" -> n << 10;
+            case "Mi" -> n << 20;
+            case "Gi" -> n << 30;
+            case "k" -> n * 1_000;
+            case "M" -> n * 1_000_000;
+            case "G" -> n * 1_000_000_000;
+            default -> n;
+        };
+    }
+
+    // --- the services' configuration ---
+
+    /** The topic/subscription pairs of a service's incoming channels on Service Bus. */
+    private static Set<String> subscriptionsOf(String service) {
+        Set<String> pairs = new TreeSet<>();
+        Pattern key = Pattern.compile("mp\\.messaging\\.incoming\\.([^.]+)\\.address");
+        configs.get(service).forEach((k, v) -> {
+            if (key.matcher(k).matches()) {
+                Matcher address = SUBSCRIPTION_ADDRESS.matcher(v);
+                assertThat(address.matches()).as("%s %s: '%s'", service, k, v).isTrue();
+                Topology.standard().subscription(address.group(1), address.group(2));
+                pairs.add(address.group(1) + "/" + address.group(2));
+            }
+        });
+        assertThat(pairs).as("incoming subscriptions of %s", service).isNotEmpty();
+        return pairs;
+    }
+
+    private static boolean mappedVariableExists(String variable) {
+        String[] mapping = MAPPED_VARIABLES.get(variable);
+        if (mapping == null) {
+            return false;
+        }
+        assertThat(environmentForm(mapping[0])).isEqualTo(variable);
+        try {
+            assertThat(Files.readString(root.resolve(mapping[1]))).as("%s declares %s (%s)", mapping[1], mapping[2],
+                    mapping[0]).contains(mapping[2]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return true;
+    }
+
+    private static String environmentForm(String property) {
+        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
+    }
+
+    /** application.properties, then %servicebus. and %prod. keys, then application-servicebus.properties. */
+    private static Map<String, String> effectiveConfig(Path module) throws IOException {
+        Map<String, String> base = properties(module.resolve("src/main/resources/application.properties"));
+        Map<String, String> effective = new TreeMap<>();
+        base.forEach((k, v) -> {
+            if (!k.startsWith("%")) {
+                effective.put(k, v);
+            }
+        });
+        base.forEach((k, v) -> {
+            if (k.startsWith("%" + PROFILE + ".")) {
+                effective.put(k.substring(k.indexOf('.') + 1), v);
+            }
+        });
+        Path profile = module.resolve("src/main/resources/application-" + PROFILE + ".properties");
+        assertThat(profile).isRegularFile();
+        effective.putAll(properties(profile));
+        return effective;
+    }
+
+    private static Map<String, String> properties(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        }
+        Map<String, String> map = new TreeMap<>();
+        properties.stringPropertyNames().forEach(k -> map.put(k, properties.getProperty(k)));
+        return map;
+    }
+
+    private static String resolve(String value, Map<String, String> environment) {
+        Matcher m = ENV_REFERENCE.matcher(value);
+        StringBuilder resolved = new StringBuilder();
+        while (m.find()) {
+            String replacement = environment.containsKey(m.group(1)) ? environment.get(m.group(1))
+                    : m.group(2) == null ? "" : m.group(2).substring(1);
+            m.appendReplacement(resolved, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(resolved);
+        return resolved.toString();
+    }
+}

@@ -4,7 +4,6 @@ import io.fhirpipe.exporttrigger.config.TriggerConfig;
 import io.fhirpipe.model.messages.Json;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -15,7 +14,7 @@ import jakarta.inject.Inject;
 /**
  * Refuses what the admin API never needs before any of it is read: a body over
  * {@code fhirpipe.api.max-body-size} (413), a body without a Content-Length (411, so the size is
- * known up front: chunked, or an HTTP/2 POST/PUT/PATCH with a Content-Type and no length),
+ * known up front: a chunked HTTP/1.1 body),
  * and answers a path nothing serves with a 404 problem. Quarkus' own
  * {@code quarkus.http.limits.max-body-size} is set to the same size behind this, as a backstop.
  */
@@ -56,23 +55,16 @@ class RequestLimits {
                         "the request body is larger than " + max + " bytes"));
                 return;
             }
-        } else if (ctx.request().headers().contains(HttpHeaders.TRANSFER_ENCODING) || streamedHttp2Body(ctx)) {
-            // A body of unknown length: its size would only show while reading it.
+        } else if (ctx.request().version() != HttpVersion.HTTP_2
+                && ctx.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            // A chunked HTTP/1.1 body: its size would only show while reading it.
             answer(ctx, ProblemMappers.forStatus(411));
             return;
         }
+        // HTTP/2 frames a body without any length header (the JDK's client sends an empty POST that
+        // way), so such a request goes on; Quarkus' own max-body-size, set to the same size, stops a
+        // body that grows past it while it is read (413, see ProblemMappers).
         ctx.next();
-    }
-
-    /**
-     * HTTP/1.1 has a body only with a Content-Length or a Transfer-Encoding; HTTP/2 may send one
-     * with neither, so a POST/PUT/PATCH naming a Content-Type is taken to have one.
-     */
-    private static boolean streamedHttp2Body(RoutingContext ctx) {
-        HttpMethod method = ctx.request().method();
-        return ctx.request().version() == HttpVersion.HTTP_2
-                && (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH)
-                && ctx.request().headers().contains(HttpHeaders.CONTENT_TYPE);
     }
 
     private static void answer(RoutingContext ctx, Problem problem) {

@@ -6,15 +6,12 @@ import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.TransientFailure;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,37 +25,19 @@ class MessageSettlementTest {
             .maxDeliveryCount();
 
     /** Records what is sent and lets the broker "accept" it at once. */
-    static final class RecordingEmitter implements Emitter<String> {
-        final List<Message<? extends String>> sent = new ArrayList<>();
+    static final class RecordingEmitter extends SinkEmitter {
+        final List<Message<? extends String>> sent;
 
-        @Override
-        public CompletionStage<Void> send(String payload) {
-            sent.add(Message.of(payload));
-            return CompletableFuture.completedFuture(null);
+        RecordingEmitter() {
+            this(new java.util.concurrent.CopyOnWriteArrayList<>());
         }
 
-        @Override
-        public <M extends Message<? extends String>> void send(M message) {
-            sent.add(message);
-            message.ack();
-        }
-
-        @Override
-        public void complete() {
-        }
-
-        @Override
-        public void error(Exception e) {
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-
-        @Override
-        public boolean hasRequests() {
-            return true;
+        private RecordingEmitter(List<Message<? extends String>> sent) {
+            super(message -> {
+                sent.add(message);
+                message.ack();
+            });
+            this.sent = sent;
         }
     }
 

@@ -9,6 +9,7 @@ import io.fhirpipe.runtime.messaging.MessageProperties;
 import io.fhirpipe.runtime.servicebus.FakeTransport.FakeSender;
 import io.fhirpipe.runtime.servicebus.implementation.OutgoingServiceBusMessage;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
+import io.fhirpipe.runtime.messaging.SinkEmitter;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,35 +53,7 @@ class ServiceBusOutboundTest {
     }
 
     /** An emitter that hands its messages to the connector, as SmallRye does for an emitter's channel. */
-    final Emitter<String> emitter = new Emitter<>() {
-        @Override
-        public CompletionStage<Void> send(String payload) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public <M extends Message<? extends String>> void send(M message) {
-            subscriber.onNext(message);
-        }
-
-        @Override
-        public void complete() {
-        }
-
-        @Override
-        public void error(Exception e) {
-        }
-
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-
-        @Override
-        public boolean hasRequests() {
-            return true;
-        }
-    };
+    final Emitter<String> emitter = new SinkEmitter(message -> subscriber.onNext(message));
 
     FakeSender topic() {
         return harness.transport.sender(Topics.CHUNK_READY);

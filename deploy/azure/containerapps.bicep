@@ -29,6 +29,11 @@ param fhirBaseUrl string
 param fhirAuthType string
 param fhirDeletes string = 'manifest'
 
+// Admin API (README, Admin security): Entra ID bearer tokens with the operator or reader app role,
+// issued for this app registration in this tenant.
+param entraTenantId string
+param adminApiClientId string
+
 // Warehouse (synapse-loader)
 param loaderDialect string
 param loaderJdbcUrl string
@@ -80,8 +85,20 @@ var fhirEnv = [
   }
 ]
 
+// The services whose admin endpoints require Entra ID in the servicebus profile.
+var adminEnv = [
+  {
+    name: 'FHIRPIPE_ENTRA_TENANT_ID'
+    value: entraTenantId
+  }
+  {
+    name: 'FHIRPIPE_ENTRA_CLIENT_ID'
+    value: adminApiClientId
+  }
+]
+
 var serviceEnv = {
-  'export-trigger': concat(fhirEnv, [
+  'export-trigger': concat(fhirEnv, adminEnv, [
     {
       name: 'FHIRPIPE_SERVERS_LOCAL_AUTH_MANAGED_IDENTITY_CLIENT_ID'
       value: identities['export-trigger'].clientId
@@ -103,7 +120,7 @@ var serviceEnv = {
     }
   ])
   'ndjson-splitter': []
-  'synapse-loader': concat([
+  'synapse-loader': concat(adminEnv, [
     {
       name: 'FHIRPIPE_LOADER_DIALECT'
       value: loaderDialect

@@ -7,7 +7,8 @@
 //   what cannot use an identity (keyvault.bicep); FHIR Data Exporter on an existing Azure Health Data
 //   Services FHIR service (fhir-roles.bicep); AcrPull on an existing registry (registry-roles.bicep);
 //   the Container Apps environment and the four apps, scaled by KEDA on their subscriptions
-//   (containerapps.bicep, app.bicep).
+//   (containerapps.bicep, app.bicep), unless deployContainerApps=false (the services run on AKS,
+//   deploy/aks, with these identities federated to their service accounts).
 // topology.json is generated from shared-model's Topology.standard() by
 // io.fhirpipe.model.topology.BicepTopology; never edit it by hand.
 // Written against Microsoft's documented resource types and API versions; the Bicep CLI could not be
@@ -22,11 +23,13 @@ param location string = resourceGroup().location
 @maxLength(10)
 param namePrefix string = 'fhirpipe'
 
-@description('Images, e.g. myregistry.azurecr.io/fhirpipe/export-trigger:1.0 (built from each service\'s src/main/docker/Dockerfile.jvm)')
-param exportTriggerImage string
-param exportPollerImage string
-param ndjsonSplitterImage string
-param synapseLoaderImage string
+@description('false: everything but the Container Apps environment and apps, for running the services on AKS (deploy/aks)')
+param deployContainerApps bool = true
+@description('Images, e.g. myregistry.azurecr.io/fhirpipe/export-trigger:1.0 (built from each service\'s src/main/docker/Dockerfile.jvm); only with deployContainerApps')
+param exportTriggerImage string = ''
+param exportPollerImage string = ''
+param ndjsonSplitterImage string = ''
+param synapseLoaderImage string = ''
 @description('An Azure Container Registry in this resource group the images are pulled from with the service identities; empty: public images')
 param containerRegistryName string = ''
 @description('Most replicas per service; the trigger keeps one (it owns the REST API, the schedules and the tracker)')
@@ -76,6 +79,11 @@ param loaderStorageCredential string = ''
 param loaderSasToken string = ''
 @description('Principal (object) id of the Synapse workspace\'s managed identity: Reader on chunks/, Contributor on curated/; empty: no role')
 param warehousePrincipalId string = ''
+
+@description('Client id of the Entra ID app registration that protects the services\' admin API (README, Admin security: app roles fhirpipe.operator and fhirpipe.reader, v2.0 access tokens); only with deployContainerApps')
+param adminApiClientId string = ''
+@description('Tenant of that app registration')
+param entraTenantId string = subscription().tenantId
 
 @description('Expose the trigger\'s REST API outside the environment (put authentication in front first)')
 param triggerIngressExternal bool = false
@@ -131,6 +139,8 @@ module serviceBus 'servicebus.bicep' = {
     identities: serviceIdentities
     scalerIdentity: identities.outputs.keda
     eventGridIdentity: identities.outputs.eventGrid
+    // The trigger serves the dead-letter API (list, peek, replay, purge) beside its other REST endpoints.
+    deadLetterOperator: 'export-trigger'
   }
 }
 
@@ -187,7 +197,7 @@ module registryRoles 'registry-roles.bicep' = if (!empty(containerRegistryName))
   }
 }
 
-module containerApps 'containerapps.bicep' = {
+module containerApps 'containerapps.bicep' = if (deployContainerApps) {
   name: 'containerapps'
   params: {
     location: location
@@ -202,6 +212,8 @@ module containerApps 'containerapps.bicep' = {
     storageBlobEndpoint: storage.outputs.blobEndpoint
     containerRegistryServer: empty(containerRegistryName) ? '' : '${containerRegistryName}${environment().suffixes.acrLoginServer}'
     triggerIngressExternal: triggerIngressExternal
+    entraTenantId: entraTenantId
+    adminApiClientId: adminApiClientId
     fhirBaseUrl: fhirBaseUrl
     fhirAuthType: empty(fhirServiceResourceId) ? 'none' : 'entra'
     fhirDeletes: fhirDeletes
@@ -226,5 +238,7 @@ module containerApps 'containerapps.bicep' = {
 output serviceBusNamespace string = serviceBus.outputs.hostName
 output storageAccount string = storage.outputs.accountName
 output keyVault string = keyVault.outputs.vaultName
-output containerApps array = containerApps.outputs.appNames
+output containerApps array = deployContainerApps ? containerApps.outputs.appNames : []
 output identities object = serviceIdentities
+// AKS: federate these with the service accounts (deploy/README.md, "AKS").
+output kedaIdentity object = identities.outputs.keda

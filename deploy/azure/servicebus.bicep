@@ -7,7 +7,11 @@
 //   Azure Service Bus Data Owner    on each consumed subscription for the KEDA scaler identity (KEDA
 //                                   reads the subscription's runtime properties through the management
 //                                   endpoint, which takes the Manage claim); no container can use it;
-//   Azure Service Bus Data Sender   on blob-created for the Event Grid delivery identity.
+//   Azure Service Bus Data Sender   on blob-created for the Event Grid delivery identity;
+//   for the service that serves the dead-letter API (export-trigger: GET /dead-letters, peek, replay,
+//   purge): Data Receiver on every <topic>.dead-letter queue and every subscription (a subscription's
+//   own dead-letter queue has no scope of its own), Data Sender on every topic with subscriptions
+//   (a replay goes back to its topic), each only where its own roles above do not already give it.
 // Microsoft.ServiceBus/*@2024-01-01 and Microsoft.Authorization/roleAssignments@2022-04-01
 // (documented API versions; not compiled here: no Bicep CLI).
 
@@ -25,6 +29,8 @@ param identities object
 param scalerIdentity object
 @description('{ id, clientId, principalId } of the Event Grid delivery identity')
 param eventGridIdentity object
+@description('The service (a key of identities) that serves the dead-letter API')
+param deadLetterOperator string
 
 var topology = loadJsonContent('topology.json')
 
@@ -32,6 +38,12 @@ var topology = loadJsonContent('topology.json')
 var dataSender = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39')
 var dataReceiver = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0')
 var dataOwner = subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '090c5cfd-751d-490a-894a-3ce6f1109419')
+
+// What the dead-letter operator holds already as a service: a second assignment of the same role on
+// the same scope would be refused.
+var operatorReceives = map(filter(topology.receiverAssignments, a => a.service == deadLetterOperator), a => '${a.topic}/${a.subscription}')
+var operatorSends = map(filter(topology.senderAssignments, a => a.service == deadLetterOperator), a => a.topic)
+var consumedTopics = map(topology.subscriptions, s => s.topic)
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: name
@@ -134,6 +146,38 @@ resource scalerRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for
   dependsOn: [
     subscriptions
   ]
+}]
+
+// --- the dead-letter API (export-trigger's /dead-letters) ---
+
+resource operatorReadsForwardQueues 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (q, i) in topology.deadLetterQueues: {
+  scope: deadLetterQueues[i]
+  name: guid(namespace.id, q.name, identities[deadLetterOperator].principalId, dataReceiver)
+  properties: {
+    roleDefinitionId: dataReceiver
+    principalId: identities[deadLetterOperator].principalId
+    principalType: 'ServicePrincipal'
+  }
+}]
+
+resource operatorReadsSubscriptionDeadLetters 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (s, i) in topology.subscriptions: if (!contains(operatorReceives, '${s.topic}/${s.name}')) {
+  scope: subscriptions[i]
+  name: guid(namespace.id, s.topic, s.name, identities[deadLetterOperator].principalId, dataReceiver)
+  properties: {
+    roleDefinitionId: dataReceiver
+    principalId: identities[deadLetterOperator].principalId
+    principalType: 'ServicePrincipal'
+  }
+}]
+
+resource operatorReplays 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (t, i) in topology.topics: if (contains(consumedTopics, t.name) && !contains(operatorSends, t.name)) {
+  scope: topics[i]
+  name: guid(namespace.id, t.name, identities[deadLetterOperator].principalId, dataSender)
+  properties: {
+    roleDefinitionId: dataSender
+    principalId: identities[deadLetterOperator].principalId
+    principalType: 'ServicePrincipal'
+  }
 }]
 
 resource blobCreatedTopic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' existing = {

@@ -47,6 +47,9 @@ public class TriggerTestStack implements QuarkusTestResourceLifecycleManager {
         config.put("fhirpipe.jobs.catch-up.server", "hapi");
         config.put("fhirpipe.jobs.catch-up.level", "group");
         config.put("fhirpipe.jobs.catch-up.group-id", "g-catch-up");
+        // A scheduled job whose first window is far ahead: its next run is known, it never fires in a test.
+        config.put("fhirpipe.jobs.far-ahead.cron", "0 0 3 1 1 ? 2099");
+        config.put("fhirpipe.jobs.far-ahead.server", "hapi");
         return config;
     }
 

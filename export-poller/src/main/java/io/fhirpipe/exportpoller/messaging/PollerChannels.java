@@ -1,7 +1,7 @@
 package io.fhirpipe.exportpoller.messaging;
 
 import io.fhirpipe.exportpoller.config.PollerConfig;
-import io.fhirpipe.exportpoller.transfer.RawEventPublisher;
+import io.fhirpipe.runtime.messaging.RawEventPublisher;
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.runtime.messaging.BrokerKind;

@@ -6,6 +6,7 @@ import io.fhirpipe.model.messages.MessageCodec;
 import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.messaging.MessageWork;
 import io.fhirpipe.runtime.metrics.PipelineMetrics;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,6 +34,12 @@ public class ExportAcceptedConsumer {
     @Incoming(CHANNEL)
     @Blocking(ordered = false)
     public CompletionStage<Void> consume(Message<Object> message) {
+        try (MessageWork ignored = MessageWork.start(message, CHANNEL)) {
+            return process(message);
+        }
+    }
+
+    private CompletionStage<Void> process(Message<Object> message) {
         try {
             String body = IncomingBodies.text(message);
             @SuppressWarnings("unchecked")

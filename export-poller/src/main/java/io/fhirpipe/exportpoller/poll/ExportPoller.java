@@ -36,6 +36,8 @@ import io.fhirpipe.runtime.state.ExportRunStore;
 import io.fhirpipe.runtime.state.JsonBlobStore;
 import io.fhirpipe.runtime.state.RunError;
 import io.fhirpipe.runtime.state.RunEvent;
+import io.fhirpipe.runtime.tracing.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -186,12 +188,17 @@ public class ExportPoller {
                 .header("Accept", "application/json")
                 .GET();
         server.tokens().bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientFailure("interrupted while polling", null, e);
-        }
+        return Tracing.inSpan("GET bulk export status", SpanKind.CLIENT, span -> {
+            span.setAttribute(Tracing.FHIR_SERVER, server.name());
+            try {
+                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                span.setAttribute(Tracing.HTTP_STATUS, (long) response.statusCode());
+                return response;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TransientFailure("interrupted while polling", null, e);
+            }
+        });
     }
 
     private void complete(PolledServer server, ExportAccepted poll, String firstPage, Instant now) {

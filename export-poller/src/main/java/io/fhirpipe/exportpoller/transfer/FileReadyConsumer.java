@@ -14,6 +14,7 @@ import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.exportpoller.messaging.PollerChannels;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.messaging.MessageWork;
 import io.fhirpipe.runtime.metrics.PipelineMetrics;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,6 +60,12 @@ public class FileReadyConsumer {
     @Incoming(CHANNEL)
     @Blocking(value = POOL, ordered = false)
     public CompletionStage<Void> consume(Message<Object> message) {
+        try (MessageWork ignored = MessageWork.start(message, CHANNEL)) {
+            return process(message);
+        }
+    }
+
+    private CompletionStage<Void> process(Message<Object> message) {
         FileReady file = null;
         try {
             String body = IncomingBodies.text(message);

@@ -3,6 +3,7 @@ package io.fhirpipe.exportpoller.transfer;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobUrlParts;
 import io.fhirpipe.runtime.messaging.BrokerConfirmation;
+import io.fhirpipe.runtime.messaging.RawEventPublisher;
 import io.fhirpipe.exportpoller.messaging.PollerChannels;
 import io.fhirpipe.exportpoller.poll.ForeignUrlException;
 import io.fhirpipe.exportpoller.poll.PolledServer;

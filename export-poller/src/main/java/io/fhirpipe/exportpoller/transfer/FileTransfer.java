@@ -24,6 +24,9 @@ import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.runtime.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import org.jboss.logging.Logger;
 
 import java.io.ByteArrayInputStream;
@@ -112,7 +115,10 @@ public final class FileTransfer {
         RetryableDownload last = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
             try {
-                return attempt(file, server, blob, client, existing, attempt);
+                int number = attempt;
+                // the download from the FHIR server streamed into landing storage: one span per attempt
+                return Tracing.inSpan("transfer " + file.resourceType() + " file", SpanKind.CLIENT,
+                        span -> attempt(file, server, blob, client, existing, number));
             } catch (RetryableDownload e) {
                 last = e;
                 LOG.warnf("downloading %s into landing/%s, attempt %d of %d: %s", shown(file.url()), blob.name(),
@@ -140,6 +146,7 @@ public final class FileTransfer {
         HttpResponse<InputStream> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            Span.current().setAttribute(Tracing.HTTP_STATUS, (long) response.statusCode());
         } catch (IOException e) {
             throw new RetryableDownload("no response: " + describe(e), null);
         } catch (InterruptedException e) {
@@ -178,8 +185,12 @@ public final class FileTransfer {
         RetryableDownload last = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
             try {
-                BlobProperties properties = source.getProperties();
-                return land(file, blob, client, existing, source.openInputStream(), properties.getBlobSize(), attempt);
+                int number = attempt;
+                return Tracing.inSpan("copy " + file.resourceType() + " file from storage", SpanKind.CLIENT, span -> {
+                    BlobProperties properties = source.getProperties();
+                    return land(file, blob, client, existing, source.openInputStream(), properties.getBlobSize(),
+                            number);
+                });
             } catch (BlobStorageException e) {
                 if (e.getStatusCode() == 404) {
                     throw new PermanentFailure("FileGone", shown(file.url()) + " is not in the storage account"

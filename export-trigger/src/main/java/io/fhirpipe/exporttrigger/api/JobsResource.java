@@ -6,6 +6,8 @@ import io.fhirpipe.exporttrigger.schedule.ScheduledExportStarter;
 import io.fhirpipe.exporttrigger.schedule.ScheduledJob;
 import io.fhirpipe.runtime.state.Watermark;
 import io.fhirpipe.runtime.state.WatermarkStore;
+import io.quarkus.scheduler.Scheduler;
+import io.quarkus.scheduler.Trigger;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -38,10 +40,14 @@ public class JobsResource {
     WatermarkStore watermarks;
 
     @Inject
+    Scheduler scheduler;
+
+    @Inject
     Clock clock;
 
+    /** @param nextRun when the schedule fires next, as the scheduler has it; null for a job that is off */
     public record JobView(String name, String cron, String server, String level, Instant watermark,
-            String watermarkExportId) {
+            String watermarkExportId, Instant nextRun) {
     }
 
     public record JobRunView(String exportId, String job, Instant since, String statusUrl) {
@@ -53,8 +59,10 @@ public class JobsResource {
         return config.jobs().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).map(e -> {
             ScheduledJob job = ExportSchedules.toJob(e.getKey(), e.getValue());
             Watermark mark = watermarks.find(job.name()).orElse(null);
+            Trigger trigger = scheduler.getScheduledJob(ExportSchedules.identity(job.name()));
             return new JobView(job.name(), job.cron(), job.server(), job.level().wireName(),
-                    mark == null ? null : mark.transactionTime(), mark == null ? null : mark.exportId());
+                    mark == null ? null : mark.transactionTime(), mark == null ? null : mark.exportId(),
+                    trigger == null ? null : trigger.getNextFireTime());
         }).toList();
     }
 

@@ -4,6 +4,9 @@ import io.fhirpipe.fhirclient.auth.AccessTokenException;
 import io.fhirpipe.model.events.ExportRequested;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.metrics.PipelineMetrics;
+import io.fhirpipe.runtime.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -33,7 +36,11 @@ public final class BulkDataKickoffClient {
 
     public KickoffResult kickOff(FhirServer server, ExportRequested request) {
         PipelineMetrics.StageTimer timer = PipelineMetrics.time("kickoff");
-        KickoffResult result = kickOffTimed(server, request);
+        KickoffResult result = Tracing.inSpan("FHIR $export kick-off", SpanKind.CLIENT, span -> {
+            span.setAttribute(Tracing.FHIR_SERVER, server.name());
+            span.setAttribute(Tracing.EXPORT_ID, request.exportId());
+            return kickOffTimed(server, request);
+        });
         timer.stop(result.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
         return result;
     }
@@ -88,6 +95,7 @@ public final class BulkDataKickoffClient {
             throw e;
         }
         PipelineMetrics.fhirResponse(server.name(), "kickoff", Integer.toString(response.statusCode()));
+        Span.current().setAttribute(Tracing.HTTP_STATUS, (long) response.statusCode());
         return response;
     }
 

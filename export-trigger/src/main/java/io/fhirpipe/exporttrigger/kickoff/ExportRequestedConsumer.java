@@ -10,6 +10,7 @@ import io.fhirpipe.model.validation.FieldError;
 import io.fhirpipe.model.validation.InvalidMessageException;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.messaging.MessageWork;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,6 +41,12 @@ public class ExportRequestedConsumer {
     @Incoming(CHANNEL)
     @Blocking(ordered = false)
     public CompletionStage<Void> consume(Message<Object> message) {
+        try (MessageWork ignored = MessageWork.start(message, CHANNEL)) {
+            return process(message);
+        }
+    }
+
+    private CompletionStage<Void> process(Message<Object> message) {
         try {
             kickoff.handle(decode(IncomingBodies.text(message)));
             return settlement.settle(message, null);

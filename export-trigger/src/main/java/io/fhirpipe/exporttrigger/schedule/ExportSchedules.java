@@ -38,13 +38,18 @@ public class ExportSchedules {
                 throw new IllegalArgumentException("fhirpipe.jobs." + job.name() + ".server names '" + job.server()
                         + "', which is not a configured FHIR server");
             }
-            scheduler.newJob("fhirpipe-export-" + job.name())
+            scheduler.newJob(identity(job.name()))
                     .setCron(job.cron())
                     .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
                     .setTask(execution -> starter.fire(job, execution.getScheduledFireTime()))
                     .schedule();
             LOG.infof("export job %s scheduled: %s on %s", job.name(), job.cron(), job.server());
         }
+    }
+
+    /** The scheduler's name for a job's cron, by which its next fire time is looked up. */
+    public static String identity(String jobName) {
+        return "fhirpipe-export-" + jobName;
     }
 
     public static ScheduledJob toJob(String name, TriggerConfig.JobConfig config) {

@@ -11,6 +11,7 @@ import io.fhirpipe.model.messages.MessageCodec;
 import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.messaging.MessageWork;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -77,7 +78,7 @@ public class TrackerConsumers {
 
     private static CompletionStage<Void> handle(Message<Object> message, MessageSettlement settlement,
             Consumer<String> work) {
-        try {
+        try (MessageWork ignored = MessageWork.start(message, settlement.topic())) {
             work.accept(IncomingBodies.text(message));
             return settlement.settle(message, null);
         } catch (RuntimeException failure) {

@@ -13,12 +13,15 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 @QuarkusTest
@@ -55,6 +58,15 @@ class JobsResourceTest {
                 .filter(r -> r.path().equals(path)).toList();
         assertThat(kickoffs).hasSize(1);
         assertThat(kickoffs.get(0).rawQuery()).isEqualTo("_since=2026-11-25T10%3A00%3A00Z");
+    }
+
+    @Test
+    void aScheduledJobShowsItsNextRunAndAJobThatIsOffShowsNone() {
+        // The scheduler fires cron expressions in the JVM's default time zone.
+        String firstWindow = ZonedDateTime.of(2099, 1, 1, 3, 0, 0, 0, ZoneId.systemDefault()).toInstant().toString();
+        given().when().get("/jobs").then().statusCode(200)
+                .body("find { it.name == 'far-ahead' }.nextRun", equalTo(firstWindow))
+                .body("find { it.name == 'catch-up' }.nextRun", nullValue());
     }
 
     @Test

@@ -54,9 +54,7 @@ final class LoadReport {
         out.append(String.format("%n== load test: %s requested, %.1f MB of NDJSON served, %,d resources of %d types "
                         + "(%s export), seed %d, chunks <= %,d lines, %s%n", o.size(), mb(bytes), resources,
                 r.expected().size(), o.level(), o.seed(), o.maxLines(),
-                o.memory().equals("shipped") ? "memory as shipped"
-                        : "services -Xmx" + o.heap() + " + container JVM options, DuckDB " + o.duckDbMemory() + " / "
-                                + o.duckDbThreads() + " thread(s)"));
+                o.describeMemory()));
         out.append(String.format("%-38s %9s %14s %9s%n", "stage", "seconds", "resources/s", "MB/s"));
         double t0 = r.requestedAtMillis();
         double firstByte = (r.serverStats().path("firstByteMillis").asLong() - t0) / 1000;

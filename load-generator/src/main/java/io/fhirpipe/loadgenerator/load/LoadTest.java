@@ -73,22 +73,24 @@ final class LoadTest {
             Runtime.getRuntime().addShutdownHook(stopOnSignal);
             LocalStack.Builder builder = LocalStack.builder().root(options.root()).workDirectory(options.work())
                     .fhirBaseUrl(fhir)
+                    // a busy machine (what load tests run on) may take minutes to start four JVMs at once
+                    .startTimeout(Duration.ofMinutes(10))
                     // the synthetic server lists its deletes in the manifest (deleted[]), it has no _history
                     .config("export-poller", "fhirpipe.servers.local.deletes", "manifest")
                     .config("ndjson-splitter", "fhirpipe.splitter.max-lines", Integer.toString(options.maxLines()));
-            builder.serviceJvmOptions(options.jvmOptions());
+            if (!options.jvmOptions().isEmpty() || options.memory().equals("unbounded")) {
+                builder.serviceJvmOptions(options.jvmOptions());
+            }
             for (String c : options.serviceConfig()) {
                 int colon = c.indexOf(':');
                 int eq = c.indexOf('=');
                 builder.config(c.substring(0, colon), c.substring(colon + 1, eq), c.substring(eq + 1));
             }
-            if (options.memory().equals("container")) {
-                builder.serviceHeap(options.heap())
-                        .config("synapse-loader", "fhirpipe.loader.duckdb.memory-limit", options.duckDbMemory())
-                        .config("synapse-loader", "fhirpipe.loader.duckdb.threads",
-                                Integer.toString(options.duckDbThreads()));
-            }
-            System.out.println("== starting the local stack (" + describeMemory() + "; logs " + logs + ")");
+            options.heap().ifPresent(builder::serviceHeap);
+            options.duckDbMemory().ifPresent(m -> builder.config("synapse-loader", "fhirpipe.loader.duckdb.memory-limit", m));
+            options.duckDbThreads().ifPresent(n -> builder.config("synapse-loader", "fhirpipe.loader.duckdb.threads",
+                    Integer.toString(n)));
+            System.out.println("== starting the local stack (" + options.describeMemory() + "; logs " + logs + ")");
             Instant stackStart = Instant.now();
             try (LocalStack stack = builder.start()) {
                 running.set(stack);
@@ -170,7 +172,9 @@ final class LoadTest {
         JsonNode stats = getJson(serverRoot + "/stats");
         Map<String, Long> warehouse = new LinkedHashMap<>();
         if (run.path("status").asText().equals("LOADED")) {
-            for (JsonNode table : getJson(stack.serviceUrl("synapse-loader") + "/warehouse/tables").path("tables")) {
+            for (JsonNode table : getJson(stack.serviceUrl("synapse-loader") + "/warehouse/tables",
+                    // the loader answers once it holds the warehouse lock, which a curated snapshot may hold for minutes
+                    Duration.ofMinutes(10)).path("tables")) {
                 warehouse.put(table.path("name").asText(), table.path("rows").asLong());
             }
         }
@@ -219,12 +223,6 @@ final class LoadTest {
         return expected;
     }
 
-    private String describeMemory() {
-        return options.memory().equals("shipped") ? "memory as the local stack ships it " + options.jvmOptions()
-                : "services -Xmx" + options.heap() + " " + String.join(" ", options.jvmOptions()) + ", DuckDB memory_limit "
-                        + options.duckDbMemory() + " threads " + options.duckDbThreads();
-    }
-
     /**
      * A load test starts from nothing: an empty broker, storage and warehouse, so the rows it counts are
      * its own. Only a folder this command made (it holds the marker file) is ever emptied.
@@ -257,8 +255,12 @@ final class LoadTest {
     }
 
     private static JsonNode getJson(String url) {
+        return getJson(url, Duration.ofSeconds(30));
+    }
+
+    private static JsonNode getJson(String url, Duration timeout) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                     .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("GET " + url + " answered " + response.statusCode() + ": "

@@ -19,7 +19,10 @@ class LoadOptionsTest {
         assertThat(o.size()).isEqualTo("1GB");
         assertThat(o.maxLines()).isEqualTo(100_000);
         assertThat(o.memory()).isEqualTo("container");
-        assertThat(o.jvmOptions()).isEqualTo(LoadOptions.CONTAINER_JVM);
+        // the local stack's own container sizing, nothing overridden
+        assertThat(o.jvmOptions()).isEmpty();
+        assertThat(o.heap()).isEmpty();
+        assertThat(o.duckDbMemory()).isEmpty();
         assertThat(o.types()).containsExactly(SyntheticType.PATIENT, SyntheticType.OBSERVATION);
         assertThat(o.work()).isEqualTo(ROOT.resolve(".fhirpipe-load"));
         assertThat(o.serverArgs()).containsSubsequence("--types", "Patient,Observation")
@@ -28,12 +31,16 @@ class LoadOptionsTest {
     }
 
     @Test
-    void shippedMemoryAddsNoJvmOptionsUnlessGivenAndServiceConfigIsKeptInOrder() {
-        LoadOptions o = LoadOptions.parse(new String[] {"--memory", "shipped", "--config",
+    void unboundedMemoryIsTheOldSizingAndServiceConfigIsKeptInOrder() {
+        LoadOptions o = LoadOptions.parse(new String[] {"--memory", "unbounded", "--config",
                 "ndjson-splitter:quarkus.thread-pool.max-threads=4", "--config", "synapse-loader:a.b=c=d"}, ROOT);
         assertThat(o.jvmOptions()).isEmpty();
+        assertThat(o.heap()).contains("384m");
+        assertThat(o.duckDbMemory()).contains("80%");
         assertThat(o.serviceConfig()).isEqualTo(List.of("ndjson-splitter:quarkus.thread-pool.max-threads=4",
                 "synapse-loader:a.b=c=d"));
+        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--memory", "shipped"}, ROOT))
+                .hasMessageContaining("container or unbounded");
     }
 
     @Test

@@ -8,6 +8,8 @@ import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.ndjsonsplitter.messaging.SplitterChannels;
 import io.fhirpipe.ndjsonsplitter.split.LandingFileSplitter;
 import io.fhirpipe.ndjsonsplitter.split.SplitReport;
+import io.fhirpipe.runtime.tracing.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.FailureKind;
 import io.fhirpipe.runtime.failure.TransientFailure;
@@ -16,6 +18,7 @@ import io.fhirpipe.runtime.logging.LogValues;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.messaging.MessageWork;
 import io.fhirpipe.runtime.metrics.PipelineMetrics;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,6 +67,12 @@ public class BlobCreatedConsumer {
     // on the default worker pool every landed file was split at the same time and the heap ran out.
     @Blocking(value = "splits", ordered = false)
     public CompletionStage<Void> consume(Message<Object> message) {
+        try (MessageWork ignored = MessageWork.start(message, CHANNEL)) {
+            return process(message);
+        }
+    }
+
+    private CompletionStage<Void> process(Message<Object> message) {
         String body = null;
         try {
             body = IncomingBodies.text(message);
@@ -88,8 +97,8 @@ public class BlobCreatedConsumer {
         }
     }
 
-    /** The one path for broker deliveries and (later) webhook pushes. */
-    public void handle(String body) {
+    /** The one path of every storage event: the webhook puts what it is pushed onto this topic too. */
+    private void handle(String body) {
         // the same file (and generation) named twice in one message is split and announced once
         List<BlobCreatedAction> actions = events.actions(body).stream().distinct().toList();
         // Every file of a batch (Event Grid pushes arrays) is tried: one that cannot be split must not
@@ -100,7 +109,12 @@ public class BlobCreatedConsumer {
             if (action instanceof BlobCreatedAction.Split split) {
                 PipelineMetrics.StageTimer timer = PipelineMetrics.time("split");
                 try {
-                    SplitReport report = splitter.split(split.blob(), split.etag());
+                    // reads the landing file and writes its chunks: the storage transfers of this step
+                    SplitReport report = Tracing.inSpan("split " + split.blob().resourceType() + " file",
+                            SpanKind.INTERNAL, span -> {
+                                span.setAttribute(Tracing.EXPORT_ID, String.valueOf(split.blob().exportId()));
+                                return splitter.split(split.blob(), split.etag());
+                            });
                     timer.stop(report.superseded() ? "superseded" : "ok");
                     if (!report.superseded()) {
                         PipelineMetrics.split(split.blob().resourceType(),

@@ -47,7 +47,19 @@ public final class BlobCreatedEvents {
         this.maxEvents = maxEvents;
     }
 
+    /** One event of a message: its id, its own JSON (one event, in the schema it came in) and what to do. */
+    public record StorageEvent(String id, String json, BlobCreatedAction action) {
+    }
+
     public List<BlobCreatedAction> actions(String body) {
+        return events(body).stream().map(StorageEvent::action).toList();
+    }
+
+    /**
+     * The events of a message, each with what to do. The webhook takes them one by one onto the
+     * topic, so each keeps its own JSON and id (the broker's duplicate-detection key).
+     */
+    public List<StorageEvent> events(String body) {
         JsonNode tree;
         try {
             tree = MAPPER.readTree(body);
@@ -61,25 +73,36 @@ public final class BlobCreatedEvents {
             throw new PermanentFailure(TOO_MANY_EVENTS, "the message holds " + tree.size()
                     + " events; at most " + maxEvents + " are taken in one message");
         }
-        JsonNode first = tree.isArray() ? tree.get(0) : tree;
-        List<BlobCreatedAction> actions = new ArrayList<>();
+        List<JsonNode> nodes = new ArrayList<>();
+        if (tree.isArray()) {
+            tree.forEach(nodes::add);
+        } else {
+            nodes.add(tree);
+        }
+        // Event Grid never mixes schemas in one delivery: the first event tells which parser reads them all.
+        boolean cloudEvents = nodes.get(0).has("specversion");
+        List<StorageEvent> events = new ArrayList<>();
         try {
-            if (first.has("specversion")) {
-                for (CloudEvent event : CloudEvent.fromString(body)) {
-                    actions.add(action(event.getType(), event.getData()));
+            for (JsonNode node : nodes) {
+                if (!node.isObject()) {
+                    throw new PermanentFailure(INVALID, "an element of the array is not an event");
                 }
-            } else {
-                for (EventGridEvent event : EventGridEvent.fromString(body)) {
-                    actions.add(action(event.getEventType(), event.getData()));
+                String json = MAPPER.writeValueAsString(node);
+                if (cloudEvents) {
+                    CloudEvent event = CloudEvent.fromString(json).get(0);
+                    events.add(new StorageEvent(event.getId(), json, action(event.getType(), event.getData())));
+                } else {
+                    EventGridEvent event = EventGridEvent.fromString(json).get(0);
+                    events.add(new StorageEvent(event.getId(), json, action(event.getEventType(), event.getData())));
                 }
             }
         } catch (PermanentFailure e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (JsonProcessingException | RuntimeException e) {
             throw new PermanentFailure(INVALID, "not an Event Grid or CloudEvents event: " + LogValues.escaped(e.getMessage()),
                     e);
         }
-        return actions;
+        return events;
     }
 
     private BlobCreatedAction action(String type, BinaryData data) {

@@ -7,6 +7,7 @@ import io.fhirpipe.runtime.messaging.BrokerKind;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.messaging.DeadLetterPublisher;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.messaging.RawEventPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -22,6 +23,8 @@ public class SplitterChannels {
     public static final String SPLIT_COMPLETED_OUT = "split-completed-out";
     public static final String DEAD_LETTERS_OUT = "dead-letters-out";
     public static final String FILE_FAILED_OUT = "file-failed-out";
+    /** Storage events pushed to the webhook, handed to the topic the consumer reads. */
+    public static final String BLOB_CREATED_OUT = "blob-created-out";
 
     @Inject
     @Channel(CHUNK_READY_OUT)
@@ -38,6 +41,10 @@ public class SplitterChannels {
     @Inject
     @Channel(FILE_FAILED_OUT)
     Emitter<String> fileFailed;
+
+    @Inject
+    @Channel(BLOB_CREATED_OUT)
+    Emitter<String> blobCreated;
 
     @Inject
     SplitterConfig config;
@@ -58,6 +65,11 @@ public class SplitterChannels {
     @Named(FILE_FAILED_OUT)
     CloudEventPublisher fileFailedPublisher() {
         return new CloudEventPublisher(fileFailed, broker());
+    }
+
+    @Produces
+    RawEventPublisher blobCreatedPublisher() {
+        return new RawEventPublisher(blobCreated);
     }
 
     @Produces

@@ -2,11 +2,13 @@ package io.fhirpipe.ndjsonsplitter.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fhirpipe.ndjsonsplitter.events.BlobCreatedConsumer;
+import io.fhirpipe.ndjsonsplitter.events.BlobCreatedAction;
 import io.fhirpipe.ndjsonsplitter.events.BlobCreatedEvents;
+import io.fhirpipe.runtime.messaging.RawEventPublisher;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.FailureKind;
 import io.fhirpipe.runtime.logging.LogValues;
+import io.fhirpipe.runtime.messaging.BrokerConfirmation;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
@@ -20,22 +22,31 @@ import org.jboss.logging.Logger;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Event Grid push delivery. Answers the subscription-validation handshake of both schemas (Event
  * Grid schema: a {@code SubscriptionValidation} event answered with its code; CloudEvents schema:
- * the {@code OPTIONS} abuse-protection request answered with {@code WebHook-Allowed-Origin}) and
- * feeds notifications to the same path as broker deliveries. Status codes follow Event Grid's
- * retry policy: 200 done or ignored, 400 and 413 never retried (dead-lettered by Event Grid when it
- * has a dead-letter destination), 503 retried later. Errors are {@code application/problem+json}.
+ * the {@code OPTIONS} abuse-protection request answered with {@code WebHook-Allowed-Origin}).
  *
- * <p>Event Grid sends one event per request unless the subscription batches, and a batch is at most
- * its {@code maxEventsPerBatch} events and about its preferred size (at most 1,024 KB). A body over
- * {@code fhirpipe.splitter.webhook.max-body-bytes} is refused with 413 before it is parsed, and more
- * events than {@code fhirpipe.splitter.events.max-per-message} with 413 before any is acted on: a
- * subscription that batches must stay within both.
+ * <p>A notification is checked (size, schema, event count, URLs) and each BlobCreated of a landing
+ * NDJSON file is put onto the {@code blob-created} topic, one event per message as Event Grid's
+ * Service Bus delivery does; the request is answered 202 as soon as the broker has them. The split
+ * itself is the topic consumer's, with its retries, dead-lettering and duplicate handling: splitting
+ * here took longer than Event Grid's 30 s, which then sent the request again. Events of other types
+ * or outside the landing container are dropped.
+ *
+ * <p>Status codes follow Event Grid's retry policy: 200/202 done or ignored; 400, 401, 403 and 413
+ * never retried (dead-lettered by Event Grid when it has a dead-letter destination); 503 (and a 500
+ * while Entra's keys cannot be fetched) retried later.
+ * Errors are {@code application/problem+json}. A body over {@code fhirpipe.splitter.webhook.max-body-bytes}
+ * is refused with 413 before it is parsed, and more events than
+ * {@code fhirpipe.splitter.events.max-per-message} with 413 before any is acted on: a subscription
+ * that batches must stay within both. Who may call is {@link WebhookAccess}'s.
  */
 @Path("/events/blob-created")
 public class EventGridWebhook {
@@ -46,13 +57,23 @@ public class EventGridWebhook {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Inject
-    BlobCreatedConsumer consumer;
+    BlobCreatedEvents events;
 
     @Inject
-    WebhookLimits limits;
+    RawEventPublisher topic;
+
+    @Inject
+    WebhookConfig config;
+
+    @Inject
+    WebhookAccess access;
 
     @OPTIONS
     public Response abuseProtection(@HeaderParam("WebHook-Request-Origin") String origin) {
+        Response refused = access.refuse(false);
+        if (refused != null) {
+            return refused;
+        }
         if (origin == null || origin.isBlank()) {
             return problem(400, "missing-origin", "No WebHook-Request-Origin",
                     "the abuse-protection handshake needs a WebHook-Request-Origin header", null);
@@ -63,7 +84,11 @@ public class EventGridWebhook {
     @POST
     @Blocking
     public Response receive(@HeaderParam("Content-Length") Long contentLength, InputStream in) {
-        int maxBodyBytes = limits.maxBodyBytes();
+        Response refused = access.refuse(true);
+        if (refused != null) {
+            return refused;
+        }
+        int maxBodyBytes = config.maxBodyBytes();
         if (contentLength != null && contentLength > maxBodyBytes) {
             return tooLarge(contentLength + " bytes");
         }
@@ -92,8 +117,8 @@ public class EventGridWebhook {
             return Response.ok(Map.of("validationResponse", code), MediaType.APPLICATION_JSON).build();
         }
         try {
-            consumer.handle(body);
-            return Response.ok().build();
+            int forwarded = forward(events.events(body));
+            return Response.accepted(Map.of("forwarded", forwarded)).type(MediaType.APPLICATION_JSON).build();
         } catch (RuntimeException failure) {
             boolean transientFailure = FailureClassifier.classify(failure) == FailureKind.TRANSIENT;
             String reason = FailureClassifier.reason(failure);
@@ -110,14 +135,42 @@ public class EventGridWebhook {
         }
     }
 
+    /**
+     * Puts the events to split onto the topic and waits until the broker has all of them, so a 202 is
+     * never given for an event that could still be lost; if the broker does not take one in time the
+     * answer is 503 and Event Grid sends the batch again (an event already taken is then a duplicate
+     * with the same message id: the broker's duplicate detection, or an idempotent split, absorbs it).
+     *
+     * @return how many events went onto the topic
+     */
+    private int forward(List<BlobCreatedEvents.StorageEvent> batch) {
+        Map<String, CompletionStage<Void>> sent = new LinkedHashMap<>();
+        for (BlobCreatedEvents.StorageEvent event : batch) {
+            if (event.action() instanceof BlobCreatedAction.Split split) {
+                // the same event named twice in one batch goes onto the topic once
+                sent.computeIfAbsent(event.id(), id -> topic.publish(event.json(), event.id(),
+                        BlobCreatedEvents.BLOB_CREATED, split.blob().exportId(), split.blob().resourceType()));
+            } else if (event.action() instanceof BlobCreatedAction.Ignore ignore) {
+                LOG.debugf("ignoring pushed storage event: %s", ignore.why());
+            }
+        }
+        long deadline = System.nanoTime() + config.publishTimeout().toNanos();
+        for (Map.Entry<String, CompletionStage<Void>> publication : sent.entrySet()) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            BrokerConfirmation.await(publication.getValue(), left,
+                    "BlobCreated event " + LogValues.quoted(publication.getKey()));
+        }
+        return sent.size();
+    }
+
     private Response tooLarge(String size) {
-        int maxBodyBytes = limits.maxBodyBytes();
+        int maxBodyBytes = config.maxBodyBytes();
         LOG.warnf("webhook delivery refused: a body of %s, at most %d bytes are taken", size, maxBodyBytes);
         return problem(413, "body-too-large", "Body too large", "the body holds " + size + "; at most "
                 + maxBodyBytes + " bytes are taken in one request", null);
     }
 
-    private static Response problem(int status, String type, String title, String detail, String reason) {
+    static Response problem(int status, String type, String title, String detail, String reason) {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "urn:fhirpipe:problem:" + type);
         problem.put("title", title);

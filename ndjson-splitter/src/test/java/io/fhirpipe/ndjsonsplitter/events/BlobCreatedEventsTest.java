@@ -166,4 +166,34 @@ class BlobCreatedEventsTest {
                     f -> assertThat(f.reason()).isEqualTo(BlobCreatedEvents.INVALID));
         }
     }
+
+    /** What the webhook puts onto the topic: each event alone, in its own schema, with its own id. */
+    @Test
+    void eachEventOfABatchKeepsItsIdAndItsOwnJsonInEitherSchema() throws Exception {
+        String url = ACCOUNT + "/landing/exp-1/Patient-0.ndjson";
+        List<BlobCreatedEvents.StorageEvent> eventGrid = EVENTS.events("[" + eventGrid("PutBlob", url) + ","
+                + eventGrid("PutBlock", url).replace("\"e1\"", "\"e2\"") + "]");
+        assertThat(eventGrid).extracting(BlobCreatedEvents.StorageEvent::id).containsExactly("e1", "e2");
+        assertThat(eventGrid.get(0).action()).isInstanceOf(BlobCreatedAction.Split.class);
+        assertThat(eventGrid.get(1).action()).isInstanceOf(BlobCreatedAction.Ignore.class);
+        // one event alone, read back by the same parser the topic consumer uses, means the same
+        assertThat(EVENTS.actions(eventGrid.get(0).json())).containsExactly(eventGrid.get(0).action());
+
+        List<BlobCreatedEvents.StorageEvent> cloud = EVENTS.events("[" + cloudEvent("FlushWithClose", url) + "]");
+        assertThat(cloud).singleElement().satisfies(e -> {
+            assertThat(e.id()).isEqualTo("c1");
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.json()).path("specversion")
+                    .asText()).isEqualTo("1.0");
+            assertThat(EVENTS.actions(e.json())).containsExactly(e.action());
+        });
+    }
+
+    @Test
+    void anArrayWithSomethingElseThanEventsIsInvalid() {
+        String url = ACCOUNT + "/landing/exp-1/Patient-0.ndjson";
+        for (String body : List.of("[" + eventGrid("PutBlob", url) + ",42]", "[" + cloudEvent("PutBlob", url) + ",{}]")) {
+            assertThatThrownBy(() -> EVENTS.events(body)).isInstanceOfSatisfying(PermanentFailure.class,
+                    f -> assertThat(f.reason()).isEqualTo(BlobCreatedEvents.INVALID));
+        }
+    }
 }

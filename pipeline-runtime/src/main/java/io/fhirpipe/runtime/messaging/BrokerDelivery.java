@@ -14,6 +14,11 @@ public interface BrokerDelivery {
     /** How many times the message was delivered before this delivery, from 0. */
     int deliveryCount();
 
+    /** The message's application properties (routing properties, trace context); never null. */
+    default java.util.Map<String, Object> applicationProperties() {
+        return java.util.Map.of();
+    }
+
     /** The connector's metadata of {@code message}; SmallRye looks metadata up by exact class, hence the scan. */
     static java.util.Optional<BrokerDelivery> of(org.eclipse.microprofile.reactive.messaging.Message<?> message) {
         for (Object item : message.getMetadata()) {

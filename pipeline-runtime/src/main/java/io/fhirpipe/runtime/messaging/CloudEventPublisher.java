@@ -1,5 +1,8 @@
 package io.fhirpipe.runtime.messaging;
 
+import io.fhirpipe.model.events.ChunkFailed;
+import io.fhirpipe.model.events.ChunkLoaded;
+import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageCodec;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
@@ -58,10 +61,24 @@ public final class CloudEventPublisher {
             metadata.withSubject(event.subject())
                     .withApplicationProperty(MessageProperties.RESOURCE_TYPE, event.subject());
         }
+        chunkId(event.data()).ifPresent(chunk -> metadata.withApplicationProperty(MessageProperties.CHUNK_ID, chunk));
         if (deliverAt != null) {
             metadata.withMessageAnnotations(broker.scheduledDeliveryAnnotation(),
                     broker.scheduledDeliveryValue(deliverAt));
         }
         return BrokerSends.send(emitter, MessageCodec.encode(event), metadata.build());
+    }
+
+    private static java.util.Optional<String> chunkId(Object data) {
+        if (data instanceof ChunkReady c) {
+            return java.util.Optional.ofNullable(c.chunkBlob());
+        }
+        if (data instanceof ChunkLoaded c) {
+            return java.util.Optional.ofNullable(c.chunkBlob());
+        }
+        if (data instanceof ChunkFailed c) {
+            return java.util.Optional.ofNullable(c.chunkBlob());
+        }
+        return java.util.Optional.empty();
     }
 }

@@ -5,6 +5,8 @@ public final class MessageProperties {
     public static final String EVENT_TYPE = "type";
     public static final String EXPORT_ID = "exportId";
     public static final String RESOURCE_TYPE = "resourceType";
+    /** On chunk events: the chunk's blob name, so a consumer's logs name the chunk before it reads the body. */
+    public static final String CHUNK_ID = "chunkId";
     /** Service Bus's own names for a dead letter's reason and description; Artemis keeps none, so we set them. */
     public static final String DEAD_LETTER_REASON = "DeadLetterReason";
     public static final String DEAD_LETTER_DESCRIPTION = "DeadLetterErrorDescription";

@@ -7,6 +7,8 @@ import io.fhirpipe.runtime.failure.FailureKind;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.logging.LogValues;
 import io.fhirpipe.runtime.metrics.PipelineMetrics;
+import io.fhirpipe.runtime.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
@@ -53,6 +55,11 @@ public final class MessageSettlement {
                 .findFirst().orElse(0);
     }
 
+    /** The topic whose messages this settles. */
+    public String topic() {
+        return topic;
+    }
+
     /**
      * The failure to act on: the same one, except a transient failure on the last delivery the
      * broker will make (AMQP delivery-count + 1 = the subscription's max delivery count), which
@@ -77,6 +84,8 @@ public final class MessageSettlement {
             return message.ack();
         }
         failure = outcome(message, failure);
+        // the consumer's span (MessageWork), so a trace shows which message failed and why
+        Tracing.failed(Span.current(), failure);
         String messageId = IncomingBodies.messageId(message);
         if (FailureClassifier.classify(failure) == FailureKind.TRANSIENT) {
             PipelineMetrics.messageFailed(topic, subscription, FailureClassifier.reason(failure));

@@ -1,18 +1,26 @@
 package io.fhirpipe.synapseloader.api;
 
 import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
+import io.fhirpipe.synapseloader.views.LoaderViews;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the local warehouse holds, for the demo and for people looking at it while the loader runs
@@ -43,6 +51,13 @@ public class WarehouseResource {
 
     public record Sample(String sql, List<String> columns, List<List<Object>> rows) {
     }
+
+    /** {@code last_updated} of the given ids' rows in a typed view; ids without a row are absent. */
+    public record LastUpdated(String view, Map<String, String> rows) {
+    }
+
+    /** At most this many ids per request: the ids travel in the query string. */
+    static final int MAX_IDS = 200;
 
     /** Every raw and typed table or view with its row count ({@code raw.Type} and the views' names). */
     @GET
@@ -108,11 +123,67 @@ public class WarehouseResource {
         })).build();
     }
 
+    /**
+     * When the rows of some resources reached a typed view: their {@code last_updated} (the version's
+     * {@code meta.lastUpdated}) by id, so a client that wrote a version can tell when it is queryable
+     * ({@code ./fhirpipe freshness}). Only views of the main schema with a {@code last_updated} column.
+     */
+    @GET
+    @Path("/views/{view}/last-updated")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response lastUpdated(@PathParam("view") String view, @QueryParam("id") List<String> ids) {
+        if (warehouse == null) {
+            return notDuckDb();
+        }
+        if (ids == null || ids.isEmpty() || ids.size() > MAX_IDS) {
+            return problem(400, "urn:fhirpipe:problem:bad-ids", "Bad ids", "give 1 to " + MAX_IDS + " id parameters");
+        }
+        LastUpdated answer = warehouse.query(c -> {
+            try (PreparedStatement known = c.prepareStatement("SELECT count(*) FROM duckdb_columns() "
+                    + "WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? "
+                    + "AND column_name = 'last_updated'")) {
+                known.setString(1, view);
+                try (ResultSet rs = known.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return null;
+                    }
+                }
+            }
+            // epoch microseconds: the instant whatever the session's time zone
+            String sql = "SELECT " + quote(LoaderViews.RESOURCE_KEY)
+                    + ", epoch_us(last_updated) FROM main." + quote(view) + " WHERE "
+                    + quote(LoaderViews.RESOURCE_KEY) + " IN ("
+                    + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
+            Map<String, String> rows = new LinkedHashMap<>();
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                for (int i = 0; i < ids.size(); i++) {
+                    s.setString(i + 1, ids.get(i));
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        long micros = rs.getLong(2);
+                        rows.put(rs.getString(1), rs.wasNull() ? null
+                                : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                                        Math.floorMod(micros, 1_000_000L) * 1000L).toString());
+                    }
+                }
+            }
+            return new LastUpdated(view, rows);
+        });
+        return answer == null ? problem(404, "urn:fhirpipe:problem:no-such-view", "No such view",
+                "no typed view or table '" + view + "' with a last_updated column") : Response.ok(answer).build();
+    }
+
+    private static Response problem(int status, String type, String title, String detail) {
+        return Response.status(status).type("application/problem+json").entity(Map.of("type", type, "title", title,
+                "status", status, "detail", detail)).build();
+    }
+
     private static Response notDuckDb() {
-        return Response.status(404).type("application/problem+json").entity(java.util.Map.of(
-                "type", "urn:fhirpipe:problem:no-local-warehouse", "title", "No local warehouse", "status", 404,
-                "detail", "this loader writes to a Synapse or Fabric warehouse (fhirpipe.loader.dialect);"
-                        + " /warehouse describes the local DuckDB warehouse only")).build();
+        return problem(404, "urn:fhirpipe:problem:no-local-warehouse", "No local warehouse",
+                "this loader writes to a Synapse or Fabric warehouse (fhirpipe.loader.dialect);"
+                        + " /warehouse describes the local DuckDB warehouse only");
     }
 
     /** Names come from DuckDB's own catalogue; quoted all the same. */

@@ -12,12 +12,15 @@ import io.fhirpipe.runtime.failure.TransientRetries;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.messaging.MessageWork;
 import io.fhirpipe.runtime.metrics.PipelineMetrics;
+import io.fhirpipe.runtime.tracing.Tracing;
 import io.fhirpipe.synapseloader.chunk.ChunkFailure;
 import io.fhirpipe.synapseloader.config.LoaderConfig;
 import io.fhirpipe.synapseloader.load.ChunkLoader;
 import io.fhirpipe.synapseloader.load.LoadReport;
 import io.fhirpipe.synapseloader.messaging.LoaderChannels;
+import io.opentelemetry.api.trace.SpanKind;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -67,6 +70,12 @@ public class ChunkReadyConsumer {
     @Incoming(CHANNEL)
     @Blocking(value = WORKER_POOL, ordered = false)
     public CompletionStage<Void> consume(Message<Object> message) {
+        try (MessageWork work = MessageWork.start(message, CHANNEL)) {
+            return process(message, work);
+        }
+    }
+
+    private CompletionStage<Void> process(Message<Object> message, MessageWork work) {
         ChunkReady chunk;
         try {
             chunk = MessageCodec.decode(IncomingBodies.text(message), MessageType.CHUNK_READY, ChunkReady.class)
@@ -74,10 +83,15 @@ public class ChunkReadyConsumer {
         } catch (RuntimeException invalid) {
             return settlement.settle(message, invalid);
         }
+        work.exportId(chunk.exportId()).chunkId(chunk.chunkBlob());
         LoadReport report;
         PipelineMetrics.StageTimer timer = PipelineMetrics.time("load");
         try {
-            report = loader.load(chunk);
+            ChunkReady ready = chunk;
+            report = Tracing.inSpan("load chunk", SpanKind.INTERNAL, span -> {
+                span.setAttribute(Tracing.RESOURCE_TYPE, String.valueOf(ready.resourceType()));
+                return loader.load(ready);
+            });
             timer.stop(report.alreadyLoaded() ? "already-loaded" : "ok");
         } catch (ChunkFailure failure) {
             timer.stop("failed");

@@ -76,7 +76,13 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
      * System.nanoTime() of the last complete {@link #publishCurated}; starts at opening, so the first
      * debounced snapshot waits an interval too (a marker left by an earlier run is the timer's).
      */
+    /** How long chunk loads must have stopped before a snapshot may be written in passes. */
+    static final java.time.Duration IDLE_BEFORE_PASSES = java.time.Duration.ofSeconds(15);
     private long lastCuratedNanos = System.nanoTime();
+    /** When the last chunk load asked for its snapshot: passes wait until loads have stopped. */
+    private volatile long lastLoadNanos = System.nanoTime();
+    /** Set by the flush timer while loads have stopped; guarded by the warehouse lock. */
+    private boolean snapshotsInPasses;
 
     /** Cumulative time per load step, for the benchmark's breakdown. */
     private final java.util.Map<String, Long> stepNanos = new java.util.LinkedHashMap<>();
@@ -135,11 +141,11 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
             requireUnambiguousCatalog(databaseFile);
             // The driver itself rather than DriverManager, whose registry is per class loader.
             DuckDBConnection c = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:"
-                    + databaseFile.toAbsolutePath(), new Properties());
+                    + databaseFile.toAbsolutePath(), settings(workDirectory, memoryLimit, threads, checkpointThreshold));
             DuckDbWarehouse warehouse = new DuckDbWarehouse(c, databaseFile.toAbsolutePath(), views, workDirectory,
                     typed);
             try {
-                warehouse.init(memoryLimit, threads, checkpointThreshold);
+                warehouse.init();
             } catch (SQLException | RuntimeException e) {
                 warehouse.close();
                 throw e;
@@ -164,21 +170,29 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
         }
     }
 
-    private void init(Optional<String> memoryLimit, Optional<Integer> threads, Optional<String> checkpointThreshold)
-            throws SQLException {
+    /**
+     * DuckDB's settings, given when the database opens rather than SET afterwards: opening replays
+     * the WAL (up to checkpoint_threshold of it, 256MiB by default here), and that replay, under
+     * DuckDB's default memory_limit of 80% of the machine, took 450 MB by itself.
+     */
+    static Properties settings(Path workDirectory, Optional<String> memoryLimit, Optional<Integer> threads,
+            Optional<String> checkpointThreshold) {
+        Properties p = new Properties();
+        memoryLimit.ifPresent(limit -> p.setProperty("memory_limit", limit));
+        threads.ifPresent(n -> p.setProperty("threads", Integer.toString(n)));
+        // Every load commits; past the threshold a commit also checkpoints (rewrites the changed
+        // blocks into the file), the largest part of commit time with the default 16MB.
+        checkpointThreshold.ifPresent(threshold -> p.setProperty("checkpoint_threshold", threshold));
+        // Inserts and COPY need not keep the order of what they read (no loader query relies on it),
+        // which lets DuckDB stream them instead of buffering to restore the order.
+        p.setProperty("preserve_insertion_order", "false");
+        // What exceeds memory_limit and can spill (joins, aggregates, temporary tables) goes here.
+        p.setProperty("temp_directory", workDirectory.resolve("duckdb-spill").toString());
+        return p;
+    }
+
+    private void init() throws SQLException {
         try (Statement s = connection.createStatement()) {
-            if (checkpointThreshold.isPresent()) {
-                // Every load commits; past the threshold a commit also checkpoints (rewrites the
-                // changed blocks into the file), the largest part of commit time with the default 16MB.
-                s.execute("SET checkpoint_threshold = " + SQL.string(checkpointThreshold.get()));
-            }
-            if (memoryLimit.isPresent()) {
-                s.execute("SET memory_limit = " + SQL.string(memoryLimit.get()));
-            }
-            if (threads.isPresent()) {
-                s.execute("SET threads = " + threads.get().intValue());
-            }
-            s.execute("SET temp_directory = " + SQL.string(workDirectory.resolve("duckdb-spill").toString()));
             s.execute("CREATE SCHEMA IF NOT EXISTS raw");
             s.execute("CREATE SCHEMA IF NOT EXISTS fhirpipe_state");
             s.execute("CREATE TABLE IF NOT EXISTS fhirpipe_state.chunk_ledger (chunk_id VARCHAR PRIMARY KEY, "
@@ -497,9 +511,8 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
         for (String type : pending) {
             for (TypedView view : views.forType(type)) {
                 Path file = workDirectory.resolve(view.table() + "-" + UUID.randomUUID() + ".parquet");
-                try (Statement s = connection.createStatement()) {
-                    s.execute("COPY (SELECT * EXCLUDE (" + SQL.quote(LoaderViews.RESOURCE_KEY) + ") FROM "
-                            + SQL.quote(view.table()) + ") TO " + SQL.string(file.toString()) + " (FORMAT parquet)");
+                try {
+                    writeParquet(view, file);
                     step("7 curated Parquet COPY");
                     sink.put(type, view.table(), file);
                     step("8 curated sink put");
@@ -526,6 +539,69 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
     }
 
     /**
+     * One typed table's rows into one Parquet file. With {@link TypedStorage#VIEWS} every column is a
+     * JSON evaluation over the raw table, and DuckDB keeps a parse arena per JSON function call, each
+     * as large as a vector's (2,048) documents parsed: a view with a dozen JSON calls needs 400 MB
+     * whatever the table's size, far more than a container's memory_limit, and failed with "Out of
+     * Memory" on every snapshot. Such a view is evaluated in passes instead: a set of columns that
+     * does not fit is halved until each half fits, each pass goes into a temporary table (spilled to
+     * temp_directory when large), and the passes are joined by position into the file. A set that
+     * does not fit fails on its first vector, so trying it costs little. Insertion order is kept
+     * for these statements: that is what lines the passes' rows up.
+     */
+    private void writeParquet(TypedView view, Path file) throws SQLException {
+        List<String> columns = view.columns().stream().map(SQL::quote).toList();
+        String target = " TO " + SQL.string(file.toString()) + " (FORMAT parquet)";
+        try {
+            execute("COPY (SELECT " + String.join(", ", columns) + " FROM " + SQL.quote(view.table()) + ")" + target);
+            return;
+        } catch (SQLException e) {
+            if (!outOfMemory(e) || columns.size() == 1 || !snapshotsInPasses) {
+                throw e;
+            }
+            LOG.debugf("curated snapshot of %s does not fit in DuckDB's memory_limit at once: in passes", view.table());
+        }
+        List<String> passes = new ArrayList<>();
+        execute("SET preserve_insertion_order = true");
+        try {
+            evaluate(view.table(), columns, passes);
+            execute("COPY (SELECT * FROM " + String.join(" POSITIONAL JOIN ", passes) + ")" + target);
+        } finally {
+            for (String pass : passes) {
+                execute("DROP TABLE IF EXISTS " + pass);
+            }
+            execute("SET preserve_insertion_order = false");
+        }
+    }
+
+    /** Columns of a view into temporary tables, as many per table as fit; appends the tables in column order. */
+    private void evaluate(String view, List<String> columns, List<String> passes) throws SQLException {
+        String pass = "_curated_pass_" + passes.size();
+        try {
+            execute("CREATE OR REPLACE TEMP TABLE " + pass + " AS SELECT " + String.join(", ", columns) + " FROM "
+                    + SQL.quote(view));
+            passes.add(pass);
+        } catch (SQLException e) {
+            if (!outOfMemory(e) || columns.size() == 1) {
+                throw e;
+            }
+            evaluate(view, columns.subList(0, columns.size() / 2), passes);
+            evaluate(view, columns.subList(columns.size() / 2, columns.size()), passes);
+        }
+    }
+
+    /** DuckDB closes a statement that failed, so each gets its own. */
+    private void execute(String sql) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static boolean outOfMemory(SQLException e) {
+        return e.getMessage() != null && e.getMessage().contains("Out of Memory");
+    }
+
+    /**
      * Debounced {@link #publishCurated}: writes the snapshots only when at least {@code minInterval}
      * has passed since the last one this process wrote (or since it opened the database). A snapshot is a
      * full rewrite of each pending type's typed tables, so writing it after every chunk makes a
@@ -538,6 +614,7 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
     @Override
     public boolean publishCuratedIfDue(CuratedSink sink, java.time.Duration minInterval) {
         requireLocked();
+        lastLoadNanos = System.nanoTime();
         if (System.nanoTime() - lastCuratedNanos < minInterval.toNanos()) {
             return false;
         }
@@ -552,10 +629,22 @@ public final class DuckDbWarehouse implements AutoCloseable, io.fhirpipe.synapse
      */
     @Override
     public void flushCurated(CuratedSink sink) {
+        flushCurated(sink, IDLE_BEFORE_PASSES);
+    }
+
+    /**
+     * A snapshot in passes (see {@link #writeParquet}) of a large table takes minutes and holds the
+     * lock, so it runs only once chunk loads have stopped for {@code idleBeforePasses}: during an
+     * export a snapshot that does not fit stays pending (one failed attempt, cheap) and the loads go
+     * on at full speed; the timer writes it in the first quiet moment.
+     */
+    void flushCurated(CuratedSink sink, java.time.Duration idleBeforePasses) {
         lock.lock();
         try {
+            snapshotsInPasses = System.nanoTime() - lastLoadNanos >= idleBeforePasses.toNanos();
             publishCurated(sink);
         } finally {
+            snapshotsInPasses = false;
             lock.unlock();
         }
     }

@@ -4,6 +4,8 @@ import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.TransientRetries;
+import io.fhirpipe.runtime.tracing.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import io.fhirpipe.synapseloader.chunk.ChunkBlobPolicy;
 import io.fhirpipe.synapseloader.chunk.ChunkFailure;
 import io.fhirpipe.synapseloader.chunk.ChunkRef;
@@ -15,6 +17,7 @@ import io.fhirpipe.synapseloader.lines.DeletedScreenResult;
 import io.fhirpipe.synapseloader.lines.Deletion;
 import io.fhirpipe.synapseloader.lines.ResourceLineScreen;
 import io.fhirpipe.synapseloader.lines.ScreenResult;
+import io.fhirpipe.synapseloader.rejects.OversizedLines;
 import io.fhirpipe.synapseloader.warehouse.Warehouse;
 import io.fhirpipe.runtime.logging.LogValues;
 import org.jboss.logging.Logger;
@@ -99,7 +102,8 @@ public final class ChunkLoader {
         if (done.isPresent()) {
             return done.get();
         }
-        ChunkSource.LocalChunk local = source.fetch(chunk, workDirectory);
+        ChunkSource.LocalChunk local = Tracing.inSpan("download chunk", SpanKind.CLIENT,
+                span -> source.fetch(chunk, workDirectory));
         Path extra = null;
         try {
             // DuckDB keeps microseconds: the ledger must give back exactly the reported time
@@ -109,13 +113,17 @@ public final class ChunkLoader {
                 verify(chunk, read.sha256());
                 rejects.write(chunk, read.rejections());
                 return lockedWithRetries(chunk, () -> alreadyLoaded(chunk).orElseGet(() -> {
-                    long applied = applyDeletes(chunk, read, now);
+                    long applied = Tracing.inSpan("sql apply deletes " + chunk.resourceType(), SpanKind.CLIENT,
+                            span -> applyDeletes(chunk, read, now));
                     publishCurated();
                     return new LoadReport(chunk.chunkId(), read.accepted(), read.rejections().size(), applied, now,
                             false);
                 }));
             }
-            ScreenResult screened = screen.screen(local.file(), chunk.resourceType(), workDirectory);
+            // a line too long for the warehouse's bulk load would fail the whole chunk: rejected/ instead
+            ScreenResult screened = OversizedLines.divert(local.file(),
+                    screen.screen(local.file(), chunk.resourceType(), workDirectory), warehouse.lineLimit(),
+                    workDirectory);
             if (!screened.loadable().equals(local.file())) {
                 extra = screened.loadable();
             }
@@ -129,8 +137,9 @@ public final class ChunkLoader {
                         warehouse.applyDeletes(marks, screened.softDeleted(), screened.softDeleted().size(), 0, now);
                     }
                 }
-                long applied = warehouse.loadResources(chunk, screened.loadable(), screened.accepted(),
-                        screened.rejections().size(), now);
+                long applied = Tracing.inSpan("sql load " + chunk.resourceType(), SpanKind.CLIENT,
+                        span -> warehouse.loadResources(chunk, screened.loadable(), screened.accepted(),
+                                screened.rejections().size(), now));
                 publishCurated();
                 LOG.debugf("loaded %s: %d accepted, %d applied, %d rejected", chunk.chunkBlob(), screened.accepted(),
                         applied, screened.rejections().size());

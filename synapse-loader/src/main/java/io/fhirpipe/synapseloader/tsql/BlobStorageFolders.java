@@ -3,7 +3,11 @@ package io.fhirpipe.synapseloader.tsql;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import io.fhirpipe.runtime.failure.TransientFailure;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 
 /**
  * {@link StorageFolders} on the loader's own storage account (fhirpipe.storage.*), which must be
@@ -34,6 +38,25 @@ public final class BlobStorageFolders implements StorageFolders {
     return folder.container().exists() && folder.container()
         .listBlobs(new ListBlobsOptions().setPrefix(folder.prefix()).setMaxResultsPerPage(1), null)
         .iterator().hasNext();
+  }
+
+  @Override
+  public void upload(String container, String blobName, Path file) {
+    try {
+      storage.getBlobContainerClient(container).getBlobClient(blobName)
+          .uploadFromFile(file.toString(), true);
+    } catch (BlobStorageException e) {
+      throw new TransientFailure("writing " + container + "/" + blobName + " failed with HTTP "
+          + e.getStatusCode(), null, e);
+    } catch (UncheckedIOException e) {
+      throw new TransientFailure("writing " + container + "/" + blobName + " failed: "
+          + e.getMessage(), null, e);
+    }
+  }
+
+  @Override
+  public void deleteFile(String container, String blobName) {
+    storage.getBlobContainerClient(container).getBlobClient(blobName).deleteIfExists();
   }
 
   private record Folder(BlobContainerClient container, String prefix) {

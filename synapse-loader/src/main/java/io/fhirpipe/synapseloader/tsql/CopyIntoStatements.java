@@ -199,7 +199,8 @@ public final class CopyIntoStatements {
         quote("loaded_at", "column")) + ") SELECT " + chunkLit + ", " + literal(type, "type") + ", "
         + literal(chunk.exportId(), "export id") + ", (SELECT COUNT_BIG(*) FROM " + rows
         + "), (SELECT COUNT_BIG(*) FROM " + lines + " AS s WHERE " + ChunkRowsSql.rejected(type)
-        + "), GETUTCDATE() WHERE NOT EXISTS (SELECT 1 FROM " + ledger() + " WHERE "
+        + ")" + (chunk.rejectedBefore() > 0 ? " + " + chunk.rejectedBefore() : "")
+        + ", GETUTCDATE() WHERE NOT EXISTS (SELECT 1 FROM " + ledger() + " WHERE "
         + quote("chunk_id", "column") + " = " + chunkLit + ")"));
 
     List<SqlStatement> cleanup = List.of(dropIfExists("drop-rows", rows),

@@ -5,6 +5,7 @@ import static io.fhirpipe.synapseloader.tsql.TSqlText.optionLiteral;
 import static io.fhirpipe.synapseloader.tsql.TSqlText.quote;
 import static io.fhirpipe.synapseloader.tsql.TSqlText.table;
 
+import io.fhirpipe.sqlonfhir.model.Column;
 import io.fhirpipe.sqlonfhir.model.ViewDefinition;
 import io.fhirpipe.sqlonfhir.sql.CompiledView;
 import io.fhirpipe.sqlonfhir.sql.TSqlDialect;
@@ -36,14 +37,25 @@ import java.util.List;
  * Because OPENROWSET fails on a path that matches no file, setup writes a seed tombstone (an empty
  * id, which no FHIR id equals) under {@code curated/deleted/{Type}/_seed/} before the views.
  *
- * <p>Prerequisite (an operator's one-time step, since it needs a password): a database master key
- * when a database scoped credential is used.
+ * <p>Start-up ({@link #setup}) checks the database first: not {@code master} (which cannot hold the
+ * credential, data source and views; the user database is created by the deployment with
+ * {@code CREATE DATABASE ... COLLATE Latin1_General_100_BIN2_UTF8}), with a UTF-8 collation (set
+ * when it is not, because Parquet and the NDJSON chunks are UTF-8 and any other collation makes
+ * VARCHAR reads convert them), and creates the database master key a database scoped credential
+ * needs (without a password: optional on Synapse, where the service master key protects it).
+ *
+ * <p>Every OPENROWSET over Parquet names its columns ({@code WITH}) instead of letting the pool
+ * infer them: inference reads Parquet strings as VARCHAR(8000), so a resource over 8 KB failed
+ * the raw views with "String or binary data would be truncated". Text is VARCHAR(MAX) with the
+ * UTF-8 collation (typed text too: 4,000 JSON_VALUE characters can exceed 8,000 UTF-8 bytes).
  */
 public final class ServerlessStatements {
 
   public static final String DATA_SOURCE = "fhirpipe_lake";
   public static final String FILE_FORMAT = "fhirpipe_parquet";
   public static final String CREDENTIAL = "fhirpipe_storage";
+  /** Binary UTF-8 collation: what Microsoft recommends for reading UTF-8 files and Parquet. */
+  public static final String UTF8_COLLATION = "Latin1_General_100_BIN2_UTF8";
 
   private final WarehouseLayout layout;
   private final StorageCredential credential;
@@ -76,12 +88,21 @@ public final class ServerlessStatements {
   public List<SqlStatement> setup(List<ViewDefinition> views, List<String> resourceTypes,
       List<String> seedTypes) {
     List<SqlStatement> out = new ArrayList<>();
+    out.add(new SqlStatement("check-database", "IF DB_NAME() = N'master' THROW 50001, N'fhirpipe"
+        + " needs a user database on the serverless pool, not master: CREATE DATABASE <name> COLLATE "
+        + UTF8_COLLATION + ", then name it in the JDBC URL (databaseName)', 1"));
+    out.add(new SqlStatement("set-utf8-collation", "IF CONVERT(NVARCHAR(128),"
+        + " DATABASEPROPERTYEX(DB_NAME(), 'Collation')) NOT LIKE N'%[_]UTF8'"
+        + " EXEC(N'ALTER DATABASE CURRENT COLLATE " + UTF8_COLLATION + "')"));
     for (String schema : List.of(layout.rawSchema(), layout.typedSchema(), layout.controlSchema())) {
       out.add(new SqlStatement("create-schema-" + schema, "IF SCHEMA_ID(" + literal(schema, "schema")
           + ") IS NULL EXEC(N'CREATE SCHEMA " + quote(schema, "schema") + "')"));
     }
     String credentialOption = "";
     if (!(credential instanceof StorageCredential.CallerIdentity)) {
+      // a database scoped credential's secret is encrypted by the database master key
+      out.add(new SqlStatement("create-master-key", "IF NOT EXISTS (SELECT 1 FROM"
+          + " sys.symmetric_keys WHERE name = N'##MS_DatabaseMasterKey##') CREATE MASTER KEY"));
       String identity = credential instanceof StorageCredential.SharedAccessSignature sas
           ? "IDENTITY = 'SHARED ACCESS SIGNATURE', SECRET = " + optionLiteral(sas.token(), "SAS token")
           : "IDENTITY = 'Managed Identity'";
@@ -110,20 +131,38 @@ public final class ServerlessStatements {
     }
     for (String type : resourceTypes) {
       out.add(latestView("create-raw-view-" + type, table(layout.rawSchema(), type),
-          "raw/" + type, List.of("id", "version_id", "last_updated", "export_id", "chunk",
-              "resource"), "id", false, type));
+          "raw/" + type, List.of(new ParquetColumn("id", text(64)),
+              new ParquetColumn("version_id", text(64)),
+              new ParquetColumn("last_updated", "DATETIME2(6)"),
+              new ParquetColumn("export_id", text(400)), new ParquetColumn("chunk", text(400)),
+              new ParquetColumn("resource", text(-1))), List.of(), "id", false, type));
     }
     for (ViewDefinition view : views) {
       if (!resourceTypes.contains(view.resource())) {
         continue;
       }
-      List<String> columns = new ArrayList<>();
-      columns.add(WarehouseLayout.RESOURCE_KEY);
-      columns.addAll(compile(view, "chunk_x", "x").columns());
+      List<ParquetColumn> columns = new ArrayList<>();
+      columns.add(new ParquetColumn(WarehouseLayout.RESOURCE_KEY, text(64)));
+      for (Column c : compile(view, "chunk_x", "x").columnDefinitions()) {
+        String type = TypedColumns.sqlType(c, false);
+        columns.add(new ParquetColumn(c.name(), type.startsWith("VARCHAR") ? text(-1) : type));
+      }
       out.add(latestView("create-typed-view-" + view.name(), table(layout.typedSchema(), view.name()),
-          "typed/" + view.name(), columns, WarehouseLayout.RESOURCE_KEY, true, view.resource()));
+          "typed/" + view.name(), columns, List.of(new ParquetColumn("_version_id", text(64)),
+              new ParquetColumn("_last_updated", "DATETIME2(6)"),
+              new ParquetColumn("_chunk", text(400))), WarehouseLayout.RESOURCE_KEY, true,
+          view.resource()));
     }
     return out;
+  }
+
+  /** A column of a Parquet folder as the views read it. */
+  private record ParquetColumn(String name, String sqlType) {}
+
+  /** UTF-8 text as Parquet stores it; {@code length < 0}: MAX. */
+  private static String text(int length) {
+    return "VARCHAR(" + (length < 0 ? "MAX" : Integer.toString(length)) + ") COLLATE "
+        + UTF8_COLLATION;
   }
 
   /** Folders the caller empties before the stage, so CETAS can write them again. */
@@ -246,14 +285,20 @@ public final class ServerlessStatements {
    * keeps all rows of that version (a forEach view has several), and the chunk id breaks ties
    * when the same version was loaded by two chunks.
    */
-  private SqlStatement latestView(String name, String view, String folder, List<String> columns,
-      String idColumn, boolean typed, String resourceType) {
+  private SqlStatement latestView(String name, String view, String folder,
+      List<ParquetColumn> columns, List<ParquetColumn> rankColumns, String idColumn, boolean typed,
+      String resourceType) {
     String version = typed ? "_version_id" : "version_id";
     String updated = typed ? "_last_updated" : "last_updated";
     String chunk = typed ? "_chunk" : "chunk";
     List<String> select = new ArrayList<>();
-    for (String c : columns) {
-      select.add("x." + quote(c, "column"));
+    List<String> schema = new ArrayList<>();
+    for (ParquetColumn c : columns) {
+      select.add("x." + quote(c.name(), "column"));
+      schema.add(quote(c.name(), "column") + " " + c.sqlType());
+    }
+    for (ParquetColumn c : rankColumns) {
+      schema.add(quote(c.name(), "column") + " " + c.sqlType());
     }
     String t = "t.";
     String xUpdated = "x." + quote(updated, "column");
@@ -264,12 +309,13 @@ public final class ServerlessStatements {
         + " DESC, " + t + quote(chunk, "column") + " DESC) AS " + quote("_rank", "column")
         + " FROM OPENROWSET(BULK " + optionLiteral(curatedRoot + "/" + folder + "/**", "folder")
         + ", DATA_SOURCE = " + optionLiteral(DATA_SOURCE, "data source")
-        + ", FORMAT = 'PARQUET') AS t) AS x WHERE x." + quote("_rank", "column") + " = 1"
+        + ", FORMAT = 'PARQUET') WITH (" + String.join(", ", schema) + ") AS t) AS x WHERE x."
+        + quote("_rank", "column") + " = 1"
         // a tombstone hides every version last updated at or before it (an undated one too)
         + " AND NOT EXISTS (SELECT 1 FROM OPENROWSET(BULK "
         + optionLiteral(curatedRoot + "/deleted/" + resourceType + "/**", "folder")
         + ", DATA_SOURCE = " + optionLiteral(DATA_SOURCE, "data source") + ", FORMAT = 'PARQUET') WITH ("
-        + quote("id", "column") + " NVARCHAR(64), " + quote("deleted_at", "column")
+        + quote("id", "column") + " " + text(64) + ", " + quote("deleted_at", "column")
         + " DATETIME2(6)) AS d WHERE d." + quote("id", "column") + " = x." + quote(idColumn, "column")
         + " AND (" + xUpdated + " IS NULL OR " + xUpdated + " <= d." + quote("deleted_at", "column")
         + "))");

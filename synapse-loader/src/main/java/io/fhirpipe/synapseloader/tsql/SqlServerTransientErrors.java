@@ -20,6 +20,14 @@ import java.util.Set;
  * 4221 read-secondary login, 40143/40197/40540 service error, 40501 service busy, 40613
  * database unavailable, 10928/10929 resource limits, 10053/10054/10060 transport-level errors,
  * 997, 233 connection closed in login, 64 and 20 connection lost, and -2 (client timeout).
+ *
+ * <p>Concurrency conflicts are transient too, because the loser's whole transaction is rolled
+ * back and running it again (ledger check first) is the documented remedy: Fabric Warehouse runs
+ * every transaction under snapshot isolation with table-level conflict detection, so two loaders
+ * that DELETE from the same {@code raw.<Type>} or the shared {@code deleted_resources} abort one
+ * of them with 24556 ("Snapshot isolation transaction aborted due to update conflict") or 24706
+ * (the same, on a row another transaction modified or deleted); 3960 is SQL Server's number for
+ * the same abort. Dedicated pools lock instead: 1205 (deadlock victim) and 1222 (lock timeout).
  * Beyond numbers, JDBC's own classes count: SQLState class 08 (connection exception), HYT00 /
  * HYT01 (timeouts), {@link SQLTransientException} and {@link SQLRecoverableException}. Error
  * number 0 alone is not enough: the driver uses it for many client-side errors.
@@ -28,7 +36,7 @@ public final class SqlServerTransientErrors {
 
   public static final Set<Integer> TRANSIENT_ERROR_NUMBERS = Set.of(
       1204, 1205, 1222, 49918, 49919, 49920, 4060, 4221, 40143, 40197, 40501, 40540, 40613,
-      10928, 10929, 10053, 10054, 10060, 997, 233, 64, 20, -2);
+      10928, 10929, 10053, 10054, 10060, 997, 233, 64, 20, -2, 24556, 24706, 3960);
 
   private SqlServerTransientErrors() {}
 

@@ -2,7 +2,9 @@ package io.fhirpipe.synapseloader.tsql;
 
 /**
  * Empties storage folders before a serverless CETAS writes them again (CETAS fails on a
- * non-empty target), and tells whether one already holds files (so it need not be written again).
+ * non-empty target), tells whether one already holds files (so it need not be written again), and
+ * writes the loader's screened copy of a chunk for the warehouse to read when the chunk blob holds
+ * lines it must not load ({@link TSqlWarehouse}).
  */
 @FunctionalInterface
 public interface StorageFolders {
@@ -19,5 +21,19 @@ public interface StorageFolders {
    */
   default boolean holdsFiles(String path) {
     return false;
+  }
+
+  /**
+   * Writes (or overwrites) a blob with the bytes of a local file.
+   *
+   * @param blobName the blob's name as stored (not URL-encoded), e.g. {@code e1/Patient-0/000000.x.ndjson}
+   */
+  default void upload(String container, String blobName, java.nio.file.Path file) {
+    throw new UnsupportedOperationException("this storage does not write files");
+  }
+
+  /** Deletes one blob if it exists. */
+  default void deleteFile(String container, String blobName) {
+    throw new UnsupportedOperationException("this storage does not delete files");
   }
 }

@@ -8,6 +8,7 @@ import io.fhirpipe.synapseloader.chunk.ChunkRef;
 import io.fhirpipe.synapseloader.curated.CuratedSink;
 import io.fhirpipe.synapseloader.duckdb.LedgerEntry;
 import io.fhirpipe.synapseloader.lines.Deletion;
+import io.fhirpipe.synapseloader.warehouse.LineLimit;
 import io.fhirpipe.synapseloader.warehouse.Warehouse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -43,6 +44,10 @@ import org.jboss.logging.Logger;
  * {@code WarehouseSqlError<number>} (dead-lettered at once, chunk.failed published). Messages
  * carry the statement name and the driver's message, never a statement with a credential
  * (see {@link TSqlPlanRunner}).
+ *
+ * <p>When the loader rejected lines of a chunk (among them any line over {@link #MAX_LINE_BYTES},
+ * which would fail the whole COPY INTO / OPENROWSET), the warehouse reads the loader's screened
+ * copy instead of the chunk blob, written next to it for the load and deleted after it.
  *
  * <p>Serverless keeps no ledger (it has no transactions): its load is idempotent instead, so
  * {@link #ledger} is always empty there and a redelivered chunk is written again to the same
@@ -141,9 +146,40 @@ public final class TSqlWarehouse implements Warehouse {
 
   /** The URL (dedicated, Fabric) or data-source-relative path (serverless) the warehouse reads. */
   public String chunkLocation(ChunkRef chunk) {
-    String path = Containers.CHUNKS + "/" + encodePath(chunk.chunkBlob());
+    return location(Containers.CHUNKS + "/" + encodePath(chunk.chunkBlob()));
+  }
+
+  private String location(String path) {
     return kind == WarehouseKind.SYNAPSE_SERVERLESS ? StorageLocations.path(path)
         : StorageLocations.url(storageAccountUrl + "/" + path);
+  }
+
+  /**
+   * The blob (in {@code chunks}) the screened copy of a chunk goes to, next to the chunk: named per
+   * attempt, so a loader deleting its copy never pulls it from under another loader of the chunk.
+   */
+  static String screenedBlob(String chunkBlob, String attempt) {
+    String stem = chunkBlob.endsWith(".ndjson") ? chunkBlob.substring(0, chunkBlob.length() - 7)
+        : chunkBlob;
+    return stem + ".screened-" + attempt + ".ndjson";
+  }
+
+  /**
+   * The same limit for the three dialects, so a chunk diverts the same lines whichever loads it:
+   * COPY INTO on a dedicated pool fails a row over 1,000,000 bytes ("exceeds the maximum allowed
+   * row size of 1000000 bytes"), on Fabric a CSV cell over 1 MB (read as 10^6 bytes, the lower
+   * reading); serverless documents no figure for OPENROWSET's CSV rows.
+   */
+  public static final long MAX_LINE_BYTES = 1_000_000;
+
+  @Override
+  public Optional<LineLimit> lineLimit() {
+    return Optional.of(new LineLimit(MAX_LINE_BYTES, switch (kind) {
+      case SYNAPSE_DEDICATED -> "COPY INTO on a Synapse dedicated pool reads rows of at most"
+          + " 1,000,000 bytes";
+      case FABRIC_WAREHOUSE -> "COPY INTO on a Fabric Warehouse reads CSV cells of at most 1 MB";
+      case SYNAPSE_SERVERLESS -> "the T-SQL dialects' line limit, kept on serverless too";
+    }));
   }
 
   @Override
@@ -181,12 +217,20 @@ public final class TSqlWarehouse implements Warehouse {
     requireLocked();
     List<ViewDefinition> typeViews = viewsOf(chunk.resourceType());
     ChunkToLoad toLoad;
+    // The chunk blob still holds the lines the loader rejected, among them any too long for the
+    // bulk load, which would fail the whole statement: then the warehouse reads the loader's
+    // screened copy (only the accepted lines), and the ledger adds the rejected lines it lacks.
+    String screened = rejected > 0 ? screenedBlob(chunk.chunkBlob(), attemptIds.get()) : null;
     try {
       toLoad = new ChunkToLoad(chunk.chunkId(), chunk.resourceType(), chunk.exportId(),
-          chunkLocation(chunk));
+          screened == null ? chunkLocation(chunk)
+              : location(Containers.CHUNKS + "/" + encodePath(screened)), rejected);
     } catch (IllegalArgumentException e) {
       throw new ChunkFailure(NOT_LOADABLE, "chunk " + chunk.chunkBlob() + " cannot be loaded by "
           + kind.configName() + ": " + e.getMessage(), e);
+    }
+    if (screened != null) {
+      folders.upload(Containers.CHUNKS, screened, ndjson);
     }
     try {
       prepare(List.of(chunk.resourceType()));
@@ -201,13 +245,26 @@ public final class TSqlWarehouse implements Warehouse {
       TSqlPlanRunner.Outcome outcome = runner.run(connection(), plan);
       if (outcome.alreadyLoaded()) {
         LOG.infof("chunk %s was loaded meanwhile (ledger), nothing applied", chunk.chunkBlob());
-      } else if (outcome.rowsRejected() != rejected) {
+      } else if (outcome.rowsRejected() + toLoad.rejectedBefore() != rejected) {
         LOG.warnf("chunk %s: the warehouse found %d unloadable lines, the loader's screen %d",
-            chunk.chunkBlob(), outcome.rowsRejected(), rejected);
+            chunk.chunkBlob(), outcome.rowsRejected() + toLoad.rejectedBefore(), rejected);
       }
       return outcome.alreadyLoaded() ? 0 : APPLIED_UNKNOWN;
     } catch (SQLException e) {
       throw failure("loading chunk " + chunk.chunkBlob(), e);
+    } finally {
+      if (screened != null) {
+        deleteQuietly(screened);
+      }
+    }
+  }
+
+  /** A copy left behind is only storage: the load's outcome must not depend on removing it. */
+  private void deleteQuietly(String blob) {
+    try {
+      folders.deleteFile(Containers.CHUNKS, blob);
+    } catch (RuntimeException e) {
+      LOG.warnf("the screened chunk copy %s was not deleted: %s", blob, e.getMessage());
     }
   }
 

@@ -15,6 +15,12 @@
  * {@code fhirpipe.loader.dialect} names a T-SQL dialect. Identifiers are validated (letters, digits,
  * underscore) and bracket-quoted; values that must be literals are validated and escaped.
  *
+ * <p>Real data: a line over {@link io.fhirpipe.synapseloader.tsql.TSqlWarehouse#MAX_LINE_BYTES}
+ * (COPY INTO's row / cell limit) is diverted to rejected/ by the loader and the warehouse reads the
+ * screened copy; Fabric's snapshot-isolation update conflicts and dedicated pools' deadlocks are
+ * transient (retried, ledger first); serverless start-up checks its database and UTF-8 collation,
+ * creates the master key, and its views declare VARCHAR(MAX) JSON columns.
+ *
  * <p>Not verified against a live warehouse here (no Synapse or Fabric is reachable from the build
  * machine): the statements are checked against Microsoft's documented syntax and pinned by golden
  * files; {@code SynapseLiveTest} runs the dedicated dialect when a pool is configured.

@@ -43,6 +43,14 @@ public interface Warehouse extends AutoCloseable {
      */
     long loadResources(ChunkRef chunk, Path ndjson, long accepted, long rejected, Instant now);
 
+    /**
+     * The longest line {@link #loadResources} can take; longer lines are diverted to rejected/ before it
+     * is called. Empty: no limit (DuckDB reads lines of any size).
+     */
+    default java.util.Optional<LineLimit> lineLimit() {
+        return java.util.Optional.empty();
+    }
+
     /** Applies a chunk of a manifest's deleted[] file; returns how many deletions took effect (or unknown). */
     long applyDeletes(ChunkRef chunk, List<Deletion> deletions, long accepted, long rejected, Instant now);
 

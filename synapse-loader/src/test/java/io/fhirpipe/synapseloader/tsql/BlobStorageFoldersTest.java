@@ -41,4 +41,27 @@ class BlobStorageFoldersTest {
     assertThat(folders.holdsFiles("curated/deleted/Patient/_seed/")).isFalse();
     assertThat(folders.holdsFiles("curated/deleted/Patient/c1/")).isTrue();
   }
+
+  @Test
+  void theScreenedCopyOfAChunkIsWrittenOverAnyEarlierOneAndDeletedAlone() throws Exception {
+    BlobContainerClient chunks = azurite.blobServiceClient().getBlobContainerClient("chunks");
+    chunks.createIfNotExists();
+    chunks.getBlobClient("e1/Patient-0/000000.ndjson").upload(BinaryData.fromString("whole\n"));
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("screened-", ".ndjson");
+    try {
+      java.nio.file.Files.writeString(file, "first\n");
+      folders.upload("chunks", "e1/Patient-0/\"0x8DC\"/000000.screened-a1.ndjson", file);
+      java.nio.file.Files.writeString(file, "accepted\n");
+      folders.upload("chunks", "e1/Patient-0/\"0x8DC\"/000000.screened-a1.ndjson", file);
+      assertThat(chunks.getBlobClient("e1/Patient-0/\"0x8DC\"/000000.screened-a1.ndjson").downloadContent()
+          .toString()).isEqualTo("accepted\n");
+
+      folders.deleteFile("chunks", "e1/Patient-0/\"0x8DC\"/000000.screened-a1.ndjson");
+      folders.deleteFile("chunks", "e1/Patient-0/\"0x8DC\"/000000.screened-a1.ndjson"); // already gone: fine
+      assertThat(chunks.getBlobClient("e1/Patient-0/\"0x8DC\"/000000.screened-a1.ndjson").exists()).isFalse();
+      assertThat(chunks.getBlobClient("e1/Patient-0/000000.ndjson").exists()).isTrue();
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
+  }
 }

@@ -29,6 +29,22 @@ public final class RecordingJdbc implements SqlConnectionSource {
   private SQLException failure;
   private int failuresLeft;
   private Function<String, List<Object[]>> answer = sql -> List.<Object[]>of(new Object[] {0L});
+  private Engine engine = (source, sql) -> { };
+
+  /**
+   * What a statement does to a warehouse several loaders share (each loader has its own
+   * RecordingJdbc): it may throw, as the engine would, e.g. on a commit that conflicts.
+   */
+  @FunctionalInterface
+  public interface Engine {
+    void execute(RecordingJdbc source, String sql) throws SQLException;
+  }
+
+  /** Every statement also goes through {@code engine}, after it is recorded. */
+  public RecordingJdbc engine(Engine engine) {
+    this.engine = engine;
+    return this;
+  }
 
   /** The next {@code times} statements matching {@code when} throw {@code e}. */
   public RecordingJdbc failOn(Predicate<String> when, SQLException e, int times) {
@@ -95,6 +111,7 @@ public final class RecordingJdbc implements SqlConnectionSource {
 
   private void record(String sql) throws SQLException {
     statements.add(sql);
+    engine.execute(this, sql);
     if (failuresLeft > 0 && failWhen.test(sql)) {
       failuresLeft--;
       throw failure;

@@ -23,7 +23,8 @@ class SqlServerTransientErrorsTest {
 
   @ParameterizedTest
   @ValueSource(ints = {40501, 40613, 49918, 49919, 49920, 4060, 4221, 40143, 40197, 40540, 10928,
-      10929, 1204, 1205, 1222, 233, 997, 10053, 10054, 10060, 64, 20, -2})
+      10929, 1204, 1205, 1222, 233, 997, 10053, 10054, 10060, 64, 20, -2,
+      24556, 24706, 3960})
   void documentedTransientNumbersAreTransient(int number) {
     assertThat(SqlServerTransientErrors.isTransient(error(number, "S0001"))).isTrue();
   }

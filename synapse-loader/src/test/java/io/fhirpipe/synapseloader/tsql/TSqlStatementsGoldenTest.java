@@ -99,13 +99,29 @@ class TSqlStatementsGoldenTest {
         "curated");
     List<SqlStatement> setup = serverless.setup(VIEWS, TYPES);
     assertAll("synapse-serverless/setup", setup);
-    assertThat(names(setup)).containsExactly("create-schema-raw", "create-schema-dbo",
-        "create-schema-fhirpipe", "create-credential", "create-data-source", "create-file-format",
+    assertThat(names(setup)).containsExactly("check-database", "set-utf8-collation",
+        "create-schema-raw", "create-schema-dbo", "create-schema-fhirpipe", "create-master-key",
+        "create-credential", "create-data-source", "create-file-format",
         "drop-tombstone-seed-Patient", "cetas-tombstone-seed-Patient", "drop-tombstone-seed-Patient",
         "drop-tombstone-seed-Observation", "cetas-tombstone-seed-Observation",
         "drop-tombstone-seed-Observation", "create-raw-view-Patient", "create-raw-view-Observation",
         "create-typed-view-patient", "create-typed-view-observation",
         "create-typed-view-observation_component");
+    // start-up: a user database with a UTF-8 collation, and the master key before the credential
+    assertThat(setup.get(0).sql()).startsWith("IF DB_NAME() = N'master' THROW");
+    assertThat(setup.get(1).sql()).contains("DATABASEPROPERTYEX(DB_NAME(), 'Collation')",
+        "ALTER DATABASE CURRENT COLLATE Latin1_General_100_BIN2_UTF8");
+    assertThat(setup.get(5).sql()).isEqualTo("IF NOT EXISTS (SELECT 1 FROM sys.symmetric_keys"
+        + " WHERE name = N'##MS_DatabaseMasterKey##') CREATE MASTER KEY");
+    // every Parquet read names its columns: inference would make the JSON VARCHAR(8000)
+    for (SqlStatement view : setup.stream().filter(s -> s.name().contains("-view-")).toList()) {
+      assertThat(view.sql()).contains("FORMAT = 'PARQUET') WITH (").doesNotContain("VARCHAR(8000)")
+          .doesNotContain("FORMAT = 'PARQUET') AS t");
+    }
+    assertThat(setup.stream().filter(s -> s.name().equals("create-raw-view-Patient")).findFirst()
+        .orElseThrow().sql()).contains(
+        "[resource] VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8",
+        "[last_updated] DATETIME2(6)");
     assertThat(serverless.seedFolders(TYPES)).containsExactly("curated/deleted/Patient/_seed/",
         "curated/deleted/Observation/_seed/");
     // every view hides what a tombstone of its type outlives
@@ -204,8 +220,10 @@ class TSqlStatementsGoldenTest {
           .hasSize(VIEWS.size());
     }
     assertThat(names(serverless.setup(VIEWS, allTypes)))
-        .filteredOn(n -> n.startsWith("create-typed-view-")).hasSize(VIEWS.size())
-        .doesNotContain("create-credential"); // caller identity: no credential object
+        .filteredOn(n -> n.startsWith("create-typed-view-")).hasSize(VIEWS.size());
+    // caller identity: no credential object, so no master key either
+    assertThat(names(serverless.setup(VIEWS, allTypes))).doesNotContain("create-credential",
+        "create-master-key");
     for (String type : allTypes) {
       List<ViewDefinition> views = VIEWS.stream().filter(v -> v.resource().equals(type)).toList();
       ChunkToLoad blob = new ChunkToLoad("c-" + type, type, "e",

@@ -99,7 +99,8 @@ class WarehousesTest {
                     t -> assertThat(t.kind().configName()).isEqualTo(dialect));
         }
         String all = String.join("\n", jdbc.statements);
-        assertThat(jdbc.statements.get(0)).isEqualTo(
+        // serverless checks its database (a user database, UTF-8 collation) before anything else
+        assertThat(jdbc.statements.get(dialect.equals("synapse-serverless") ? 2 : 0)).isEqualTo(
                 "IF SCHEMA_ID(N'raw') IS NULL EXEC(N'CREATE SCHEMA [raw]')");
         switch (dialect) {
             case "synapse-dedicated" -> assertThat(all)
@@ -113,7 +114,9 @@ class WarehousesTest {
             default -> assertThat(all)
                     .contains("CREATE EXTERNAL DATA SOURCE [fhirpipe_lake] WITH (LOCATION = "
                                     + "'https://fhirlake.blob.core.windows.net', CREDENTIAL = [fhirpipe_storage])",
-                            "CREATE EXTERNAL FILE FORMAT [fhirpipe_parquet]", "CREATE OR ALTER VIEW [raw].[Patient]")
+                            "CREATE EXTERNAL FILE FORMAT [fhirpipe_parquet]", "CREATE OR ALTER VIEW [raw].[Patient]",
+                            "IF DB_NAME() = N'master' THROW", "ALTER DATABASE CURRENT COLLATE Latin1_General_100_BIN2_UTF8",
+                            "CREATE MASTER KEY")
                     .doesNotContain("chunk_ledger");
         }
         assertThat(connectedWith.kind()).isEqualTo(Warehouses.kind(dialect));

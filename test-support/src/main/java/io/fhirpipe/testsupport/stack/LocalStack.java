@@ -33,6 +33,26 @@ public final class LocalStack implements AutoCloseable {
 
     public static final List<String> SERVICES = List.of("export-trigger", "export-poller", "ndjson-splitter",
             "synapse-loader");
+    /**
+     * Each service's heap, sized with {@link #CONTAINER_JVM} so that a service stays under 300 MB of
+     * resident memory (README, Performance: the heap is about half of it; metaspace, code cache,
+     * threads, the JDK's own libraries and, in the loader, DuckDB make the rest). The poller holds
+     * its transfers' upload blocks (4 x 3 x 4 MiB) and the splitter its splits' read-ahead and
+     * blocks; the loader's heap only screens lines, its warehouse is DuckDB's memory_limit.
+     */
+    public static final Map<String, String> CONTAINER_HEAP = Map.of("export-trigger", "96m", "export-poller",
+            "128m", "ndjson-splitter", "128m", "synapse-loader", "96m");
+    /**
+     * The services' JVM sized as in a small container: a serial collector (one or two cores, no
+     * concurrent GC threads or remembered sets), capped metaspace, code cache, direct buffers and
+     * thread stacks, and glibc's freed memory given back every 5 s: without that the C2 compiler's
+     * and Netty's transient allocations stayed resident (50-65 MB above what NMT accounted for).
+     */
+    public static final List<String> CONTAINER_JVM = List.of("-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m",
+            "-XX:ReservedCodeCacheSize=48m", "-XX:MaxDirectMemorySize=64m", "-Xss512k", "-XX:CICompilerCount=2",
+            "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError");
+    /** Two glibc malloc arenas instead of eight per core: fewer half-used arenas kept resident. */
+    public static final Map<String, String> CONTAINER_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
     private static final Pattern BROKER_READY = Pattern.compile("AMQP on amqp://[^:]+:(\\d+)");
 
     private final Path root;
@@ -234,7 +254,9 @@ public final class LocalStack implements AutoCloseable {
         env.put("FHIRPIPE_STORAGE_CONNECTION_STRING", azurite.connectionString());
         env.put("FHIRPIPE_FHIR_BASE_URL", fhirBaseUrl);
         env.put("FHIRPIPE_DUCKDB_PATH", duckDbPath.toString());
-        List<String> command = new ArrayList<>(List.of(ManagedProcess.java(), "-Xmx" + b.serviceHeap,
+        env.putAll(CONTAINER_ENVIRONMENT);
+        String heap = b.serviceHeap != null ? b.serviceHeap : CONTAINER_HEAP.get(service);
+        List<String> command = new ArrayList<>(List.of(ManagedProcess.java(), "-Xmx" + heap,
                 "-Dquarkus.profile=local", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
         command.addAll(b.serviceJvmOptions);
         b.serviceConfig.getOrDefault(service, Map.of()).forEach((k, v) -> command.add("-D" + k + "=" + v));
@@ -265,8 +287,8 @@ public final class LocalStack implements AutoCloseable {
         private long seedRandom = 20261126L;
         private int amqpPort;
         private int basePort;
-        private String serviceHeap = "384m";
-        private List<String> serviceJvmOptions = List.of();
+        private String serviceHeap;
+        private List<String> serviceJvmOptions = CONTAINER_JVM;
         private Duration startTimeout = Duration.ofSeconds(180);
         private final Map<String, Map<String, String>> serviceConfig = new LinkedHashMap<>();
 
@@ -312,12 +334,13 @@ public final class LocalStack implements AutoCloseable {
             return this;
         }
 
+        /** One heap for every service instead of {@link #CONTAINER_HEAP}. */
         public Builder serviceHeap(String serviceHeap) {
             this.serviceHeap = serviceHeap;
             return this;
         }
 
-        /** More JVM options for the four services, e.g. to size them as in a container (./fhirpipe load). */
+        /** The four services' JVM options instead of {@link #CONTAINER_JVM} (./fhirpipe load --jvm-opts). */
         public Builder serviceJvmOptions(List<String> serviceJvmOptions) {
             this.serviceJvmOptions = List.copyOf(serviceJvmOptions);
             return this;

@@ -1,12 +1,7 @@
 package io.fhirpipe.testsupport.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.fhirpipe.model.topology.SubscriptionDefinition;
-import io.fhirpipe.model.topology.TopicDefinition;
 import io.fhirpipe.model.topology.Topology;
-import io.fhirpipe.testsupport.RepositoryRoot;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,26 +9,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -52,15 +39,11 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class AksManifestsTest {
 
-    private static final String PROFILE = "servicebus";
-    private static final List<String> SERVICES = List.of("export-trigger", "export-poller", "ndjson-splitter",
-            "synapse-loader");
+    private static final List<String> SERVICES = ServiceConfig.SERVICES;
     /** The one service that serves REST and therefore never scales to zero. */
     private static final String REST_SERVICE = "export-trigger";
-    private static final String SMART_RENDERING = "prod+fhir-smart-key-vault";
+    private static final String SMART_RENDERING = Deployments.SMART_RENDERING;
 
-    private static final Pattern SUBSCRIPTION_ADDRESS = Pattern.compile("([^/:]+)/Subscriptions/([^/:]+)");
-    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:[^}]*)?}");
     private static final Pattern GUID = Pattern.compile(
             "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final String ZERO_GUID = "00000000-0000-0000-0000-000000000000";
@@ -72,88 +55,39 @@ class AksManifestsTest {
     /** Settings a manifest may set as a literal: not configuration of the environment, not secrets. */
     private static final Set<String> LITERAL_VARIABLES = Set.of("QUARKUS_PROFILE", "JAVA_OPTS",
             "FHIRPIPE_SERVERS_LOCAL_AUTH_PRIVATE_KEY_PATH");
-    /** Each group: exactly one of these must be set (the services refuse both and neither). */
-    private static final List<List<String>> EXACTLY_ONE_OF = List.of(
-            List.of("FHIRPIPE_SERVICEBUS_NAMESPACE", "FHIRPIPE_SERVICEBUS_CONNECTION_STRING"),
-            List.of("FHIRPIPE_STORAGE_ACCOUNT_URL", "FHIRPIPE_STORAGE_CONNECTION_STRING"));
-    private static final String LOADER_CONFIG =
-            "synapse-loader/src/main/java/io/fhirpipe/synapseloader/config/LoaderConfig.java";
-    private static final String FHIR_AUTH_CONFIG =
-            "fhir-client/src/main/java/io/fhirpipe/fhirclient/config/FhirServerAuthConfig.java";
     /**
-     * Variables for @ConfigMapping properties that have no key in the properties files (their
-     * environment form is found by the lookup): the variable, the property, and the source file and
-     * method that declare it, so a renamed property fails here instead of being ignored in a pod.
+     * Variables whose localhost default is used only when another variable turns its feature on: the
+     * OTLP endpoint (pipeline-runtime's TracingSwitch traces only with an endpoint set or
+     * FHIRPIPE_TRACING=true).
      */
-    private static final Map<String, String[]> MAPPED_VARIABLES = Map.of(
-            "FHIRPIPE_STORAGE_ACCOUNT_URL", new String[] {"fhirpipe.storage.account-url",
-                    "pipeline-runtime/src/main/java/io/fhirpipe/runtime/storage/StorageConfig.java", "accountUrl()"},
-            "FHIRPIPE_SERVERS_LOCAL_FLAVOR", new String[] {"fhirpipe.servers.local.flavor",
-                    "fhir-client/src/main/java/io/fhirpipe/fhirclient/config/FhirServerConfig.java", "flavor()"},
-            "FHIRPIPE_LOADER_SQL_JDBC_URL", new String[] {"fhirpipe.loader.sql.jdbc-url", LOADER_CONFIG, "jdbcUrl()"},
-            "FHIRPIPE_LOADER_SQL_AUTH", new String[] {"fhirpipe.loader.sql.auth", LOADER_CONFIG, "auth()"},
-            "FHIRPIPE_LOADER_SQL_STORAGE_CREDENTIAL", new String[] {"fhirpipe.loader.sql.storage-credential",
-                    LOADER_CONFIG, "storageCredential()"},
-            "FHIRPIPE_LOADER_SQL_STORAGE_ACCOUNT_URL", new String[] {"fhirpipe.loader.sql.storage-account-url",
-                    LOADER_CONFIG, "storageAccountUrl()"},
-            "FHIRPIPE_SERVERS_LOCAL_AUTH_TOKEN_URL", new String[] {"fhirpipe.servers.local.auth.token-url",
-                    FHIR_AUTH_CONFIG, "tokenUrl()"},
-            "FHIRPIPE_SERVERS_LOCAL_AUTH_CLIENT_ID", new String[] {"fhirpipe.servers.local.auth.client-id",
-                    FHIR_AUTH_CONFIG, "clientId()"},
-            "FHIRPIPE_SERVERS_LOCAL_AUTH_KEY_ID", new String[] {"fhirpipe.servers.local.auth.key-id",
-                    FHIR_AUTH_CONFIG, "keyId()"},
-            "FHIRPIPE_SERVERS_LOCAL_AUTH_PRIVATE_KEY_PATH", new String[] {"fhirpipe.servers.local.auth.private-key-path",
-                    FHIR_AUTH_CONFIG, "privateKeyPath()"});
+    private static final Map<String, String> LOCALHOST_DEFAULT_SWITCHES = Map.of(
+            "OTEL_EXPORTER_OTLP_ENDPOINT", "FHIRPIPE_TRACING");
     private static final Set<String> API_VERSIONS = Set.of("v1/Namespace", "v1/ServiceAccount", "v1/ConfigMap",
             "v1/Service", "apps/v1/Deployment", "policy/v1/PodDisruptionBudget", "keda.sh/v1alpha1/ScaledObject",
             "keda.sh/v1alpha1/TriggerAuthentication", "secrets-store.csi.x-k8s.io/v1/SecretProviderClass");
 
     private static Path root;
-    private static Map<String, Map<String, String>> configs;
-    private static final Map<String, List<JsonNode>> RENDERED = new LinkedHashMap<>();
+    private static Map<String, ServiceConfig> configs;
 
     @BeforeAll
-    static void render() throws Exception {
-        root = RepositoryRoot.find();
-        configs = new TreeMap<>();
-        for (String service : SERVICES) {
-            configs.put(service, effectiveConfig(root.resolve(service)));
-        }
-        Assumptions.assumeTrue(kubectlAvailable(),
+    static void render() {
+        root = Deployments.root();
+        configs = ServiceConfig.all();
+        Assumptions.assumeTrue(Deployments.kubectlAvailable(),
                 "kubectl is not on the PATH: deploy/aks is not rendered or checked (CI machines have it)");
-        for (String overlay : overlays()) {
-            RENDERED.put(overlay, kustomize(root.resolve("deploy/aks/overlays").resolve(overlay)));
-        }
-        // An overlay that uses the Key Vault component, as deploy/aks/components/fhir-smart-key-vault says.
-        Path composed = root.resolve("test-support/target/aks-fhir-smart-key-vault");
-        Files.createDirectories(composed);
-        Files.writeString(composed.resolve("kustomization.yaml"), String.join("\n",
-                "apiVersion: kustomize.config.k8s.io/v1beta1",
-                "kind: Kustomization",
-                "namespace: fhirpipe",
-                "resources:",
-                "  - ../../../deploy/aks/overlays/prod",
-                "components:",
-                "  - ../../../deploy/aks/components/fhir-smart-key-vault",
-                ""));
-        RENDERED.put(SMART_RENDERING, kustomize(composed));
+        Deployments.renderings();
     }
 
-    static List<String> overlays() throws IOException {
-        try (Stream<Path> dirs = Files.list(RepositoryRoot.find().resolve("deploy/aks/overlays"))) {
-            return dirs.filter(d -> Files.isRegularFile(d.resolve("kustomization.yaml")))
-                    .map(d -> d.getFileName().toString()).sorted().toList();
-        }
+    static List<String> overlays() {
+        return Deployments.overlays();
     }
 
-    static List<String> renderings() throws IOException {
-        List<String> all = new ArrayList<>(overlays());
-        all.add(SMART_RENDERING);
-        return all;
+    static List<String> renderings() {
+        return Deployments.renderingNames();
     }
 
     @Test
-    void thereAreADevAndAProdOverlay() throws IOException {
+    void thereAreADevAndAProdOverlay() {
         assertThat(overlays()).contains("dev", "prod");
     }
 
@@ -268,7 +202,6 @@ class AksManifestsTest {
         List<JsonNode> docs = docs(rendering);
         String fqdn = settingValue(rendering, "export-trigger", "FHIRPIPE_SERVICEBUS_NAMESPACE");
         Set<String> all = new TreeSet<>();
-        Set<String> topics = new TreeSet<>();
         for (String service : SERVICES) {
             String where = rendering + " " + service;
             JsonNode scaledObject = one(docs, "ScaledObject", service);
@@ -292,7 +225,6 @@ class AksManifestsTest {
                 String pair = metadata.path("topicName").asText() + "/" + metadata.path("subscriptionName").asText();
                 assertThat(triggers.add(pair)).as("%s: %s twice", where, pair).isTrue();
                 assertThat(all.add(pair)).as("%s: %s scales a second service", where, pair).isTrue();
-                topics.add(metadata.path("topicName").asText());
                 JsonNode auth = one(docs, "TriggerAuthentication", trigger.path("authenticationRef").path("name").asText());
                 assertThat(auth.path("spec").path("podIdentity").path("provider").asText())
                         .as("%s: TriggerAuthentication %s", where, name(auth)).isEqualTo("azure-workload");
@@ -301,17 +233,7 @@ class AksManifestsTest {
             assertThat(triggers).as("%s: ScaledObject triggers = the service's incoming subscriptions"
                     + " (application-servicebus.properties)", where).isEqualTo(subscriptionsOf(service));
         }
-        // Together: exactly the topology's subscriptions, and its topics that have any.
-        Set<String> expected = new TreeSet<>();
-        Set<String> expectedTopics = new TreeSet<>();
-        for (TopicDefinition topic : Topology.standard().topics()) {
-            for (SubscriptionDefinition s : topic.subscriptions()) {
-                expected.add(topic.name() + "/" + s.name());
-                expectedTopics.add(topic.name());
-            }
-        }
-        assertThat(all).as("%s: the subscriptions the ScaledObjects name", rendering).isEqualTo(expected);
-        assertThat(topics).as("%s: the topics the ScaledObjects name", rendering).isEqualTo(expectedTopics);
+        // Together they name exactly the topology's subscriptions: DeploymentConsistencyTest.
         assertThat(ofKind(docs, "ScaledObject")).as(rendering).hasSize(SERVICES.size());
     }
 
@@ -339,9 +261,10 @@ class AksManifestsTest {
     }
 
     /**
-     * Every variable a service reads without a default is set, exactly one of each either-or pair
-     * is, every default that points at localhost is overridden, and each variable set is one the
-     * service reads; values come from the ConfigMap (keys that exist) or are harmless literals.
+     * Exactly one of each either-or pair is set, every default that points at localhost is
+     * overridden, and each variable set is one the service reads; values come from the ConfigMap
+     * (keys that exist) or are harmless literals. (Every variable read without a default is set:
+     * DeploymentConsistencyTest, for every artefact.)
      */
     @ParameterizedTest
     @MethodSource("renderings")
@@ -349,7 +272,7 @@ class AksManifestsTest {
         List<JsonNode> docs = docs(rendering);
         for (String service : SERVICES) {
             String where = rendering + " " + service;
-            Map<String, String> config = configs.get(service);
+            ServiceConfig config = configs.get(service);
             JsonNode container = container(one(docs, "Deployment", service));
             Map<String, String> environment = new TreeMap<>();
             for (JsonNode variable : container.path("env")) {
@@ -374,40 +297,30 @@ class AksManifestsTest {
                         .as("%s: %s looks like a secret and is written in the manifest", where, name).isFalse();
             }
             assertThat(container.has("envFrom")).as("%s: envFrom would set variables nobody reads", where).isFalse();
-            assertThat(environment).as(where).containsEntry("QUARKUS_PROFILE", PROFILE);
+            assertThat(environment).as(where).containsEntry("QUARKUS_PROFILE", ServiceConfig.PROFILE);
 
-            boolean artemisChannels = config.entrySet().stream()
-                    .anyMatch(e -> e.getKey().endsWith(".connector") && e.getValue().equals("smallrye-amqp"));
-            assertThat(artemisChannels).as("%s: a channel left on the AMQP connector", where).isFalse();
-            Set<String> read = new TreeSet<>();
-            for (var property : config.entrySet()) {
-                Matcher m = ENV_REFERENCE.matcher(property.getValue());
-                while (m.find()) {
-                    String variable = m.group(1);
-                    read.add(variable);
-                    String fallback = m.group(2) == null ? null : m.group(2).substring(1);
-                    if (fallback == null) {
-                        assertThat(environment).as("%s: %s (read by %s without a default)", where, variable,
-                                property.getKey()).containsKey(variable);
-                    } else if (fallback.matches(".*(localhost|127\\.0\\.0\\.1).*")
-                            && !property.getKey().startsWith("amqp-")) {
-                        assertThat(environment).as("%s: %s defaults to %s (%s), which is not in the cluster",
-                                where, variable, fallback, property.getKey()).containsKey(variable);
-                    }
+            assertThat(config.connectors().values()).as("%s: a channel left on the AMQP connector", where)
+                    .doesNotContain("smallrye-amqp");
+            // Variables without a default: DeploymentConsistencyTest. A default that points at this
+            // machine would be wrong in the cluster.
+            config.placeholders().forEach((key, placeholders) -> placeholders.forEach(p -> {
+                String switchedBy = LOCALHOST_DEFAULT_SWITCHES.get(p.variable());
+                boolean used = switchedBy == null || "true".equals(environment.get(switchedBy));
+                if (p.fallback() != null && p.fallback().matches(".*(localhost|127\\.0\\.0\\.1).*")
+                        && !key.startsWith("amqp-") && used) {
+                    assertThat(environment).as("%s: %s defaults to %s (%s), which is not in the cluster",
+                            where, p.variable(), p.fallback(), key).containsKey(p.variable());
                 }
-            }
-            for (List<String> group : EXACTLY_ONE_OF) {
+            }));
+            // The services refuse both and neither of each connection pair.
+            for (Set<String> group : config.connections()) {
                 assertThat(group.stream().filter(v -> !environment.getOrDefault(v, "").isBlank()).count())
                         .as("%s: exactly one of %s", where, group).isEqualTo(1);
             }
-            Set<String> propertyVariables = new HashSet<>();
-            config.keySet().forEach(k -> propertyVariables.add(environmentForm(k)));
             String entrypoint = Files.readString(root.resolve(service).resolve("src/main/docker/Dockerfile.jvm"));
             for (String variable : environment.keySet()) {
-                boolean isRead = read.contains(variable) || propertyVariables.contains(variable)
-                        || variable.equals("QUARKUS_PROFILE") || variable.startsWith("QUARKUS_")
-                        || (variable.equals("JAVA_OPTS") && entrypoint.contains("$JAVA_OPTS"))
-                        || mappedVariableExists(variable);
+                boolean isRead = config.reads(variable)
+                        || (variable.equals("JAVA_OPTS") && entrypoint.contains("$JAVA_OPTS"));
                 assertThat(isRead).as("%s sets %s, which nothing in its configuration reads", where, variable)
                         .isTrue();
             }
@@ -416,12 +329,12 @@ class AksManifestsTest {
                     .matches("[a-z0-9][a-z0-9-]{4,48}[a-z0-9]\\.servicebus\\.windows\\.net");
             assertThat(environment.get("FHIRPIPE_STORAGE_ACCOUNT_URL")).as(where)
                     .matches("https://[a-z0-9]{3,24}\\.blob\\.core\\.windows\\.net/?");
-            if (config.containsKey("fhirpipe.transfer.publish-blob-created")) {
-                assertThat(resolve(config.get("fhirpipe.transfer.publish-blob-created"), environment))
+            if (config.get("fhirpipe.transfer.publish-blob-created") != null) {
+                assertThat(ServiceConfig.resolve(config.get("fhirpipe.transfer.publish-blob-created"), environment))
                         .as("%s: Event Grid publishes BlobCreated on Azure", where).isEqualTo("false");
             }
-            if (config.containsKey("fhirpipe.loader.dialect")) {
-                assertThat(resolve(config.get("fhirpipe.loader.dialect"), environment)).as("%s: dialect", where)
+            if (config.get("fhirpipe.loader.dialect") != null) {
+                assertThat(ServiceConfig.resolve(config.get("fhirpipe.loader.dialect"), environment)).as("%s: dialect", where)
                         .isIn("synapse-dedicated", "synapse-serverless", "fabric-warehouse");
                 assertThat(environment.get("FHIRPIPE_LOADER_SQL_JDBC_URL")).as(where).startsWith("jdbc:sqlserver://")
                         .doesNotContainIgnoringCase("password");
@@ -429,7 +342,7 @@ class AksManifestsTest {
                 assertThat(environment.get("FHIRPIPE_LOADER_SQL_STORAGE_ACCOUNT_URL")).as(where)
                         .isEqualTo(environment.get("FHIRPIPE_STORAGE_ACCOUNT_URL"));
             }
-            if (config.containsKey("fhirpipe.servers.local.base-url")) {
+            if (config.get("fhirpipe.servers.local.base-url") != null) {
                 assertThat(environment.get("FHIRPIPE_FHIR_BASE_URL")).as(where).startsWith("https://");
                 assertThat(environment.get("FHIRPIPE_SERVERS_LOCAL_AUTH_TYPE")).as(where).isIn("entra", "smart");
             }
@@ -507,7 +420,7 @@ class AksManifestsTest {
 
     @Test
     void onlyTheTriggerIsAServiceAndItsPortIsQuarkusHttpPort() {
-        for (String rendering : RENDERED.keySet()) {
+        for (String rendering : Deployments.renderings().keySet()) {
             List<JsonNode> services = ofKind(docs(rendering), "Service");
             assertThat(services).as(rendering).hasSize(1);
             JsonNode service = services.get(0);
@@ -519,80 +432,32 @@ class AksManifestsTest {
         }
     }
 
-    // --- rendering ---
+    // --- rendering (Deployments) ---
 
-    private static boolean kubectlAvailable() {
-        try {
-            Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static List<JsonNode> kustomize(Path dir) throws IOException {
-        Path out = Files.createTempFile("kustomize", ".yaml");
-        Path err = Files.createTempFile("kustomize", ".err");
-        try {
-            Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("kubectl kustomize %s did not finish in 120 s", dir);
-            }
-            if (p.exitValue() != 0) {
-                fail("kubectl kustomize %s failed (%d): %s", dir, p.exitValue(), Files.readString(err));
-            }
-            List<JsonNode> docs = new ArrayList<>();
-            try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).readValues(out.toFile())) {
-                while (it.hasNext()) {
-                    JsonNode doc = it.next();
-                    if (doc != null && !doc.isNull() && !doc.isEmpty()) {
-                        docs.add(doc);
-                    }
-                }
-            }
-            assertThat(docs).as("resources rendered from %s", dir).isNotEmpty();
-            return docs;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+    private static List<JsonNode> kustomize(Path dir) {
+        return Deployments.kustomize(dir);
     }
 
     private static List<JsonNode> docs(String rendering) {
-        List<JsonNode> docs = RENDERED.get(rendering);
+        List<JsonNode> docs = Deployments.renderings().get(rendering);
         assertThat(docs).as("rendering %s", rendering).isNotNull();
         return docs;
     }
 
     private static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
-        return docs.stream().filter(d -> d.path("kind").asText().equals(kind)).toList();
+        return Deployments.ofKind(docs, kind);
     }
 
-    /** The one resource of a kind with that name. */
     private static JsonNode one(List<JsonNode> docs, String kind, String name) {
-        List<JsonNode> found = ofKind(docs, kind).stream()
-                .filter(d -> name(d).equals(name)).toList();
-        assertThat(found).as("%s %s", kind, name).hasSize(1);
-        return found.get(0);
+        return Deployments.one(docs, kind, name);
     }
 
     private static String name(JsonNode doc) {
-        return doc.path("metadata").path("name").asText();
+        return Deployments.name(doc);
     }
 
     private static JsonNode container(JsonNode deployment) {
-        JsonNode containers = deployment.path("spec").path("template").path("spec").path("containers");
-        assertThat(containers.size()).as("containers of %s", name(deployment)).isEqualTo(1);
-        return containers.get(0);
+        return Deployments.container(deployment);
     }
 
     private static Optional<String> literal(JsonNode container, String variable) {
@@ -656,80 +521,11 @@ class AksManifestsTest {
 
     // --- the services' configuration ---
 
-    /** The topic/subscription pairs of a service's incoming channels on Service Bus. */
+    /** The topic/subscription pairs of a service's incoming channels, each one the topology has. */
     private static Set<String> subscriptionsOf(String service) {
-        Set<String> pairs = new TreeSet<>();
-        Pattern key = Pattern.compile("mp\\.messaging\\.incoming\\.([^.]+)\\.address");
-        configs.get(service).forEach((k, v) -> {
-            if (key.matcher(k).matches()) {
-                Matcher address = SUBSCRIPTION_ADDRESS.matcher(v);
-                assertThat(address.matches()).as("%s %s: '%s'", service, k, v).isTrue();
-                Topology.standard().subscription(address.group(1), address.group(2));
-                pairs.add(address.group(1) + "/" + address.group(2));
-            }
-        });
+        Set<String> pairs = configs.get(service).receives();
+        pairs.forEach(p -> Topology.standard().subscription(p.substring(0, p.indexOf('/')), p.substring(p.indexOf('/') + 1)));
         assertThat(pairs).as("incoming subscriptions of %s", service).isNotEmpty();
         return pairs;
-    }
-
-    private static boolean mappedVariableExists(String variable) {
-        String[] mapping = MAPPED_VARIABLES.get(variable);
-        if (mapping == null) {
-            return false;
-        }
-        assertThat(environmentForm(mapping[0])).isEqualTo(variable);
-        try {
-            assertThat(Files.readString(root.resolve(mapping[1]))).as("%s declares %s (%s)", mapping[1], mapping[2],
-                    mapping[0]).contains(mapping[2]);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return true;
-    }
-
-    private static String environmentForm(String property) {
-        return property.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT);
-    }
-
-    /** application.properties, then %servicebus. and %prod. keys, then application-servicebus.properties. */
-    private static Map<String, String> effectiveConfig(Path module) throws IOException {
-        Map<String, String> base = properties(module.resolve("src/main/resources/application.properties"));
-        Map<String, String> effective = new TreeMap<>();
-        base.forEach((k, v) -> {
-            if (!k.startsWith("%")) {
-                effective.put(k, v);
-            }
-        });
-        base.forEach((k, v) -> {
-            if (k.startsWith("%" + PROFILE + ".")) {
-                effective.put(k.substring(k.indexOf('.') + 1), v);
-            }
-        });
-        Path profile = module.resolve("src/main/resources/application-" + PROFILE + ".properties");
-        assertThat(profile).isRegularFile();
-        effective.putAll(properties(profile));
-        return effective;
-    }
-
-    private static Map<String, String> properties(Path file) throws IOException {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        }
-        Map<String, String> map = new TreeMap<>();
-        properties.stringPropertyNames().forEach(k -> map.put(k, properties.getProperty(k)));
-        return map;
-    }
-
-    private static String resolve(String value, Map<String, String> environment) {
-        Matcher m = ENV_REFERENCE.matcher(value);
-        StringBuilder resolved = new StringBuilder();
-        while (m.find()) {
-            String replacement = environment.containsKey(m.group(1)) ? environment.get(m.group(1))
-                    : m.group(2) == null ? "" : m.group(2).substring(1);
-            m.appendReplacement(resolved, Matcher.quoteReplacement(replacement));
-        }
-        m.appendTail(resolved);
-        return resolved.toString();
     }
 }

@@ -1,57 +1,41 @@
 package io.fhirpipe.testsupport.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.fhirpipe.model.topology.BicepTopology;
-import io.fhirpipe.model.topology.ServiceBusEmulatorConfig;
-import io.fhirpipe.model.topology.SubscriptionDefinition;
-import io.fhirpipe.model.topology.TopicDefinition;
 import io.fhirpipe.model.topology.Topology;
-import io.fhirpipe.testsupport.RepositoryRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * deploy/azure/ (Bicep for Container Apps) cannot be compiled here (no Bicep CLI), so it is checked as
  * text against what it must match: deploy/azure/topology.json (generated from Topology.standard(); its
- * own test is shared-model's BicepTopologyTest), the emulator's deploy/servicebus/Config.json, the
- * services docker-compose.yml builds and their configuration with the "servicebus" profile. The same
- * topics and subscriptions must appear everywhere, every entity must come from the generated file,
- * each app must scale on exactly the subscriptions it receives from, and every setting each service
- * needs on Azure must be set in its container app and be read by the service.
+ * own test is shared-model's BicepTopologyTest) and the services' configuration with the "servicebus"
+ * profile ({@link ServiceConfig}). Every entity must come from the generated file, each app must scale
+ * on exactly the subscriptions it receives from, and what a service needs on Azure beyond every
+ * deployment's settings must be set in its container app and be read by the service. That the
+ * entities are Topology.standard()'s and every required setting is wired, in the Bicep as in every
+ * other artefact, is DeploymentConsistencyTest's.
  */
 class BicepDeploymentTest {
 
-    private static final String PROFILE = "servicebus";
-    private static final Pattern SUBSCRIPTION_ADDRESS = Pattern.compile("([^/:]+)/Subscriptions/([^/:]+)");
-    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:[^}]*)?}");
-    private static final Pattern ENV_NAME = Pattern.compile("name: '([A-Z][A-Z0-9_]*)'");
     private static final Pattern RESOURCE = Pattern.compile("(?m)^resource \\w+ '([A-Za-z.]+/[A-Za-z/]+)@([0-9a-z-]+)'");
     private static final Pattern MODULE = Pattern.compile("(?m)^module \\w+ '([\\w.-]+\\.bicep)'");
 
     /**
-     * What each service must be given on Azure (besides every ${VAR} without a default): Service Bus
+     * What each service must be given on Azure beyond what every deployment must set (its ${VAR}s
+     * without a default and its connection settings: DeploymentConsistencyTest): Service Bus
      * through the namespace and its identity, storage through its account URL and identity, the FHIR
      * server, the warehouse, and Event Grid instead of the transfer publishing BlobCreated.
      */
@@ -73,27 +57,8 @@ class BicepDeploymentTest {
                     "FHIRPIPE_LOADER_SQL_JDBC_URL", "FHIRPIPE_LOADER_SQL_AUTH",
                     "FHIRPIPE_LOADER_SQL_STORAGE_ACCOUNT_URL"));
 
-    /**
-     * Variables for config-mapping properties that no properties file names as a key (their defaults
-     * live in the mapping): variable -> the mapping source and the method that reads it. SmallRye
-     * Config maps FHIRPIPE_A_B_C to fhirpipe.a.b-c for a mapping property.
-     */
-    private static final Map<String, String[]> MAPPING_VARIABLES = Map.ofEntries(
-            Map.entry("FHIRPIPE_STORAGE_ACCOUNT_URL", storage("accountUrl()")),
-            Map.entry("FHIRPIPE_STORAGE_MANAGED_IDENTITY_CLIENT_ID", storage("managedIdentityClientId()")),
-            Map.entry("FHIRPIPE_STORAGE_CREATE_CONTAINERS", storage("createContainers()")),
-            Map.entry("FHIRPIPE_SERVERS_LOCAL_AUTH_SCOPE", fhirAuth("scope()")),
-            Map.entry("FHIRPIPE_SERVERS_LOCAL_AUTH_MANAGED_IDENTITY_CLIENT_ID", fhirAuth("managedIdentityClientId()")),
-            Map.entry("FHIRPIPE_LOADER_SQL_JDBC_URL", loader("jdbcUrl()")),
-            Map.entry("FHIRPIPE_LOADER_SQL_AUTH", loader("auth()")),
-            Map.entry("FHIRPIPE_LOADER_SQL_USER", loader("user()")),
-            Map.entry("FHIRPIPE_LOADER_SQL_PASSWORD", loader("password()")),
-            Map.entry("FHIRPIPE_LOADER_SQL_MANAGED_IDENTITY_CLIENT_ID", loader("managedIdentityClientId()")),
-            Map.entry("FHIRPIPE_LOADER_SQL_STORAGE_ACCOUNT_URL", loader("storageAccountUrl()")),
-            Map.entry("FHIRPIPE_LOADER_SQL_STORAGE_CREDENTIAL", loader("storageCredential()")),
-            Map.entry("FHIRPIPE_LOADER_SQL_SAS_TOKEN", loader("sasToken()")));
-    /** Read by the Azure SDK's DefaultAzureCredential and by Quarkus itself. */
-    private static final Set<String> PLATFORM_VARIABLES = Set.of("AZURE_CLIENT_ID", "QUARKUS_PROFILE");
+    /** Read by the Azure SDK's DefaultAzureCredential, not by the services' configuration. */
+    private static final Set<String> PLATFORM_VARIABLES = Set.of("AZURE_CLIENT_ID");
 
     /** Resource types and the API versions the Bicep was written against (Microsoft's template reference). */
     private static final Map<String, String> API_VERSIONS = Map.ofEntries(
@@ -120,76 +85,19 @@ class BicepDeploymentTest {
     private static Path root;
     private static Path azure;
     private static JsonNode topology;
-    private static JsonNode emulator;
-    private static JsonNode compose;
-    private static Map<String, Map<String, String>> configs;
+    private static Map<String, ServiceConfig> configs;
     private static Map<String, String> bicep;
 
     @BeforeAll
-    static void load() throws IOException {
-        root = RepositoryRoot.find();
+    static void load() {
+        root = Deployments.root();
         azure = root.resolve("deploy/azure");
-        ObjectMapper json = new ObjectMapper();
-        topology = json.readTree(root.resolve(BicepTopology.RELATIVE_PATH).toFile());
-        emulator = json.readTree(root.resolve(ServiceBusEmulatorConfig.RELATIVE_PATH).toFile())
-                .path("UserConfig").path("Namespaces").get(0);
-        compose = new YAMLMapper().readTree(root.resolve("docker-compose.yml").toFile());
-        configs = new TreeMap<>();
-        compose.path("services").fields().forEachRemaining(e -> {
-            if (e.getValue().has("build")) {
-                JsonNode build = e.getValue().path("build");
-                String context = build.isTextual() ? build.asText() : build.path("context").asText();
-                configs.put(e.getKey(), effectiveConfig(root.resolve(context).normalize()));
-            }
-        });
-        bicep = new TreeMap<>();
-        try (Stream<Path> files = Files.list(azure)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".bicep")).toList()) {
-                bicep.put(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
-            }
-        }
+        topology = Deployments.bicepTopology();
+        configs = ServiceConfig.all();
+        bicep = Deployments.bicepFiles();
     }
 
-    // --- the same topics and subscriptions everywhere ---
-
-    @Test
-    void bicepEmulatorAndComposeServicesNameExactlyTheTopologysTopicsAndSubscriptions() {
-        Topology standard = Topology.standard();
-        List<String> expectedTopics = standard.topics().stream().map(TopicDefinition::name).toList();
-        Set<String> expectedSubscriptions = new TreeSet<>();
-        for (TopicDefinition t : standard.topics()) {
-            for (SubscriptionDefinition s : t.subscriptions()) {
-                expectedSubscriptions.add(t.name() + "/" + s.name());
-            }
-        }
-        // Bicep's source of entities
-        assertThat(texts(topology.path("topics"), "name")).containsExactlyElementsOf(expectedTopics);
-        Set<String> bicepSubscriptions = new TreeSet<>();
-        topology.path("subscriptions").forEach(s -> bicepSubscriptions.add(s.path("topic").asText() + "/"
-                + s.path("name").asText()));
-        assertThat(bicepSubscriptions).isEqualTo(expectedSubscriptions);
-        // the emulator (a topic without consumers has the emulator's observer subscription)
-        assertThat(texts(emulator.path("Topics"), "Name")).containsExactlyElementsOf(expectedTopics);
-        Set<String> emulatorSubscriptions = new TreeSet<>();
-        emulator.path("Topics").forEach(t -> t.path("Subscriptions").forEach(s -> {
-            if (!s.path("Name").asText().equals(ServiceBusEmulatorConfig.OBSERVER_SUBSCRIPTION)) {
-                emulatorSubscriptions.add(t.path("Name").asText() + "/" + s.path("Name").asText());
-            }
-        }));
-        assertThat(emulatorSubscriptions).isEqualTo(expectedSubscriptions);
-        // the services compose runs, with the servicebus profile: what they receive from
-        Set<String> composeSubscriptions = new TreeSet<>();
-        configs.values().forEach(c -> composeSubscriptions.addAll(receives(c)));
-        assertThat(composeSubscriptions).isEqualTo(expectedSubscriptions);
-        // Bicep and the emulator filter alike: the same retry-copy rule on every subscription
-        Map<String, String> emulatorRules = new TreeMap<>();
-        emulator.path("Topics").forEach(t -> t.path("Subscriptions").forEach(s -> emulatorRules.put(
-                t.path("Name").asText() + "/" + s.path("Name").asText(),
-                s.path("Rules").path(0).path("Properties").path("SqlFilter").path("SqlExpression").asText())));
-        topology.path("subscriptions").forEach(s -> assertThat(emulatorRules)
-                .containsEntry(s.path("topic").asText() + "/" + s.path("name").asText(),
-                        s.path("rule").path("sqlExpression").asText()));
-    }
+    // --- the entities (that they are Topology.standard()'s everywhere: DeploymentConsistencyTest) ---
 
     @Test
     void theBicepTakesEveryEntityFromTheGeneratedTopologyAndNamesNone() {
@@ -242,7 +150,7 @@ class BicepDeploymentTest {
         assertThat(new TreeSet<>(texts(topology.path("eventGrid").path("apis"), null))).isEqualTo(splitterApis);
         assertThat(topology.path("eventGrid").path("topic").asText()).isEqualTo("blob-created");
         // The splitter is the one receiver of what Event Grid sends.
-        assertThat(receives(configs.get("ndjson-splitter"))).containsExactly("blob-created/ndjson-splitter");
+        assertThat(configs.get("ndjson-splitter").receives()).containsExactly("blob-created/ndjson-splitter");
     }
 
     @Test
@@ -275,7 +183,7 @@ class BicepDeploymentTest {
             Set<String> deployed = new TreeSet<>();
             service.path("receives").forEach(r -> deployed.add(r.path("topic").asText() + "/"
                     + r.path("subscription").asText()));
-            assertThat(deployed).as("subscriptions %s scales on", name).isEqualTo(receives(configs.get(name)));
+            assertThat(deployed).as("subscriptions %s scales on", name).isEqualTo(configs.get(name).receives());
             assertThat(service.path("minReplicas").asInt()).as("min replicas of %s", name)
                     .isEqualTo(name.equals("export-trigger") ? 1 : 0);
         }
@@ -302,45 +210,22 @@ class BicepDeploymentTest {
     }
 
     @Test
-    void everySettingEachServiceNeedsIsSetInItsContainerAppAndReadByTheService() throws IOException {
-        for (var entry : configs.entrySet()) {
-            String service = entry.getKey();
-            Map<String, String> config = entry.getValue();
+    void everySettingEachServiceNeedsOnAzureIsSetInItsContainerAppAndReadByTheService() {
+        configs.forEach((service, config) -> {
             Set<String> set = environment(service);
-            Set<String> required = new TreeSet<>(REQUIRED_ON_AZURE.get(service));
-            Set<String> read = new TreeSet<>();
-            for (String value : config.values()) {
-                Matcher m = ENV_REFERENCE.matcher(value);
-                while (m.find()) {
-                    read.add(m.group(1));
-                    if (m.group(2) == null) {
-                        required.add(m.group(1));
-                    }
-                }
-            }
-            assertThat(set).as("variables the %s container app sets", service).containsAll(required);
-            Set<String> propertyForms = new TreeSet<>();
-            config.keySet().forEach(k -> propertyForms.add(k.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT)));
+            assertThat(set).as("variables the %s container app sets", service)
+                    .containsAll(REQUIRED_ON_AZURE.get(service));
             for (String variable : set) {
-                if (read.contains(variable) || propertyForms.contains(variable) || PLATFORM_VARIABLES.contains(variable)) {
-                    continue;
-                }
-                String[] mapping = MAPPING_VARIABLES.get(variable);
-                assertThat(mapping).as("%s sets %s, which nothing in its configuration reads", service, variable)
-                        .isNotNull();
-                assertThat(Files.readString(root.resolve(mapping[0]))).as("%s reads %s", mapping[0], variable)
-                        .contains(mapping[1]);
+                assertThat(config.reads(variable) || PLATFORM_VARIABLES.contains(variable))
+                        .as("%s sets %s, which nothing in its configuration reads", service, variable).isTrue();
             }
-        }
-        assertThat(bicep.get("app.bicep")).containsPattern("name: 'QUARKUS_PROFILE'\\s+value: '" + PROFILE + "'");
+        });
+        assertThat(bicep.get("app.bicep")).containsPattern("name: 'QUARKUS_PROFILE'\\s+value: '" + ServiceConfig.PROFILE + "'");
     }
 
     @Test
     void theTransferLeavesBlobCreatedToEventGridOnAzure() {
-        Map<String, String> poller = configs.get("export-poller");
-        Matcher m = ENV_REFERENCE.matcher(poller.get("fhirpipe.transfer.publish-blob-created"));
-        assertThat(m.find()).isTrue();
-        String variable = m.group(1);
+        String variable = configs.get("export-poller").variableOf("fhirpipe.transfer.publish-blob-created");
         assertThat(serviceEnvBlock("export-poller"))
                 .containsPattern("name: '" + variable + "'\\s+value: 'false'");
         // and so the poller gets no Sender role on blob-created; Event Grid's identity has it
@@ -359,15 +244,15 @@ class BicepDeploymentTest {
     void eachIdentitySendsExactlyWhereItsServicePublishesOrSchedulesRetryCopies() {
         for (JsonNode service : topology.path("services")) {
             String name = service.path("name").asText();
-            Map<String, String> config = configs.get(name);
+            ServiceConfig config = configs.get(name);
             Set<String> expected = new TreeSet<>();
-            channels(config, "outgoing").forEach((channel, address) -> {
+            config.channels("outgoing").forEach((channel, address) -> {
                 boolean eventGridDoesIt = name.equals("export-poller") && address.equals("blob-created");
                 if (!address.endsWith(Topology.DEAD_LETTER_SUFFIX) && !eventGridDoesIt) {
                     expected.add(address);
                 }
             });
-            receives(config).forEach(r -> expected.add(r.substring(0, r.indexOf('/'))));
+            config.receives().forEach(r -> expected.add(r.substring(0, r.indexOf('/'))));
             assertThat(new TreeSet<>(texts(service.path("sends"), null))).as("topics %s sends to", name)
                     .isEqualTo(expected);
         }
@@ -382,10 +267,43 @@ class BicepDeploymentTest {
         assertThat(block(serviceBus, "resource senderRoles", "}]")).contains("scope: senderScopes[i]")
                 .contains("roleDefinitionId: dataSender");
         assertThat(block(serviceBus, "resource scalerRoles", "}]")).contains("principalId: scalerIdentity.principalId");
+        // The dead-letter API reads every dead-letter queue and replays to every consumed topic: its
+        // service gets those roles, where its own do not already give them.
+        assertThat(Files.exists(root.resolve(
+                "export-trigger/src/main/java/io/fhirpipe/exporttrigger/deadletters/DeadLettersResource.java")))
+                .as("export-trigger serves /dead-letters").isTrue();
+        assertThat(bicep.get("main.bicep")).contains("deadLetterOperator: 'export-trigger'");
+        assertThat(block(serviceBus, "resource operatorReadsForwardQueues", "}]"))
+                .contains("for (q, i) in topology.deadLetterQueues").contains("scope: deadLetterQueues[i]")
+                .contains("roleDefinitionId: dataReceiver");
+        assertThat(block(serviceBus, "resource operatorReadsSubscriptionDeadLetters", "}]"))
+                .contains("for (s, i) in topology.subscriptions").contains("!contains(operatorReceives,")
+                .contains("scope: subscriptions[i]").contains("roleDefinitionId: dataReceiver");
+        assertThat(block(serviceBus, "resource operatorReplays", "}]"))
+                .contains("for (t, i) in topology.topics").contains("!contains(operatorSends, t.name)")
+                .contains("scope: topics[i]").contains("roleDefinitionId: dataSender");
         assertThat(bicep.get("storage.bicep")).contains("'ba92f5b4-2d11-453d-a403-e96b0029c9fe'") // Blob Data Contributor
                 .contains("'2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'"); // Blob Data Reader
         assertThat(bicep.get("fhir-roles.bicep")).contains("'3db33094-8700-4567-8da5-1501d4e7e843'"); // FHIR Data Exporter
         assertThat(bicep.get("keyvault.bicep")).contains("'4633458b-17de-408a-b874-0445c86b69e6'"); // Key Vault Secrets User
+    }
+
+    /** The app registration the guide creates has every app role the services' admin rules allow. */
+    @Test
+    void theAdminAppRegistrationHasEveryRoleTheServicesAllow() {
+        Set<String> registered = new TreeSet<>();
+        Deployments.readJson(azure.resolve("admin-app-roles.json"))
+                .forEach(r -> registered.add(r.path("value").asText()));
+        Set<String> allowed = new TreeSet<>();
+        configs.values().forEach(config -> config.properties().forEach((key, value) -> {
+            if (key.matches("quarkus\\.http\\.auth\\.policy\\.[^.]+\\.roles-allowed")) {
+                for (String role : ServiceConfig.resolve(value, Map.of()).split(",")) {
+                    allowed.add(role.strip());
+                }
+            }
+        }));
+        assertThat(allowed).as("roles the admin rules allow").isNotEmpty();
+        assertThat(registered).containsAll(allowed);
     }
 
     // --- the Bicep as text ---
@@ -413,119 +331,21 @@ class BicepDeploymentTest {
 
     // --- helpers ---
 
-    /** Variable names the container app of {@code service} sets: app.bicep's baseEnv and its serviceEnv entry. */
     private static Set<String> environment(String service) {
-        Set<String> names = new TreeSet<>(envNames(block(bicep.get("app.bicep"), "var baseEnv = [", "\n]")));
-        String own = serviceEnvBlock(service);
-        names.addAll(envNames(own));
-        String containerApps = bicep.get("containerapps.bicep");
-        Matcher vars = Pattern.compile("(?m)^var (\\w+) = \\[").matcher(containerApps);
-        while (vars.find()) {
-            if (Pattern.compile("\\b" + vars.group(1) + "\\b").matcher(own).find()) {
-                names.addAll(envNames(block(containerApps, "var " + vars.group(1) + " = [", "\n]")));
-            }
-        }
-        return names;
+        return new TreeSet<>(Deployments.bicepEnvironment(bicep, service).keySet());
     }
 
     private static String serviceEnvBlock(String service) {
-        String serviceEnv = block(bicep.get("containerapps.bicep"), "var serviceEnv = {", "\n}");
-        int start = serviceEnv.indexOf("\n  '" + service + "':");
-        assertThat(start).as("serviceEnv has an entry for %s", service).isNotNegative();
-        Matcher next = Pattern.compile("\\n  '[a-z-]+':").matcher(serviceEnv);
-        int end = next.find(start + 1) ? next.start() : serviceEnv.length();
-        return serviceEnv.substring(start, end);
-    }
-
-    private static Set<String> envNames(String text) {
-        Set<String> names = new LinkedHashSet<>();
-        Matcher m = ENV_NAME.matcher(text);
-        while (m.find()) {
-            names.add(m.group(1));
-        }
-        return names;
+        return Deployments.bicepServiceEnv(bicep, service);
     }
 
     private static String block(String text, String start, String end) {
-        int from = text.indexOf(start);
-        assertThat(from).as("'%s' is in the Bicep", start).isNotNegative();
-        int to = text.indexOf(end, from + start.length());
-        assertThat(to).as("'%s' ends", start).isPositive();
-        return text.substring(from, to + end.length());
-    }
-
-    private static Set<String> receives(Map<String, String> config) {
-        Set<String> subscriptions = new TreeSet<>();
-        channels(config, "incoming").values().forEach(address -> {
-            Matcher m = SUBSCRIPTION_ADDRESS.matcher(address);
-            assertThat(m.matches()).as("'%s' is <topic>/Subscriptions/<subscription>", address).isTrue();
-            subscriptions.add(m.group(1) + "/" + m.group(2));
-        });
-        return subscriptions;
-    }
-
-    private static Map<String, String> channels(Map<String, String> config, String direction) {
-        Pattern key = Pattern.compile("mp\\.messaging\\." + direction + "\\.([^.]+)\\.address");
-        Map<String, String> channels = new TreeMap<>();
-        config.forEach((k, v) -> {
-            Matcher m = key.matcher(k);
-            if (m.matches()) {
-                channels.put(m.group(1), v);
-            }
-        });
-        return channels;
+        return Deployments.block(text, start, end);
     }
 
     private static List<String> texts(JsonNode array, String field) {
         List<String> texts = new ArrayList<>();
         array.forEach(n -> texts.add(field == null ? n.asText() : n.path(field).asText()));
         return texts;
-    }
-
-    /** application.properties without other profiles' keys, then %servicebus./%prod. keys, then application-servicebus.properties. */
-    private static Map<String, String> effectiveConfig(Path module) {
-        try {
-            Map<String, String> base = properties(module.resolve("src/main/resources/application.properties"));
-            Map<String, String> effective = new TreeMap<>();
-            base.forEach((k, v) -> {
-                if (!k.startsWith("%")) {
-                    effective.put(k, v);
-                }
-            });
-            base.forEach((k, v) -> {
-                if (k.startsWith("%" + PROFILE + ".") || k.startsWith("%prod.")) {
-                    effective.put(k.substring(k.indexOf('.') + 1), v);
-                }
-            });
-            Path profile = module.resolve("src/main/resources/application-" + PROFILE + ".properties");
-            if (Files.exists(profile)) {
-                effective.putAll(properties(profile));
-            }
-            return effective;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Map<String, String> properties(Path file) throws IOException {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        }
-        Map<String, String> map = new TreeMap<>();
-        properties.stringPropertyNames().forEach(k -> map.put(k, properties.getProperty(k)));
-        return map;
-    }
-
-    private static String[] storage(String method) {
-        return new String[] {"pipeline-runtime/src/main/java/io/fhirpipe/runtime/storage/StorageConfig.java", method};
-    }
-
-    private static String[] fhirAuth(String method) {
-        return new String[] {"fhir-client/src/main/java/io/fhirpipe/fhirclient/config/FhirServerAuthConfig.java", method};
-    }
-
-    private static String[] loader(String method) {
-        return new String[] {"synapse-loader/src/main/java/io/fhirpipe/synapseloader/config/LoaderConfig.java", method};
     }
 }

@@ -1,20 +1,17 @@
 package io.fhirpipe.testsupport.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fhirpipe.model.topology.ServiceBusEmulatorConfig;
 import io.fhirpipe.model.topology.SubscriptionDefinition;
 import io.fhirpipe.model.topology.TopicDefinition;
 import io.fhirpipe.model.topology.Topology;
-import io.fhirpipe.testsupport.RepositoryRoot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,14 +19,13 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,60 +33,66 @@ import static org.assertj.core.api.Assertions.assertThat;
  * docker-compose.yml cannot run here (no Docker engine), so it is checked against what the services
  * will actually read: each built service's application.properties overlaid with its
  * application-servicebus.properties (the profile compose selects), and deploy/servicebus/Config.json
- * (the emulator's entities). Anything a channel attaches to must exist on the emulator, every
- * subscription must have a consumer, every channel must use the Service Bus connector, every variable
- * a service needs must be set, and ports must line up.
+ * (the emulator's entities), both through {@link ServiceConfig} and {@link Deployments}. Anything a
+ * channel attaches to must exist on the emulator, every subscription must have a consumer, every
+ * channel must use the Service Bus connector, the services must stay within the emulator's quotas,
+ * start in order once their dependencies are healthy, every variable set must be read, and ports must
+ * line up. (That every variable a service requires is set: DeploymentConsistencyTest.)
  */
 class ComposeConsistencyTest {
 
-    private static final String PROFILE = "servicebus";
-    private static final String SERVICE_BUS_CONNECTOR = "fhirpipe-service-bus";
-    /** The Service Bus emulator's limit on AMQP connections per namespace. */
+    /**
+     * The Service Bus emulator's usage quotas, as documented ("Overview of the Azure Service Bus
+     * emulator", Usage quotas, learn.microsoft.com): one namespace, 50 entities (queues and topics),
+     * 50 subscriptions per topic, 10 concurrent connections, 200 concurrent receive requests per
+     * entity, and a message time-to-live of at most one hour.
+     */
+    private static final int EMULATOR_NAMESPACES = 1;
+    private static final int EMULATOR_ENTITIES = 50;
+    private static final int EMULATOR_SUBSCRIPTIONS_PER_TOPIC = 50;
     private static final int EMULATOR_CONNECTIONS = 10;
-    private static final Set<String> SERVICES = Set.of("export-trigger", "export-poller", "ndjson-splitter",
-            "synapse-loader");
-    private static final Pattern SUBSCRIPTION_ADDRESS = Pattern.compile("([^/:]+)/Subscriptions/([^/:]+)");
-    private static final Pattern ARTEMIS_ADDRESS = Pattern.compile("([^:]+)::([^:]+)");
-    /** {@code ${NAME}} or {@code ${NAME:default}}: an environment variable (no dots) a property reads. */
-    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:[^}]*)?}");
+    private static final int EMULATOR_RECEIVES_PER_ENTITY = 200;
+    private static final Duration EMULATOR_MAX_TTL = Duration.ofHours(1);
+    /** The SDK's processor default when a channel sets no max-concurrent-calls. */
+    private static final int DEFAULT_CONCURRENT_CALLS = 1;
+    private static final String SQL_SERVER_IMAGE = "mcr.microsoft.com/mssql/server:2022-latest";
+    private static final String READY_PROBE = "servicebus-ready";
+    private static final Pattern CLIENT_BUILDER = Pattern.compile("new ServiceBusClientBuilder\\(");
     private static final Pattern HEALTH_URL = Pattern.compile("http://localhost:(\\d+)/q/health/ready");
     private static final Pattern EXPOSE = Pattern.compile("(?m)^EXPOSE\\s+(\\d+)\\s*$");
 
     private static Path root;
     private static JsonNode compose;
+    private static JsonNode namespace;
     private static Map<String, JsonNode> topics;
     private static Set<String> queues;
-    private static Map<String, Map<String, String>> configs;
+    private static Map<String, ServiceConfig> configs;
 
     @BeforeAll
-    static void load() throws IOException {
-        root = RepositoryRoot.find();
-        compose = new YAMLMapper().readTree(root.resolve("docker-compose.yml").toFile());
-        JsonNode namespace = new ObjectMapper()
-                .readTree(root.resolve(ServiceBusEmulatorConfig.RELATIVE_PATH).toFile())
-                .path("UserConfig").path("Namespaces").get(0);
+    static void load() {
+        root = Deployments.root();
+        compose = Deployments.compose();
+        namespace = Deployments.emulatorNamespace(Deployments.emulatorConfig());
         topics = new LinkedHashMap<>();
         namespace.path("Topics").forEach(t -> topics.put(t.path("Name").asText(), t));
         queues = new LinkedHashSet<>();
         namespace.path("Queues").forEach(q -> queues.add(q.path("Name").asText()));
         configs = new TreeMap<>();
         for (String service : builtServices()) {
-            configs.put(service, effectiveConfig(contextOf(service)));
+            configs.put(service, ServiceConfig.read(service, contextOf(service)));
         }
     }
 
     @Test
     void theFourServicesAreBuiltFromTheirDockerfilesWithTheServiceBusProfile() throws IOException {
-        assertThat(builtServices()).containsExactlyInAnyOrderElementsOf(SERVICES);
+        assertThat(builtServices()).containsExactlyInAnyOrderElementsOf(ServiceConfig.SERVICES);
         for (String service : builtServices()) {
             JsonNode build = service(service).path("build");
             Path dockerfile = contextOf(service).resolve(build.path("dockerfile").asText("Dockerfile"));
             assertThat(dockerfile).as("Dockerfile of %s", service).isRegularFile();
             assertThat(Files.readString(dockerfile)).as(dockerfile.toString()).contains("target/quarkus-app");
-            assertThat(environment(service)).as("environment of %s", service).containsEntry("QUARKUS_PROFILE", PROFILE);
-            assertThat(contextOf(service).resolve("src/main/resources/application-" + PROFILE + ".properties"))
-                    .isRegularFile();
-            assertThat(configs.get(service)).as("effective config of %s", service)
+            assertThat(environment(service)).as("environment of %s", service).containsEntry("QUARKUS_PROFILE", ServiceConfig.PROFILE);
+            assertThat(configs.get(service).properties()).as("effective config of %s", service)
                     .containsEntry("fhirpipe.messaging.broker", "service-bus");
         }
     }
@@ -100,13 +102,10 @@ class ComposeConsistencyTest {
         Map<String, String> consumers = new TreeMap<>();
         for (var entry : configs.entrySet()) {
             String service = entry.getKey();
-            for (var channel : channels(entry.getValue(), "incoming").entrySet()) {
+            for (var channel : entry.getValue().incomingSubscriptions().entrySet()) {
                 String where = service + " incoming channel " + channel.getKey();
-                Matcher address = SUBSCRIPTION_ADDRESS.matcher(channel.getValue());
-                assertThat(address.matches()).as("%s: '%s' is not <topic>/Subscriptions/<subscription>", where,
-                        channel.getValue()).isTrue();
-                String topic = address.group(1);
-                String subscription = address.group(2);
+                String topic = channel.getValue().substring(0, channel.getValue().indexOf('/'));
+                String subscription = channel.getValue().substring(topic.length() + 1);
                 assertThat(topics).as("%s: topic", where).containsKey(topic);
                 assertThat(subscriptionNames(topics.get(topic))).as("%s: subscriptions of %s", where, topic)
                         .contains(subscription);
@@ -130,41 +129,114 @@ class ComposeConsistencyTest {
     }
 
     /**
-     * Every channel goes through the Service Bus connector (one AMQP connection per service); a channel
-     * left on SmallRye AMQP would open a connection of its own, authenticate with a key in plain
-     * SASL, and settle without lock renewal or native dead-lettering. The emulator takes at most
-     * {@value #EMULATOR_CONNECTIONS} connections.
+     * Every channel goes through the Service Bus connector, which builds all of a service's senders and
+     * processors from one client builder: one AMQP connection per service. A channel on any other
+     * connector (SmallRye AMQP) would open a connection of its own, authenticate with a key in plain
+     * SASL, and settle without lock renewal or native dead-lettering.
      */
     @Test
-    void everyChannelUsesTheServiceBusConnectorSoEachServiceHasOneConnection() {
-        int connections = 0;
-        for (var entry : configs.entrySet()) {
-            String service = entry.getKey();
-            Map<String, String> config = entry.getValue();
-            Set<String> channels = new TreeSet<>();
-            channels.addAll(channels(config, "incoming").keySet().stream().map(c -> "incoming." + c).toList());
-            channels.addAll(channels(config, "outgoing").keySet().stream().map(c -> "outgoing." + c).toList());
-            assertThat(channels).as("channels of %s", service).isNotEmpty();
-            for (String channel : channels) {
-                assertThat(config.get("mp.messaging." + channel + ".connector"))
-                        .as("connector of %s channel %s", service, channel).isEqualTo(SERVICE_BUS_CONNECTOR);
-            }
-            assertThat(config).as("effective config of %s", service)
+    void everyChannelUsesTheServiceBusConnector() {
+        configs.forEach((service, config) -> {
+            assertThat(config.connectors()).as("channels of %s", service).isNotEmpty();
+            config.connectors().forEach((channel, connector) -> assertThat(connector)
+                    .as("connector of %s channel %s", service, channel).isEqualTo(ServiceConfig.SERVICE_BUS_CONNECTOR));
+            assertThat(config.properties()).as("effective config of %s", service)
                     .doesNotContainKeys("amqp-username", "amqp-password");
             assertThat(config.get("fhirpipe.messaging.servicebus.connection-string")).as("%s reads its connection string",
                     service).isEqualTo("${FHIRPIPE_SERVICEBUS_CONNECTION_STRING:}");
             assertThat(config.get("fhirpipe.messaging.servicebus.namespace")).as("%s reads its namespace", service)
                     .isEqualTo("${FHIRPIPE_SERVICEBUS_NAMESPACE:}");
-            connections++;
+        });
+    }
+
+    /** What compose runs on the emulator stays within every quota the emulator documents. */
+    @Test
+    void theServicesStayWithinTheEmulatorsQuotas() {
+        // Connections: each ServiceBusClientBuilder is one AMQP connection once used. The connector
+        // (pipeline-runtime) has one per service for all its channels; a service's own code may make
+        // more (the trigger's dead-letter API has its own); a channel on another connector opens one.
+        assertThat(clientBuilders(root.resolve("pipeline-runtime"))).as("client builders of the connector").isEqualTo(1);
+        int connections = 0;
+        for (var entry : configs.entrySet()) {
+            Map<String, String> connectors = entry.getValue().connectors();
+            long otherConnectors = connectors.values().stream()
+                    .filter(c -> !ServiceConfig.SERVICE_BUS_CONNECTOR.equals(c)).count();
+            connections += (connectors.containsValue(ServiceConfig.SERVICE_BUS_CONNECTOR) ? 1 : 0) + otherConnectors
+                    + clientBuilders(contextOf(entry.getKey()));
         }
-        assertThat(connections).isLessThanOrEqualTo(EMULATOR_CONNECTIONS);
+        assertThat(connections).as("AMQP connections the services open").isLessThanOrEqualTo(EMULATOR_CONNECTIONS);
+
+        // Entities: one namespace; queues and topics; subscriptions per topic.
+        assertThat(Deployments.emulatorConfig().path("UserConfig").path("Namespaces").size())
+                .isEqualTo(EMULATOR_NAMESPACES);
+        assertThat(topics.size() + queues.size()).as("queues and topics").isLessThanOrEqualTo(EMULATOR_ENTITIES);
+        topics.forEach((name, topic) -> assertThat(topic.path("Subscriptions").size())
+                .as("subscriptions of %s", name).isBetween(1, EMULATOR_SUBSCRIPTIONS_PER_TOPIC));
+
+        // Concurrent receives: each subscription has one consumer (compose runs one replica of each
+        // service), receiving at most its channel's max-concurrent-calls at a time.
+        configs.forEach((service, config) -> {
+            Map<String, String> environment = environment(service);
+            config.incomingSubscriptions().forEach((channel, subscription) -> {
+                String calls = config.get("mp.messaging.incoming." + channel + ".max-concurrent-calls");
+                int concurrent = calls == null ? DEFAULT_CONCURRENT_CALLS
+                        : Integer.parseInt(ServiceConfig.resolve(calls, environment));
+                assertThat(concurrent).as("%s %s: concurrent receives on %s", service, channel, subscription)
+                        .isBetween(1, EMULATOR_RECEIVES_PER_ENTITY);
+            });
+        });
+
+        // Time-to-live: the emulator refuses more than an hour on any entity.
+        List<JsonNode> entities = new ArrayList<>();
+        topics.values().forEach(t -> {
+            entities.add(t);
+            t.path("Subscriptions").forEach(entities::add);
+        });
+        namespace.path("Queues").forEach(entities::add);
+        for (JsonNode entity : entities) {
+            String ttl = entity.path("Properties").path("DefaultMessageTimeToLive").asText();
+            assertThat(ttl).as("DefaultMessageTimeToLive of %s", entity.path("Name").asText()).isNotEmpty();
+            assertThat(Duration.parse(ttl)).as("DefaultMessageTimeToLive of %s", entity.path("Name").asText())
+                    .isLessThanOrEqualTo(EMULATOR_MAX_TTL);
+        }
+    }
+
+    /**
+     * SQL Server 2022 (Azure SQL Edge is retired) answers logins before the emulator starts; the
+     * services start once the emulator's /health answered (its image has no shell for a healthcheck)
+     * and each one has a healthcheck of its own.
+     */
+    @Test
+    void theEmulatorRunsOnSqlServer2022AndTheServicesStartWhenItIsHealthy() {
+        assertThat(service("mssql").path("image").asText()).isEqualTo(SQL_SERVER_IMAGE);
+        assertThat(service("mssql").path("healthcheck").path("test").toString()).contains("sqlcmd");
+        assertThat(service("servicebus").path("depends_on").path("mssql").path("condition").asText())
+                .isEqualTo("service_healthy");
+        assertThat(environment("servicebus")).containsEntry("SQL_SERVER", "mssql");
+        JsonNode probe = service(READY_PROBE);
+        assertThat(probe.path("depends_on").path("servicebus").path("condition").asText()).isEqualTo("service_started");
+        List<String> command = new ArrayList<>();
+        probe.path("command").forEach(c -> command.add(c.asText()));
+        assertThat(command).contains("--fail", "--retry-all-errors", "http://servicebus:5300/health");
+        List<String> servicebusPorts = new ArrayList<>();
+        service("servicebus").path("ports").forEach(p -> servicebusPorts.add(p.asText()));
+        assertThat(servicebusPorts).contains("5300:5300");
+        for (String service : builtServices()) {
+            JsonNode dependsOn = service(service).path("depends_on");
+            assertThat(dependsOn.isObject()).as("%s: depends_on with conditions", service).isTrue();
+            assertThat(dependsOn.path(READY_PROBE).path("condition").asText()).as("%s starts after %s", service,
+                    READY_PROBE).isEqualTo("service_completed_successfully");
+            assertThat(dependsOn.has("azurite")).as("%s starts after azurite", service).isTrue();
+            assertThat(service(service).path("healthcheck").path("test").isEmpty()).as("%s healthcheck", service)
+                    .isFalse();
+        }
     }
 
     @Test
     void everyOutgoingChannelSendsToATopicOrADeadLetterQueueOnTheEmulator() {
         int outgoing = 0;
         for (var entry : configs.entrySet()) {
-            for (var channel : channels(entry.getValue(), "outgoing").entrySet()) {
+            for (var channel : entry.getValue().channels("outgoing").entrySet()) {
                 outgoing++;
                 String address = channel.getValue();
                 String where = entry.getKey() + " outgoing channel " + channel.getKey() + " -> " + address;
@@ -180,37 +252,13 @@ class ComposeConsistencyTest {
         assertThat(outgoing).isPositive();
     }
 
+    /** A misspelt variable in compose would be ignored silently: each one set must be read (that the
+     * required ones are set is DeploymentConsistencyTest's). */
     @Test
-    void everyVariableWithoutADefaultIsSetAndEveryVariableSetIsRead() {
-        for (var entry : configs.entrySet()) {
-            String service = entry.getKey();
-            Map<String, String> config = entry.getValue();
-            Map<String, String> environment = environment(service);
-            Set<String> required = new TreeSet<>();
-            Set<String> read = new TreeSet<>();
-            for (String value : config.values()) {
-                Matcher m = ENV_REFERENCE.matcher(value);
-                while (m.find()) {
-                    read.add(m.group(1));
-                    if (m.group(2) == null) {
-                        required.add(m.group(1));
-                    }
-                }
-            }
-            assertThat(environment.keySet()).as("variables %s reads without a default", service)
-                    .containsAll(required);
-            // A misspelt variable in compose would be ignored silently: each one must be read, either
-            // through ${...} or as the environment form of a property the service has.
-            Set<String> propertyVariables = new HashSet<>();
-            config.keySet().forEach(k -> propertyVariables.add(k.replaceAll("[^A-Za-z0-9]", "_").toUpperCase(Locale.ROOT)));
-            for (String variable : environment.keySet()) {
-                if (variable.equals("QUARKUS_PROFILE")) {
-                    continue;
-                }
-                assertThat(read.contains(variable) || propertyVariables.contains(variable))
-                        .as("%s sets %s, which nothing in its configuration reads", service, variable).isTrue();
-            }
-        }
+    void everyVariableSetIsRead() {
+        configs.forEach((service, config) -> environment(service).keySet().forEach(variable ->
+                assertThat(config.reads(variable)).as("%s sets %s, which nothing in its configuration reads",
+                        service, variable).isTrue()));
     }
 
     @Test
@@ -263,7 +311,6 @@ class ComposeConsistencyTest {
             }
         }
         assertThat(environment("hapi")).containsEntry("hapi.fhir.bulk_export_enabled", "true");
-        assertThat(environment("servicebus")).containsEntry("SQL_SERVER", "mssql");
         assertThat(names).contains("mssql", "azurite");
     }
 
@@ -279,7 +326,7 @@ class ComposeConsistencyTest {
     @Test
     void duckDbLivesOnANamedVolume() {
         Map<String, String> environment = environment("synapse-loader");
-        String path = resolve(configs.get("synapse-loader").get("fhirpipe.loader.duckdb.path"), environment);
+        String path = ServiceConfig.resolve(configs.get("synapse-loader").get("fhirpipe.loader.duckdb.path"), environment);
         assertThat(path).isEqualTo("/data/fhirpipe.duckdb");
         List<String> volumes = new ArrayList<>();
         service("synapse-loader").path("volumes").forEach(v -> volumes.add(v.asText()));
@@ -292,13 +339,7 @@ class ComposeConsistencyTest {
     // --- compose and configuration access ---
 
     private static List<String> builtServices() {
-        List<String> built = new ArrayList<>();
-        compose.path("services").fields().forEachRemaining(e -> {
-            if (e.getValue().has("build")) {
-                built.add(e.getKey());
-            }
-        });
-        return built;
+        return Deployments.composeBuilt(compose);
     }
 
     private static JsonNode service(String name) {
@@ -313,74 +354,25 @@ class ComposeConsistencyTest {
         return root.resolve(context).normalize();
     }
 
-    /** Compose's environment as a map, whether written as a map or as a list of NAME=value. */
     private static Map<String, String> environment(String service) {
-        JsonNode node = service(service).path("environment");
-        Map<String, String> environment = new TreeMap<>();
-        if (node.isArray()) {
-            node.forEach(e -> {
-                String[] parts = e.asText().split("=", 2);
-                environment.put(parts[0], parts.length > 1 ? parts[1] : "");
-            });
-        } else {
-            node.fields().forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
-        }
-        return environment;
+        service(service);
+        return Deployments.composeEnvironment(compose, service);
     }
 
-    private static Map<String, String> baseConfig(String service) {
-        try {
-            return properties(contextOf(service).resolve("src/main/resources/application.properties"));
+    /** How many Service Bus client builders a module's main code makes. */
+    private static int clientBuilders(Path module) {
+        try (Stream<Path> files = Files.walk(module.resolve("src/main/java"))) {
+            int builders = 0;
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Matcher m = CLIENT_BUILDER.matcher(Files.readString(file));
+                while (m.find()) {
+                    builders++;
+                }
+            }
+            return builders;
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
         }
-    }
-
-    /**
-     * What Quarkus sees with the profile active: application.properties, then %profile. keys, then
-     * application-profile.properties; keys of other profiles (%test., %dev.) are left out.
-     */
-    private static Map<String, String> effectiveConfig(Path module) throws IOException {
-        Map<String, String> base = properties(module.resolve("src/main/resources/application.properties"));
-        Map<String, String> effective = new TreeMap<>();
-        base.forEach((k, v) -> {
-            if (!k.startsWith("%")) {
-                effective.put(k, v);
-            }
-        });
-        base.forEach((k, v) -> {
-            if (k.startsWith("%" + PROFILE + ".") || k.startsWith("%prod.")) {
-                effective.put(k.substring(k.indexOf('.') + 1), v);
-            }
-        });
-        Path profile = module.resolve("src/main/resources/application-" + PROFILE + ".properties");
-        if (Files.exists(profile)) {
-            effective.putAll(properties(profile));
-        }
-        return effective;
-    }
-
-    private static Map<String, String> properties(Path file) throws IOException {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        }
-        Map<String, String> map = new TreeMap<>();
-        properties.stringPropertyNames().forEach(k -> map.put(k, properties.getProperty(k)));
-        return map;
-    }
-
-    /** Channel name to address, for channels of one direction. */
-    private static Map<String, String> channels(Map<String, String> config, String direction) {
-        Pattern key = Pattern.compile("mp\\.messaging\\." + direction + "\\.([^.]+)\\.address");
-        Map<String, String> channels = new TreeMap<>();
-        config.forEach((k, v) -> {
-            Matcher m = key.matcher(k);
-            if (m.matches()) {
-                channels.put(m.group(1), v);
-            }
-        });
-        return channels;
     }
 
     private static Set<String> subscriptionNames(JsonNode topic) {
@@ -389,16 +381,8 @@ class ComposeConsistencyTest {
         return names;
     }
 
-    /** A property value with its ${VAR:default} references resolved against compose's environment. */
-    private static String resolve(String value, Map<String, String> environment) {
-        Matcher m = ENV_REFERENCE.matcher(value);
-        StringBuilder resolved = new StringBuilder();
-        while (m.find()) {
-            String replacement = environment.containsKey(m.group(1)) ? environment.get(m.group(1))
-                    : m.group(2) == null ? "" : m.group(2).substring(1);
-            m.appendReplacement(resolved, Matcher.quoteReplacement(replacement));
-        }
-        m.appendTail(resolved);
-        return resolved.toString();
+    /** application.properties alone: the channels' addresses on Artemis. */
+    private static Map<String, String> baseConfig(String service) {
+        return ServiceConfig.properties(contextOf(service).resolve("src/main/resources/application.properties"));
     }
 }

@@ -5,13 +5,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,7 +63,7 @@ class DockerfilesTest {
         }
         assertThat(arguments(instructions, "ADD")).as("%s: ADD (remote or archive magic)", service).isEmpty();
 
-        String port = properties(module.resolve("src/main/resources/application.properties")).getProperty("quarkus.http.port");
+        String port = ServiceConfig.of(service).get("quarkus.http.port");
         assertThat(arguments(instructions, "EXPOSE")).as("%s: EXPOSE quarkus.http.port", service).containsExactly(port);
 
         List<String> entrypoint = arguments(instructions, "ENTRYPOINT");
@@ -126,13 +123,5 @@ class DockerfilesTest {
             }
         }
         return -1;
-    }
-
-    private static Properties properties(Path file) throws IOException {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        }
-        return properties;
     }
 }

@@ -1,0 +1,1 @@
+IF DB_NAME() = N'master' THROW 50001, N'fhirpipe needs a user database on the serverless pool, not master: CREATE DATABASE <name> COLLATE Latin1_General_100_BIN2_UTF8, then name it in the JDBC URL (databaseName)', 1

@@ -2,7 +2,6 @@ package io.fhirpipe.exporttrigger.deadletters;
 
 import com.azure.core.amqp.models.AmqpMessageBody;
 import com.azure.core.util.BinaryData;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
@@ -32,19 +31,7 @@ final class SdkDeadLetterEntities implements DeadLetterEntities {
     private final Map<String, ServiceBusSenderClient> senders = new ConcurrentHashMap<>();
 
     SdkDeadLetterEntities(ServiceBusSettings settings) {
-        // The same two ways in as pipeline-runtime's SdkServiceBusTransport: a connection string, or a
-        // namespace with DefaultAzureCredential (optionally a user-assigned managed identity).
-        ServiceBusClientBuilder b = new ServiceBusClientBuilder();
-        if (settings.connectionString() != null) {
-            b.connectionString(settings.connectionString());
-        } else {
-            DefaultAzureCredentialBuilder credential = new DefaultAzureCredentialBuilder();
-            if (settings.managedIdentityClientId() != null) {
-                credential.managedIdentityClientId(settings.managedIdentityClientId());
-            }
-            b.credential(settings.namespace(), credential.build());
-        }
-        this.builder = b;
+        this.builder = settings.clientBuilder();
     }
 
     @Override

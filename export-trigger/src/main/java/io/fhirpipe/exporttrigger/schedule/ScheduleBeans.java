@@ -25,7 +25,8 @@ public class ScheduleBeans {
 
     @Produces
     @Singleton
-    ScheduledExportStarter scheduledExportStarter(ExportStarter starter, WatermarkStore watermarks, Clock clock) {
-        return new ScheduledExportStarter(starter, watermarks, clock);
+    ScheduledExportStarter scheduledExportStarter(ExportStarter starter, WatermarkStore watermarks,
+            ExportRunStore runs, Clock clock) {
+        return new ScheduledExportStarter(starter, watermarks, runs, clock);
     }
 }

@@ -61,9 +61,10 @@ class ScheduledExportsTest {
         TriggerTestStack.fhir.enqueue("GET", path, RecordedResponse.fixture("01-system-kickoff"));
         ScheduledJob job = job("nightly-" + group, group);
         // Each replica has its own storage client, as two pods would.
-        ScheduledExportStarter replicaA = new ScheduledExportStarter(new ExportStarter(runs, requested, clock), watermarks, clock);
+        ScheduledExportStarter replicaA = new ScheduledExportStarter(new ExportStarter(runs, requested, clock), watermarks, runs, clock);
+        ExportRunStore replicaBRuns = separateRunStore();
         ScheduledExportStarter replicaB = new ScheduledExportStarter(
-                new ExportStarter(separateRunStore(), requested, clock), watermarks, clock);
+                new ExportStarter(replicaBRuns, requested, clock), watermarks, replicaBRuns, clock);
         Instant window = Instant.parse("2026-11-26T02:00:00Z");
 
         CountDownLatch go = new CountDownLatch(1);
@@ -90,13 +91,15 @@ class ScheduledExportsTest {
         TriggerTestStack.fhir.enqueue("GET", path, RecordedResponse.fixture("01-system-kickoff"));
         TriggerTestStack.fhir.enqueue("GET", path, RecordedResponse.fixture("01-system-kickoff"));
         ScheduledJob job = job("hourly-" + group, group);
-        ScheduledExportStarter starter = new ScheduledExportStarter(new ExportStarter(runs, requested, clock), watermarks, clock);
+        ScheduledExportStarter starter = new ScheduledExportStarter(new ExportStarter(runs, requested, clock), watermarks, runs, clock);
 
         String first = starter.fire(job, Instant.parse("2026-11-26T01:00:00Z")).orElseThrow();
         ExportTriggerTest.awaitEvent(ACCEPTED_QUEUE, first);
         assertThat(ExportTriggerTest.requestsTo(path).get(0).rawQuery()).isEqualTo("_type=Patient");
 
         Instant transactionTime = Instant.parse("2026-11-26T01:00:03.125Z");
+        // what the tracker does when the first export has loaded
+        runs.update(first, run -> run.withLoaded(clock.instant(), "test"));
         watermarks.advance(job.name(), transactionTime, first, clock.instant());
         String second = starter.fire(job, Instant.parse("2026-11-26T02:00:00Z")).orElseThrow();
         ExportTriggerTest.awaitEvent(ACCEPTED_QUEUE, second);
@@ -104,6 +107,27 @@ class ScheduledExportsTest {
         assertThat(ExportTriggerTest.recorded(path).get(1).rawQuery())
                 .isEqualTo("_type=Patient&_since=2026-11-26T01%3A00%3A03.125Z");
         assertThat(runs.find(second).orElseThrow().request().since()).isEqualTo(transactionTime);
+    }
+
+    @Test
+    void aWindowIsSkippedWhileTheJobsLastExportIsStillRunning() {
+        String group = "g-skip-" + UUID.randomUUID().toString().substring(0, 8);
+        String path = "/fhir/Group/" + group + "/$export";
+        TriggerTestStack.fhir.enqueue("GET", path, RecordedResponse.fixture("01-system-kickoff"));
+        TriggerTestStack.fhir.enqueue("GET", path, RecordedResponse.fixture("01-system-kickoff"));
+        ScheduledJob job = job("every-minute-" + group, group);
+        ScheduledExportStarter starter = new ScheduledExportStarter(new ExportStarter(runs, requested, clock), watermarks, runs, clock);
+
+        String first = starter.fire(job, Instant.parse("2026-11-26T01:00:00Z")).orElseThrow();
+        ExportTriggerTest.awaitEvent(ACCEPTED_QUEUE, first);
+        // still ACCEPTED: the next window would export the same changes again
+        assertThat(starter.fire(job, Instant.parse("2026-11-26T01:01:00Z"))).isEmpty();
+        assertThat(runs.find(Ids.scheduledExportId(job.name(), Instant.parse("2026-11-26T01:01:00Z")))).isEmpty();
+
+        runs.update(first, run -> run.withLoaded(clock.instant(), "test"));
+        String third = starter.fire(job, Instant.parse("2026-11-26T01:02:00Z")).orElseThrow();
+        ExportTriggerTest.awaitEvent(ACCEPTED_QUEUE, third);
+        assertThat(ExportTriggerTest.recorded(path)).hasSize(2);
     }
 
     private static Optional<String> fireAfter(CountDownLatch go, ScheduledExportStarter starter, ScheduledJob job,

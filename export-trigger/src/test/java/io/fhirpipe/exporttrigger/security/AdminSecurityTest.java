@@ -114,6 +114,17 @@ class AdminSecurityTest {
     }
 
     @Test
+    void aReaderSeesDeadLetterCountsButNotTheMessages() {
+        String reader = token(LocalEntraId.READER);
+        as(reader).when().get("/dead-letters").then().statusCode(200).contentType(ContentType.JSON);
+        refused(as(reader).when().get("/dead-letters/export-requested/export-trigger").then(), 403);
+        as(reader).when().delete("/dead-letters/export-requested/export-trigger").then().statusCode(403);
+        String operator = token(LocalEntraId.OPERATOR);
+        as(operator).when().get("/dead-letters/export-requested/export-trigger").then().statusCode(200)
+                .contentType(ContentType.JSON);
+    }
+
+    @Test
     void theOperatorRoleGetsTheNormalAnswers() {
         String operator = token(LocalEntraId.OPERATOR);
         as(operator).when().get("/jobs").then().statusCode(200).body("name", org.hamcrest.Matchers.hasItem("catch-up"));

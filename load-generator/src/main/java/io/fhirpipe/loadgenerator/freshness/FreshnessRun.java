@@ -1,5 +1,6 @@
 package io.fhirpipe.loadgenerator.freshness;
 
+import io.fhirpipe.loadgenerator.work.WorkFolder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirpipe.testsupport.stack.LocalStack;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 /**
  * One freshness measurement: the local stack with the {@value FreshnessOptions#JOB} job on the given
@@ -31,7 +31,6 @@ import java.util.stream.Stream;
  */
 final class FreshnessRun {
 
-    private static final String MARKER = ".fhirpipe-freshness-work";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration FIRST_EXPORT_TIMEOUT = Duration.ofMinutes(15);
     private static final int IDS_PER_READ = 100;
@@ -241,27 +240,7 @@ final class FreshnessRun {
      * full one. Only a folder this command made (it holds the marker file) is ever emptied.
      */
     private void prepareWork() throws IOException {
-        Path work = options.work();
-        if (Files.isDirectory(work) && !Files.exists(work.resolve(MARKER))) {
-            try (Stream<Path> entries = Files.list(work)) {
-                if (entries.findAny().isPresent()) {
-                    throw new IllegalStateException(work + " is not empty and was not made by ./fhirpipe freshness; "
-                            + "choose another --work");
-                }
-            }
-        }
-        if (Files.isDirectory(work)) {
-            try (Stream<Path> paths = Files.walk(work)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    // stack.pids stays so the stack stops what an interrupted run left running before it starts
-                    if (!p.equals(work) && !(p.getParent().equals(work) && p.getFileName().toString().equals("stack.pids"))) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
-        }
-        Files.createDirectories(work);
-        Files.writeString(work.resolve(MARKER), "made by ./fhirpipe freshness; emptied at the start of every run\n");
+        WorkFolder.prepare(options.work(), "freshness", name -> false);
     }
 
     private JsonNode getJson(String url) {

@@ -1,5 +1,6 @@
 package io.fhirpipe.loadgenerator.load;
 
+import io.fhirpipe.loadgenerator.work.WorkFolder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirpipe.loadgenerator.server.SyntheticBulkDataMain;
@@ -14,17 +15,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * One load test: the synthetic server and the local stack as processes, one export requested through
@@ -33,7 +31,6 @@ import java.util.stream.Stream;
 final class LoadTest {
 
     static final String SERVER = "synthetic-bulk-data";
-    private static final String MARKER = ".fhirpipe-load-work";
     private static final Pattern READY = Pattern.compile("BULK DATA READY url=(\\S+)");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -228,30 +225,8 @@ final class LoadTest {
      * its own. Only a folder this command made (it holds the marker file) is ever emptied.
      */
     private void prepareWork() throws IOException {
-        Path work = options.work();
-        if (Files.isDirectory(work) && !Files.exists(work.resolve(MARKER))) {
-            try (Stream<Path> entries = Files.list(work)) {
-                if (entries.findAny().isPresent()) {
-                    throw new IllegalStateException(work + " is not empty and was not made by ./fhirpipe load; "
-                            + "choose another --work");
-                }
-            }
-        }
-        if (Files.isDirectory(work)) {
-            try (Stream<Path> paths = Files.walk(work)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    // Earlier results (load-<size>.png / .csv / .txt) stay, for comparing runs; stack.pids
-                    // stays so the stack stops what an interrupted run left running before it starts.
-                    String name = p.getFileName().toString();
-                    boolean keep = p.getParent().equals(work) && (name.startsWith("load-") || name.equals("stack.pids"));
-                    if (!p.equals(work) && !keep) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
-        }
-        Files.createDirectories(work);
-        Files.writeString(work.resolve(MARKER), "made by ./fhirpipe load; emptied at the start of every load test\n");
+        // Earlier results (load-<size>.png / .csv / .txt) stay, for comparing runs.
+        WorkFolder.prepare(options.work(), "load", name -> name.startsWith("load-"));
     }
 
     private static JsonNode getJson(String url) {

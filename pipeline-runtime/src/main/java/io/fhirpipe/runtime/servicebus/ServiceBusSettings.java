@@ -1,5 +1,8 @@
 package io.fhirpipe.runtime.servicebus;
 
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -88,5 +91,22 @@ public record ServiceBusSettings(String namespace, String connectionString, Stri
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    /**
+     * A client builder for these settings: a connection string, or the namespace with
+     * DefaultAzureCredential (a user-assigned managed identity when its client id is set). Every
+     * client one builder makes shares its AMQP connection.
+     */
+    public ServiceBusClientBuilder clientBuilder() {
+        ServiceBusClientBuilder builder = new ServiceBusClientBuilder();
+        if (connectionString != null) {
+            return builder.connectionString(connectionString);
+        }
+        DefaultAzureCredentialBuilder credential = new DefaultAzureCredentialBuilder();
+        if (managedIdentityClientId != null) {
+            credential.managedIdentityClientId(managedIdentityClientId);
+        }
+        return builder.credential(namespace, credential.build());
     }
 }

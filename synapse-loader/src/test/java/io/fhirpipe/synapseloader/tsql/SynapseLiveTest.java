@@ -14,7 +14,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The synapse-dedicated dialect end to end against a real dedicated SQL pool. Runs only when
+ * The COPY INTO dialects end to end against a real dedicated SQL pool, or a Fabric Warehouse with
+ * FHIRPIPE_SYNAPSE_DIALECT=fabric-warehouse (the loader's own dialect names; synapse-serverless
+ * has no live test yet). Runs only when
  * FHIRPIPE_SYNAPSE_JDBC_URL and FHIRPIPE_SYNAPSE_CHUNK_URL are set (credentials:
  * FHIRPIPE_SYNAPSE_USER / FHIRPIPE_SYNAPSE_PASSWORD, else Entra via DefaultAzureCredential;
  * storage: the pool's managed identity, or FHIRPIPE_SYNAPSE_SAS). The chunk must be an NDJSON
@@ -46,8 +48,7 @@ class SynapseLiveTest {
     String suffix = Long.toString(System.currentTimeMillis(), 36);
     WarehouseLayout layout = new WarehouseLayout("fp_raw_" + suffix, "fp_typed_" + suffix,
         "fp_ctl_" + suffix);
-    CopyIntoStatements dialect = new CopyIntoStatements(WarehouseKind.SYNAPSE_DEDICATED, layout,
-        storage);
+    CopyIntoStatements dialect = new CopyIntoStatements(copyIntoKind(), layout, storage);
     List<ViewDefinition> views = ViewCatalog.withDefaults().views().stream()
         .filter(v -> v.resource().equals("Patient")).toList();
     ChunkToLoad chunk = new ChunkToLoad("live-" + suffix, "Patient", "live-export", chunkUrl);
@@ -102,7 +103,7 @@ class SynapseLiveTest {
         event, io.fhirpipe.model.events.FileKind.OUTPUT, chunkBlob + "#live-" + suffix);
     java.time.Instant now = java.time.Instant.now();
     try (Connection c = connections.open()) {
-      try (TSqlWarehouse warehouse = TSqlWarehouse.open(WarehouseKind.SYNAPSE_DEDICATED, layout,
+      try (TSqlWarehouse warehouse = TSqlWarehouse.open(copyIntoKind(), layout,
           storage(), storageUrl, views, List.of(), connections::open, f -> { })) {
         warehouse.lock().lock();
         try {
@@ -126,6 +127,16 @@ class SynapseLiveTest {
         dropAll(c, layout);
       }
     }
+  }
+
+  /** The dialect under test: the same plans run on a dedicated pool and on Fabric. */
+  private static WarehouseKind copyIntoKind() {
+    String name = System.getenv("FHIRPIPE_SYNAPSE_DIALECT");
+    WarehouseKind kind = name == null || name.isBlank() ? WarehouseKind.SYNAPSE_DEDICATED
+        : WarehouseKind.fromConfig(name);
+    assumeTrue(kind != WarehouseKind.SYNAPSE_SERVERLESS,
+        "FHIRPIPE_SYNAPSE_DIALECT=synapse-serverless has no live test yet");
+    return kind;
   }
 
   private static SqlAuthentication authentication() {

@@ -57,7 +57,10 @@ class ComposeConsistencyTest {
     private static final int DEFAULT_CONCURRENT_CALLS = 1;
     private static final String SQL_SERVER_IMAGE = "mcr.microsoft.com/mssql/server:2022-latest";
     private static final String READY_PROBE = "servicebus-ready";
-    private static final Pattern CLIENT_BUILDER = Pattern.compile("new ServiceBusClientBuilder\\(");
+    /** A client builder made from the settings: one AMQP connection once used. */
+    private static final Pattern CLIENT_BUILDER = Pattern.compile("\\.clientBuilder\\(\\)");
+    /** Where the SDK's builder may be made: ServiceBusSettings.clientBuilder(), the one way. */
+    private static final Pattern SDK_BUILDER = Pattern.compile("new ServiceBusClientBuilder\\(");
     private static final Pattern HEALTH_URL = Pattern.compile("http://localhost:(\\d+)/q/health/ready");
     private static final Pattern EXPOSE = Pattern.compile("(?m)^EXPOSE\\s+(\\d+)\\s*$");
 
@@ -152,9 +155,13 @@ class ComposeConsistencyTest {
     /** What compose runs on the emulator stays within every quota the emulator documents. */
     @Test
     void theServicesStayWithinTheEmulatorsQuotas() {
-        // Connections: each ServiceBusClientBuilder is one AMQP connection once used. The connector
-        // (pipeline-runtime) has one per service for all its channels; a service's own code may make
-        // more (the trigger's dead-letter API has its own); a channel on another connector opens one.
+        // Connections: each client builder (ServiceBusSettings.clientBuilder(), the only place that
+        // makes the SDK's) is one AMQP connection once used. The connector (pipeline-runtime) has one
+        // per service for all its channels; a service's own code may make more (the trigger's
+        // dead-letter API has its own); a channel on another connector opens one.
+        assertThat(count(root.resolve("pipeline-runtime"), SDK_BUILDER)).as("SDK builders made").isEqualTo(1);
+        configs.keySet().forEach(service -> assertThat(count(contextOf(service), SDK_BUILDER))
+                .as("SDK builders made by %s itself", service).isZero());
         assertThat(clientBuilders(root.resolve("pipeline-runtime"))).as("client builders of the connector").isEqualTo(1);
         int connections = 0;
         for (var entry : configs.entrySet()) {
@@ -361,10 +368,14 @@ class ComposeConsistencyTest {
 
     /** How many Service Bus client builders a module's main code makes. */
     private static int clientBuilders(Path module) {
+        return count(module, CLIENT_BUILDER);
+    }
+
+    private static int count(Path module, Pattern pattern) {
         try (Stream<Path> files = Files.walk(module.resolve("src/main/java"))) {
             int builders = 0;
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                Matcher m = CLIENT_BUILDER.matcher(Files.readString(file));
+                Matcher m = pattern.matcher(Files.readString(file));
                 while (m.find()) {
                     builders++;
                 }

@@ -2,7 +2,6 @@ package io.fhirpipe.runtime.servicebus.implementation;
 
 import com.azure.core.amqp.models.AmqpMessageBody;
 import com.azure.core.util.BinaryData;
-import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusErrorContext;
 import com.azure.messaging.servicebus.ServiceBusException;
@@ -44,19 +43,7 @@ public final class SdkServiceBusTransport implements ServiceBusTransport {
     }
 
     public static SdkServiceBusTransport connect(ServiceBusSettings settings) {
-        return new SdkServiceBusTransport(builder(settings));
-    }
-
-    static ServiceBusClientBuilder builder(ServiceBusSettings settings) {
-        ServiceBusClientBuilder builder = new ServiceBusClientBuilder();
-        if (settings.connectionString() != null) {
-            return builder.connectionString(settings.connectionString());
-        }
-        DefaultAzureCredentialBuilder credential = new DefaultAzureCredentialBuilder();
-        if (settings.managedIdentityClientId() != null) {
-            credential.managedIdentityClientId(settings.managedIdentityClientId());
-        }
-        return builder.credential(settings.namespace(), credential.build());
+        return new SdkServiceBusTransport(settings.clientBuilder());
     }
 
     @Override

@@ -49,6 +49,23 @@ class LeftoverProcessesTest {
     }
 
     @Test
+    void aLeftoverIsStoppedWhenTheRecordedStartDiffersByTheBootTimesSecond() throws Exception {
+        Process leftover = sleeper();
+        try {
+            long start = leftover.info().startInstant().orElseThrow().toEpochMilli();
+            // as another JVM, reading /proc/stat's btime a second later, records it
+            Files.writeString(work.resolve(LeftoverProcesses.FILE), "artemis " + leftover.pid() + " " + (start + 1000)
+                    + "\n");
+            assertThat(LeftoverProcesses.in(work).stopAll()).hasSize(1);
+            assertThat(leftover.isAlive()).isFalse();
+        } finally {
+            leftover.destroyForcibly();
+        }
+        assertThat(LeftoverProcesses.sameStart(10_000, 12_001)).isFalse();
+        assertThat(LeftoverProcesses.sameStart(10_000, -1)).isFalse();
+    }
+
+    @Test
     void aCleanStopLeavesNoRecord() throws Exception {
         Process p = sleeper();
         try {

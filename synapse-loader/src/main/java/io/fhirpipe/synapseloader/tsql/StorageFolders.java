@@ -6,7 +6,6 @@ package io.fhirpipe.synapseloader.tsql;
  * writes the loader's screened copy of a chunk for the warehouse to read when the chunk blob holds
  * lines it must not load ({@link TSqlWarehouse}).
  */
-@FunctionalInterface
 public interface StorageFolders {
 
   /**
@@ -19,21 +18,15 @@ public interface StorageFolders {
    * Whether the folder holds at least one file; {@code false} when it cannot tell, and the caller
    * then writes the folder again.
    */
-  default boolean holdsFiles(String path) {
-    return false;
-  }
+  boolean holdsFiles(String path);
 
   /**
    * Writes (or overwrites) a blob with the bytes of a local file.
    *
    * @param blobName the blob's name as stored (not URL-encoded), e.g. {@code e1/Patient-0/000000.x.ndjson}
    */
-  default void upload(String container, String blobName, java.nio.file.Path file) {
-    throw new UnsupportedOperationException("this storage does not write files");
-  }
+  void upload(String container, String blobName, java.nio.file.Path file);
 
   /** Deletes one blob if it exists. */
-  default void deleteFile(String container, String blobName) {
-    throw new UnsupportedOperationException("this storage does not delete files");
-  }
+  void deleteFile(String container, String blobName);
 }

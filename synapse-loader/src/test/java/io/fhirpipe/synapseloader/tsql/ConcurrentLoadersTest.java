@@ -76,7 +76,7 @@ class ConcurrentLoadersTest {
   private static TSqlWarehouse open(RecordingJdbc jdbc) {
     return TSqlWarehouse.open(WarehouseKind.FABRIC_WAREHOUSE, WarehouseLayout.defaults(),
         new StorageCredential.CallerIdentity(), TSqlWarehouseTest.ACCOUNT,
-        TSqlWarehouseTest.PATIENT_VIEWS, List.of(), jdbc, path -> { });
+        TSqlWarehouseTest.PATIENT_VIEWS, List.of(), jdbc, new RecordingStorage());
   }
 
   private ChunkLoader loader(TSqlWarehouse warehouse, LocalChunks chunks, String work) throws Exception {

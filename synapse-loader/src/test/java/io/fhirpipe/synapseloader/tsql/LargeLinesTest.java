@@ -50,28 +50,9 @@ class LargeLinesTest {
 
   final RecordingJdbc jdbc = new RecordingJdbc().answer(RecordingJdbcAnswers.noLedgerRows());
   final List<LineRejection> rejected = new ArrayList<>();
-  final Map<String, String> uploaded = new LinkedHashMap<>();
-  final List<String> deletedFiles = new ArrayList<>();
-  final StorageFolders storage = new StorageFolders() {
-    @Override
-    public void deleteFolder(String path) {
-      // serverless chunk folders: not what these tests look at
-    }
-
-    @Override
-    public void upload(String container, String blobName, Path file) {
-      try {
-        uploaded.put(container + "/" + blobName, Files.readString(file));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public void deleteFile(String container, String blobName) {
-      deletedFiles.add(container + "/" + blobName);
-    }
-  };
+  final RecordingStorage storage = new RecordingStorage();
+  final Map<String, String> uploaded = storage.uploaded;
+  final List<String> deletedFiles = storage.deletedFiles;
 
   static String patient(String id, int padding) {
     return "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"meta\":{\"versionId\":\"1\","

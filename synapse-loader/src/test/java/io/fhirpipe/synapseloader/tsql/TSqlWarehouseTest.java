@@ -57,7 +57,7 @@ class TSqlWarehouseTest {
 
   TSqlWarehouse open(WarehouseKind kind, StorageCredential credential) {
     return TSqlWarehouse.open(kind, WarehouseLayout.defaults(), credential, ACCOUNT + "/",
-        PATIENT_VIEWS, List.of(), jdbc, deletedFolders::add);
+        PATIENT_VIEWS, List.of(), jdbc, new RecordingStorage(deletedFolders, path -> false));
   }
 
   ChunkLoader loader(Warehouse warehouse, LocalChunks chunks) {
@@ -197,17 +197,8 @@ class TSqlWarehouseTest {
     StorageCredential mi = new StorageCredential.ManagedIdentity();
     ServerlessStatements statements = new ServerlessStatements(WarehouseLayout.defaults(), mi,
         ACCOUNT, "curated");
-    StorageFolders seeded = new StorageFolders() {
-      @Override
-      public void deleteFolder(String path) {
-        deletedFolders.add(path);
-      }
-
-      @Override
-      public boolean holdsFiles(String path) {
-        return path.equals("curated/deleted/Patient/_seed/");
-      }
-    };
+    StorageFolders seeded = new RecordingStorage(deletedFolders,
+        path -> path.equals("curated/deleted/Patient/_seed/"));
     try (TSqlWarehouse warehouse = TSqlWarehouse.open(WarehouseKind.SYNAPSE_SERVERLESS,
         WarehouseLayout.defaults(), mi, ACCOUNT + "/", PATIENT_VIEWS, List.of("Observation"), jdbc, seeded)) {
       assertThat(jdbc.statements).containsExactlyElementsOf(sql(statements.setup(PATIENT_VIEWS,

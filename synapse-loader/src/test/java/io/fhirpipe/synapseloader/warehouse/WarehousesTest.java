@@ -50,7 +50,7 @@ class WarehousesTest {
                 settings -> {
                     connectedWith = settings;
                     return jdbc;
-                }, folder -> { });
+                }, new io.fhirpipe.synapseloader.tsql.RecordingStorage());
     }
 
     @Test

@@ -32,10 +32,18 @@ param secrets array = []
 param ingress bool = false
 param ingressExternal bool = false
 param containerRegistryServer string = ''
-param cpu string = '0.5'
-param memory string = '1Gi'
 @description('Active messages per replica KEDA aims at')
 param messagesPerReplica int = 5
+
+// Container size, one for every service (README, Performance / Memory): the image's JVM options
+// (src/main/docker/Dockerfile.jvm: a fixed heap, MALLOC_ARENA_MAX=2) keep a service under 300 MB
+// resident; 0.5Gi is the smallest size of the consumption plan, whose memory is twice the vCPUs. On
+// Azure the loader loads into a T-SQL warehouse: no DuckDB in its container. Workers scale out by
+// replicas (the scale rules below), not by size. BicepDeploymentTest checks it against the local stack.
+var containerSize = {
+  cpu: '0.25'
+  memory: '0.5Gi'
+}
 
 // Every service: Service Bus and storage through its identity (DefaultAzureCredential picks it by client id).
 var baseEnv = [
@@ -116,8 +124,8 @@ resource app 'Microsoft.App/containerApps@2024-10-02-preview' = {
           image: image
           env: concat(baseEnv, serviceEnv)
           resources: {
-            cpu: json(cpu)
-            memory: memory
+            cpu: json(containerSize.cpu)
+            memory: containerSize.memory
           }
           probes: [
             {

@@ -205,8 +205,6 @@ module apps 'app.bicep' = [for s in topology.services: {
     ingress: s.name == 'export-trigger'
     ingressExternal: s.name == 'export-trigger' && triggerIngressExternal
     containerRegistryServer: containerRegistryServer
-    cpu: s.name == 'synapse-loader' ? '1.0' : '0.5'
-    memory: s.name == 'synapse-loader' ? '2Gi' : '1Gi'
   }
 }]
 

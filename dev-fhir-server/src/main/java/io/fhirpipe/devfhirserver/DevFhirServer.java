@@ -4,6 +4,14 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import io.fhirpipe.devfhirserver.seed.SeedCounts;
 import io.fhirpipe.devfhirserver.seed.Seeder;
 import io.fhirpipe.devfhirserver.seed.SyntheticData;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -13,15 +21,6 @@ import org.hl7.fhir.r4.model.Meta;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
-
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 
 /**
  * A HAPI FHIR JPA R4 server with Bulk Data {@code $export} (system, Patient and Group level) on a
@@ -116,7 +115,8 @@ public final class DevFhirServer implements AutoCloseable {
 
     /** Waits until {@code GET /metadata} answers 200, proving the REST layer (not just the port) works. */
     public void awaitMetadata() throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/metadata"))
                 .header("Accept", "application/fhir+json")
                 .timeout(Duration.ofSeconds(30))
@@ -125,7 +125,8 @@ public final class DevFhirServer implements AutoCloseable {
         int lastStatus = -1;
         while (System.nanoTime() < deadline) {
             try {
-                lastStatus = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                lastStatus = http.send(request, HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
                 if (lastStatus == 200) {
                     return;
                 }
@@ -134,8 +135,8 @@ public final class DevFhirServer implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IOException(baseUrl + "/metadata did not answer 200 within " + METADATA_TIMEOUT
-                + " (last status " + lastStatus + ")");
+        throw new IOException(baseUrl + "/metadata did not answer 200 within " + METADATA_TIMEOUT + " (last status "
+                + lastStatus + ")");
     }
 
     @Override

@@ -13,6 +13,8 @@ import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.model.dialect.HapiFhirH2Dialect;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
 import jakarta.persistence.EntityManagerFactory;
+import java.util.Properties;
+import javax.sql.DataSource;
 import org.apache.commons.dbcp2.BasicDataSource;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.annotation.Bean;
@@ -22,9 +24,6 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 
-import javax.sql.DataSource;
-import java.util.Properties;
-
 /**
  * The Spring wiring of a HAPI FHIR JPA R4 server with Bulk Data export: HAPI's own configuration
  * classes plus the beans they expect the application to define (storage settings, database, entity
@@ -33,14 +32,14 @@ import java.util.Properties;
  */
 @Configuration
 @Import({
-        JpaR4Config.class,
-        HapiJpaConfig.class,
-        JpaBatch2Config.class,
-        Batch2JobsConfig.class,
-        SubscriptionChannelConfig.class,
-        ThreadPoolFactoryConfig.class
+    JpaR4Config.class,
+    HapiJpaConfig.class,
+    JpaBatch2Config.class,
+    Batch2JobsConfig.class,
+    SubscriptionChannelConfig.class,
+    ThreadPoolFactoryConfig.class
 })
-public class DevFhirServerConfig {
+class DevFhirServerConfig {
 
     @Bean
     public JpaStorageSettings storageSettings() {
@@ -76,8 +75,10 @@ public class DevFhirServerConfig {
     @Bean
     @Primary
     public LocalContainerEntityManagerFactoryBean entityManagerFactory(
-            ConfigurableListableBeanFactory beanFactory, FhirContext fhirContext,
-            JpaStorageSettings storageSettings, DataSource dataSource) {
+            ConfigurableListableBeanFactory beanFactory,
+            FhirContext fhirContext,
+            JpaStorageSettings storageSettings,
+            DataSource dataSource) {
         LocalContainerEntityManagerFactoryBean factory =
                 HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
         factory.setPersistenceUnitName("HAPI_PU");

@@ -21,14 +21,14 @@ import org.springframework.context.ApplicationContext;
  */
 final class FhirServlet {
 
-    private FhirServlet() {
-    }
+    private FhirServlet() {}
 
     static RestfulServer create(ApplicationContext spring) {
         FhirContext fhirContext = spring.getBean(FhirContext.class);
         RestfulServer server = new RestfulServer(fhirContext);
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
-        ResourceProviderFactory resourceProviders = spring.getBean("myResourceProvidersR4", ResourceProviderFactory.class);
+        ResourceProviderFactory resourceProviders =
+                spring.getBean("myResourceProvidersR4", ResourceProviderFactory.class);
         server.registerProviders(resourceProviders.createProviders());
         server.registerProvider(spring.getBean(JpaSystemProvider.class));
         server.registerProvider(spring.getBean(BulkDataExportProvider.class));

@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param seedRandom         seed of the synthetic data generator, so a run can be repeated exactly
  * @param maintenanceMillis  interval of HAPI's batch job maintenance pass, which is what advances an export
  */
-public record ServerOptions(int port, Optional<Path> h2File, int seedPatients, long seedRandom, long maintenanceMillis) {
+record ServerOptions(int port, Optional<Path> h2File, int seedPatients, long seedRandom, long maintenanceMillis) {
 
     public static final long DEFAULT_SEED_RANDOM = 20261126L;
     public static final long DEFAULT_MAINTENANCE_MILLIS = 1_000L;
@@ -66,7 +66,6 @@ public record ServerOptions(int port, Optional<Path> h2File, int seedPatients, l
     /** JDBC URL of the database this run uses. */
     public String jdbcUrl() {
         // DB_CLOSE_DELAY=-1 keeps an in-memory database alive between pooled connections.
-        return h2File.map(file -> "jdbc:h2:file:" + file)
-                .orElse("jdbc:h2:mem:dev-fhir-server;DB_CLOSE_DELAY=-1");
+        return h2File.map(file -> "jdbc:h2:file:" + file).orElse("jdbc:h2:mem:dev-fhir-server;DB_CLOSE_DELAY=-1");
     }
 }

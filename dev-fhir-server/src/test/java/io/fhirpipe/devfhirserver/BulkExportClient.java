@@ -2,7 +2,6 @@ package io.fhirpipe.devfhirserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +19,8 @@ final class BulkExportClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(90);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI baseUrl;
 
     BulkExportClient(URI baseUrl) {
@@ -32,7 +32,8 @@ final class BulkExportClient {
     }
 
     HttpResponse<String> get(URI uri, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET();
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET();
         if (headers.length > 0) {
             request.headers(headers);
         }
@@ -43,7 +44,8 @@ final class BulkExportClient {
     int total(String resourceType) throws IOException, InterruptedException {
         HttpResponse<String> response = get(resourceType + "?_summary=count", "Accept", "application/fhir+json");
         if (response.statusCode() != 200) {
-            throw new IllegalStateException(resourceType + " count answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    resourceType + " count answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body()).path("total").asInt(-1);
     }
@@ -52,10 +54,12 @@ final class BulkExportClient {
     URI kickOff(String relative) throws IOException, InterruptedException {
         HttpResponse<String> response = get(relative, "Accept", "application/fhir+json", "Prefer", "respond-async");
         if (response.statusCode() != 202) {
-            throw new IllegalStateException("kick-off " + relative + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(
+                    "kick-off " + relative + " answered " + response.statusCode() + ": " + response.body());
         }
-        return URI.create(response.headers().firstValue("Content-Location").orElseThrow(
-                () -> new IllegalStateException("kick-off answered 202 without Content-Location")));
+        return URI.create(response.headers()
+                .firstValue("Content-Location")
+                .orElseThrow(() -> new IllegalStateException("kick-off answered 202 without Content-Location")));
     }
 
     /** Polls the status URL (every 250 ms, ignoring the server's Retry-After of 120 s) until it is not 202. */

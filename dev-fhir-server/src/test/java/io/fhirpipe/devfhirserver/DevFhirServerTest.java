@@ -1,12 +1,11 @@
 package io.fhirpipe.devfhirserver;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirpipe.devfhirserver.seed.SeedCounts;
 import io.fhirpipe.devfhirserver.seed.SyntheticData;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -15,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Starts the real server in this JVM on a free port with 20 synthetic patients, then exports over
@@ -44,9 +43,14 @@ class DevFhirServerTest {
         server.awaitMetadata();
         long ready = System.nanoTime();
         client = new BulkExportClient(server.baseUrl());
-        System.out.printf("dev-fhir-server: start %d ms, seed of %d resources %d ms, first /metadata %d ms, total %d ms, RSS %s%n",
-                millis(started, springAndJetty), seeded.total(), millis(springAndJetty, seededAt),
-                millis(seededAt, ready), millis(started, ready), residentMemory());
+        System.out.printf(
+                "dev-fhir-server: start %d ms, seed of %d resources %d ms, first /metadata %d ms, total %d ms, RSS %s%n",
+                millis(started, springAndJetty),
+                seeded.total(),
+                millis(springAndJetty, seededAt),
+                millis(seededAt, ready),
+                millis(started, ready),
+                residentMemory());
     }
 
     @AfterAll
@@ -74,7 +78,8 @@ class DevFhirServerTest {
         HttpResponse<String> metadata = client.get("metadata", "Accept", "application/fhir+json");
 
         assertThat(metadata.statusCode()).isEqualTo(200);
-        assertThat(metadata.body()).contains("\"resourceType\":\"CapabilityStatement\"")
+        assertThat(metadata.body())
+                .contains("\"resourceType\":\"CapabilityStatement\"")
                 .contains("\"name\":\"export\"");
     }
 
@@ -92,7 +97,8 @@ class DevFhirServerTest {
         JsonNode manifest = client.awaitManifest(status);
         long done = System.nanoTime();
         Map<String, List<String>> exported = client.download(manifest);
-        System.out.printf("system $export of %d resources: %d ms to manifest, %d ms with downloads%n",
+        System.out.printf(
+                "system $export of %d resources: %d ms to manifest, %d ms with downloads%n",
                 EXPECTED.total(), millis(started, done), millis(started, System.nanoTime()));
 
         assertThat(manifest.path("error")).isEmpty();
@@ -110,9 +116,10 @@ class DevFhirServerTest {
         JsonNode manifest = client.awaitManifest(client.kickOff("Patient/$export?_type=Patient,Observation"));
         Map<String, List<String>> exported = client.download(manifest);
 
-        assertThat(countsOf(exported)).isEqualTo(Map.of(
-                "Patient", client.total("Patient"),
-                "Observation", client.total("Observation")));
+        assertThat(countsOf(exported))
+                .isEqualTo(Map.of(
+                        "Patient", client.total("Patient"),
+                        "Observation", client.total("Observation")));
     }
 
     @Test
@@ -128,7 +135,8 @@ class DevFhirServerTest {
     @Test
     void groupExportHoldsExactlyTheMembers() throws Exception {
         long started = System.nanoTime();
-        JsonNode manifest = client.awaitManifest(client.kickOff("Group/" + SyntheticData.COHORT_GROUP + "/$export?_type=Patient"));
+        JsonNode manifest =
+                client.awaitManifest(client.kickOff("Group/" + SyntheticData.COHORT_GROUP + "/$export?_type=Patient"));
         System.out.printf("Group $export: %d ms to manifest%n", millis(started, System.nanoTime()));
         Map<String, List<String>> exported = client.download(manifest);
 
@@ -152,7 +160,8 @@ class DevFhirServerTest {
             return Files.readAllLines(Path.of("/proc/self/status")).stream()
                     .filter(line -> line.startsWith("VmRSS:"))
                     .map(line -> line.substring("VmRSS:".length()).trim())
-                    .findFirst().orElse("unknown");
+                    .findFirst()
+                    .orElse("unknown");
         } catch (Exception e) {
             return "unknown";
         }

@@ -1,11 +1,10 @@
 package io.fhirpipe.devfhirserver;
 
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 class ServerOptionsTest {
 
@@ -21,10 +20,20 @@ class ServerOptionsTest {
 
     @Test
     void readsEveryOption() {
-        ServerOptions options = ServerOptions.parse("--port", "8090", "--h2-file", "/tmp/x/db", "--seed", "250",
-                "--seed-random", "-5", "--maintenance-millis", "500");
+        ServerOptions options = ServerOptions.parse(
+                "--port",
+                "8090",
+                "--h2-file",
+                "/tmp/x/db",
+                "--seed",
+                "250",
+                "--seed-random",
+                "-5",
+                "--maintenance-millis",
+                "500");
 
-        assertThat(options).isEqualTo(new ServerOptions(8090, java.util.Optional.of(Path.of("/tmp/x/db")), 250, -5L, 500L));
+        assertThat(options)
+                .isEqualTo(new ServerOptions(8090, java.util.Optional.of(Path.of("/tmp/x/db")), 250, -5L, 500L));
         assertThat(options.jdbcUrl()).isEqualTo("jdbc:h2:file:/tmp/x/db");
     }
 

@@ -1,14 +1,13 @@
 package io.fhirpipe.devfhirserver;
 
-import ca.uhn.fhir.context.FhirContext;
-import io.fhirpipe.devfhirserver.seed.SyntheticData;
-import org.hl7.fhir.r4.model.Bundle;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.fhirpipe.devfhirserver.seed.SyntheticData;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.junit.jupiter.api.Test;
 
 class SyntheticDataTest {
 
@@ -30,9 +29,11 @@ class SyntheticDataTest {
 
         // directory + 3 patient batches (25, 25, 10) + groups
         assertThat(data.transactions()).hasSize(5);
-        assertThat(data.transactions()).allSatisfy(b -> assertThat(b.getType()).isEqualTo(Bundle.BundleType.TRANSACTION));
+        assertThat(data.transactions())
+                .allSatisfy(b -> assertThat(b.getType()).isEqualTo(Bundle.BundleType.TRANSACTION));
         long patientsInThird = data.transactions().get(3).getEntry().stream()
-                .filter(e -> e.getResource().fhirType().equals("Patient")).count();
+                .filter(e -> e.getResource().fhirType().equals("Patient"))
+                .count();
         assertThat(patientsInThird).isEqualTo(10);
         assertThat(data.counts().of("Patient")).isEqualTo(60);
     }
@@ -47,11 +48,14 @@ class SyntheticDataTest {
 
     @Test
     void everyEntryIsAPutOntoItsOwnId() {
-        SyntheticData.generate(10, 3).transactions().forEach(bundle -> bundle.getEntry().forEach(entry -> {
-            assertThat(entry.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT);
-            assertThat(entry.getRequest().getUrl())
-                    .isEqualTo(entry.getResource().fhirType() + "/" + entry.getResource().getIdElement().getIdPart());
-        }));
+        SyntheticData.generate(10, 3)
+                .transactions()
+                .forEach(bundle -> bundle.getEntry().forEach(entry -> {
+                    assertThat(entry.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT);
+                    assertThat(entry.getRequest().getUrl())
+                            .isEqualTo(entry.getResource().fhirType() + "/"
+                                    + entry.getResource().getIdElement().getIdPart());
+                }));
     }
 
     @Test
@@ -60,6 +64,8 @@ class SyntheticDataTest {
     }
 
     private static List<String> encode(SyntheticData data) {
-        return data.transactions().stream().map(b -> FHIR.newJsonParser().encodeResourceToString(b)).toList();
+        return data.transactions().stream()
+                .map(b -> FHIR.newJsonParser().encodeResourceToString(b))
+                .toList();
     }
 }

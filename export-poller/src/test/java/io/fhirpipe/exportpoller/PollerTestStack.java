@@ -8,7 +8,6 @@ import io.fhirpipe.testsupport.fhir.RecordedBulkDataServer;
 import io.fhirpipe.testsupport.quarkus.PipelineTestStack;
 import io.fhirpipe.testsupport.storage.Azurite;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.util.Map;
 
 /**

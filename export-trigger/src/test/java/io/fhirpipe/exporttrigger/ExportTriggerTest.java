@@ -1,5 +1,13 @@
 package io.fhirpipe.exporttrigger;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.startsWith;
+
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.events.EventData;
@@ -7,7 +15,6 @@ import io.fhirpipe.model.events.ExportAccepted;
 import io.fhirpipe.model.events.ExportFailed;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageCodec;
-import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStatus;
@@ -19,22 +26,13 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
-import static org.hamcrest.Matchers.startsWith;
+import org.junit.jupiter.api.Test;
 
 /**
  * The trigger end to end on real components: REST or a hand-posted message in, a kick-off against
@@ -45,8 +43,8 @@ import static org.hamcrest.Matchers.startsWith;
 @QuarkusTestResource(value = TriggerTestStack.class, restrictToAnnotatedClass = false)
 public class ExportTriggerTest {
 
-    private static final String ACCEPTED_QUEUE = Topology.standard().topic(Topics.EXPORT_ACCEPTED)
-            .queueAddress(Subscriptions.EXPORT_POLLER);
+    private static final String ACCEPTED_QUEUE =
+            Topology.standard().topic(Topics.EXPORT_ACCEPTED).queueAddress(Subscriptions.EXPORT_POLLER);
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @Inject
@@ -54,18 +52,21 @@ public class ExportTriggerTest {
 
     @Test
     void aRestRequestIsKickedOffAndAnnouncedAsAccepted() {
-        TriggerTestStack.fhir.enqueue("GET", "/fhir/Group/g-success/$export",
-                RecordedResponse.fixture("01-system-kickoff"));
+        TriggerTestStack.fhir.enqueue(
+                "GET", "/fhir/Group/g-success/$export", RecordedResponse.fixture("01-system-kickoff"));
 
         String exportId = given().contentType(ContentType.JSON)
                 .body("""
                         {"server":"hapi","level":"group","groupId":"g-success","types":["Patient","Condition"],
                          "since":"2026-11-26T05:34:57Z"}""")
-                .when().post("/exports")
-                .then().statusCode(202)
+                .when()
+                .post("/exports")
+                .then()
+                .statusCode(202)
                 .header("Location", containsString("/exports/"))
                 .body("status", equalTo("requested"))
-                .extract().path("exportId");
+                .extract()
+                .path("exportId");
 
         CloudEvent<EventData> accepted = awaitEvent(ACCEPTED_QUEUE, exportId);
         ExportAccepted data = (ExportAccepted) accepted.data();
@@ -78,7 +79,10 @@ public class ExportTriggerTest {
         assertThat(kickoff.header("Authorization")).isEmpty();
         assertThat(kickoff.rawQuery()).isEqualTo("_type=Patient%2CCondition&_since=2026-11-26T05%3A34%3A57Z");
 
-        given().when().get("/exports/" + exportId).then().statusCode(200)
+        given().when()
+                .get("/exports/" + exportId)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("ACCEPTED"))
                 .body("statusUrl", equalTo(data.statusUrl()))
                 .body("request.groupId", equalTo("g-success"));
@@ -91,19 +95,33 @@ public class ExportTriggerTest {
 
         String exportId = given().contentType(ContentType.JSON)
                 .body("{\"server\":\"secured\",\"level\":\"group\",\"groupId\":\"g-secured\"}")
-                .when().post("/exports").then().statusCode(202).extract().path("exportId");
+                .when()
+                .post("/exports")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("exportId");
 
         awaitEvent(ACCEPTED_QUEUE, exportId);
-        assertThat(requestsTo(path).get(0).header("Authorization")).contains("Bearer " + TriggerTestStack.SECURED_TOKEN);
-        String record = given().when().get("/exports/" + exportId).then().statusCode(200).extract().asString();
+        assertThat(requestsTo(path).get(0).header("Authorization"))
+                .contains("Bearer " + TriggerTestStack.SECURED_TOKEN);
+        String record = given().when()
+                .get("/exports/" + exportId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertThat(record).doesNotContain(TriggerTestStack.SECURED_TOKEN);
     }
 
     @Test
     void throttlingIsRetriedAfterTheServersRetryAfter() {
         String path = "/fhir/Group/g-throttled/$export";
-        TriggerTestStack.fhir.enqueue("GET", path, RecordedResponse.operationOutcome(429, "throttled", "Too many requests")
-                .withHeader("Retry-After", "2"));
+        TriggerTestStack.fhir.enqueue(
+                "GET",
+                path,
+                RecordedResponse.operationOutcome(429, "throttled", "Too many requests")
+                        .withHeader("Retry-After", "2"));
         TriggerTestStack.fhir.enqueue("GET", path, RecordedResponse.fixture("01-system-kickoff"));
 
         String exportId = requestGroupExport("g-throttled");
@@ -111,7 +129,8 @@ public class ExportTriggerTest {
         awaitEvent(ACCEPTED_QUEUE, exportId);
         List<RecordedRequest> attempts = requestsTo(path);
         assertThat(attempts).hasSize(2);
-        assertThat(Duration.between(attempts.get(0).receivedAt(), attempts.get(1).receivedAt()))
+        assertThat(Duration.between(
+                        attempts.get(0).receivedAt(), attempts.get(1).receivedAt()))
                 .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
         ExportRun run = runs.find(exportId).orElseThrow();
         assertThat(run.status()).isEqualTo(ExportRunStatus.ACCEPTED);
@@ -125,15 +144,16 @@ public class ExportTriggerTest {
     @Test
     void aServerErrorIsRetried() {
         String path = "/fhir/Group/g-500/$export";
-        TriggerTestStack.fhir.enqueue("GET", path, RecordedResponse.operationOutcome(500, "exception", "database unavailable"));
+        TriggerTestStack.fhir.enqueue(
+                "GET", path, RecordedResponse.operationOutcome(500, "exception", "database unavailable"));
         TriggerTestStack.fhir.enqueue("GET", path, RecordedResponse.fixture("01-system-kickoff"));
 
         String exportId = requestGroupExport("g-500");
 
         awaitEvent(ACCEPTED_QUEUE, exportId);
         assertThat(requestsTo(path)).hasSize(2);
-        assertThat(runs.find(exportId).orElseThrow().history()).anySatisfy(e ->
-                assertThat(e.detail()).contains("answered 500: database unavailable"));
+        assertThat(runs.find(exportId).orElseThrow().history())
+                .anySatisfy(e -> assertThat(e.detail()).contains("answered 500: database unavailable"));
     }
 
     @Test
@@ -143,13 +163,20 @@ public class ExportTriggerTest {
 
         String exportId = requestGroupExport("g-rejected");
 
-        ExportFailed failed = (ExportFailed) awaitEvent(TriggerTestStack.failedObserver, exportId).data();
+        ExportFailed failed = (ExportFailed)
+                awaitEvent(TriggerTestStack.failedObserver, exportId).data();
         assertThat(failed.stage()).isEqualTo("kickoff");
         assertThat(failed.httpStatus()).isEqualTo(400);
-        assertThat(failed.diagnostics()).singleElement().asString()
-                .contains("HAPI-2039").contains("Resource type Foo is not a supported resource type!");
+        assertThat(failed.diagnostics())
+                .singleElement()
+                .asString()
+                .contains("HAPI-2039")
+                .contains("Resource type Foo is not a supported resource type!");
         assertThat(requestsTo(path)).hasSize(1);
-        given().when().get("/exports/" + exportId).then().statusCode(200)
+        given().when()
+                .get("/exports/" + exportId)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("FAILED"))
                 .body("error.httpStatus", equalTo(400));
     }
@@ -158,14 +185,22 @@ public class ExportTriggerTest {
     void anUnreachableServerIsRetriedUntilTheAttemptsRunOut() {
         String exportId = given().contentType(ContentType.JSON)
                 .body("{\"server\":\"down\",\"level\":\"system\"}")
-                .when().post("/exports").then().statusCode(202).extract().path("exportId");
+                .when()
+                .post("/exports")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("exportId");
 
-        ExportFailed failed = (ExportFailed) awaitEvent(TriggerTestStack.failedObserver, exportId).data();
+        ExportFailed failed = (ExportFailed)
+                awaitEvent(TriggerTestStack.failedObserver, exportId).data();
         assertThat(failed.stage()).isEqualTo("kickoff");
         assertThat(failed.reason()).contains("gave up after 3 attempts").contains("cannot connect to down");
         ExportRun run = runs.find(exportId).orElseThrow();
         assertThat(run.status()).isEqualTo(ExportRunStatus.FAILED);
-        assertThat(run.history()).filteredOn(e -> e.event().equals("kickoff-retry")).hasSize(2);
+        assertThat(run.history())
+                .filteredOn(e -> e.event().equals("kickoff-retry"))
+                .hasSize(2);
     }
 
     @Test
@@ -197,9 +232,11 @@ public class ExportTriggerTest {
                          "types":["Patient","Foo"]}}""";
         TriggerTestStack.amqp.send(Topics.EXPORT_REQUESTED, body);
 
-        ReceivedMessage dead = awaitMessage(Topology.deadLetterAddress(Topics.EXPORT_REQUESTED),
+        ReceivedMessage dead = awaitMessage(
+                Topology.deadLetterAddress(Topics.EXPORT_REQUESTED),
                 m -> m.body().contains("replay-bad-1"));
-        assertThat(dead.applicationProperties()).containsEntry("DeadLetterReason", "InvalidMessage")
+        assertThat(dead.applicationProperties())
+                .containsEntry("DeadLetterReason", "InvalidMessage")
                 .containsEntry("DeadLetterSubscription", Subscriptions.EXPORT_TRIGGER)
                 .containsEntry("OriginalMessageId", "event:replay-bad-1");
         assertThat(String.valueOf(dead.applicationProperties().get("DeadLetterErrorDescription")))
@@ -214,35 +251,51 @@ public class ExportTriggerTest {
         given().contentType(ContentType.JSON)
                 .body("""
                         {"server":"nope","level":"group","types":["Patient","Foo"],"since":"yesterday"}""")
-                .when().post("/exports")
-                .then().statusCode(400)
+                .when()
+                .post("/exports")
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json")
                 .body("status", equalTo(400))
                 .body("title", equalTo("Invalid export request"))
                 .body("errors.field", hasItems("server", "groupId", "types[1]", "since"))
                 .body("detail", equalTo("4 fields are invalid"));
 
-        given().contentType(ContentType.JSON).body("{not json")
-                .when().post("/exports")
-                .then().statusCode(400).contentType("application/problem+json")
+        given().contentType(ContentType.JSON)
+                .body("{not json")
+                .when()
+                .post("/exports")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors[0].field", equalTo("(body)"))
                 .body("errors[0].problem", startsWith("is not JSON"));
     }
 
     @Test
     void anUnknownExportIsA404Problem() {
-        given().when().get("/exports/no-such-export").then().statusCode(404)
-                .contentType("application/problem+json").body("status", equalTo(404));
+        given().when()
+                .get("/exports/no-such-export")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("status", equalTo(404));
     }
 
     public static String requestGroupExport(String groupId) {
         return given().contentType(ContentType.JSON)
                 .body("{\"server\":\"hapi\",\"level\":\"group\",\"groupId\":\"" + groupId + "\"}")
-                .when().post("/exports").then().statusCode(202).extract().path("exportId");
+                .when()
+                .post("/exports")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("exportId");
     }
 
     public static CloudEvent<EventData> awaitEvent(String queue, String exportId) {
-        ReceivedMessage message = awaitMessage(queue, m -> exportId.equals(m.applicationProperties().get("exportId")));
+        ReceivedMessage message = awaitMessage(
+                queue, m -> exportId.equals(m.applicationProperties().get("exportId")));
         return MessageCodec.decode(message.body());
     }
 
@@ -259,8 +312,8 @@ public class ExportTriggerTest {
                 seen.add(next.get());
             }
         }
-        throw new AssertionError("no matching message on " + queue + " within " + WAIT + "; saw " + seen.size()
-                + " others");
+        throw new AssertionError(
+                "no matching message on " + queue + " within " + WAIT + "; saw " + seen.size() + " others");
     }
 
     public static List<RecordedRequest> requestsTo(String path) {
@@ -270,6 +323,8 @@ public class ExportTriggerTest {
 
     /** What the FHIR server has received on one path so far. */
     public static List<RecordedRequest> recorded(String path) {
-        return TriggerTestStack.fhir.requests().stream().filter(r -> r.path().equals(path)).toList();
+        return TriggerTestStack.fhir.requests().stream()
+                .filter(r -> r.path().equals(path))
+                .toList();
     }
 }

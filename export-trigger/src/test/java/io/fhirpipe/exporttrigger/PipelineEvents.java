@@ -1,5 +1,7 @@
 package io.fhirpipe.exporttrigger;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fhirpipe.model.events.EventData;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageCodec;
@@ -7,12 +9,9 @@ import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
 import io.fhirpipe.testsupport.fhir.RecordedResponse;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-
-import static org.awaitility.Awaitility.await;
 
 /** For the tracker's tests: a real accepted run, and the later steps' events posted as they would post them. */
 public final class PipelineEvents {
@@ -20,21 +19,24 @@ public final class PipelineEvents {
     public static final Instant NOW = Instant.parse("2026-11-26T09:30:00Z");
     public static final Duration WAIT = Duration.ofSeconds(20);
 
-    private PipelineEvents() {
-    }
+    private PipelineEvents() {}
 
     /** Kicks off a group export through the REST API against the recorded server; waits until accepted. */
     public static String acceptedExport(ExportRunStore runs, String groupId) {
-        TriggerTestStack.fhir.enqueue("GET", "/fhir/Group/" + groupId + "/$export",
-                RecordedResponse.fixture("01-system-kickoff"));
+        TriggerTestStack.fhir.enqueue(
+                "GET", "/fhir/Group/" + groupId + "/$export", RecordedResponse.fixture("01-system-kickoff"));
         String exportId = ExportTriggerTest.requestGroupExport(groupId);
-        await().atMost(WAIT).until(() -> runs.find(exportId).map(r -> r.status() == ExportRunStatus.ACCEPTED)
-                .orElse(false));
+        await().atMost(WAIT)
+                .until(() -> runs.find(exportId)
+                        .map(r -> r.status() == ExportRunStatus.ACCEPTED)
+                        .orElse(false));
         return exportId;
     }
 
     public static void post(String topic, MessageType type, EventData data) {
-        TriggerTestStack.amqp.send(topic, MessageCodec.encode(CloudEvent.of(type, "/test", data, NOW)),
+        TriggerTestStack.amqp.send(
+                topic,
+                MessageCodec.encode(CloudEvent.of(type, "/test", data, NOW)),
                 Map.of("exportId", data.exportId()));
     }
 }

@@ -6,7 +6,6 @@ import io.fhirpipe.testsupport.broker.EmbeddedArtemis;
 import io.fhirpipe.testsupport.fhir.RecordedBulkDataServer;
 import io.fhirpipe.testsupport.quarkus.PipelineTestStack;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.util.Map;
 
 /**
@@ -22,6 +21,7 @@ public class TriggerTestStack implements QuarkusTestResourceLifecycleManager {
     public static RecordedBulkDataServer fhir;
     /** Posts messages by hand and reads what the trigger published. */
     public static AmqpTestClient amqp;
+
     public static String failedObserver;
     public static String loadedObserver;
 

@@ -1,15 +1,14 @@
 package io.fhirpipe.ndjsonsplitter;
 
+import static io.restassured.RestAssured.given;
+
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static io.restassured.RestAssured.given;
+import org.junit.jupiter.api.Test;
 
 /** Off (profile servicebus's default), the webhook answers neither notifications nor handshakes. */
 @QuarkusTest
@@ -26,19 +25,27 @@ public class DisabledWebhookTest {
 
     @Test
     void everyRequestToTheWebhookIs404() {
-        given().contentType(ContentType.JSON).header("aeg-event-type", "Notification")
+        given().contentType(ContentType.JSON)
+                .header("aeg-event-type", "Notification")
                 .body(NdjsonSplitterTest.eventGridBlobCreated("PutBlob", "exp-off/Patient-0.ndjson", "0x1"))
-                .when().post("/events/blob-created")
-                .then().statusCode(404);
-        given().contentType(ContentType.JSON).header("aeg-event-type", "SubscriptionValidation")
+                .when()
+                .post("/events/blob-created")
+                .then()
+                .statusCode(404);
+        given().contentType(ContentType.JSON)
+                .header("aeg-event-type", "SubscriptionValidation")
                 .body("""
                         [{"id":"v","topic":"/subscriptions/x","subject":"","data":{"validationCode":"c"},
                           "eventType":"Microsoft.EventGrid.SubscriptionValidationEvent",
                           "eventTime":"2026-11-26T08:00:00Z","metadataVersion":"1","dataVersion":"1"}]""")
-                .when().post("/events/blob-created")
-                .then().statusCode(404);
+                .when()
+                .post("/events/blob-created")
+                .then()
+                .statusCode(404);
         given().header("WebHook-Request-Origin", "eventgrid.azure.net")
-                .when().options("/events/blob-created")
-                .then().statusCode(404);
+                .when()
+                .options("/events/blob-created")
+                .then()
+                .statusCode(404);
     }
 }

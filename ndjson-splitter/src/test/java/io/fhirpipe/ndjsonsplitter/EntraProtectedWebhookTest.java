@@ -1,5 +1,9 @@
 package io.fhirpipe.ndjsonsplitter;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -7,17 +11,12 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.List;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
+import org.junit.jupiter.api.Test;
 
 /**
  * The webhook as on Azure with Event Grid's secure webhook delivery: every POST needs an Entra ID
@@ -39,9 +38,12 @@ public class EntraProtectedWebhookTest {
     PrivateKey signingKey;
 
     private static JwtClaimsBuilder eventGridClaims() {
-        return Jwt.issuer(LocalEntraKeys.ISSUER).audience(LocalEntraKeys.AUDIENCE)
-                .subject("event-grid-service-principal").claim("appid", LocalEntraKeys.EVENT_GRID_APP_ID)
-                .claim("tid", LocalEntraKeys.TENANT).claim("roles", List.of(LocalEntraKeys.ROLE))
+        return Jwt.issuer(LocalEntraKeys.ISSUER)
+                .audience(LocalEntraKeys.AUDIENCE)
+                .subject("event-grid-service-principal")
+                .claim("appid", LocalEntraKeys.EVENT_GRID_APP_ID)
+                .claim("tid", LocalEntraKeys.TENANT)
+                .claim("roles", List.of(LocalEntraKeys.ROLE))
                 .expiresIn(Duration.ofMinutes(5));
     }
 
@@ -58,13 +60,21 @@ public class EntraProtectedWebhookTest {
 
     @Test
     void withoutATokenAPostIsRefusedWith401() {
-        given().contentType(ContentType.JSON).header("aeg-event-type", "Notification")
+        given().contentType(ContentType.JSON)
+                .header("aeg-event-type", "Notification")
                 .body(NdjsonSplitterTest.eventGridBlobCreated("PutBlob", "exp-entra-none/Patient-0.ndjson", "0x1"))
-                .when().post("/events/blob-created")
-                .then().statusCode(401).header("WWW-Authenticate", equalTo("Bearer"));
-        given().contentType(ContentType.JSON).header("aeg-event-type", "SubscriptionValidation").body(validation())
-                .when().post("/events/blob-created")
-                .then().statusCode(401);
+                .when()
+                .post("/events/blob-created")
+                .then()
+                .statusCode(401)
+                .header("WWW-Authenticate", equalTo("Bearer"));
+        given().contentType(ContentType.JSON)
+                .header("aeg-event-type", "SubscriptionValidation")
+                .body(validation())
+                .when()
+                .post("/events/blob-created")
+                .then()
+                .statusCode(401);
     }
 
     @Test
@@ -77,49 +87,80 @@ public class EntraProtectedWebhookTest {
         String otherKey = eventGridClaims().sign(generator.generateKeyPair().getPrivate());
         String expired = token(eventGridClaims().issuedAt(1_700_000_000L).expiresAt(1_700_000_300L));
         for (String bad : List.of(otherAudience, otherIssuer, otherKey, expired, "not-a-jwt")) {
-            given().auth().oauth2(bad).contentType(ContentType.JSON).header("aeg-event-type", "Notification")
+            given().auth()
+                    .oauth2(bad)
+                    .contentType(ContentType.JSON)
+                    .header("aeg-event-type", "Notification")
                     .body(body)
-                    .when().post("/events/blob-created")
-                    .then().statusCode(401);
+                    .when()
+                    .post("/events/blob-created")
+                    .then()
+                    .statusCode(401);
         }
     }
 
     @Test
     void aValidTokenWithoutTheAppRoleOrFromAnotherClientIsRefusedWith403() {
         String noRole = token(eventGridClaims().claim("roles", List.of("SomethingElse")));
-        given().auth().oauth2(noRole).contentType(ContentType.JSON).header("aeg-event-type", "Notification")
+        given().auth()
+                .oauth2(noRole)
+                .contentType(ContentType.JSON)
+                .header("aeg-event-type", "Notification")
                 .body(NdjsonSplitterTest.eventGridBlobCreated("PutBlob", "exp-entra-role/Patient-0.ndjson", "0x1"))
-                .when().post("/events/blob-created")
-                .then().statusCode(403);
+                .when()
+                .post("/events/blob-created")
+                .then()
+                .statusCode(403);
     }
 
     @Test
     void aValidTokenIsAcceptedWith202AndTheFileIsSplitThroughTheTopic() {
         String exportId = "exp-entra";
-        String etag = NdjsonSplitterTest.upload(exportId + "/Patient-0.ndjson",
+        String etag = NdjsonSplitterTest.upload(
+                exportId + "/Patient-0.ndjson",
                 (NdjsonSplitterTest.patient("x1", 1) + "\n").getBytes(StandardCharsets.UTF_8));
 
-        given().auth().oauth2(token(eventGridClaims())).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(token(eventGridClaims()))
+                .contentType(ContentType.JSON)
                 .header("aeg-event-type", "Notification")
                 .body(NdjsonSplitterTest.eventGridBlobCreated("PutBlob", exportId + "/Patient-0.ndjson", etag))
-                .when().post("/events/blob-created")
-                .then().statusCode(202).body("forwarded", equalTo(1));
+                .when()
+                .post("/events/blob-created")
+                .then()
+                .statusCode(202)
+                .body("forwarded", equalTo(1));
 
-        assertThat(NdjsonSplitterTest.awaitSplit(exportId, "Patient").lineCount()).isEqualTo(1);
+        assertThat(NdjsonSplitterTest.awaitSplit(exportId, "Patient").lineCount())
+                .isEqualTo(1);
     }
 
     @Test
     void theHandshakesWorkWithTheProtectionOn() {
-        given().auth().oauth2(token(eventGridClaims())).contentType(ContentType.JSON)
-                .header("aeg-event-type", "SubscriptionValidation").body(validation())
-                .when().post("/events/blob-created")
-                .then().statusCode(200).body("validationResponse", equalTo("c0de-entra"));
+        given().auth()
+                .oauth2(token(eventGridClaims()))
+                .contentType(ContentType.JSON)
+                .header("aeg-event-type", "SubscriptionValidation")
+                .body(validation())
+                .when()
+                .post("/events/blob-created")
+                .then()
+                .statusCode(200)
+                .body("validationResponse", equalTo("c0de-entra"));
         // CloudEvents abuse protection is consent, not authorization: answered with or without a token
         given().header("WebHook-Request-Origin", "eventgrid.azure.net")
-                .when().options("/events/blob-created")
-                .then().statusCode(200).header("WebHook-Allowed-Origin", equalTo("eventgrid.azure.net"));
-        given().auth().oauth2(token(eventGridClaims())).header("WebHook-Request-Origin", "eventgrid.azure.net")
-                .when().options("/events/blob-created")
-                .then().statusCode(200).header("WebHook-Allowed-Origin", equalTo("eventgrid.azure.net"));
+                .when()
+                .options("/events/blob-created")
+                .then()
+                .statusCode(200)
+                .header("WebHook-Allowed-Origin", equalTo("eventgrid.azure.net"));
+        given().auth()
+                .oauth2(token(eventGridClaims()))
+                .header("WebHook-Request-Origin", "eventgrid.azure.net")
+                .when()
+                .options("/events/blob-created")
+                .then()
+                .statusCode(200)
+                .header("WebHook-Allowed-Origin", equalTo("eventgrid.azure.net"));
     }
 }

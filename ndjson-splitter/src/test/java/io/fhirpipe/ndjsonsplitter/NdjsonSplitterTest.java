@@ -1,5 +1,7 @@
 package io.fhirpipe.ndjsonsplitter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
@@ -17,11 +19,9 @@ import io.fhirpipe.ndjsonsplitter.events.BlobCreatedEvents;
 import io.fhirpipe.ndjsonsplitter.events.LandingUrlPolicy;
 import io.fhirpipe.testsupport.broker.MatchingReceiver;
 import io.fhirpipe.testsupport.broker.ReceivedMessage;
+import io.fhirpipe.testsupport.broker.Redeliveries;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.fhirpipe.testsupport.broker.Redeliveries;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +31,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.zip.GZIPOutputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The splitter end to end on Azurite and embedded Artemis: files are uploaded to the landing
@@ -43,13 +42,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(value = SplitterTestStack.class, restrictToAnnotatedClass = false)
 public class NdjsonSplitterTest {
 
-    static final String CHUNK_READY_QUEUE = Topology.standard().topic(Topics.CHUNK_READY)
-            .queueAddress(Subscriptions.SYNAPSE_LOADER);
-    static final String SPLIT_COMPLETED_QUEUE = Topology.standard().topic(Topics.SPLIT_COMPLETED)
-            .queueAddress(Subscriptions.EXPORT_TRACKER);
+    static final String CHUNK_READY_QUEUE =
+            Topology.standard().topic(Topics.CHUNK_READY).queueAddress(Subscriptions.SYNAPSE_LOADER);
+    static final String SPLIT_COMPLETED_QUEUE =
+            Topology.standard().topic(Topics.SPLIT_COMPLETED).queueAddress(Subscriptions.EXPORT_TRACKER);
     static final String DEAD_LETTERS = Topology.deadLetterAddress(Topics.BLOB_CREATED);
-    static final String FILE_FAILED_QUEUE = Topology.standard().topic(Topics.FILE_FAILED)
-            .queueAddress(Subscriptions.EXPORT_TRACKER);
+    static final String FILE_FAILED_QUEUE =
+            Topology.standard().topic(Topics.FILE_FAILED).queueAddress(Subscriptions.EXPORT_TRACKER);
     static final Duration WAIT = Duration.ofSeconds(30);
 
     @jakarta.inject.Inject
@@ -64,8 +63,8 @@ public class NdjsonSplitterTest {
     }
 
     static String observation(int n) {
-        return "{\"resourceType\":\"Observation\",\"id\":\"o" + n + "\",\"status\":\"final\",\"code\":{\"text\":\"c"
-                + n + "\"}}";
+        return "{\"resourceType\":\"Observation\",\"id\":\"o" + n + "\",\"status\":\"final\",\"code\":{\"text\":\"c" + n
+                + "\"}}";
     }
 
     @Test
@@ -88,7 +87,8 @@ public class NdjsonSplitterTest {
             if (i == 30) {
                 patients.append("{\"resourceType\":\"Patient\",\"active\":true}\n"); // line 35: no id
                 patients.append("{\"resourceType\":\"Patient\",\"id\":\"huge\",\"text\":\"")
-                        .append("h".repeat(5000)).append("\"}\n"); // line 36: oversized
+                        .append("h".repeat(5000))
+                        .append("\"}\n"); // line 36: oversized
             }
         }
         String patientText = patients.substring(0, patients.length() - 1); // no final newline ("\n" of line 64)
@@ -102,10 +102,11 @@ public class NdjsonSplitterTest {
         }
         String obsEtag = upload(exportId + "/Observation-0.ndjson.gz", gzip(observations.toString()));
 
-        SplitterTestStack.amqp.send(Topics.BLOB_CREATED, eventGridBlobCreated("PutBlob", exportId + "/Patient-0.ndjson",
-                patientEtag));
-        SplitterTestStack.amqp.send(Topics.BLOB_CREATED, cloudEventsBlobCreated("PutBlockList",
-                exportId + "/Observation-0.ndjson.gz", obsEtag));
+        SplitterTestStack.amqp.send(
+                Topics.BLOB_CREATED, eventGridBlobCreated("PutBlob", exportId + "/Patient-0.ndjson", patientEtag));
+        SplitterTestStack.amqp.send(
+                Topics.BLOB_CREATED,
+                cloudEventsBlobCreated("PutBlockList", exportId + "/Observation-0.ndjson.gz", obsEtag));
 
         SplitCompleted patientDone = awaitSplit(exportId, "Patient");
         SplitCompleted obsDone = awaitSplit(exportId, "Observation");
@@ -123,16 +124,21 @@ public class NdjsonSplitterTest {
         List<CloudEvent<EventData>> obsChunks = awaitChunks(exportId, "Observation", obsDone.chunkCount());
         assertChunksEqual(obsChunks, validObservations, obsDone);
 
-        String rejected = download(Containers.REJECTED, exportId + "/Patient-0/" + normalize(patientEtag)
-                + "/rejected.ndjson");
+        String rejected =
+                download(Containers.REJECTED, exportId + "/Patient-0/" + normalize(patientEtag) + "/rejected.ndjson");
         List<String> records = rejected.lines().toList();
         assertThat(records).hasSize(4);
-        assertThat(records.get(0)).contains("\"lineNumber\":12").contains("malformed JSON")
+        assertThat(records.get(0))
+                .contains("\"lineNumber\":12")
+                .contains("malformed JSON")
                 .contains("\"sourceBlob\":\"exp-multi/Patient-0.ndjson\"");
-        assertThat(records.get(1)).contains("\"lineNumber\":23")
+        assertThat(records.get(1))
+                .contains("\"lineNumber\":23")
                 .contains("resourceType 'Observation' is not the file's type 'Patient'");
         assertThat(records.get(2)).contains("\"lineNumber\":36").contains("missing id");
-        assertThat(records.get(3)).contains("\"lineNumber\":37").contains("larger than the chunk limit of 2048 bytes")
+        assertThat(records.get(3))
+                .contains("\"lineNumber\":37")
+                .contains("larger than the chunk limit of 2048 bytes")
                 .contains("\"truncated\":true");
     }
 
@@ -154,12 +160,18 @@ public class NdjsonSplitterTest {
         ReceivedMessage second = awaitMessage(SPLIT_COMPLETED_QUEUE, exportId);
         List<CloudEvent<EventData>> secondChunks = awaitChunks(exportId, "Patient", 3);
 
-        assertThat(MessageCodec.decode(second.body()).id()).isEqualTo(MessageCodec.decode(first.body()).id());
+        assertThat(MessageCodec.decode(second.body()).id())
+                .isEqualTo(MessageCodec.decode(first.body()).id());
         assertThat(second.messageId()).isEqualTo(first.messageId());
-        assertThat(secondChunks).extracting(CloudEvent::id).containsExactlyElementsOf(
-                firstChunks.stream().map(CloudEvent::id).toList());
-        assertThat(secondChunks).extracting(e -> ((ChunkReady) e.data()).chunkBlob()).containsExactlyElementsOf(
-                firstChunks.stream().map(e -> ((ChunkReady) e.data()).chunkBlob()).toList());
+        assertThat(secondChunks)
+                .extracting(CloudEvent::id)
+                .containsExactlyElementsOf(
+                        firstChunks.stream().map(CloudEvent::id).toList());
+        assertThat(secondChunks)
+                .extracting(e -> ((ChunkReady) e.data()).chunkBlob())
+                .containsExactlyElementsOf(firstChunks.stream()
+                        .map(e -> ((ChunkReady) e.data()).chunkBlob())
+                        .toList());
         assertThat(((ChunkReady) firstChunks.get(0).data()).chunkBlob())
                 .isEqualTo(exportId + "/Patient-1/" + normalize(etag) + "/000000.ndjson");
         assertThat(firstChunks.get(0).subject()).isEqualTo("Patient");
@@ -168,7 +180,8 @@ public class NdjsonSplitterTest {
     @Test
     void aForeignUrlIsDeadLetteredWithItsReasonAndNeverFetched() {
         String body = eventGridBlobCreated("PutBlob", "x", "0x1")
-                .replace(SplitterTestStack.azurite.blobEndpoint() + "/landing/x",
+                .replace(
+                        SplitterTestStack.azurite.blobEndpoint() + "/landing/x",
                         "http://169.254.169.254/devstoreaccount1/landing/exp-evil/Patient-0.ndjson");
         SplitterTestStack.amqp.send(Topics.BLOB_CREATED, body);
 
@@ -186,9 +199,11 @@ public class NdjsonSplitterTest {
         String dots = eventGridBlobCreated("PutBlob", "exp-dots/../../chunks/Patient-0.ndjson", "0x1");
         SplitterTestStack.amqp.send(Topics.BLOB_CREATED, sas);
         SplitterTestStack.amqp.send(Topics.BLOB_CREATED, dots);
-        assertThat(awaitMatching(DEAD_LETTERS, m -> m.body().contains("sig=secret")).property("DeadLetterReason"))
+        assertThat(awaitMatching(DEAD_LETTERS, m -> m.body().contains("sig=secret"))
+                        .property("DeadLetterReason"))
                 .isEqualTo(LandingUrlPolicy.FOREIGN_URL);
-        assertThat(awaitMatching(DEAD_LETTERS, m -> m.body().contains("exp-dots")).property("DeadLetterReason"))
+        assertThat(awaitMatching(DEAD_LETTERS, m -> m.body().contains("exp-dots"))
+                        .property("DeadLetterReason"))
                 .isEqualTo(LandingUrlPolicy.FOREIGN_URL);
     }
 
@@ -235,22 +250,27 @@ public class NdjsonSplitterTest {
         var chunks = SplitterTestStack.azurite.blobServiceClient().getBlobContainerClient(Containers.CHUNKS);
         chunks.delete();
         try {
-                List<String> settled = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<String> settled = new java.util.concurrent.CopyOnWriteArrayList<>();
             int max = Redeliveries.maxDeliveries(Topics.BLOB_CREATED, Subscriptions.NDJSON_SPLITTER);
-            consumer.consume(Redeliveries.lastDelivery(Topics.BLOB_CREATED, Subscriptions.NDJSON_SPLITTER, body, settled))
-                    .toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            consumer.consume(Redeliveries.lastDelivery(
+                            Topics.BLOB_CREATED, Subscriptions.NDJSON_SPLITTER, body, settled))
+                    .toCompletableFuture()
+                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
 
             assertThat(settled).containsExactly("ack");
-            io.fhirpipe.model.events.FileFailed data = (io.fhirpipe.model.events.FileFailed)
-                    io.fhirpipe.model.messages.MessageCodec.decode(awaitMatching(FILE_FAILED_QUEUE,
-                            m -> m.body().contains("exp-lastsplit")).body()).data();
+            io.fhirpipe.model.events.FileFailed data =
+                    (io.fhirpipe.model.events.FileFailed) io.fhirpipe.model.messages.MessageCodec.decode(awaitMatching(
+                                            FILE_FAILED_QUEUE, m -> m.body().contains("exp-lastsplit"))
+                                    .body())
+                            .data();
             assertThat(data.landingBlob()).isEqualTo(name);
-            assertThat(data.reason()).startsWith(
-                    io.fhirpipe.runtime.messaging.MessageSettlement.DELIVERY_LIMIT_REACHED + ": delivery " + max)
+            assertThat(data.reason())
+                    .startsWith(io.fhirpipe.runtime.messaging.MessageSettlement.DELIVERY_LIMIT_REACHED + ": delivery "
+                            + max)
                     .contains("writing the chunks of landing/" + name);
             assertThat(awaitMatching(DEAD_LETTERS, m -> m.body().contains("exp-lastsplit"))
-                    .property("DeadLetterReason")).isEqualTo(io.fhirpipe.runtime.messaging.MessageSettlement
-                            .DELIVERY_LIMIT_REACHED);
+                            .property("DeadLetterReason"))
+                    .isEqualTo(io.fhirpipe.runtime.messaging.MessageSettlement.DELIVERY_LIMIT_REACHED);
         } finally {
             chunks.create();
         }
@@ -263,31 +283,41 @@ public class NdjsonSplitterTest {
         String good = "exp-batch/Patient-0.ndjson";
         String badEtag = upload(bad, "not gzip".getBytes(StandardCharsets.UTF_8));
         String goodEtag = upload(good, (patient("b1", 1) + "\n").getBytes(StandardCharsets.UTF_8));
-        SplitterTestStack.amqp.send(Topics.BLOB_CREATED, "[" + eventGridBlobCreated("PutBlob", bad, badEtag) + ","
-                + eventGridBlobCreated("PutBlob", good, goodEtag) + "]");
+        SplitterTestStack.amqp.send(
+                Topics.BLOB_CREATED,
+                "[" + eventGridBlobCreated("PutBlob", bad, badEtag) + ","
+                        + eventGridBlobCreated("PutBlob", good, goodEtag) + "]");
 
         assertThat(awaitSplit("exp-batch", "Patient").lineCount()).isEqualTo(1);
-        io.fhirpipe.model.events.FileFailed failed = (io.fhirpipe.model.events.FileFailed)
-                io.fhirpipe.model.messages.MessageCodec.decode(awaitMatching(FILE_FAILED_QUEUE,
-                        m -> m.body().contains("exp-batch")).body()).data();
+        io.fhirpipe.model.events.FileFailed failed =
+                (io.fhirpipe.model.events.FileFailed) io.fhirpipe.model.messages.MessageCodec.decode(
+                                awaitMatching(FILE_FAILED_QUEUE, m -> m.body().contains("exp-batch"))
+                                        .body())
+                        .data();
         assertThat(failed.landingBlob()).isEqualTo(bad);
-        assertThat(awaitMatching(DEAD_LETTERS, m -> m.body().contains("exp-batch")).property("DeadLetterReason"))
+        assertThat(awaitMatching(DEAD_LETTERS, m -> m.body().contains("exp-batch"))
+                        .property("DeadLetterReason"))
                 .isEqualTo("CorruptGzip");
     }
 
     @Test
     void eventsThatAreNotFinishedLandingNdjsonFilesAreAckedAndIgnored() throws IOException {
         String exportId = "exp-ignored";
-        String etag = upload(exportId + "/Patient-0.ndjson", (patient("i1", 1) + "\n").getBytes(StandardCharsets.UTF_8));
-        SplitterTestStack.amqp.send(Topics.BLOB_CREATED, eventGridBlobCreated("PutBlock", exportId + "/Patient-0.ndjson", etag));
-        SplitterTestStack.amqp.send(Topics.BLOB_CREATED, eventGridBlobCreated("PutBlob", exportId + "/manifest.json", etag));
+        String etag =
+                upload(exportId + "/Patient-0.ndjson", (patient("i1", 1) + "\n").getBytes(StandardCharsets.UTF_8));
+        SplitterTestStack.amqp.send(
+                Topics.BLOB_CREATED, eventGridBlobCreated("PutBlock", exportId + "/Patient-0.ndjson", etag));
+        SplitterTestStack.amqp.send(
+                Topics.BLOB_CREATED, eventGridBlobCreated("PutBlob", exportId + "/manifest.json", etag));
         // Then a real one: when it is done, the earlier ones were consumed without any output or dead letter.
-        SplitterTestStack.amqp.send(Topics.BLOB_CREATED, eventGridBlobCreated("CopyBlob", exportId + "/Patient-0.ndjson", etag));
+        SplitterTestStack.amqp.send(
+                Topics.BLOB_CREATED, eventGridBlobCreated("CopyBlob", exportId + "/Patient-0.ndjson", etag));
         SplitCompleted done = awaitSplit(exportId, "Patient");
         assertThat(done.lineCount()).isEqualTo(1);
         assertThat(SplitterTestStack.amqp.browse(DEAD_LETTERS, Duration.ofMillis(300)))
                 .noneMatch(m -> m.body().contains(exportId));
-        assertThat(SplitterTestStack.broker.messageCount("blob-created.ndjson-splitter")).isZero();
+        assertThat(SplitterTestStack.broker.messageCount("blob-created.ndjson-splitter"))
+                .isZero();
     }
 
     // --- helpers ---
@@ -335,22 +365,30 @@ public class NdjsonSplitterTest {
             ChunkReady chunk = (ChunkReady) event.data();
             assertThat(chunk.chunkIndex()).isEqualTo(i);
             assertThat(chunk.sourceEtag()).isEqualTo(done.sourceEtag());
-            byte[] bytes = SplitterTestStack.azurite.blobServiceClient().getBlobContainerClient(Containers.CHUNKS)
-                    .getBlobClient(chunk.chunkBlob()).downloadContent().toBytes();
+            byte[] bytes = SplitterTestStack.azurite
+                    .blobServiceClient()
+                    .getBlobContainerClient(Containers.CHUNKS)
+                    .getBlobClient(chunk.chunkBlob())
+                    .downloadContent()
+                    .toBytes();
             assertThat(bytes.length).isEqualTo(chunk.bytes()).isLessThanOrEqualTo(SplitterTestStack.MAX_BYTES);
             assertThat(Ids.sha256Hex(bytes)).isEqualTo(chunk.sha256());
             String text = new String(bytes, StandardCharsets.UTF_8);
-            assertThat(text.lines().count()).isEqualTo(chunk.lineCount())
+            assertThat(text.lines().count())
+                    .isEqualTo(chunk.lineCount())
                     .isLessThanOrEqualTo(SplitterTestStack.MAX_LINES);
             all.append(text);
         }
         assertThat(all.toString()).isEqualTo(String.join("\n", expectedLines) + "\n");
-        assertThat(chunks.stream().mapToLong(c -> ((ChunkReady) c.data()).lineCount()).sum())
+        assertThat(chunks.stream()
+                        .mapToLong(c -> ((ChunkReady) c.data()).lineCount())
+                        .sum())
                 .isEqualTo(done.lineCount());
     }
 
     static SplitCompleted awaitSplit(String exportId, String resourceType) {
-        ReceivedMessage m = awaitMatching(SPLIT_COMPLETED_QUEUE,
+        ReceivedMessage m = awaitMatching(
+                SPLIT_COMPLETED_QUEUE,
                 x -> exportId.equals(x.property("exportId")) && resourceType.equals(x.property("resourceType")));
         return (SplitCompleted) MessageCodec.decode(m.body()).data();
     }
@@ -362,7 +400,8 @@ public class NdjsonSplitterTest {
     static List<CloudEvent<EventData>> awaitChunks(String exportId, String resourceType, int count) {
         List<CloudEvent<EventData>> chunks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ReceivedMessage m = awaitMatching(CHUNK_READY_QUEUE,
+            ReceivedMessage m = awaitMatching(
+                    CHUNK_READY_QUEUE,
                     x -> exportId.equals(x.property("exportId")) && resourceType.equals(x.property("resourceType")));
             chunks.add(MessageCodec.decode(m.body()));
         }
@@ -381,13 +420,19 @@ public class NdjsonSplitterTest {
         BlobServiceClient service = SplitterTestStack.azurite.blobServiceClient();
         BlobContainerClient landing = service.getBlobContainerClient(Containers.LANDING);
         landing.createIfNotExists();
-        return landing.getBlobClient(name).getBlockBlobClient()
-                .upload(BinaryData.fromBytes(bytes), true).getETag();
+        return landing.getBlobClient(name)
+                .getBlockBlobClient()
+                .upload(BinaryData.fromBytes(bytes), true)
+                .getETag();
     }
 
     static String download(String container, String name) {
-        return SplitterTestStack.azurite.blobServiceClient().getBlobContainerClient(container).getBlobClient(name)
-                .downloadContent().toString();
+        return SplitterTestStack.azurite
+                .blobServiceClient()
+                .getBlobContainerClient(container)
+                .getBlobClient(name)
+                .downloadContent()
+                .toString();
     }
 
     static byte[] gzip(String text) throws IOException {
@@ -412,8 +457,7 @@ public class NdjsonSplitterTest {
                  "subject":"/blobServices/default/containers/landing/blobs/%s","eventType":"Microsoft.Storage.BlobCreated",
                  "id":"%s","dataVersion":"","metadataVersion":"1","eventTime":"2026-11-26T08:00:00Z",
                  "data":{"api":"%s","eTag":"%s","contentType":"application/x-ndjson","blobType":"BlockBlob",
-                 "url":"%s"}}""".formatted(blobName, Ids.deterministic(api, blobName, etag), api, normalize(etag),
-                url(blobName));
+                 "url":"%s"}}""".formatted(blobName, Ids.deterministic(api, blobName, etag), api, normalize(etag), url(blobName));
     }
 
     static String cloudEventsBlobCreated(String api, String blobName, String etag) {
@@ -422,7 +466,7 @@ public class NdjsonSplitterTest {
                  "source":"/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/devstoreaccount1",
                  "subject":"/blobServices/default/containers/landing/blobs/%s","time":"2026-11-26T08:00:00Z",
                  "data":{"api":"%s","eTag":"%s","contentType":"application/x-ndjson","blobType":"BlockBlob",
-                 "url":"%s"}}""".formatted(Ids.deterministic(api, blobName, etag), blobName, api,
-                etag.replace("\"", "\\\""), url(blobName));
+                 "url":"%s"}}""".formatted(
+                Ids.deterministic(api, blobName, etag), blobName, api, etag.replace("\"", "\\\""), url(blobName));
     }
 }

@@ -5,7 +5,6 @@ import io.fhirpipe.testsupport.broker.EmbeddedArtemis;
 import io.fhirpipe.testsupport.quarkus.PipelineTestStack;
 import io.fhirpipe.testsupport.storage.Azurite;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.util.Map;
 
 /** The splitter's real components (see {@link PipelineTestStack}), with small chunk limits. */

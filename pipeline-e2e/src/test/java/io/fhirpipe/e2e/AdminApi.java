@@ -3,7 +3,6 @@ package io.fhirpipe.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +22,8 @@ record AdminApi(AuthorizedHttp http, String baseUrl) {
 
     /** A system export of {@code types} (all types when empty) from {@code server}; answers the export id. */
     String requestExport(String server, List<String> types) {
-        ObjectNode request = AuthorizedHttp.JSON.createObjectNode().put("server", server).put("level", "system");
+        ObjectNode request =
+                AuthorizedHttp.JSON.createObjectNode().put("server", server).put("level", "system");
         if (!types.isEmpty()) {
             ArrayNode array = request.putArray("types");
             types.forEach(array::add);
@@ -59,20 +59,21 @@ record AdminApi(AuthorizedHttp http, String baseUrl) {
                     if (FINAL.contains(status)) {
                         return answer.body();
                     }
-                    last = status + " " + answer.body().path("progress").path("state").asText("")
-                            + " " + answer.body().path("progress").path("detail").asText("");
+                    last = status + " "
+                            + answer.body().path("progress").path("state").asText("") + " "
+                            + answer.body().path("progress").path("detail").asText("");
                 } else if (answer.status() >= 500 || answer.status() == 429) {
                     last = "HTTP " + answer.status() + ": " + answer.body();
                 } else {
-                    throw new AssertionError("GET /exports/" + exportId + " answered " + answer.status() + ": "
-                            + answer.body());
+                    throw new AssertionError(
+                            "GET /exports/" + exportId + " answered " + answer.status() + ": " + answer.body());
                 }
             } catch (UncheckedIOException e) {
                 last = "connection failed: " + e.getCause();
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new AssertionError("export " + exportId + " was not final within " + timeout
-                        + "; last: " + last.strip());
+                throw new AssertionError(
+                        "export " + exportId + " was not final within " + timeout + "; last: " + last.strip());
             }
             sleep(interval);
         }
@@ -86,7 +87,9 @@ record AdminApi(AuthorizedHttp http, String baseUrl) {
         }
         Map<String, Long> counts = new TreeMap<>();
         for (JsonNode c : answer.body()) {
-            counts.put(c.path("topic").asText() + "/" + c.path("subscription").asText(), c.path("count").asLong());
+            counts.put(
+                    c.path("topic").asText() + "/" + c.path("subscription").asText(),
+                    c.path("count").asLong());
         }
         return counts;
     }
@@ -97,11 +100,12 @@ record AdminApi(AuthorizedHttp http, String baseUrl) {
      */
     List<String> deadLettersOf(String subscription, String exportId, int max) {
         String[] parts = subscription.split("/", 2);
-        AuthorizedHttp.Answer answer = http.get(baseUrl + "/dead-letters/" + encode(parts[0]) + "/"
-                + encode(parts[1]) + "?max=" + max, "application/json");
+        AuthorizedHttp.Answer answer = http.get(
+                baseUrl + "/dead-letters/" + encode(parts[0]) + "/" + encode(parts[1]) + "?max=" + max,
+                "application/json");
         if (answer.status() != 200 || !answer.body().isArray()) {
-            throw new AssertionError("GET /dead-letters/" + subscription + " answered " + answer.status() + ": "
-                    + answer.body());
+            throw new AssertionError(
+                    "GET /dead-letters/" + subscription + " answered " + answer.status() + ": " + answer.body());
         }
         return LiveChecks.deadLettersOf(answer.body(), exportId);
     }

@@ -2,7 +2,6 @@ package io.fhirpipe.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -28,7 +27,8 @@ record AuthorizedHttp(HttpClient client, Supplier<String> tokens) {
     }
 
     static AuthorizedHttp of(Supplier<String> tokens) {
-        return new AuthorizedHttp(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), tokens);
+        return new AuthorizedHttp(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), tokens);
     }
 
     Answer get(String url, String accept) {
@@ -36,14 +36,19 @@ record AuthorizedHttp(HttpClient client, Supplier<String> tokens) {
     }
 
     Answer postJson(String url, String json) {
-        return send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(json))
-                .header("Content-Type", "application/json").header("Accept", "application/json"));
+        return send(HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json"));
     }
 
     private Answer send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + tokens.get()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client.send(
+                    request.timeout(Duration.ofSeconds(60))
+                            .header("Authorization", "Bearer " + tokens.get())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             String body = response.body();
             JsonNode tree;
             try {

@@ -1,13 +1,12 @@
 package io.fhirpipe.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +22,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 /**
  * The parts of AzurePipelineLiveTest that need no Azure, run here: settings, the admin API calls and the
@@ -37,12 +36,10 @@ class AzureLivePiecesTest {
     static final String TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.secret-part";
 
     /** What the in-process server was asked. */
-    record Seen(String method, String uri, String authorization, String accept, String body) {
-    }
+    record Seen(String method, String uri, String authorization, String accept, String body) {}
 
     /** One canned answer. */
-    record Canned(int status, String body) {
-    }
+    record Canned(int status, String body) {}
 
     HttpServer server;
     final List<Seen> seen = new ArrayList<>();
@@ -55,9 +52,12 @@ class AzureLivePiecesTest {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Canned answer;
             synchronized (this) {
-                seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                seen.add(new Seen(
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().toString(),
                         exchange.getRequestHeaders().getFirst("Authorization"),
-                        exchange.getRequestHeaders().getFirst("Accept"), body));
+                        exchange.getRequestHeaders().getFirst("Accept"),
+                        body));
                 answer = answers.isEmpty() ? always : answers.poll();
             }
             byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
@@ -85,21 +85,35 @@ class AzureLivePiecesTest {
 
     @Test
     void withoutTheRequiredVariablesEachIsNamedAndBlankCountsAsUnset() {
-        assertThat(AzureLiveSettings.missing(name -> null)).containsExactly("FHIRPIPE_AZURE_TRIGGER_URL",
-                "FHIRPIPE_AZURE_ADMIN_SCOPE", "FHIRPIPE_AZURE_FHIR_URL", "FHIRPIPE_SYNAPSE_JDBC_URL");
-        Map<String, String> env = Map.of("FHIRPIPE_AZURE_TRIGGER_URL", "https://t.example",
-                "FHIRPIPE_AZURE_ADMIN_SCOPE", " ", "FHIRPIPE_AZURE_FHIR_URL", "https://f.example");
-        assertThat(AzureLiveSettings.missing(env::get)).containsExactly("FHIRPIPE_AZURE_ADMIN_SCOPE",
-                "FHIRPIPE_SYNAPSE_JDBC_URL");
+        assertThat(AzureLiveSettings.missing(name -> null))
+                .containsExactly(
+                        "FHIRPIPE_AZURE_TRIGGER_URL",
+                        "FHIRPIPE_AZURE_ADMIN_SCOPE",
+                        "FHIRPIPE_AZURE_FHIR_URL",
+                        "FHIRPIPE_SYNAPSE_JDBC_URL");
+        Map<String, String> env = Map.of(
+                "FHIRPIPE_AZURE_TRIGGER_URL",
+                "https://t.example",
+                "FHIRPIPE_AZURE_ADMIN_SCOPE",
+                " ",
+                "FHIRPIPE_AZURE_FHIR_URL",
+                "https://f.example");
+        assertThat(AzureLiveSettings.missing(env::get))
+                .containsExactly("FHIRPIPE_AZURE_ADMIN_SCOPE", "FHIRPIPE_SYNAPSE_JDBC_URL");
         assertThatThrownBy(() -> AzureLiveSettings.from(env::get)).hasMessageContaining("FHIRPIPE_AZURE_ADMIN_SCOPE");
     }
 
     @Test
     void optionalSettingsDefaultToWhatTheDeploymentConfigures() {
-        Map<String, String> env = Map.of("FHIRPIPE_AZURE_TRIGGER_URL", "https://trigger.example/",
-                "FHIRPIPE_AZURE_ADMIN_SCOPE", "api://abc/.default",
-                "FHIRPIPE_AZURE_FHIR_URL", "https://ws-fhir.fhir.azurehealthcareapis.com/",
-                "FHIRPIPE_SYNAPSE_JDBC_URL", "jdbc:sqlserver://ws.sql.azuresynapse.net:1433;databaseName=fhirpipe");
+        Map<String, String> env = Map.of(
+                "FHIRPIPE_AZURE_TRIGGER_URL",
+                "https://trigger.example/",
+                "FHIRPIPE_AZURE_ADMIN_SCOPE",
+                "api://abc/.default",
+                "FHIRPIPE_AZURE_FHIR_URL",
+                "https://ws-fhir.fhir.azurehealthcareapis.com/",
+                "FHIRPIPE_SYNAPSE_JDBC_URL",
+                "jdbc:sqlserver://ws.sql.azuresynapse.net:1433;databaseName=fhirpipe");
         AzureLiveSettings s = AzureLiveSettings.from(env::get);
         assertThat(s.triggerUrl()).isEqualTo("https://trigger.example");
         assertThat(s.fhirServer()).isEqualTo("local");
@@ -110,9 +124,17 @@ class AzureLivePiecesTest {
         assertThat(s.timeout()).isEqualTo(Duration.ofMinutes(30));
 
         Map<String, String> more = new java.util.HashMap<>(env);
-        more.putAll(Map.of("FHIRPIPE_AZURE_FHIR_SERVER", "ahds", "FHIRPIPE_AZURE_FHIR_SCOPE", "https://other/.default",
-                "FHIRPIPE_SYNAPSE_RAW_SCHEMA", "fhir_raw", "FHIRPIPE_AZURE_EXPORT_TYPES", "Patient, Observation,,",
-                "FHIRPIPE_AZURE_EXPORT_TIMEOUT", "pt45m"));
+        more.putAll(Map.of(
+                "FHIRPIPE_AZURE_FHIR_SERVER",
+                "ahds",
+                "FHIRPIPE_AZURE_FHIR_SCOPE",
+                "https://other/.default",
+                "FHIRPIPE_SYNAPSE_RAW_SCHEMA",
+                "fhir_raw",
+                "FHIRPIPE_AZURE_EXPORT_TYPES",
+                "Patient, Observation,,",
+                "FHIRPIPE_AZURE_EXPORT_TIMEOUT",
+                "pt45m"));
         AzureLiveSettings t = AzureLiveSettings.from(more::get);
         assertThat(t.fhirServer()).isEqualTo("ahds");
         assertThat(t.fhirScope()).isEqualTo("https://other/.default");
@@ -122,7 +144,8 @@ class AzureLivePiecesTest {
 
         Map<String, String> secret = new java.util.HashMap<>(env);
         secret.put("FHIRPIPE_SYNAPSE_JDBC_URL", "jdbc:sqlserver://ws:1433;databaseName=f;password=hunter2");
-        assertThatThrownBy(() -> AzureLiveSettings.from(secret::get)).hasMessageContaining("must not carry credentials")
+        assertThatThrownBy(() -> AzureLiveSettings.from(secret::get))
+                .hasMessageContaining("must not carry credentials")
                 .hasMessageNotContaining("hunter2");
     }
 
@@ -131,28 +154,37 @@ class AzureLivePiecesTest {
     @Test
     void anExportIsRequestedWithTheDocumentedBodyAndTheBearerToken() throws Exception {
         String base = start();
-        answers.add(new Canned(202, "{\"exportId\":\"exp-1\",\"status\":\"requested\",\"statusUrl\":\"/exports/exp-1\"}"));
-        answers.add(new Canned(202, "{\"exportId\":\"exp-2\",\"status\":\"requested\",\"statusUrl\":\"/exports/exp-2\"}"));
+        answers.add(
+                new Canned(202, "{\"exportId\":\"exp-1\",\"status\":\"requested\",\"statusUrl\":\"/exports/exp-1\"}"));
+        answers.add(
+                new Canned(202, "{\"exportId\":\"exp-2\",\"status\":\"requested\",\"statusUrl\":\"/exports/exp-2\"}"));
 
-        assertThat(admin(base).requestExport("local", List.of("Patient", "Observation"))).isEqualTo("exp-1");
+        assertThat(admin(base).requestExport("local", List.of("Patient", "Observation")))
+                .isEqualTo("exp-1");
         assertThat(admin(base).requestExport("ahds", List.of())).isEqualTo("exp-2");
 
-        assertThat(seen).extracting(Seen::method, Seen::uri, Seen::authorization).containsOnly(
-                org.assertj.core.groups.Tuple.tuple("POST", "/exports", "Bearer " + TOKEN));
-        assertThat(AuthorizedHttp.JSON.readTree(seen.get(0).body())).isEqualTo(AuthorizedHttp.JSON.readTree(
-                "{\"server\":\"local\",\"level\":\"system\",\"types\":[\"Patient\",\"Observation\"]}"));
-        assertThat(AuthorizedHttp.JSON.readTree(seen.get(1).body())).as("no types: every type")
+        assertThat(seen)
+                .extracting(Seen::method, Seen::uri, Seen::authorization)
+                .containsOnly(org.assertj.core.groups.Tuple.tuple("POST", "/exports", "Bearer " + TOKEN));
+        assertThat(AuthorizedHttp.JSON.readTree(seen.get(0).body()))
+                .isEqualTo(AuthorizedHttp.JSON.readTree(
+                        "{\"server\":\"local\",\"level\":\"system\",\"types\":[\"Patient\",\"Observation\"]}"));
+        assertThat(AuthorizedHttp.JSON.readTree(seen.get(1).body()))
+                .as("no types: every type")
                 .isEqualTo(AuthorizedHttp.JSON.readTree("{\"server\":\"ahds\",\"level\":\"system\"}"));
     }
 
     @Test
     void aRefusedRequestFailsWithTheProblemAndNeverTheToken() throws Exception {
         String base = start();
-        answers.add(new Canned(400, "{\"type\":\"urn:fhirpipe:problem:invalid-export-request\",\"status\":400,"
-                + "\"errors\":[{\"field\":\"server\",\"problem\":\"'nope' is not a configured server\"}]}"));
+        answers.add(new Canned(
+                400,
+                "{\"type\":\"urn:fhirpipe:problem:invalid-export-request\",\"status\":400,"
+                        + "\"errors\":[{\"field\":\"server\",\"problem\":\"'nope' is not a configured server\"}]}"));
 
         assertThatThrownBy(() -> admin(base).requestExport("nope", List.of()))
-                .hasMessageContaining("400").hasMessageContaining("is not a configured server")
+                .hasMessageContaining("400")
+                .hasMessageContaining("is not a configured server")
                 .hasMessageNotContaining(TOKEN);
     }
 
@@ -162,7 +194,8 @@ class AzureLivePiecesTest {
         answers.add(new Canned(200, "{\"exportId\":\"exp-1\",\"status\":\"REQUESTED\"}"));
         answers.add(new Canned(503, "{\"status\":503,\"title\":\"Service unavailable\"}"));
         answers.add(new Canned(502, "<html>Bad Gateway</html>"));
-        answers.add(new Canned(200, "{\"exportId\":\"exp-1\",\"status\":\"EXPORTED\",\"progress\":{\"state\":\"loading\"}}"));
+        answers.add(new Canned(
+                200, "{\"exportId\":\"exp-1\",\"status\":\"EXPORTED\",\"progress\":{\"state\":\"loading\"}}"));
         answers.add(new Canned(200, "{\"exportId\":\"exp-1\",\"status\":\"LOADED\",\"progress\":{\"mismatches\":[]}}"));
 
         JsonNode run = admin(base).awaitFinal("exp-1", Duration.ofSeconds(20), Duration.ofMillis(10));
@@ -189,13 +222,16 @@ class AzureLivePiecesTest {
 
         assertThat(run.path("status").asText()).isEqualTo("FAILED");
         assertThat(seen).hasSize(1);
-        assertThat(LiveChecks.failureReasons(run)).containsExactly(
-                "load: 1 chunk(s) failed; Observation chunk 3: COPY INTO failed",
-                "failed chunk: exp-9/Observation-1.ndjson#3: COPY INTO failed",
-                "progress: 1 chunk(s) failed");
+        assertThat(LiveChecks.failureReasons(run))
+                .containsExactly(
+                        "load: 1 chunk(s) failed; Observation chunk 3: COPY INTO failed",
+                        "failed chunk: exp-9/Observation-1.ndjson#3: COPY INTO failed",
+                        "progress: 1 chunk(s) failed");
         assertThat(LiveChecks.failureReasons(AuthorizedHttp.JSON.readTree(
-                "{\"status\":\"CANCELLED\",\"history\":[{\"event\":\"cancelled\"}]}")))
-                .singleElement().asString().contains("cancelled");
+                        "{\"status\":\"CANCELLED\",\"history\":[{\"event\":\"cancelled\"}]}")))
+                .singleElement()
+                .asString()
+                .contains("cancelled");
     }
 
     @Test
@@ -204,15 +240,18 @@ class AzureLivePiecesTest {
         always = new Canned(401, "{\"status\":401,\"title\":\"Unauthorized\"}");
 
         assertThatThrownBy(() -> admin(base).awaitFinal("exp-1", Duration.ofSeconds(20), Duration.ofMillis(10)))
-                .hasMessageContaining("answered 401").hasMessageNotContaining(TOKEN);
+                .hasMessageContaining("answered 401")
+                .hasMessageNotContaining(TOKEN);
         assertThat(seen).hasSize(1);
     }
 
     @Test
     void aRunThatIsNotFinalInTimeFailsWithItsLastState() throws Exception {
         String base = start();
-        always = new Canned(200, "{\"exportId\":\"exp-1\",\"status\":\"EXPORTED\","
-                + "\"progress\":{\"state\":\"loading\",\"detail\":\"12 of 40 chunks loaded\"}}");
+        always = new Canned(
+                200,
+                "{\"exportId\":\"exp-1\",\"status\":\"EXPORTED\","
+                        + "\"progress\":{\"state\":\"loading\",\"detail\":\"12 of 40 chunks loaded\"}}");
 
         assertThatThrownBy(() -> admin(base).awaitFinal("exp-1", Duration.ofMillis(300), Duration.ofMillis(20)))
                 .hasMessageContaining("not final within PT0.3S")
@@ -234,10 +273,13 @@ class AzureLivePiecesTest {
 
         AdminApi api = admin(base);
         Map<String, Long> counts = api.deadLetterCounts();
-        assertThat(counts).containsExactly(Map.entry("chunk-ready/synapse-loader", 2L),
-                Map.entry("file-ready/ndjson-splitter", 0L));
-        assertThat(api.deadLettersOf("chunk-ready/synapse-loader", "exp-1", 500)).containsExactly("m-1", "m-3");
-        assertThat(seen).extracting(Seen::uri)
+        assertThat(counts)
+                .containsExactly(
+                        Map.entry("chunk-ready/synapse-loader", 2L), Map.entry("file-ready/ndjson-splitter", 0L));
+        assertThat(api.deadLettersOf("chunk-ready/synapse-loader", "exp-1", 500))
+                .containsExactly("m-1", "m-3");
+        assertThat(seen)
+                .extracting(Seen::uri)
                 .containsExactly("/dead-letters", "/dead-letters/chunk-ready/synapse-loader?max=500");
         assertThat(seen).extracting(Seen::authorization).containsOnly("Bearer " + TOKEN);
     }
@@ -261,8 +303,10 @@ class AzureLivePiecesTest {
         FhirSource fhir = new FhirSource(AuthorizedHttp.of(() -> TOKEN), base);
 
         assertThat(fhir.total("Observation")).isEqualTo(1234);
-        assertThatThrownBy(() -> fhir.total("Patient")).hasMessageContaining("Patient?_summary=count answered 403")
-                .hasMessageContaining("forbidden").hasMessageNotContaining(TOKEN);
+        assertThatThrownBy(() -> fhir.total("Patient"))
+                .hasMessageContaining("Patient?_summary=count answered 403")
+                .hasMessageContaining("forbidden")
+                .hasMessageNotContaining(TOKEN);
         assertThat(seen.get(0).uri()).isEqualTo("/Observation?_summary=count");
         assertThat(seen.get(0).accept()).isEqualTo("application/fhir+json");
         assertThat(seen.get(0).authorization()).isEqualTo("Bearer " + TOKEN);
@@ -281,10 +325,12 @@ class AzureLivePiecesTest {
 
     @Test
     void countsThatDifferAreListedPerTypeAndAMissingSideCountsAsZero() {
-        assertThat(LiveChecks.countDifferences(Map.of("Patient", 200L, "Observation", 5000L),
-                Map.of("Patient", 200L, "Observation", 5000L))).isEmpty();
-        assertThat(LiveChecks.countDifferences(Map.of("Patient", 200L, "Observation", 5000L, "Condition", 7L),
-                Map.of("Patient", 199L, "Observation", 5000L)))
+        assertThat(LiveChecks.countDifferences(
+                        Map.of("Patient", 200L, "Observation", 5000L), Map.of("Patient", 200L, "Observation", 5000L)))
+                .isEmpty();
+        assertThat(LiveChecks.countDifferences(
+                        Map.of("Patient", 200L, "Observation", 5000L, "Condition", 7L),
+                        Map.of("Patient", 199L, "Observation", 5000L)))
                 .containsExactly("Condition: FHIR server 7, warehouse 0", "Patient: FHIR server 200, warehouse 199");
     }
 
@@ -308,7 +354,8 @@ class AzureLivePiecesTest {
         TokenCredential credential = request -> {
             scopes.addAll(request.getScopes());
             int n = asked.incrementAndGet();
-            return Mono.just(new AccessToken("token-" + n,
+            return Mono.just(new AccessToken(
+                    "token-" + n,
                     OffsetDateTime.ofInstant(clock.instant().plus(Duration.ofMinutes(60)), ZoneOffset.UTC)));
         };
         BearerTokens tokens = new BearerTokens(credential, "api://abc/.default", clock);

@@ -23,11 +23,22 @@ import java.util.function.Function;
  *                    export reports (a system export of the whole server)
  * @param timeout     FHIRPIPE_AZURE_EXPORT_TIMEOUT: how long to wait for LOADED, ISO-8601 (default PT30M)
  */
-record AzureLiveSettings(String triggerUrl, String adminScope, String fhirServer, String fhirUrl,
-        String fhirScope, String jdbcUrl, String rawSchema, List<String> types, Duration timeout) {
+record AzureLiveSettings(
+        String triggerUrl,
+        String adminScope,
+        String fhirServer,
+        String fhirUrl,
+        String fhirScope,
+        String jdbcUrl,
+        String rawSchema,
+        List<String> types,
+        Duration timeout) {
 
-    static final List<String> REQUIRED = List.of("FHIRPIPE_AZURE_TRIGGER_URL", "FHIRPIPE_AZURE_ADMIN_SCOPE",
-            "FHIRPIPE_AZURE_FHIR_URL", "FHIRPIPE_SYNAPSE_JDBC_URL");
+    static final List<String> REQUIRED = List.of(
+            "FHIRPIPE_AZURE_TRIGGER_URL",
+            "FHIRPIPE_AZURE_ADMIN_SCOPE",
+            "FHIRPIPE_AZURE_FHIR_URL",
+            "FHIRPIPE_SYNAPSE_JDBC_URL");
     private static final java.util.regex.Pattern CREDENTIALS = java.util.regex.Pattern.compile(
             "(?i);\\s*(user|userName|password|pwd|accessToken|aadSecurePrincipalSecret)\\s*=");
 
@@ -55,14 +66,20 @@ record AzureLiveSettings(String triggerUrl, String adminScope, String fhirServer
         String fhirUrl = stripSlash(value(env, "FHIRPIPE_AZURE_FHIR_URL"));
         String types = value(env, "FHIRPIPE_AZURE_EXPORT_TYPES");
         String timeout = value(env, "FHIRPIPE_AZURE_EXPORT_TIMEOUT");
-        return new AzureLiveSettings(stripSlash(value(env, "FHIRPIPE_AZURE_TRIGGER_URL")),
+        return new AzureLiveSettings(
+                stripSlash(value(env, "FHIRPIPE_AZURE_TRIGGER_URL")),
                 value(env, "FHIRPIPE_AZURE_ADMIN_SCOPE"),
-                orElse(value(env, "FHIRPIPE_AZURE_FHIR_SERVER"), "local"), fhirUrl,
+                orElse(value(env, "FHIRPIPE_AZURE_FHIR_SERVER"), "local"),
+                fhirUrl,
                 orElse(value(env, "FHIRPIPE_AZURE_FHIR_SCOPE"), fhirUrl + "/.default"),
                 value(env, "FHIRPIPE_SYNAPSE_JDBC_URL"),
                 orElse(value(env, "FHIRPIPE_SYNAPSE_RAW_SCHEMA"), "raw"),
-                types == null ? List.of() : Arrays.stream(types.split(",")).map(String::strip)
-                        .filter(t -> !t.isEmpty()).toList(),
+                types == null
+                        ? List.of()
+                        : Arrays.stream(types.split(","))
+                                .map(String::strip)
+                                .filter(t -> !t.isEmpty())
+                                .toList(),
                 timeout == null ? Duration.ofMinutes(30) : Duration.parse(timeout.toUpperCase(Locale.ROOT)));
     }
 

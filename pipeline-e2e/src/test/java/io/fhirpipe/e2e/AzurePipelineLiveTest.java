@@ -1,22 +1,21 @@
 package io.fhirpipe.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.azure.core.credential.TokenCredential;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue #13's whole pipeline on real Azure: a deployment made by deploy/README.md (Service Bus, Event Grid,
@@ -46,18 +45,21 @@ class AzurePipelineLiveTest {
             // surefire shows a skip's reason only in its reports: say it on the console too
             System.out.println("AzurePipelineLiveTest skipped: not set: " + String.join(", ", missing));
         }
-        assumeTrue(missing.isEmpty(), () -> "the whole-pipeline live test needs a deployment; not set: "
-                + String.join(", ", missing));
+        assumeTrue(
+                missing.isEmpty(),
+                () -> "the whole-pipeline live test needs a deployment; not set: " + String.join(", ", missing));
         settings = AzureLiveSettings.from(System::getenv);
     }
 
     @Test
     void aSystemExportEndsLoadedWithTheServersCountsInTheWarehouseAndNoDeadLetters() throws Exception {
         TokenCredential credential = new DefaultAzureCredentialBuilder().build();
-        AdminApi admin = new AdminApi(AuthorizedHttp.of(new BearerTokens(credential, settings.adminScope(),
-                Clock.systemUTC())), settings.triggerUrl());
-        FhirSource fhir = new FhirSource(AuthorizedHttp.of(new BearerTokens(credential, settings.fhirScope(),
-                Clock.systemUTC())), settings.fhirUrl());
+        AdminApi admin = new AdminApi(
+                AuthorizedHttp.of(new BearerTokens(credential, settings.adminScope(), Clock.systemUTC())),
+                settings.triggerUrl());
+        FhirSource fhir = new FhirSource(
+                AuthorizedHttp.of(new BearerTokens(credential, settings.fhirScope(), Clock.systemUTC())),
+                settings.fhirUrl());
         WarehouseCounts warehouse = new WarehouseCounts(settings.jdbcUrl(), settings.rawSchema(), credential);
 
         Map<String, Long> deadLettersBefore = admin.deadLetterCounts();
@@ -84,16 +86,20 @@ class AzurePipelineLiveTest {
         Map<String, Long> deadLettersAfter = admin.deadLetterCounts();
 
         SoftAssertions soft = new SoftAssertions();
-        soft.assertThat(LiveChecks.mismatches(run)).as("mismatches in GET /exports/%s", exportId).isEmpty();
+        soft.assertThat(LiveChecks.mismatches(run))
+                .as("mismatches in GET /exports/%s", exportId)
+                .isEmpty();
         soft.assertThat(LiveChecks.countDifferences(atSource, inWarehouse))
                 .as("per type, raw rows in the warehouse vs the FHIR server's _summary=count (server: %s)", atSource)
                 .isEmpty();
         soft.assertThat(LiveChecks.grownDeadLetters(deadLettersBefore, deadLettersAfter))
-                .as("subscriptions that gained dead letters during export %s", exportId).isEmpty();
+                .as("subscriptions that gained dead letters during export %s", exportId)
+                .isEmpty();
         deadLettersAfter.forEach((subscription, count) -> {
             if (count > 0) {
                 soft.assertThat(admin.deadLettersOf(subscription, exportId, PEEK))
-                        .as("dead letters of export %s on %s", exportId, subscription).isEmpty();
+                        .as("dead letters of export %s on %s", exportId, subscription)
+                        .isEmpty();
             }
         });
         soft.assertAll();

@@ -3,7 +3,6 @@ package io.fhirpipe.e2e;
 import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -30,7 +29,8 @@ final class BearerTokens implements Supplier<String> {
 
     @Override
     public synchronized String get() {
-        if (current == null || !clock.instant().plus(MARGIN).isBefore(current.getExpiresAt().toInstant())) {
+        if (current == null
+                || !clock.instant().plus(MARGIN).isBefore(current.getExpiresAt().toInstant())) {
             current = credential.getTokenSync(new TokenRequestContext().addScopes(scope));
             if (current == null) {
                 throw new IllegalStateException("no Entra token for " + scope);

@@ -1,5 +1,7 @@
 package io.fhirpipe.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.fhirpipe.testsupport.stack.LocalStack;
@@ -8,11 +10,6 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -28,8 +25,10 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue #15 items 3 and 4 on the local stack: with tracing on, one export is one trace across the
@@ -50,8 +49,7 @@ class ExportTraceTest {
     static final List<ReceivedSpan> SPANS = new CopyOnWriteArrayList<>();
     static LocalStack stack;
 
-    record ReceivedSpan(String service, String traceId, String name, Map<String, String> attributes) {
-    }
+    record ReceivedSpan(String service, String traceId, String name, Map<String, String> attributes) {}
 
     @BeforeAll
     static void start() throws IOException {
@@ -93,24 +91,31 @@ class ExportTraceTest {
 
     static void record(ExportTraceServiceRequest request) {
         for (ResourceSpans resource : request.getResourceSpansList()) {
-            String service = attributes(resource.getResource().getAttributesList()).get("service.name");
+            String service =
+                    attributes(resource.getResource().getAttributesList()).get("service.name");
             for (ScopeSpans scope : resource.getScopeSpansList()) {
                 for (Span span : scope.getSpansList()) {
-                    SPANS.add(new ReceivedSpan(service, HexFormat.of().formatHex(span.getTraceId().toByteArray()),
-                            span.getName(), attributes(span.getAttributesList())));
+                    SPANS.add(new ReceivedSpan(
+                            service,
+                            HexFormat.of().formatHex(span.getTraceId().toByteArray()),
+                            span.getName(),
+                            attributes(span.getAttributesList())));
                 }
             }
         }
     }
 
     static Map<String, String> attributes(List<KeyValue> values) {
-        return values.stream().collect(Collectors.toMap(KeyValue::getKey, kv -> kv.getValue().getStringValue(),
-                (a, b) -> a));
+        return values.stream()
+                .collect(Collectors.toMap(KeyValue::getKey, kv -> kv.getValue().getStringValue(), (a, b) -> a));
     }
 
     @Test
     void oneExportIsOneTraceAcrossTheFourServicesAndTheLogsKeepTheSecrets() throws Exception {
-        String exportId = Api.post(stack.triggerUrl() + "/jobs/local-demo/runs", "").body().path("exportId").asText();
+        String exportId = Api.post(stack.triggerUrl() + "/jobs/local-demo/runs", "")
+                .body()
+                .path("exportId")
+                .asText();
         assertThat(exportId).isNotBlank();
         JsonNode run = awaitFinal(exportId);
         assertThat(run.path("status").asText()).as("run %s", run).isEqualTo("LOADED");
@@ -121,25 +126,34 @@ class ExportTraceTest {
         Set<String> services;
         do {
             Thread.sleep(500);
-            traces = SPANS.stream().filter(s -> exportId.equals(s.attributes().get("fhirpipe.export_id")))
-                    .map(ReceivedSpan::traceId).collect(Collectors.toSet());
+            traces = SPANS.stream()
+                    .filter(s -> exportId.equals(s.attributes().get("fhirpipe.export_id")))
+                    .map(ReceivedSpan::traceId)
+                    .collect(Collectors.toSet());
             Set<String> oneTrace = traces;
-            services = SPANS.stream().filter(s -> oneTrace.contains(s.traceId())).map(ReceivedSpan::service)
+            services = SPANS.stream()
+                    .filter(s -> oneTrace.contains(s.traceId()))
+                    .map(ReceivedSpan::service)
                     .collect(Collectors.toSet());
         } while (!services.containsAll(LocalStack.SERVICES) && Instant.now().isBefore(deadline));
         assertThat(traces).as("trace ids of the spans of export %s", exportId).hasSize(1);
         assertThat(services).containsExactlyInAnyOrderElementsOf(LocalStack.SERVICES);
         String traceId = traces.iterator().next();
-        Set<String> names = SPANS.stream().filter(s -> s.traceId().equals(traceId)).map(s -> s.service() + ": "
-                + s.name()).collect(Collectors.toSet());
-        assertThat(names).as("spans of the trace").contains(
-                "export-trigger: FHIR $export kick-off",
-                "export-poller: GET bulk export status",
-                "export-poller: process export-file-ready",
-                "ndjson-splitter: process blob-created",
-                "synapse-loader: load chunk",
-                "export-trigger: process chunk-loaded");
-        assertThat(names).anyMatch(n -> n.startsWith("export-poller: transfer "))
+        Set<String> names = SPANS.stream()
+                .filter(s -> s.traceId().equals(traceId))
+                .map(s -> s.service() + ": " + s.name())
+                .collect(Collectors.toSet());
+        assertThat(names)
+                .as("spans of the trace")
+                .contains(
+                        "export-trigger: FHIR $export kick-off",
+                        "export-poller: GET bulk export status",
+                        "export-poller: process export-file-ready",
+                        "ndjson-splitter: process blob-created",
+                        "synapse-loader: load chunk",
+                        "export-trigger: process chunk-loaded");
+        assertThat(names)
+                .anyMatch(n -> n.startsWith("export-poller: transfer "))
                 .anyMatch(n -> n.startsWith("synapse-loader: sql load "));
 
         // the logs: the export named on lines of work, no secret anywhere
@@ -151,15 +165,21 @@ class ExportTraceTest {
         try (Stream<Path> files = Files.list(stack.logs())) {
             logs = files.filter(Files::isRegularFile).toList();
         }
-        assertThat(logs).extracting(p -> p.getFileName().toString()).contains("export-trigger.log",
-                "export-poller.log", "ndjson-splitter.log", "synapse-loader.log");
+        assertThat(logs)
+                .extracting(p -> p.getFileName().toString())
+                .contains("export-trigger.log", "export-poller.log", "ndjson-splitter.log", "synapse-loader.log");
         for (Path log : logs) {
             String text = Files.readString(log, StandardCharsets.UTF_8);
-            assertThat(text).as(log.toString()).doesNotContain(BEARER_TOKEN).doesNotContain(azuriteKey)
+            assertThat(text)
+                    .as(log.toString())
+                    .doesNotContain(BEARER_TOKEN)
+                    .doesNotContain(azuriteKey)
                     .doesNotContain(brokerPassword);
         }
         String splitterLog = Files.readString(stack.logs().resolve("ndjson-splitter.log"), StandardCharsets.UTF_8);
-        assertThat(splitterLog).as("a line of the splitter's work names the export").contains("export=" + exportId);
+        assertThat(splitterLog)
+                .as("a line of the splitter's work names the export")
+                .contains("export=" + exportId);
     }
 
     static String accountKey(String connectionString) {
@@ -182,7 +202,7 @@ class ExportTraceTest {
             }
             Thread.sleep(1000);
         }
-        throw new AssertionError("export " + exportId + " not final within " + LOAD_TIMEOUT + ": " + run
-                + "\nlogs in " + stack.logs());
+        throw new AssertionError(
+                "export " + exportId + " not final within " + LOAD_TIMEOUT + ": " + run + "\nlogs in " + stack.logs());
     }
 }

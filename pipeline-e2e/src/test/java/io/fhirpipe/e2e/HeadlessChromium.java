@@ -2,7 +2,6 @@ package io.fhirpipe.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,22 +76,37 @@ final class HeadlessChromium implements AutoCloseable {
         Path log = profile.resolveSibling(profile.getFileName() + ".log");
         Process process = null;
         try {
-            process = new ProcessBuilder(binary.toString(), "--headless", "--no-sandbox",
-                    "--disable-background-networking", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-extensions", "--no-first-run", "--no-default-browser-check",
-                    "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-                    "--user-data-dir=" + profile, url)
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = new ProcessBuilder(
+                            binary.toString(),
+                            "--headless",
+                            "--no-sandbox",
+                            "--disable-background-networking",
+                            "--disable-gpu",
+                            "--disable-dev-shm-usage",
+                            "--disable-extensions",
+                            "--no-first-run",
+                            "--no-default-browser-check",
+                            "--remote-debugging-address=127.0.0.1",
+                            "--remote-debugging-port=0",
+                            "--user-data-dir=" + profile,
+                            url)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             int port = devToolsPort(process, profile, log, startTimeout);
             String pageSocket = pageSocket(port, url);
             Listener listener = new Listener();
-            WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create(pageSocket), listener).get(10, TimeUnit.SECONDS);
+            WebSocket socket = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .buildAsync(URI.create(pageSocket), listener)
+                    .get(10, TimeUnit.SECONDS);
             HeadlessChromium browser = new HeadlessChromium(process, profile, log, socket);
             listener.browser = browser;
             // The page target shows about:blank until the navigation commits: wait for the document itself.
-            browser.await("the document at " + url, "location.href === " + Api.JSON.writeValueAsString(url)
-                    + " && document.readyState === 'complete'", startTimeout);
+            browser.await(
+                    "the document at " + url,
+                    "location.href === " + Api.JSON.writeValueAsString(url) + " && document.readyState === 'complete'",
+                    startTimeout);
             return browser;
         } catch (IOException e) {
             end(process, profile, log);
@@ -115,8 +129,11 @@ final class HeadlessChromium implements AutoCloseable {
     JsonNode evaluate(String expression) {
         int id = ids.incrementAndGet();
         ObjectNode command = Api.JSON.createObjectNode().put("id", id).put("method", "Runtime.evaluate");
-        command.putObject("params").put("expression", expression).put("returnByValue", true)
-                .put("awaitPromise", true).put("userGesture", true);
+        command.putObject("params")
+                .put("expression", expression)
+                .put("returnByValue", true)
+                .put("awaitPromise", true)
+                .put("userGesture", true);
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         pending.put(id, answer);
         try {
@@ -128,8 +145,10 @@ final class HeadlessChromium implements AutoCloseable {
             JsonNode evaluated = result.path("result");
             if (evaluated.has("exceptionDetails")) {
                 JsonNode details = evaluated.get("exceptionDetails");
-                throw new IllegalStateException("the page threw: " + details.path("exception").path("description")
-                        .asText(details.path("text").asText()) + "\nin: " + expression);
+                throw new IllegalStateException("the page threw: "
+                        + details.path("exception")
+                                .path("description")
+                                .asText(details.path("text").asText()) + "\nin: " + expression);
             }
             JsonNode value = evaluated.path("result").path("value");
             return value.isMissingNode() ? Api.JSON.nullNode() : value;
@@ -137,7 +156,8 @@ final class HeadlessChromium implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("no answer from chromium to Runtime.evaluate: " + e + "\n" + readLog(log), e);
+            throw new IllegalStateException(
+                    "no answer from chromium to Runtime.evaluate: " + e + "\n" + readLog(log), e);
         } finally {
             pending.remove(id);
         }
@@ -196,7 +216,9 @@ final class HeadlessChromium implements AutoCloseable {
      */
     private static void end(Process process, List<ProcessHandle> known, Path profile, Path log) {
         if (process != null) {
-            List<ProcessHandle> all = Stream.concat(known.stream(), process.descendants()).distinct().toList();
+            List<ProcessHandle> all = Stream.concat(known.stream(), process.descendants())
+                    .distinct()
+                    .toList();
             process.destroy();
             try {
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {
@@ -299,7 +321,8 @@ final class HeadlessChromium implements AutoCloseable {
                     HeadlessChromium b = browser;
                     // Messages without an id are events, which nothing here subscribes to.
                     if (b != null && json.has("id")) {
-                        CompletableFuture<JsonNode> waiting = b.pending.get(json.get("id").asInt());
+                        CompletableFuture<JsonNode> waiting =
+                                b.pending.get(json.get("id").asInt());
                         if (waiting != null) {
                             waiting.complete(json);
                         }

@@ -1,7 +1,6 @@
 package io.fhirpipe.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,8 +12,7 @@ import java.util.TreeSet;
 /** What the live test concludes from the answers it got; no I/O, so all of it is tested here. */
 final class LiveChecks {
 
-    private LiveChecks() {
-    }
+    private LiveChecks() {}
 
     /**
      * The resource types an export's status reports figures for. {@code progress.types} also holds
@@ -37,7 +35,8 @@ final class LiveChecks {
         List<String> reasons = new ArrayList<>();
         JsonNode error = run.path("error");
         if (error.isObject()) {
-            StringBuilder line = new StringBuilder(error.path("stage").asText("?")).append(": ")
+            StringBuilder line = new StringBuilder(error.path("stage").asText("?"))
+                    .append(": ")
                     .append(error.path("reason").asText(""));
             if (error.hasNonNull("httpStatus")) {
                 line.append(" (HTTP ").append(error.path("httpStatus").asInt()).append(')');
@@ -102,11 +101,15 @@ final class LiveChecks {
     static List<String> deadLettersOf(JsonNode peeked, String exportId) {
         List<String> ids = new ArrayList<>();
         for (JsonNode letter : peeked) {
-            boolean ours = exportId.equals(letter.path("properties").path("exportId").asText(null));
+            boolean ours =
+                    exportId.equals(letter.path("properties").path("exportId").asText(null));
             if (!ours && letter.path("body").isTextual()) {
                 try {
-                    ours = exportId.equals(AuthorizedHttp.JSON.readTree(letter.path("body").asText())
-                            .path("data").path("exportId").asText(null));
+                    ours = exportId.equals(AuthorizedHttp.JSON
+                            .readTree(letter.path("body").asText())
+                            .path("data")
+                            .path("exportId")
+                            .asText(null));
                 } catch (IOException notJson) {
                     // a body that is not JSON names no export
                 }

@@ -5,7 +5,6 @@ import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.microsoft.sqlserver.jdbc.SQLServerDataSource;
 import com.microsoft.sqlserver.jdbc.SqlAuthenticationToken;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,8 +33,8 @@ record WarehouseCounts(String jdbcUrl, String rawSchema, TokenCredential credent
                 }
             }
         }
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT_BIG(*) FROM "
-                + rawTable(rawSchema, type))) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT_BIG(*) FROM " + rawTable(rawSchema, type))) {
             rs.next();
             return rs.getLong(1);
         }
@@ -48,14 +47,18 @@ record WarehouseCounts(String jdbcUrl, String rawSchema, TokenCredential credent
         // asked on each (re)connect, so an expired token is never reused
         ds.setAccessTokenCallback((spn, stsUrl) -> {
             AccessToken token = credential.getTokenSync(new TokenRequestContext().addScopes(SCOPE));
-            return new SqlAuthenticationToken(token.getToken(), token.getExpiresAt().toInstant().toEpochMilli());
+            return new SqlAuthenticationToken(
+                    token.getToken(), token.getExpiresAt().toInstant().toEpochMilli());
         });
         try {
             return ds.getConnection();
         } catch (SQLException e) {
             // the driver names server and user, never the token; the URL's properties are left out anyway
-            throw new SQLException("cannot connect to " + server(jdbcUrl) + ": " + e.getMessage(), e.getSQLState(),
-                    e.getErrorCode(), e);
+            throw new SQLException(
+                    "cannot connect to " + server(jdbcUrl) + ": " + e.getMessage(),
+                    e.getSQLState(),
+                    e.getErrorCode(),
+                    e);
         }
     }
 

@@ -9,6 +9,5 @@ public final class Subscriptions {
     public static final String SYNAPSE_LOADER = "synapse-loader";
     public static final String EXPORT_TRACKER = "export-tracker";
 
-    private Subscriptions() {
-    }
+    private Subscriptions() {}
 }

@@ -9,6 +9,7 @@ public final class Topics {
     public static final String EXPORT_REQUESTED = "export-requested";
     /** Carries both the first {@code export.accepted} and every later poll-due reschedule. */
     public static final String EXPORT_ACCEPTED = "export-accepted";
+
     public static final String EXPORT_FILE_READY = "export-file-ready";
     public static final String EXPORT_COMPLETED = "export-completed";
     public static final String EXPORT_FAILED = "export-failed";
@@ -19,8 +20,8 @@ public final class Topics {
     public static final String CHUNK_FAILED = "chunk-failed";
     /** A file the transfer or the splitter dead-lettered: its export can no longer load completely. */
     public static final String FILE_FAILED = "file-failed";
+
     public static final String EXPORT_LOADED = "export-loaded";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

@@ -7,21 +7,26 @@ package io.fhirpipe.sqlonfhir;
  */
 public class ViewCompilationException extends RuntimeException {
 
-  private final String view;
-  private final String column;
-  private final String expression;
+    private final String view;
+    private final String column;
+    private final String expression;
 
-  public ViewCompilationException(String view, String column, String expression, String reason) {
-    super("ViewDefinition '" + view + "', column '" + column + "', expression '" + expression + "': "
-        + reason);
-    this.view = view;
-    this.column = column;
-    this.expression = expression;
-  }
+    public ViewCompilationException(String view, String column, String expression, String reason) {
+        super("ViewDefinition '" + view + "', column '" + column + "', expression '" + expression + "': " + reason);
+        this.view = view;
+        this.column = column;
+        this.expression = expression;
+    }
 
-  public String view() { return view; }
+    public String view() {
+        return view;
+    }
 
-  public String column() { return column; }
+    public String column() {
+        return column;
+    }
 
-  public String expression() { return expression; }
+    public String expression() {
+        return expression;
+    }
 }

@@ -14,19 +14,19 @@ import java.nio.file.Path;
  */
 final class Golden {
 
-  private Golden() {}
+    private Golden() {}
 
-  static void assertMatches(String file, String actual) throws IOException {
-    if (Boolean.getBoolean("golden.update")) {
-      Path p = Path.of("src/test/resources/golden", file);
-      Files.createDirectories(p.getParent());
-      Files.writeString(p, actual + "\n");
-      return;
+    static void assertMatches(String file, String actual) throws IOException {
+        if (Boolean.getBoolean("golden.update")) {
+            Path p = Path.of("src/test/resources/golden", file);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, actual + "\n");
+            return;
+        }
+        try (InputStream in = Golden.class.getResourceAsStream("/golden/" + file)) {
+            assertThat(in).as("golden file " + file).isNotNull();
+            String expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertThat(actual).as("golden " + file).isEqualTo(expected);
+        }
     }
-    try (InputStream in = Golden.class.getResourceAsStream("/golden/" + file)) {
-      assertThat(in).as("golden file " + file).isNotNull();
-      String expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-      assertThat(actual).as("golden " + file).isEqualTo(expected);
-    }
-  }
 }

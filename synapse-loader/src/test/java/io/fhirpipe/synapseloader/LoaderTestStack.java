@@ -5,7 +5,6 @@ import io.fhirpipe.testsupport.broker.EmbeddedArtemis;
 import io.fhirpipe.testsupport.quarkus.PipelineTestStack;
 import io.fhirpipe.testsupport.storage.Azurite;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,7 +33,9 @@ public class LoaderTestStack implements QuarkusTestResourceLifecycleManager {
         amqp = stack.amqp();
         Map<String, String> config = stack.config();
         config.put("fhirpipe.loader.dialect", "duckdb");
-        config.put("fhirpipe.loader.duckdb.path", directory.resolve("warehouse.duckdb").toString());
+        config.put(
+                "fhirpipe.loader.duckdb.path",
+                directory.resolve("warehouse.duckdb").toString());
         config.put("fhirpipe.loader.work-directory", directory.resolve("work").toString());
         return config;
     }

@@ -5,7 +5,6 @@ import io.fhirpipe.model.ids.Ids;
 import io.fhirpipe.synapseloader.chunk.ChunkFailure;
 import io.fhirpipe.synapseloader.chunk.ChunkRef;
 import io.fhirpipe.synapseloader.chunk.ChunkSource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +42,8 @@ public final class LocalChunks implements ChunkSource {
         }
         files.put(chunkBlob, file);
         long lines = new String(bytes, StandardCharsets.UTF_8).lines().count();
-        return new ChunkReady(exportId, resourceType, sourceBlob, "0x1", chunkBlob, index, lines, bytes.length,
-                Ids.sha256Hex(bytes));
+        return new ChunkReady(
+                exportId, resourceType, sourceBlob, "0x1", chunkBlob, index, lines, bytes.length, Ids.sha256Hex(bytes));
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.fhirpipe.synapseloader;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -19,11 +18,9 @@ public final class Synthetic {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Resource(String type, String id, String json, Map<String, Object> expected) {
-    }
+    public record Resource(String type, String id, String json, Map<String, Object> expected) {}
 
-    private Synthetic() {
-    }
+    private Synthetic() {}
 
     static String json(Object tree) {
         try {
@@ -65,10 +62,16 @@ public final class Synthetic {
         r.put("active", active);
         r.put("gender", gender);
         r.put("birthDate", "19" + (50 + n % 50) + "-0" + (1 + n % 9) + "-1" + (n % 10));
-        r.put("name", List.of(Map.of("use", "nickname", "family", "Nick" + n, "given", List.of("N")),
-                Map.of("use", "official", "family", family, "given", List.of("Anna" + n, "Maria"))));
-        r.put("telecom", List.of(Map.of("system", "email", "value", "p" + n + "@example.org"),
-                Map.of("system", "phone", "value", "+1-555-" + n)));
+        r.put(
+                "name",
+                List.of(
+                        Map.of("use", "nickname", "family", "Nick" + n, "given", List.of("N")),
+                        Map.of("use", "official", "family", family, "given", List.of("Anna" + n, "Maria"))));
+        r.put(
+                "telecom",
+                List.of(
+                        Map.of("system", "email", "value", "p" + n + "@example.org"),
+                        Map.of("system", "phone", "value", "+1-555-" + n)));
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("id", id);
         e.put("active", active);
@@ -79,8 +82,21 @@ public final class Synthetic {
         e.put("official_family", family);
         e.put("phone", "+1-555-" + n);
         e.put("email", "p" + n + "@example.org");
-        absent(e, "city", "state", "postal_code", "country", "language", "birth_sex", "race_text", "race_code",
-                "ethnicity_text", "ethnicity_code", "deceased", "deceased_date_time", "managing_organization_id",
+        absent(
+                e,
+                "city",
+                "state",
+                "postal_code",
+                "country",
+                "language",
+                "birth_sex",
+                "race_text",
+                "race_code",
+                "ethnicity_text",
+                "ethnicity_code",
+                "deceased",
+                "deceased_date_time",
+                "managing_organization_id",
                 "general_practitioner_id");
         e.put("race_codings", "[]");
         e.put("ethnicity_codings", "[]");
@@ -94,11 +110,11 @@ public final class Synthetic {
         r.put("id", id);
         r.put("meta", meta("1", lastUpdated));
         r.put("status", "final");
-        List<Object> category = List.of(Map.of(
-                "system", "http://terminology.hl7.org/CodeSystem/observation-category", "code", "vital-signs"));
+        List<Object> category = List.of(
+                Map.of("system", "http://terminology.hl7.org/CodeSystem/observation-category", "code", "vital-signs"));
         r.put("category", List.of(Map.of("coding", category)));
-        List<Object> codings = List.of(Map.of("system", "http://loinc.org", "code", "8867-4",
-                "display", "Heart rate " + n));
+        List<Object> codings =
+                List.of(Map.of("system", "http://loinc.org", "code", "8867-4", "display", "Heart rate " + n));
         r.put("code", Map.of("coding", codings));
         r.put("subject", Map.of("reference", "Patient/" + patientId));
         r.put("encounter", Map.of("reference", "Encounter/enc-" + n));
@@ -120,11 +136,29 @@ public final class Synthetic {
         absent(e, "effective_start", "effective_end", "effective_instant", "issued");
         e.put("value_quantity", 60 + n + 0.5);
         e.put("value_unit", "beats/minute");
-        absent(e, "value_unit_code", "value_comparator", "value_system", "value_code", "value_display", "value_text",
-                "value_string", "value_boolean", "value_integer", "value_date_time", "value_time",
-                "value_period_start", "value_period_end", "value_range_low", "value_range_high",
-                "value_ratio_numerator", "value_ratio_denominator", "value_sampled_data", "data_absent_reason",
-                "interpretation_code", "performer_id");
+        absent(
+                e,
+                "value_unit_code",
+                "value_comparator",
+                "value_system",
+                "value_code",
+                "value_display",
+                "value_text",
+                "value_string",
+                "value_boolean",
+                "value_integer",
+                "value_date_time",
+                "value_time",
+                "value_period_start",
+                "value_period_end",
+                "value_range_low",
+                "value_range_high",
+                "value_ratio_numerator",
+                "value_ratio_denominator",
+                "value_sampled_data",
+                "data_absent_reason",
+                "interpretation_code",
+                "performer_id");
         e.put("value_codings", "[]");
         e.put("interpretation_codings", "[]");
         e.put("has_components", false);
@@ -146,11 +180,19 @@ public final class Synthetic {
         r.put("code", Map.of("coding", List.of(Map.of("system", "http://loinc.org", "code", "85354-9"))));
         r.put("subject", Map.of("reference", "Patient/" + patientId));
         r.put("effectiveDateTime", "2024-03-01T08:00:00+02:00");
-        r.put("component", List.of(
-                Map.of("code", Map.of("coding", List.of(Map.of("system", "http://loinc.org", "code", "8480-6"))),
-                        "valueQuantity", Map.of("value", 179, "unit", "mm[Hg]")),
-                Map.of("code", Map.of("coding", List.of(Map.of("system", "http://loinc.org", "code", "8462-4"))),
-                        "valueQuantity", Map.of("value", 101, "unit", "mm[Hg]"))));
+        r.put(
+                "component",
+                List.of(
+                        Map.of(
+                                "code",
+                                Map.of("coding", List.of(Map.of("system", "http://loinc.org", "code", "8480-6"))),
+                                "valueQuantity",
+                                Map.of("value", 179, "unit", "mm[Hg]")),
+                        Map.of(
+                                "code",
+                                Map.of("coding", List.of(Map.of("system", "http://loinc.org", "code", "8462-4"))),
+                                "valueQuantity",
+                                Map.of("value", 101, "unit", "mm[Hg]"))));
         return new Resource("Observation", id, json(r), Map.of());
     }
 
@@ -193,8 +235,8 @@ public final class Synthetic {
         r.put("verificationStatus", Map.of("coding", List.of(Map.of("code", "confirmed"))));
         List<Object> category = List.of(Map.of("code", "problem-list-item"));
         r.put("category", List.of(Map.of("coding", category)));
-        List<Object> codings = List.of(Map.of("system", "http://snomed.info/sct", "code", "4" + n,
-                "display", "Condition " + n));
+        List<Object> codings =
+                List.of(Map.of("system", "http://snomed.info/sct", "code", "4" + n, "display", "Condition " + n));
         r.put("code", Map.of("coding", codings));
         r.put("subject", Map.of("reference", "Patient/" + patientId));
         r.put("onsetDateTime", "2020-01-1" + (n % 10));
@@ -213,8 +255,16 @@ public final class Synthetic {
         e.put("patient_id", patientId);
         e.put("encounter_id", null);
         e.put("onset", day((String) r.get("onsetDateTime")));
-        absent(e, "onset_start", "onset_age", "onset_string", "abatement", "abatement_start", "abatement_age",
-                "abatement_string", "recorder_id");
+        absent(
+                e,
+                "onset_start",
+                "onset_age",
+                "onset_string",
+                "abatement",
+                "abatement_start",
+                "abatement_age",
+                "abatement_string",
+                "recorder_id");
         e.put("recorded_date", day("2020-02-01"));
         e.put("last_updated", instant(lastUpdated));
         return new Resource("Condition", id, json(r), e);

@@ -1,12 +1,11 @@
 package io.fhirpipe.testsupport;
 
-import org.jboss.logmanager.LogContext;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jboss.logmanager.LogContext;
 
 /**
  * Lowers the log level of chatty third-party components (Artemis logs dozens of INFO lines per
@@ -24,8 +23,7 @@ public final class QuietLogging {
     // as soon as the logger is garbage collected.
     private static final Map<String, List<Logger>> HELD = new ConcurrentHashMap<>();
 
-    private QuietLogging() {
-    }
+    private QuietLogging() {}
 
     /** Sets {@code category} to WARNING in both back ends, where no level was configured for it. */
     public static void quietDown(String category) {

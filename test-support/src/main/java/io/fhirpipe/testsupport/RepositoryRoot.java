@@ -15,8 +15,7 @@ public final class RepositoryRoot {
 
     static final String MODULE_MARKER = "<module>test-support</module>";
 
-    private RepositoryRoot() {
-    }
+    private RepositoryRoot() {}
 
     /** The repository root above the working directory. */
     public static Path find() {

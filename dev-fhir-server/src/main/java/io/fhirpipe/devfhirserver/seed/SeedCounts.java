@@ -23,7 +23,7 @@ public record SeedCounts(Map<String, Integer> byType) {
     /** One line, e.g. {@code Condition=25 Encounter=40 ... total=300}. */
     public String describe() {
         return byType.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(" ")) + " total=" + total();
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining(" ")) + " total=" + total();
     }
 }

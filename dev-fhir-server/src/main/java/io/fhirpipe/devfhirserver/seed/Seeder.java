@@ -2,12 +2,11 @@ package io.fhirpipe.devfhirserver.seed;
 
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Meta;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Meta;
 
 /**
  * Stores synthetic transaction bundles through the system DAO (no HTTP round trip, no size limits)
@@ -28,15 +27,15 @@ public final class Seeder {
             List<Bundle.BundleEntryComponent> requests = transaction.getEntry();
             List<Bundle.BundleEntryComponent> responses = response.getEntry();
             if (responses.size() != requests.size()) {
-                throw new IllegalStateException("transaction of " + requests.size() + " entries answered with "
-                        + responses.size());
+                throw new IllegalStateException(
+                        "transaction of " + requests.size() + " entries answered with " + responses.size());
             }
             // Transaction response entries are in request order.
             for (int i = 0; i < requests.size(); i++) {
                 String status = responses.get(i).getResponse().getStatus();
                 if (status == null || !status.startsWith("2")) {
-                    throw new IllegalStateException("storing " + requests.get(i).getRequest().getUrl()
-                            + " answered " + status);
+                    throw new IllegalStateException(
+                            "storing " + requests.get(i).getRequest().getUrl() + " answered " + status);
                 }
                 stored.merge(requests.get(i).getResource().fhirType(), 1, Integer::sum);
             }

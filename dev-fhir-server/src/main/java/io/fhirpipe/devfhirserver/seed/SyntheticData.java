@@ -1,5 +1,13 @@
 package io.fhirpipe.devfhirserver.seed;
 
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -20,15 +28,6 @@ import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
-
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
 
 /**
  * Deterministic synthetic clinical data: the same (patients, random seed) always gives the same
@@ -55,9 +54,8 @@ public record SyntheticData(List<Bundle> transactions) {
     private static final LocalDateTime FIRST_ENCOUNTER = LocalDateTime.of(2015, 1, 1, 8, 0);
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
-    private record Code(String system, String code, String display, String unit, double low, double high,
-                        String category) {
-    }
+    private record Code(
+            String system, String code, String display, String unit, double low, double high, String category) {}
 
     private static final String LOINC = "http://loinc.org";
     private static final String SNOMED = "http://snomed.info/sct";
@@ -83,10 +81,22 @@ public record SyntheticData(List<Bundle> transactions) {
             new Code(RXNORM, "314076", "Lisinopril 10 MG Oral Tablet", null, 0, 0, null),
             new Code(RXNORM, "617312", "Atorvastatin 10 MG Oral Tablet", null, 0, 0, null),
             new Code(RXNORM, "745679", "Albuterol 0.09 MG/ACTUAT Metered Dose Inhaler", null, 0, 0, null));
-    private static final List<String> FAMILY = List.of("Smith", "Jansen", "Garcia", "Okafor", "Nguyen", "Müller",
-            "Rossi", "Kowalski", "Haddad", "Tanaka", "Silva", "Dubois");
-    private static final List<String> GIVEN = List.of("Ada", "Ben", "Chloe", "Daan", "Emma", "Femi", "Grace",
-            "Hugo", "Iris", "Jonas", "Kai", "Lena", "Milan", "Noor", "Olga", "Pieter");
+    private static final List<String> FAMILY = List.of(
+            "Smith",
+            "Jansen",
+            "Garcia",
+            "Okafor",
+            "Nguyen",
+            "Müller",
+            "Rossi",
+            "Kowalski",
+            "Haddad",
+            "Tanaka",
+            "Silva",
+            "Dubois");
+    private static final List<String> GIVEN = List.of(
+            "Ada", "Ben", "Chloe", "Daan", "Emma", "Femi", "Grace", "Hugo", "Iris", "Jonas", "Kai", "Lena", "Milan",
+            "Noor", "Olga", "Pieter");
 
     public SyntheticData {
         transactions = List.copyOf(transactions);
@@ -142,7 +152,8 @@ public record SyntheticData(List<Bundle> transactions) {
     /** Number of resources per type that loading this data stores. */
     public SeedCounts counts() {
         Map<String, Integer> counts = new HashMap<>();
-        transactions.forEach(b -> b.getEntry().forEach(e -> counts.merge(e.getResource().fhirType(), 1, Integer::sum)));
+        transactions.forEach(
+                b -> b.getEntry().forEach(e -> counts.merge(e.getResource().fhirType(), 1, Integer::sum)));
         return new SeedCounts(counts);
     }
 
@@ -169,10 +180,12 @@ public record SyntheticData(List<Bundle> transactions) {
 
         Patient patient = new Patient();
         patient.setId("pt-" + key);
-        patient.addIdentifier(new Identifier().setSystem("urn:fhirpipe:synthetic:mrn").setValue("MRN" + key));
+        patient.addIdentifier(
+                new Identifier().setSystem("urn:fhirpipe:synthetic:mrn").setValue("MRN" + key));
         patient.addName(new HumanName().setFamily(pick(FAMILY, random)).addGiven(pick(GIVEN, random)));
         patient.setGender(random.nextBoolean() ? AdministrativeGender.FEMALE : AdministrativeGender.MALE);
-        patient.setBirthDateElement(new DateType(FIRST_BIRTH.plusDays(random.nextInt(75 * 365)).toString()));
+        patient.setBirthDateElement(
+                new DateType(FIRST_BIRTH.plusDays(random.nextInt(75 * 365)).toString()));
         patient.setManagingOrganization(new Reference(organization));
         patient.addGeneralPractitioner(new Reference(gp));
         out.add(patient);
@@ -191,7 +204,8 @@ public record SyntheticData(List<Bundle> transactions) {
             encounter.setSubject(subject);
             encounter.addParticipant().setIndividual(new Reference(gp));
             encounter.setServiceProvider(new Reference(organization));
-            encounter.setPeriod(new Period().setStartElement(dateTime(start))
+            encounter.setPeriod(new Period()
+                    .setStartElement(dateTime(start))
                     .setEndElement(dateTime(start.plusMinutes(15 + random.nextInt(120)))));
             out.add(encounter);
 
@@ -201,15 +215,21 @@ public record SyntheticData(List<Bundle> transactions) {
                 Observation observation = new Observation();
                 observation.setId("obs-" + key + "-" + observationIndex++);
                 observation.setStatus(Observation.ObservationStatus.FINAL);
-                observation.addCategory(concept("http://terminology.hl7.org/CodeSystem/observation-category",
-                        code.category(), code.category()));
+                observation.addCategory(concept(
+                        "http://terminology.hl7.org/CodeSystem/observation-category",
+                        code.category(),
+                        code.category()));
                 observation.setCode(concept(code.system(), code.code(), code.display()));
                 observation.setSubject(subject);
-                observation.setEncounter(new Reference("Encounter/" + encounter.getIdElement().getIdPart()));
+                observation.setEncounter(
+                        new Reference("Encounter/" + encounter.getIdElement().getIdPart()));
                 observation.setEffective(dateTime(start.plusMinutes(o * 5L)));
                 double value = code.low() + random.nextDouble() * (code.high() - code.low());
-                observation.setValue(new Quantity().setValue(Math.round(value * 10) / 10.0).setUnit(code.unit())
-                        .setSystem("http://unitsofmeasure.org").setCode(code.unit()));
+                observation.setValue(new Quantity()
+                        .setValue(Math.round(value * 10) / 10.0)
+                        .setUnit(code.unit())
+                        .setSystem("http://unitsofmeasure.org")
+                        .setCode(code.unit()));
                 out.add(observation);
             }
         }
@@ -219,12 +239,13 @@ public record SyntheticData(List<Bundle> transactions) {
             Code code = CONDITIONS.get((n + c) % CONDITIONS.size());
             Condition condition = new Condition();
             condition.setId("cond-" + key + "-" + c);
-            condition.setClinicalStatus(concept("http://terminology.hl7.org/CodeSystem/condition-clinical",
-                    "active", "Active"));
+            condition.setClinicalStatus(
+                    concept("http://terminology.hl7.org/CodeSystem/condition-clinical", "active", "Active"));
             condition.setCode(concept(code.system(), code.code(), code.display()));
             condition.setSubject(subject);
             condition.setEncounter(new Reference("Encounter/enc-" + key + "-0"));
-            condition.setOnset(new DateTimeType(visits.get(0).toLocalDate().minusDays(random.nextInt(2000)).toString()));
+            condition.setOnset(new DateTimeType(
+                    visits.get(0).toLocalDate().minusDays(random.nextInt(2000)).toString()));
             out.add(condition);
         }
 
@@ -249,7 +270,8 @@ public record SyntheticData(List<Bundle> transactions) {
         Organization organization = new Organization();
         organization.setId(String.format("org-%04d", n));
         organization.setName("Synthetic Health Centre " + n);
-        organization.addIdentifier(new Identifier().setSystem("urn:fhirpipe:synthetic:org").setValue("ORG" + n));
+        organization.addIdentifier(
+                new Identifier().setSystem("urn:fhirpipe:synthetic:org").setValue("ORG" + n));
         organization.setActive(true);
         return organization;
     }
@@ -257,7 +279,10 @@ public record SyntheticData(List<Bundle> transactions) {
     private static Practitioner practitioner(int n, Random random) {
         Practitioner practitioner = new Practitioner();
         practitioner.setId(String.format("pr-%04d", n));
-        practitioner.addName(new HumanName().setFamily(pick(FAMILY, random)).addGiven(pick(GIVEN, random)).addPrefix("Dr."));
+        practitioner.addName(new HumanName()
+                .setFamily(pick(FAMILY, random))
+                .addGiven(pick(GIVEN, random))
+                .addPrefix("Dr."));
         practitioner.setActive(true);
         return practitioner;
     }
@@ -276,8 +301,12 @@ public record SyntheticData(List<Bundle> transactions) {
         bundle.setType(Bundle.BundleType.TRANSACTION);
         for (Resource resource : resources) {
             String url = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
-            bundle.addEntry().setFullUrl(url).setResource(resource)
-                    .getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(url);
+            bundle.addEntry()
+                    .setFullUrl(url)
+                    .setResource(resource)
+                    .getRequest()
+                    .setMethod(Bundle.HTTPVerb.PUT)
+                    .setUrl(url);
         }
         return bundle;
     }

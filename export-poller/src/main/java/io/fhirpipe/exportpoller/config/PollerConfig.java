@@ -5,18 +5,18 @@ import io.fhirpipe.runtime.messaging.MessagingConfig;
 import io.fhirpipe.runtime.storage.StorageConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Everything the poller is configured with, under {@code fhirpipe.}. The {@code servers} part
- * duplicates export-trigger's TriggerConfig (same property names) until it moves to shared code.
+ * Everything the poller is configured with, under {@code fhirpipe.}. The {@code servers} are
+ * fhir-client's {@link FhirServerConfig}, the same keys as the trigger's, read by
+ * {@code io.fhirpipe.fhirclient.bulkdata.FhirServers}.
  */
 @ConfigMapping(prefix = "fhirpipe")
 public interface PollerConfig {
 
+    /** FHIR servers by name; export.accepted and export.file-ready name the one they came from. */
     Map<String, FhirServerConfig> servers();
 
     Poll poll();
@@ -77,5 +77,4 @@ public interface PollerConfig {
         @WithDefault("none")
         String accept();
     }
-
 }

@@ -1,13 +1,12 @@
 package io.fhirpipe.exportpoller.messaging;
 
 import io.fhirpipe.exportpoller.config.PollerConfig;
-import io.fhirpipe.runtime.messaging.RawEventPublisher;
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
-import io.fhirpipe.runtime.messaging.BrokerKind;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
-import io.fhirpipe.runtime.messaging.DeadLetterPublisher;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.messaging.Publishing;
+import io.fhirpipe.runtime.messaging.RawEventPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -31,6 +30,7 @@ public class PollerChannels {
      * injected by name.)
      */
     public static final String EXPORT_ACCEPTED_SETTLEMENT = "export-accepted-settlement";
+
     public static final String FILE_READY_SETTLEMENT = "export-file-ready-settlement";
 
     @Inject
@@ -67,56 +67,54 @@ public class PollerChannels {
     @Produces
     @Named(POLL_DUE_OUT)
     CloudEventPublisher pollDuePublisher() {
-        return new CloudEventPublisher(pollDue, broker());
+        return publishing().to(pollDue);
     }
 
     @Produces
     @Named(FILE_READY_OUT)
     CloudEventPublisher fileReadyPublisher() {
-        return new CloudEventPublisher(fileReady, broker());
+        return publishing().to(fileReady);
     }
 
     @Produces
     @Named(COMPLETED_OUT)
     CloudEventPublisher completedPublisher() {
-        return new CloudEventPublisher(completed, broker());
+        return publishing().to(completed);
     }
 
     @Produces
     @Named(FAILED_OUT)
     CloudEventPublisher failedPublisher() {
-        return new CloudEventPublisher(failed, broker());
+        return publishing().to(failed);
     }
 
     @Produces
     @Named(FILE_FAILED_OUT)
     CloudEventPublisher fileFailedPublisher() {
-        return new CloudEventPublisher(fileFailed, broker());
+        return publishing().to(fileFailed);
     }
 
     @Produces
     @ApplicationScoped
     @Named(EXPORT_ACCEPTED_SETTLEMENT)
     MessageSettlement exportAcceptedSettlement() {
-        return new MessageSettlement(Topics.EXPORT_ACCEPTED, Subscriptions.EXPORT_POLLER,
-                new DeadLetterPublisher(deadLetters));
+        return MessageSettlement.of(Topics.EXPORT_ACCEPTED, Subscriptions.EXPORT_POLLER, deadLetters);
     }
 
     @Produces
     @Named(BLOB_CREATED_OUT)
     RawEventPublisher blobCreatedPublisher() {
-        return new RawEventPublisher(blobCreated);
+        return publishing().rawTo(blobCreated);
     }
 
     @Produces
     @ApplicationScoped
     @Named(FILE_READY_SETTLEMENT)
     MessageSettlement fileReadySettlement() {
-        return new MessageSettlement(Topics.EXPORT_FILE_READY, Subscriptions.EXPORT_TRANSFER,
-                new DeadLetterPublisher(deadLetters));
+        return MessageSettlement.of(Topics.EXPORT_FILE_READY, Subscriptions.EXPORT_TRANSFER, deadLetters);
     }
 
-    private BrokerKind broker() {
-        return config.messaging().brokerKind();
+    private Publishing publishing() {
+        return Publishing.of(config.messaging());
     }
 }

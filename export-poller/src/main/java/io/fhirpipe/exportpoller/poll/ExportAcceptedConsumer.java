@@ -1,5 +1,6 @@
 package io.fhirpipe.exportpoller.poll;
 
+import io.fhirpipe.exportpoller.messaging.PollerChannels;
 import io.fhirpipe.model.events.ExportAccepted;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageCodec;
@@ -10,17 +11,15 @@ import io.fhirpipe.runtime.messaging.MessageWork;
 import io.fhirpipe.runtime.metrics.PipelineMetrics;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.fhirpipe.exportpoller.messaging.PollerChannels;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-import java.util.concurrent.CompletionStage;
-
 /** Consumes {@code export-accepted}: the trigger's export.accepted and the poller's own export.poll-due. */
 @ApplicationScoped
-public class ExportAcceptedConsumer {
+class ExportAcceptedConsumer {
 
     public static final String CHANNEL = "export-accepted";
 
@@ -43,8 +42,8 @@ public class ExportAcceptedConsumer {
         try {
             String body = IncomingBodies.text(message);
             @SuppressWarnings("unchecked")
-            CloudEvent<ExportAccepted> event = (CloudEvent<ExportAccepted>) (CloudEvent<?>) MessageCodec.decode(body,
-                    MessageType.EXPORT_ACCEPTED, MessageType.EXPORT_POLL_DUE);
+            CloudEvent<ExportAccepted> event = (CloudEvent<ExportAccepted>)
+                    (CloudEvent<?>) MessageCodec.decode(body, MessageType.EXPORT_ACCEPTED, MessageType.EXPORT_POLL_DUE);
             PipelineMetrics.StageTimer timer = PipelineMetrics.time("poll");
             try {
                 poller.handle(event.data());

@@ -1,13 +1,14 @@
 package io.fhirpipe.exportpoller.poll;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fhirpipe.fhirclient.bulkdata.FhirServer;
+import io.fhirpipe.fhirclient.bulkdata.ForeignUrlException;
 import io.fhirpipe.model.events.DeletedResource;
 import io.fhirpipe.model.fhir.FhirInstants;
 import io.fhirpipe.model.fhir.FhirReferences;
 import io.fhirpipe.model.messages.Json;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.logging.LogValues;
-
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -41,7 +42,7 @@ final class HistoryDeletions {
     static final int PAGE_SIZE = 500;
     static final int MAX_PAGES = 20_000;
 
-    /** One GET with the server's authentication, as the poller sends it. */
+    /** One GET with the server's authentication: the server's BulkDataClient. */
     interface Pages {
         Page get(String url) throws IOException;
     }
@@ -78,13 +79,12 @@ final class HistoryDeletions {
         }
     }
 
-    private HistoryDeletions() {
-    }
+    private HistoryDeletions() {}
 
-    static String firstPage(PolledServer server, Instant since) {
+    static String firstPage(FhirServer server, Instant since) {
         String base = server.baseUrl().toString().replaceAll("/+$", "");
-        return base + "/_history?_since=" + URLEncoder.encode(since.toString(), StandardCharsets.UTF_8)
-                + "&_count=" + PAGE_SIZE;
+        return base + "/_history?_since=" + URLEncoder.encode(since.toString(), StandardCharsets.UTF_8) + "&_count="
+                + PAGE_SIZE;
     }
 
     /**
@@ -94,7 +94,7 @@ final class HistoryDeletions {
      * @param types the export's types; empty means every type but {@code Binary} (servers keep their
      *        own export files as Binary resources, and deleting those is housekeeping, not data)
      */
-    static Found read(PolledServer server, Instant since, Instant until, Set<String> types, Pages pages, Instant now)
+    static Found read(FhirServer server, Instant since, Instant until, Set<String> types, Pages pages, Instant now)
             throws NotNow, Unreadable {
         String query = firstPage(server, since);
         // first occurrence wins: the history is newest first, so that is the latest delete
@@ -110,21 +110,25 @@ final class HistoryDeletions {
             JsonNode bundle = page(next, pages, now);
             for (JsonNode entry : bundle.path("entry")) {
                 entries++;
-                Instant at = FhirInstants.first(entry.path("response").path("lastModified"),
+                Instant at = FhirInstants.first(
+                        entry.path("response").path("lastModified"),
                         entry.path("resource").path("meta").path("lastUpdated"));
                 if (at != null) {
                     untimed.forEach(holder -> holder[0] = at);
                     untimed.clear();
                 }
-                if (!"DELETE".equals(entry.path("request").path("method").asText("").toUpperCase(Locale.ROOT))) {
+                if (!"DELETE"
+                        .equals(entry.path("request").path("method").asText("").toUpperCase(Locale.ROOT))) {
                     continue;
                 }
-                Matcher m = FhirReferences.TYPE_AND_ID.matcher(entry.path("request").path("url").asText(""));
+                Matcher m = FhirReferences.TYPE_AND_ID.matcher(
+                        entry.path("request").path("url").asText(""));
                 if (!m.matches()) {
                     m = FhirReferences.TYPE_AND_ID.matcher(entry.path("fullUrl").asText(""));
                     if (!m.matches()) {
                         throw new Unreadable("a DELETE entry of _history names no Type/id: "
-                                + LogValues.quoted(entry.path("request").path("url").asText("")));
+                                + LogValues.quoted(
+                                        entry.path("request").path("url").asText("")));
                     }
                 }
                 String type = m.group(1);
@@ -171,13 +175,16 @@ final class HistoryDeletions {
         try {
             response = pages.get(url);
         } catch (IOException e) {
-            throw new NotNow("cannot read " + LogValues.quoted(url) + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + LogValues.escaped(e.getMessage())), Optional.empty());
+            throw new NotNow(
+                    "cannot read " + LogValues.quoted(url) + ": " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " " + LogValues.escaped(e.getMessage())),
+                    Optional.empty());
         }
         int status = response.status();
         if (status == 429 || status >= 500) {
-            throw new NotNow("_history answered " + status, FailureClassifier.parseRetryAfter(
-                    response.retryAfter().orElse(null), now));
+            throw new NotNow(
+                    "_history answered " + status,
+                    FailureClassifier.parseRetryAfter(response.retryAfter().orElse(null), now));
         }
         if (status != 200) {
             throw new Unreadable("GET " + LogValues.quoted(url) + " answered " + status);

@@ -12,7 +12,7 @@ import jakarta.inject.Singleton;
 
 /** Storage clients and the state stores built on them. */
 @ApplicationScoped
-public class PollerState {
+class PollerState {
 
     @Produces
     @Singleton

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhirpipe.model.ids.Ids;
 import io.fhirpipe.model.messages.Json;
 import io.fhirpipe.model.storage.Containers;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -24,8 +23,7 @@ public final class BlobCreatedEvent {
     public static final String EVENT_TYPE = "Microsoft.Storage.BlobCreated";
     public static final String API = "PutBlockList";
 
-    private BlobCreatedEvent() {
-    }
+    private BlobCreatedEvent() {}
 
     public static String id(String blobName, String etag) {
         return Ids.deterministic(EVENT_TYPE, Containers.LANDING + "/" + blobName, etag);
@@ -36,12 +34,14 @@ public final class BlobCreatedEvent {
         String name = file.blob().name();
         String id = id(name, file.etag());
         ObjectNode event = Json.mapper().createObjectNode();
-        event.put("topic", "/subscriptions/local/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/"
-                + accountName);
+        event.put(
+                "topic",
+                "/subscriptions/local/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/" + accountName);
         event.put("subject", "/blobServices/default/containers/" + Containers.LANDING + "/blobs/" + name);
         event.put("eventType", EVENT_TYPE);
         event.put("id", id);
-        event.put("eventTime", file.lastModified().truncatedTo(ChronoUnit.MILLIS).toString());
+        event.put(
+                "eventTime", file.lastModified().truncatedTo(ChronoUnit.MILLIS).toString());
         event.put("dataVersion", "");
         event.put("metadataVersion", "1");
         ObjectNode data = event.putObject("data");

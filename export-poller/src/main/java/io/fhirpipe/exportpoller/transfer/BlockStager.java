@@ -2,7 +2,6 @@ package io.fhirpipe.exportpoller.transfer;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.specialized.BlockBlobClient;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
@@ -70,21 +69,24 @@ final class BlockStager implements AutoCloseable {
             free.add(buffer);
             return;
         }
-        String id = Base64.getEncoder().encodeToString(String.format("%s-%08d", attempt, blockIds.size())
-                .getBytes(StandardCharsets.US_ASCII));
+        String id = Base64.getEncoder()
+                .encodeToString(
+                        String.format("%s-%08d", attempt, blockIds.size()).getBytes(StandardCharsets.US_ASCII));
         blockIds.add(id);
-        staged.add(CompletableFuture.runAsync(() -> {
-            try {
-                // The last block is usually short; every other one goes as the pooled array itself.
-                byte[] bytes = length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
-                blob.stageBlock(id, BinaryData.fromBytes(bytes));
-            } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
-                throw e;
-            } finally {
-                free.add(buffer);
-            }
-        }, executor));
+        staged.add(CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        // The last block is usually short; every other one goes as the pooled array itself.
+                        byte[] bytes = length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+                        blob.stageBlock(id, BinaryData.fromBytes(bytes));
+                    } catch (RuntimeException e) {
+                        failure.compareAndSet(null, e);
+                        throw e;
+                    } finally {
+                        free.add(buffer);
+                    }
+                },
+                executor));
     }
 
     /** Returns an unused buffer to the pool. */

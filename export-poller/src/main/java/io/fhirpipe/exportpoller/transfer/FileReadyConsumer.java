@@ -1,17 +1,15 @@
 package io.fhirpipe.exportpoller.transfer;
 
+import io.fhirpipe.exportpoller.messaging.PollerChannels;
 import io.fhirpipe.model.events.FileFailed;
 import io.fhirpipe.model.events.FileReady;
-import io.fhirpipe.model.storage.LandingBlob;
-import io.fhirpipe.runtime.failure.FailureClassifier;
-import io.fhirpipe.runtime.failure.FailureKind;
-import io.fhirpipe.runtime.failure.TransientFailure;
-import io.fhirpipe.runtime.failure.TransientRetries;
-import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageCodec;
 import io.fhirpipe.model.messages.MessageType;
-import io.fhirpipe.exportpoller.messaging.PollerChannels;
+import io.fhirpipe.model.storage.LandingBlob;
+import io.fhirpipe.runtime.messaging.Announcement;
+import io.fhirpipe.runtime.messaging.CloudEventPublisher;
+import io.fhirpipe.runtime.messaging.DeadLetterReason;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
 import io.fhirpipe.runtime.messaging.MessageWork;
@@ -20,12 +18,10 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
-
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Consumes {@code export-file-ready} (subscription export-transfer): the message is acked only
@@ -34,7 +30,7 @@ import java.util.concurrent.CompletionStage;
  * {@code file.failed} so the export's tracker stops waiting for the file.
  */
 @ApplicationScoped
-public class FileReadyConsumer {
+class FileReadyConsumer {
 
     public static final String CHANNEL = "export-file-ready";
     /**
@@ -42,9 +38,8 @@ public class FileReadyConsumer {
      * each holds (upload-concurrency + 1) blocks of memory, so this bound is what bounds the total.
      */
     public static final String POOL = "transfers";
+
     static final String SOURCE = "/fhirpipe/export-transfer";
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
-    private static final TransientRetries ANNOUNCE_RETRIES = TransientRetries.beforeDeadLetter();
 
     @Inject
     FileReadyHandler handler;
@@ -70,8 +65,8 @@ public class FileReadyConsumer {
         try {
             String body = IncomingBodies.text(message);
             @SuppressWarnings("unchecked")
-            CloudEvent<FileReady> event = (CloudEvent<FileReady>) (CloudEvent<?>) MessageCodec.decode(body,
-                    MessageType.EXPORT_FILE_READY);
+            CloudEvent<FileReady> event =
+                    (CloudEvent<FileReady>) (CloudEvent<?>) MessageCodec.decode(body, MessageType.EXPORT_FILE_READY);
             file = event.data();
             PipelineMetrics.StageTimer timer = PipelineMetrics.time("transfer");
             TransferRecord landed;
@@ -88,18 +83,8 @@ public class FileReadyConsumer {
             }
             return settlement.settle(message, null);
         } catch (RuntimeException failure) {
-            // on the subscription's last delivery a transient failure is final too
-            Throwable outcome = settlement.outcome(message, failure);
-            if (file != null && FailureClassifier.classify(outcome) == FailureKind.PERMANENT) {
-                try {
-                    announceFailed(file, outcome);
-                } catch (RuntimeException notSent) {
-                    // dead-lettering unannounced would leave the export waiting: try the whole again
-                    return settlement.settle(message, new TransientFailure("could not publish file.failed: "
-                            + notSent.getMessage(), null, notSent));
-                }
-            }
-            return settlement.settle(message, outcome);
+            FileReady given = file;
+            return settlement.settle(message, failure, Announcement.of(fileFailed, why -> fileFailed(given, why)));
         }
     }
 
@@ -107,21 +92,30 @@ public class FileReadyConsumer {
         return value == null ? 0 : value;
     }
 
-    private void announceFailed(FileReady file, Throwable failure) {
+    /** file.failed for a file the transfer gives up; none for a message that names no file of an export. */
+    private static CloudEvent<FileFailed> fileFailed(FileReady file, DeadLetterReason why) {
+        if (file == null) {
+            return null;
+        }
         String landing;
         try {
-            landing = new LandingBlob(file.exportId(), file.kind(), file.resourceType(), file.fileIndex(), false)
-                    .name();
+            landing =
+                    new LandingBlob(file.exportId(), file.kind(), file.resourceType(), file.fileIndex(), false).name();
         } catch (IllegalArgumentException | NullPointerException unnamed) {
-            return; // not a file of any export the tracker can know
+            return null; // not a file of any export the tracker can know
         }
         Instant now = Instant.now();
-        CloudEvent<FileFailed> event = CloudEvent.of(MessageType.FILE_FAILED, SOURCE, new FileFailed(file.exportId(),
-                file.kind(), file.resourceType(), landing, FileFailed.TRANSFER,
-                FailureClassifier.reason(failure) + ": " + failure.getMessage(), now), now);
-        ANNOUNCE_RETRIES.call("announcing file.failed for " + landing, () -> {
-            fileFailed.publishConfirmed(event, PUBLISH_TIMEOUT);
-            return null;
-        });
+        return CloudEvent.of(
+                MessageType.FILE_FAILED,
+                SOURCE,
+                new FileFailed(
+                        file.exportId(),
+                        file.kind(),
+                        file.resourceType(),
+                        landing,
+                        FileFailed.TRANSFER,
+                        why.text(),
+                        now),
+                now);
     }
 }

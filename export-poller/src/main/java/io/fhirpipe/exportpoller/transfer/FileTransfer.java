@@ -11,10 +11,9 @@ import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
-import io.fhirpipe.exportpoller.poll.PolledServer;
-import io.fhirpipe.exportpoller.poll.ServerUrls;
-import io.fhirpipe.runtime.logging.LogValues;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fhirpipe.fhirclient.bulkdata.BulkDataClient;
+import io.fhirpipe.fhirclient.bulkdata.ServerUrls;
 import io.fhirpipe.model.events.DeletedResource;
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.model.events.FileReady;
@@ -24,16 +23,12 @@ import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.failure.TransientFailure;
+import io.fhirpipe.runtime.logging.LogValues;
 import io.fhirpipe.runtime.tracing.Tracing;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import org.jboss.logging.Logger;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -49,6 +44,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * Streams one manifest file from the FHIR server into its landing blob: staged blocks from a fixed
@@ -70,45 +66,44 @@ public final class FileTransfer {
     public static final String CONTENT_TYPE = TransferSettings.NDJSON;
     /** Blob metadata (lower case: metadata names are case-insensitive on Azure). */
     static final String META_SOURCE = "fhirpipe_source";
+
     static final String META_LINES = "fhirpipe_lines";
     static final String META_EXPORT = "fhirpipe_export";
 
     private static final Logger LOG = Logger.getLogger(FileTransfer.class);
 
     private final BlobContainerClient landing;
-    private final HttpClient http;
     private final TransferSettings settings;
     private final Executor uploads;
     private final ScheduledExecutorService watchdog;
     private final Clock clock;
 
-    public FileTransfer(BlobContainerClient landing, HttpClient http, TransferSettings settings, Executor uploads,
-            ScheduledExecutorService watchdog, Clock clock) {
+    /** Downloads go through the server's {@link BulkDataClient}: its connection pool, its token. */
+    public FileTransfer(
+            BlobContainerClient landing,
+            TransferSettings settings,
+            Executor uploads,
+            ScheduledExecutorService watchdog,
+            Clock clock) {
         this.landing = landing;
-        this.http = http;
         this.settings = settings;
         this.uploads = uploads;
         this.watchdog = watchdog;
         this.clock = clock;
     }
 
-    public static HttpClient httpClient(Duration connectTimeout) {
-        // Redirects are not followed: a file URL must stay on the server it was checked against.
-        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(connectTimeout)
-                .build();
-    }
-
     /**
      * @throws PermanentFailure when the file can never land as announced
      * @throws TransientFailure when it may land on a later delivery
      */
-    public LandedFile transfer(FileReady file, PolledServer server, LandingBlob blob) {
+    public LandedFile transfer(FileReady file, BulkDataClient server, LandingBlob blob) {
         BlockBlobClient client = landing.getBlobClient(blob.name()).getBlockBlobClient();
         BlobProperties existing = properties(client);
         Optional<LandedFile> landed = landedFrom(file, blob, client, existing);
         if (landed.isPresent()) {
-            LOG.infof("landing/%s already holds %s (ETag %s); not copied again", blob.name(), shown(file.url()),
-                    landed.get().etag());
+            LOG.infof(
+                    "landing/%s already holds %s (ETag %s); not copied again",
+                    blob.name(), shown(file.url()), landed.get().etag());
             return landed.get();
         }
         RetryBackoff backoff = new RetryBackoff(settings.retryMinDelay(), settings.retryMaxDelay());
@@ -117,36 +112,39 @@ public final class FileTransfer {
             try {
                 int number = attempt;
                 // the download from the FHIR server streamed into landing storage: one span per attempt
-                return Tracing.inSpan("transfer " + file.resourceType() + " file", SpanKind.CLIENT,
+                return Tracing.inSpan(
+                        "transfer " + file.resourceType() + " file",
+                        SpanKind.CLIENT,
                         span -> attempt(file, server, blob, client, existing, number));
             } catch (RetryableDownload e) {
                 last = e;
-                LOG.warnf("downloading %s into landing/%s, attempt %d of %d: %s", shown(file.url()), blob.name(),
-                        attempt, settings.maxAttempts(), e.getMessage());
+                LOG.warnf(
+                        "downloading %s into landing/%s, attempt %d of %d: %s",
+                        shown(file.url()), blob.name(), attempt, settings.maxAttempts(), e.getMessage());
                 if (attempt < settings.maxAttempts()) {
                     sleep(backoff.delay(attempt, e.retryAfter()));
                 }
             }
         }
-        throw new TransientFailure("downloading " + shown(file.url()) + " failed " + settings.maxAttempts()
-                + " times; last: " + last.getMessage(), last.retryAfter().orElse(null), last);
+        throw new TransientFailure(
+                "downloading " + shown(file.url()) + " failed " + settings.maxAttempts() + " times; last: "
+                        + last.getMessage(),
+                last.retryAfter().orElse(null),
+                last);
     }
 
-    private LandedFile attempt(FileReady file, PolledServer server, LandingBlob blob, BlockBlobClient client,
-            BlobProperties existing, int attempt) throws RetryableDownload {
-        // the normalised URL the handler checked, so the token goes only where the check said
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.checked(file.url()))
-                .timeout(server.requestTimeout())
-                .GET();
-        settings.accept().ifPresent(accept -> request.header("Accept", accept));
-        if (file.requiresAccessToken()) {
-            // Asked per attempt: a caching source hands out a fresh token once the old one nears expiry.
-            server.tokens().bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
-        }
+    private LandedFile attempt(
+            FileReady file,
+            BulkDataClient server,
+            LandingBlob blob,
+            BlockBlobClient client,
+            BlobProperties existing,
+            int attempt)
+            throws RetryableDownload {
         HttpResponse<InputStream> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            Span.current().setAttribute(Tracing.HTTP_STATUS, (long) response.statusCode());
+            // the client sends to the normalised URL it checked, so the token goes only where the check said
+            response = server.download(file.url(), file.requiresAccessToken(), settings.accept());
         } catch (IOException e) {
             throw new RetryableDownload("no response: " + describe(e), null);
         } catch (InterruptedException e) {
@@ -156,15 +154,18 @@ public final class FileTransfer {
         int status = response.statusCode();
         if (status != 200) {
             discard(response.body());
-            refuse(file, server, status, response.headers().firstValue("Retry-After"));
+            refuse(file, status, response.headers().firstValue("Retry-After"));
         }
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         if (!isNdjson(contentType)) {
             discard(response.body());
-            throw new PermanentFailure("NotNdjson", "the server answered " + shown(file.url()) + " with Content-Type "
-                    + LogValues.quoted(contentType) + ", not NDJSON");
+            throw new PermanentFailure(
+                    "NotNdjson",
+                    "the server answered " + shown(file.url()) + " with Content-Type " + LogValues.quoted(contentType)
+                            + ", not NDJSON");
         }
-        long declaredLength = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        long declaredLength =
+                response.headers().firstValueAsLong("Content-Length").orElse(-1);
         return land(file, blob, client, existing, response.body(), declaredLength, attempt);
     }
 
@@ -188,29 +189,34 @@ public final class FileTransfer {
                 int number = attempt;
                 return Tracing.inSpan("copy " + file.resourceType() + " file from storage", SpanKind.CLIENT, span -> {
                     BlobProperties properties = source.getProperties();
-                    return land(file, blob, client, existing, source.openInputStream(), properties.getBlobSize(),
-                            number);
+                    return land(
+                            file, blob, client, existing, source.openInputStream(), properties.getBlobSize(), number);
                 });
             } catch (BlobStorageException e) {
                 if (e.getStatusCode() == 404) {
-                    throw new PermanentFailure("FileGone", shown(file.url()) + " is not in the storage account"
-                            + " (any more)");
+                    throw new PermanentFailure(
+                            "FileGone", shown(file.url()) + " is not in the storage account" + " (any more)");
                 }
-                last = new RetryableDownload("reading it from storage failed: " + e.getStatusCode() + " "
-                        + e.getErrorCode(), null);
+                last = new RetryableDownload(
+                        "reading it from storage failed: " + e.getStatusCode() + " " + e.getErrorCode(), null);
             } catch (AzureException e) {
-                last = new RetryableDownload("reading it from storage failed: " + e.getClass().getSimpleName(), null);
+                last = new RetryableDownload(
+                        "reading it from storage failed: " + e.getClass().getSimpleName(), null);
             } catch (RetryableDownload e) {
                 last = e;
             }
-            LOG.warnf("copying %s into landing/%s, attempt %d of %d: %s", shown(file.url()), blob.name(), attempt,
-                    settings.maxAttempts(), last.getMessage());
+            LOG.warnf(
+                    "copying %s into landing/%s, attempt %d of %d: %s",
+                    shown(file.url()), blob.name(), attempt, settings.maxAttempts(), last.getMessage());
             if (attempt < settings.maxAttempts()) {
                 sleep(backoff.delay(attempt, Optional.empty()));
             }
         }
-        throw new TransientFailure("copying " + shown(file.url()) + " from storage failed " + settings.maxAttempts()
-                + " times; last: " + last.getMessage(), null, last);
+        throw new TransientFailure(
+                "copying " + shown(file.url()) + " from storage failed " + settings.maxAttempts() + " times; last: "
+                        + last.getMessage(),
+                null,
+                last);
     }
 
     /**
@@ -228,11 +234,16 @@ public final class FileTransfer {
         }
         StringBuilder lines = new StringBuilder();
         for (DeletedResource deleted : file.deletions()) {
-            ObjectNode bundle = Json.mapper().createObjectNode().put("resourceType", "Bundle").put("type", "transaction");
+            ObjectNode bundle = Json.mapper()
+                    .createObjectNode()
+                    .put("resourceType", "Bundle")
+                    .put("type", "transaction");
             ObjectNode entry = bundle.putArray("entry").addObject();
             entry.putObject("request").put("method", "DELETE").put("url", file.resourceType() + "/" + deleted.id());
             if (deleted.deletedAt() != null) {
-                entry.putObject("response").put("status", "204").put("lastModified", deleted.deletedAt().toString());
+                entry.putObject("response")
+                        .put("status", "204")
+                        .put("lastModified", deleted.deletedAt().toString());
             }
             lines.append(bundle).append('\n');
         }
@@ -244,8 +255,15 @@ public final class FileTransfer {
         }
     }
 
-    private LandedFile land(FileReady file, LandingBlob blob, BlockBlobClient client, BlobProperties existing,
-            InputStream body, long declaredLength, int attempt) throws RetryableDownload {
+    private LandedFile land(
+            FileReady file,
+            LandingBlob blob,
+            BlockBlobClient client,
+            BlobProperties existing,
+            InputStream body,
+            long declaredLength,
+            int attempt)
+            throws RetryableDownload {
         LineCounter lines = new LineCounter();
         OperationOutcomeIssues issues = file.kind() == FileKind.ERROR ? new OperationOutcomeIssues() : null;
         long bytes = 0;
@@ -253,8 +271,8 @@ public final class FileTransfer {
         AtomicBoolean stalled = new AtomicBoolean();
         List<String> blockIds;
         try (InputStream in = body;
-                BlockStager stager = new BlockStager(client, settings.blockSize(), settings.uploadConcurrency(),
-                        uploads)) {
+                BlockStager stager =
+                        new BlockStager(client, settings.blockSize(), settings.uploadConcurrency(), uploads)) {
             ScheduledFuture<?> guard = guard(in, lastProgress, stalled);
             try {
                 byte[] buffer = stager.take();
@@ -278,8 +296,8 @@ public final class FileTransfer {
                     }
                 }
                 if (stalled.get()) {
-                    throw new RetryableDownload("no data for " + settings.idleTimeout() + " after " + bytes + " bytes",
-                            null);
+                    throw new RetryableDownload(
+                            "no data for " + settings.idleTimeout() + " after " + bytes + " bytes", null);
                 }
                 stager.stage(buffer, filled);
             } finally {
@@ -295,8 +313,8 @@ public final class FileTransfer {
             throw storageFailure("staging blocks of landing/" + blob.name(), e);
         } catch (IOException e) {
             if (stalled.get()) {
-                throw new RetryableDownload("no data for " + settings.idleTimeout() + " after " + bytes + " bytes",
-                        null);
+                throw new RetryableDownload(
+                        "no data for " + settings.idleTimeout() + " after " + bytes + " bytes", null);
             }
             throw new RetryableDownload("the download broke off after " + bytes + " bytes: " + describe(e), null);
         }
@@ -304,34 +322,63 @@ public final class FileTransfer {
             issues.finish();
         }
         if (file.expectedCount() != null && file.expectedCount() != lines.lines()) {
-            throw new PermanentFailure("CountMismatch", shown(file.url()) + " holds " + lines.lines()
-                    + " records but the manifest announced " + file.expectedCount() + "; landing/" + blob.name()
-                    + " was not committed");
+            throw new PermanentFailure(
+                    "CountMismatch",
+                    shown(file.url()) + " holds " + lines.lines()
+                            + " records but the manifest announced " + file.expectedCount() + "; landing/" + blob.name()
+                            + " was not committed");
         }
         BlockBlobItem item = commit(file, blob, client, existing, blockIds, lines.lines());
         if (item == null) {
             // Another delivery of the same file committed first: theirs is the one generation.
-            return landedFrom(file, blob, client, properties(client)).orElseThrow(() -> new TransientFailure(
-                    "landing/" + blob.name() + " changed while it was being written; trying again later", null));
+            return landedFrom(file, blob, client, properties(client))
+                    .orElseThrow(() -> new TransientFailure(
+                            "landing/" + blob.name() + " changed while it was being written; trying again later",
+                            null));
         }
-        LOG.infof("landed %s as landing/%s: %d bytes, %d records, %d blocks, attempt %d", shown(file.url()),
-                blob.name(), bytes, lines.lines(), blockIds.size(), attempt);
-        Instant modified = item.getLastModified() == null ? clock.instant() : item.getLastModified().toInstant();
-        return new LandedFile(blob, eventGridUrl(client, blob), unquote(item.getETag()), bytes, lines.lines(), modified,
-                attempt, issues == null ? List.of() : issues.issues(), issues == null ? 0 : issues.totalIssues());
+        LOG.infof(
+                "landed %s as landing/%s: %d bytes, %d records, %d blocks, attempt %d",
+                shown(file.url()), blob.name(), bytes, lines.lines(), blockIds.size(), attempt);
+        Instant modified = item.getLastModified() == null
+                ? clock.instant()
+                : item.getLastModified().toInstant();
+        return new LandedFile(
+                blob,
+                eventGridUrl(client, blob),
+                unquote(item.getETag()),
+                bytes,
+                lines.lines(),
+                modified,
+                attempt,
+                issues == null ? List.of() : issues.issues(),
+                issues == null ? 0 : issues.totalIssues());
     }
 
-    private BlockBlobItem commit(FileReady file, LandingBlob blob, BlockBlobClient client, BlobProperties existing,
-            List<String> blockIds, long lines) {
+    private BlockBlobItem commit(
+            FileReady file,
+            LandingBlob blob,
+            BlockBlobClient client,
+            BlobProperties existing,
+            List<String> blockIds,
+            long lines) {
         BlobRequestConditions conditions = existing == null
                 ? new BlobRequestConditions().setIfNoneMatch("*")
                 : new BlobRequestConditions().setIfMatch(existing.getETag());
         try {
-            return client.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds)
-                    .setHeaders(new BlobHttpHeaders().setContentType(CONTENT_TYPE))
-                    .setMetadata(Map.of(META_SOURCE, file.url(), META_LINES, Long.toString(lines),
-                            META_EXPORT, file.exportId()))
-                    .setRequestConditions(conditions), null, Context.NONE).getValue();
+            return client.commitBlockListWithResponse(
+                            new BlockBlobCommitBlockListOptions(blockIds)
+                                    .setHeaders(new BlobHttpHeaders().setContentType(CONTENT_TYPE))
+                                    .setMetadata(Map.of(
+                                            META_SOURCE,
+                                            file.url(),
+                                            META_LINES,
+                                            Long.toString(lines),
+                                            META_EXPORT,
+                                            file.exportId()))
+                                    .setRequestConditions(conditions),
+                            null,
+                            Context.NONE)
+                    .getValue();
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
                 return null;
@@ -342,8 +389,8 @@ public final class FileTransfer {
         }
     }
 
-    private Optional<LandedFile> landedFrom(FileReady file, LandingBlob blob, BlockBlobClient client,
-            BlobProperties properties) {
+    private Optional<LandedFile> landedFrom(
+            FileReady file, LandingBlob blob, BlockBlobClient client, BlobProperties properties) {
         if (properties == null || properties.getMetadata() == null) {
             return Optional.empty();
         }
@@ -357,10 +404,19 @@ public final class FileTransfer {
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
-        Instant modified = properties.getLastModified() == null ? clock.instant()
+        Instant modified = properties.getLastModified() == null
+                ? clock.instant()
                 : properties.getLastModified().toInstant();
-        return Optional.of(new LandedFile(blob, eventGridUrl(client, blob), unquote(properties.getETag()),
-                properties.getBlobSize(), lines, modified, 0, List.of(), 0));
+        return Optional.of(new LandedFile(
+                blob,
+                eventGridUrl(client, blob),
+                unquote(properties.getETag()),
+                properties.getBlobSize(),
+                lines,
+                modified,
+                0,
+                List.of(),
+                0));
     }
 
     /**
@@ -385,20 +441,20 @@ public final class FileTransfer {
         }
     }
 
-    private void refuse(FileReady file, PolledServer server, int status, Optional<String> retryAfter)
-            throws RetryableDownload {
+    private void refuse(FileReady file, int status, Optional<String> retryAfter) throws RetryableDownload {
         if (status == 401) {
-            // The token may have been revoked or expired in flight: the next attempt fetches a new one.
-            server.tokens().invalidate();
+            // The client already forgot the token and asked once more; a later attempt asks again.
             throw new RetryableDownload("the server answered 401", null);
         }
         if (FailureClassifier.isTransientHttpStatus(status)) {
-            throw new RetryableDownload("the server answered " + status,
-                    FailureClassifier.parseRetryAfter(retryAfter.orElse(null), clock.instant()).orElse(null));
+            throw new RetryableDownload(
+                    "the server answered " + status,
+                    FailureClassifier.parseRetryAfter(retryAfter.orElse(null), clock.instant())
+                            .orElse(null));
         }
         if (status == 404 || status == 410) {
-            throw new PermanentFailure("FileGone", shown(file.url()) + " answered " + status
-                    + " (expired or deleted on the server)");
+            throw new PermanentFailure(
+                    "FileGone", shown(file.url()) + " answered " + status + " (expired or deleted on the server)");
         }
         throw new PermanentFailure("DownloadRefused", shown(file.url()) + " answered " + status);
     }
@@ -406,23 +462,29 @@ public final class FileTransfer {
     private ScheduledFuture<?> guard(InputStream in, AtomicLong lastProgress, AtomicBoolean stalled) {
         long idle = settings.idleTimeout().toNanos();
         long period = Math.max(50, Math.min(1000, settings.idleTimeout().toMillis() / 4));
-        return watchdog.scheduleAtFixedRate(() -> {
-            if (System.nanoTime() - lastProgress.get() > idle && stalled.compareAndSet(false, true)) {
-                try {
-                    // Unblocks the reader; the stalled flag tells it this end-of-stream is not the file's end.
-                    in.close();
-                } catch (IOException ignored) {
-                    // Closing is best effort; the flag is what matters.
-                }
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
+        return watchdog.scheduleAtFixedRate(
+                () -> {
+                    if (System.nanoTime() - lastProgress.get() > idle && stalled.compareAndSet(false, true)) {
+                        try {
+                            // Unblocks the reader; the stalled flag tells it this end-of-stream is not the file's end.
+                            in.close();
+                        } catch (IOException ignored) {
+                            // Closing is best effort; the flag is what matters.
+                        }
+                    }
+                },
+                period,
+                period,
+                TimeUnit.MILLISECONDS);
     }
 
     static boolean isNdjson(String contentType) {
         String type = contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim();
         // HAPI: "application/fhir+ndjson" (or the Binary's own contentType, e.g. "ndjson"); reject
         // what certainly is not NDJSON: a Binary resource as JSON or XML, or an HTML error page.
-        return !(type.contains("xml") || type.contains("html") || type.equals("application/fhir+json")
+        return !(type.contains("xml")
+                || type.contains("html")
+                || type.equals("application/fhir+json")
                 || type.equals("application/json+fhir"));
     }
 
@@ -435,8 +497,8 @@ public final class FileTransfer {
     }
 
     private static TransientFailure storageFailure(String what, Throwable cause) {
-        String status = cause instanceof BlobStorageException b ? " (" + b.getStatusCode() + " " + b.getErrorCode() + ")"
-                : "";
+        String status =
+                cause instanceof BlobStorageException b ? " (" + b.getStatusCode() + " " + b.getErrorCode() + ")" : "";
         return new TransientFailure("storage failed while " + what + status, null, cause);
     }
 
@@ -454,7 +516,8 @@ public final class FileTransfer {
             return null;
         }
         return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
-                ? etag.substring(1, etag.length() - 1) : etag;
+                ? etag.substring(1, etag.length() - 1)
+                : etag;
     }
 
     /** A file URL for logs and messages: no query string (it may carry a signature). */

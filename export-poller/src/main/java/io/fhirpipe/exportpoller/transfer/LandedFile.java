@@ -1,7 +1,7 @@
 package io.fhirpipe.exportpoller.transfer;
 
+import io.fhirpipe.fhirclient.bulkdata.OperationOutcome;
 import io.fhirpipe.model.storage.LandingBlob;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -13,8 +13,16 @@ import java.util.List;
  * @param issues for error files: the OperationOutcome issues read while transferring (bounded)
  * @param totalIssues for error files: all issues in the file
  */
-public record LandedFile(LandingBlob blob, String blobUrl, String etag, long bytes, long lines,
-        Instant lastModified, int attempts, List<OperationOutcomeIssues.Issue> issues, int totalIssues) {
+public record LandedFile(
+        LandingBlob blob,
+        String blobUrl,
+        String etag,
+        long bytes,
+        long lines,
+        Instant lastModified,
+        int attempts,
+        List<OperationOutcome.Issue> issues,
+        int totalIssues) {
 
     public LandedFile {
         issues = issues == null ? List.of() : List.copyOf(issues);

@@ -5,7 +5,7 @@ package io.fhirpipe.exportpoller.transfer;
  * than CR and LF, whether or not the last one ends with a newline. Blank lines are not records, so
  * a server's trailing newline (or none) does not change the count compared with the manifest's.
  */
-public final class LineCounter {
+final class LineCounter {
 
     private long lines;
     private boolean inLine;

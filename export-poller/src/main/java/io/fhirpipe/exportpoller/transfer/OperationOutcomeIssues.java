@@ -1,8 +1,8 @@
 package io.fhirpipe.exportpoller.transfer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fhirpipe.fhirclient.bulkdata.OperationOutcome;
 import io.fhirpipe.model.messages.Json;
-
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,23 +13,14 @@ import java.util.List;
  * past, with bounded memory: lines longer than {@link #MAX_LINE} and issues beyond {@link #MAX_ISSUES}
  * are counted but not kept.
  */
-public final class OperationOutcomeIssues {
+final class OperationOutcomeIssues {
 
     static final int MAX_LINE = 64 * 1024;
     static final int MAX_ISSUES = 50;
 
-    /** One issue: severity, code and diagnostics as the server wrote them (any may be null). */
-    public record Issue(String severity, String code, String diagnostics) {
-        @Override
-        public String toString() {
-            return (severity == null ? "?" : severity) + "/" + (code == null ? "?" : code)
-                    + (diagnostics == null ? "" : ": " + diagnostics);
-        }
-    }
-
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private boolean lineTooLong;
-    private final List<Issue> issues = new ArrayList<>();
+    private final List<OperationOutcome.Issue> issues = new ArrayList<>();
     private int totalIssues;
     private int unreadableLines;
 
@@ -50,7 +41,7 @@ public final class OperationOutcomeIssues {
         endLine();
     }
 
-    public List<Issue> issues() {
+    public List<OperationOutcome.Issue> issues() {
         return List.copyOf(issues);
     }
 
@@ -89,23 +80,18 @@ public final class OperationOutcomeIssues {
         }
         try {
             JsonNode root = Json.mapper().readTree(text);
-            if (root == null || !"OperationOutcome".equals(root.path("resourceType").asText())) {
+            if (root == null || !OperationOutcome.isOperationOutcome(root)) {
                 unreadableLines++;
                 return;
             }
-            for (JsonNode issue : root.path("issue")) {
+            for (OperationOutcome.Issue issue : OperationOutcome.issues(root)) {
                 totalIssues++;
                 if (issues.size() < MAX_ISSUES) {
-                    issues.add(new Issue(text(issue, "severity"), text(issue, "code"), text(issue, "diagnostics")));
+                    issues.add(issue);
                 }
             }
         } catch (Exception e) {
             unreadableLines++;
         }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || !value.isValueNode() ? null : value.asText();
     }
 }

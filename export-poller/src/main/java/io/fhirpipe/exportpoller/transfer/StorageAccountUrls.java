@@ -9,7 +9,7 @@ import java.util.Locale;
  * file there itself (Azure's {@code _container} export), in its own folder layout, and the transfer
  * copies it into landing/ from there with the storage credential instead of over HTTP.
  */
-public final class StorageAccountUrls {
+final class StorageAccountUrls {
 
     private final URI account;
     private final String accountPath;

@@ -7,9 +7,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,11 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Builds the transfer and the threads it uploads and watches downloads with. */
 @ApplicationScoped
-public class TransferBeans {
+class TransferBeans {
 
     private final ExecutorService uploads = Executors.newCachedThreadPool(daemon("landing-upload"));
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
-            daemon("download-watchdog"));
+    private final ScheduledExecutorService watchdog =
+            Executors.newSingleThreadScheduledExecutor(daemon("download-watchdog"));
 
     @Produces
     @Singleton
@@ -33,8 +31,8 @@ public class TransferBeans {
     @Singleton
     FileTransfer fileTransfer(BlobServiceClient blobs, TransferSettings settings) {
         // Each transfer bounds its own uploads (upload-concurrency blocks); the pool only supplies threads.
-        return new FileTransfer(blobs.getBlobContainerClient(Containers.LANDING),
-                FileTransfer.httpClient(Duration.ofSeconds(10)), settings, uploads, watchdog, Clock.systemUTC());
+        return new FileTransfer(
+                blobs.getBlobContainerClient(Containers.LANDING), settings, uploads, watchdog, Clock.systemUTC());
     }
 
     @PreDestroy

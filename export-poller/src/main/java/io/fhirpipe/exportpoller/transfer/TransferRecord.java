@@ -1,8 +1,8 @@
 package io.fhirpipe.exportpoller.transfer;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fhirpipe.fhirclient.bulkdata.OperationOutcome;
 import io.fhirpipe.model.events.FileKind;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -14,7 +14,20 @@ import java.util.List;
  * @param blobCreatedEventId the BlobCreated event published for it, when one was
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TransferRecord(String exportId, FileKind kind, String resourceType, int fileIndex, String source,
-        String outcome, String blob, String etag, Long bytes, Long lines, Long expectedCount, Integer attempts,
-        String blobCreatedEventId, List<OperationOutcomeIssues.Issue> issues, Integer totalIssues, Instant at) {
-}
+record TransferRecord(
+        String exportId,
+        FileKind kind,
+        String resourceType,
+        int fileIndex,
+        String source,
+        String outcome,
+        String blob,
+        String etag,
+        Long bytes,
+        Long lines,
+        Long expectedCount,
+        Integer attempts,
+        String blobCreatedEventId,
+        List<OperationOutcome.Issue> issues,
+        Integer totalIssues,
+        Instant at) {}

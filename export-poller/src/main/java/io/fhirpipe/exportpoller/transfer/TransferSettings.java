@@ -1,7 +1,6 @@
 package io.fhirpipe.exportpoller.transfer;
 
 import io.fhirpipe.exportpoller.config.PollerConfig;
-
 import java.time.Duration;
 import java.util.Optional;
 
@@ -10,8 +9,15 @@ import java.util.Optional;
  *
  * @param accept the Accept header to send, or empty to send none
  */
-public record TransferSettings(int blockSize, int uploadConcurrency, int maxAttempts, Duration retryMinDelay,
-        Duration retryMaxDelay, Duration idleTimeout, Optional<String> accept, boolean publishBlobCreated) {
+public record TransferSettings(
+        int blockSize,
+        int uploadConcurrency,
+        int maxAttempts,
+        Duration retryMinDelay,
+        Duration retryMaxDelay,
+        Duration idleTimeout,
+        Optional<String> accept,
+        boolean publishBlobCreated) {
 
     public static final String NDJSON = "application/fhir+ndjson";
     /** Azure's limit for one staged block is 4000 MiB; keep well below the heap. */
@@ -35,20 +41,32 @@ public record TransferSettings(int blockSize, int uploadConcurrency, int maxAtte
 
     public static TransferSettings from(PollerConfig.Transfer config) {
         String accept = config.accept().trim();
-        return new TransferSettings(config.blockSize(), config.uploadConcurrency(), config.maxAttempts(),
-                config.retryMinDelay(), config.retryMaxDelay(), config.idleTimeout(),
+        return new TransferSettings(
+                config.blockSize(),
+                config.uploadConcurrency(),
+                config.maxAttempts(),
+                config.retryMinDelay(),
+                config.retryMaxDelay(),
+                config.idleTimeout(),
                 accept.isEmpty() || accept.equalsIgnoreCase("none") ? Optional.empty() : Optional.of(accept),
                 config.publishBlobCreated());
     }
 
     /** Defaults for code outside CDI (the benchmark). */
     public static TransferSettings defaults() {
-        return new TransferSettings(4 * 1024 * 1024, 2, 3, Duration.ofMillis(500), Duration.ofSeconds(10),
-                Duration.ofSeconds(60), Optional.empty(), false);
+        return new TransferSettings(
+                4 * 1024 * 1024,
+                2,
+                3,
+                Duration.ofMillis(500),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
+                Optional.empty(),
+                false);
     }
 
     public TransferSettings withBlocks(int size, int concurrency) {
-        return new TransferSettings(size, concurrency, maxAttempts, retryMinDelay, retryMaxDelay, idleTimeout, accept,
-                publishBlobCreated);
+        return new TransferSettings(
+                size, concurrency, maxAttempts, retryMinDelay, retryMaxDelay, idleTimeout, accept, publishBlobCreated);
     }
 }

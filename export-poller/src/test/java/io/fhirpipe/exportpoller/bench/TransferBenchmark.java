@@ -1,27 +1,28 @@
 package io.fhirpipe.exportpoller.bench;
 
+import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
-import com.azure.core.util.Context;
 import com.azure.storage.blob.models.BlobProperties;
 import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.fhirpipe.exportpoller.poll.PolledServer;
 import io.fhirpipe.exportpoller.transfer.FileTransfer;
 import io.fhirpipe.exportpoller.transfer.GeneratedNdjson;
 import io.fhirpipe.exportpoller.transfer.LandedFile;
 import io.fhirpipe.exportpoller.transfer.TransferSettings;
 import io.fhirpipe.fhirclient.auth.NoAuthentication;
+import io.fhirpipe.fhirclient.bulkdata.BulkDataClient;
+import io.fhirpipe.fhirclient.bulkdata.FhirServer;
+import io.fhirpipe.fhirclient.bulkdata.ServerFlavor;
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.model.events.FileReady;
 import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.runtime.storage.BlobStorageClients;
 import io.fhirpipe.testsupport.storage.Azurite;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -74,23 +75,30 @@ public final class TransferBenchmark {
         try (OutputStream out = Files.newOutputStream(source)) {
             generated.writeTo(out);
         }
-        System.out.printf("file: %,d bytes, %,d lines; heap max %d MiB; block %d MiB x %d in flight%n",
+        System.out.printf(
+                "file: %,d bytes, %,d lines; heap max %d MiB; block %d MiB x %d in flight%n",
                 generated.size(), generated.lines(), Runtime.getRuntime().maxMemory() >> 20, blockMiB, concurrency);
 
         HttpServer http = serve(source);
         String base = "http://127.0.0.1:" + http.getAddress().getPort() + "/fhir";
         ExecutorService uploads = Executors.newCachedThreadPool(daemon());
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon());
-        try (Azurite azurite = Azurite.builder().dataDirectory(work.resolve("azurite")).start()) {
+        try (Azurite azurite =
+                Azurite.builder().dataDirectory(work.resolve("azurite")).start()) {
             BlobServiceClient service = azurite.blobServiceClient();
             BlobStorageClients.ensureContainers(service);
             BlobContainerClient landing = service.getBlobContainerClient(Containers.LANDING);
             TransferSettings settings = TransferSettings.defaults().withBlocks(blockMiB * 1024 * 1024, concurrency);
-            FileTransfer transfer = new FileTransfer(landing, FileTransfer.httpClient(Duration.ofSeconds(10)), settings,
-                    uploads, watchdog, Clock.systemUTC());
-            PolledServer server = new PolledServer("bench", URI.create(base), Duration.ofSeconds(10),
-                    Duration.ofSeconds(60), new NoAuthentication(),
-                    io.fhirpipe.fhirclient.config.DeleteDetection.MANIFEST);
+            FileTransfer transfer = new FileTransfer(landing, settings, uploads, watchdog, Clock.systemUTC());
+            BulkDataClient server = new BulkDataClient(new FhirServer(
+                    "bench",
+                    URI.create(base),
+                    ServerFlavor.STANDARD,
+                    false,
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(60),
+                    new NoAuthentication(),
+                    io.fhirpipe.fhirclient.config.DeleteDetection.MANIFEST));
             HttpClient plainHttp = HttpClient.newHttpClient();
 
             // Warm-up (JIT, connections, Azurite) on 64 MB each, not measured.
@@ -100,27 +108,54 @@ public final class TransferBenchmark {
                 warm.writeTo(out);
             }
             runTransfer(transfer, server, base + "/Binary/warm.ndjson", "warmup-t", null, warm.size());
-            runPlain(plainHttp, landing, base + "/Binary/warm.ndjson", "warmup-p/Patient-0.ndjson", warm.size(),
-                    blockMiB << 20, concurrency);
+            runPlain(
+                    plainHttp,
+                    landing,
+                    base + "/Binary/warm.ndjson",
+                    "warmup-p/Patient-0.ndjson",
+                    warm.size(),
+                    blockMiB << 20,
+                    concurrency);
 
             List<Double> transferRates = new ArrayList<>();
             List<Double> plainRates = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                double t = runTransfer(transfer, server, base + "/Binary/source.ndjson", "bench-t" + round,
-                        generated.lines(), generated.size());
-                double p = runPlain(plainHttp, landing, base + "/Binary/source.ndjson",
-                        "bench-p" + round + "/Observation-0.ndjson", generated.size(), blockMiB << 20, concurrency);
+                double t = runTransfer(
+                        transfer,
+                        server,
+                        base + "/Binary/source.ndjson",
+                        "bench-t" + round,
+                        generated.lines(),
+                        generated.size());
+                double p = runPlain(
+                        plainHttp,
+                        landing,
+                        base + "/Binary/source.ndjson",
+                        "bench-p" + round + "/Observation-0.ndjson",
+                        generated.size(),
+                        blockMiB << 20,
+                        concurrency);
                 transferRates.add(t);
                 plainRates.add(p);
-                System.out.printf("round %d: transfer %.1f MB/s, plain SDK %.1f MB/s, ratio %.2f%n", round, t, p, t / p);
+                System.out.printf(
+                        "round %d: transfer %.1f MB/s, plain SDK %.1f MB/s, ratio %.2f%n", round, t, p, t / p);
                 // Azurite keeps every blob on disk: delete this round's before the next.
-                landing.getBlobClient("bench-t" + round + "/Observation-0.ndjson").deleteIfExists();
-                landing.getBlobClient("bench-p" + round + "/Observation-0.ndjson").deleteIfExists();
+                landing.getBlobClient("bench-t" + round + "/Observation-0.ndjson")
+                        .deleteIfExists();
+                landing.getBlobClient("bench-p" + round + "/Observation-0.ndjson")
+                        .deleteIfExists();
             }
             double t = mean(transferRates);
             double p = mean(plainRates);
-            System.out.printf("RESULT size=%,d bytes rounds=%d transfer=%.1f MB/s plain=%.1f MB/s ratio=%.2f (target >= 0.80)"
-                    + " peakRSS(VmHWM)=%s heapMax=%d MiB%n", generated.size(), rounds, t, p, t / p, status("VmHWM"),
+            System.out.printf(
+                    "RESULT size=%,d bytes rounds=%d transfer=%.1f MB/s plain=%.1f MB/s ratio=%.2f (target >= 0.80)"
+                            + " peakRSS(VmHWM)=%s heapMax=%d MiB%n",
+                    generated.size(),
+                    rounds,
+                    t,
+                    p,
+                    t / p,
+                    status("VmHWM"),
                     Runtime.getRuntime().maxMemory() >> 20);
         } finally {
             http.stop(0);
@@ -130,13 +165,13 @@ public final class TransferBenchmark {
         }
     }
 
-    private static double runTransfer(FileTransfer transfer, PolledServer server, String url, String exportId,
-            Long lines, long size) {
-        FileReady file = new FileReady(exportId, "bench", FileKind.OUTPUT, "Observation", 0, url, lines, false,
-                Instant.now());
+    private static double runTransfer(
+            FileTransfer transfer, BulkDataClient server, String url, String exportId, Long lines, long size) {
+        FileReady file =
+                new FileReady(exportId, "bench", FileKind.OUTPUT, "Observation", 0, url, lines, false, Instant.now());
         long start = System.nanoTime();
-        LandedFile landed = transfer.transfer(file, server, new LandingBlob(exportId, FileKind.OUTPUT,
-                "Observation", 0, false));
+        LandedFile landed =
+                transfer.transfer(file, server, new LandingBlob(exportId, FileKind.OUTPUT, "Observation", 0, false));
         double seconds = (System.nanoTime() - start) / 1e9;
         if (landed.bytes() != size) {
             throw new IllegalStateException("transfer landed " + landed.bytes() + " bytes, expected " + size);
@@ -145,25 +180,36 @@ public final class TransferBenchmark {
         return size / MB / seconds;
     }
 
-    private static double runPlain(HttpClient http, BlobContainerClient landing, String url, String name, long size,
-            int blockSize, int concurrency)
+    private static double runPlain(
+            HttpClient http,
+            BlobContainerClient landing,
+            String url,
+            String name,
+            long size,
+            int blockSize,
+            int concurrency)
             throws IOException, InterruptedException {
         BlobClient blob = landing.getBlobClient(name);
         long start = System.nanoTime();
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = http.send(
+                HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = response.body()) {
             // The SDK's defaults buffer a stream of up to 256 MB whole for one Put Blob (an OOM at
             // -Xmx128m), so the plain copy gets the same block size and parallelism as the transfer.
-            blob.uploadWithResponse(new BlobParallelUploadOptions(in).setParallelTransferOptions(
-                    new ParallelTransferOptions().setBlockSizeLong((long) blockSize)
-                            .setMaxSingleUploadSizeLong((long) blockSize).setMaxConcurrency(concurrency)),
-                    null, Context.NONE);
+            blob.uploadWithResponse(
+                    new BlobParallelUploadOptions(in)
+                            .setParallelTransferOptions(new ParallelTransferOptions()
+                                    .setBlockSizeLong((long) blockSize)
+                                    .setMaxSingleUploadSizeLong((long) blockSize)
+                                    .setMaxConcurrency(concurrency)),
+                    null,
+                    Context.NONE);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         BlobProperties properties = blob.getProperties();
         if (properties.getBlobSize() != size) {
-            throw new IllegalStateException("plain copy wrote " + properties.getBlobSize() + " bytes, expected " + size);
+            throw new IllegalStateException(
+                    "plain copy wrote " + properties.getBlobSize() + " bytes, expected " + size);
         }
         System.out.printf("  plain SDK: %,d bytes in %.2f s%n", size, seconds);
         return size / MB / seconds;
@@ -197,8 +243,10 @@ public final class TransferBenchmark {
 
     private static String status(String field) throws IOException {
         try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-            return lines.filter(l -> l.startsWith(field + ":")).map(l -> l.substring(field.length() + 1).trim())
-                    .findFirst().orElse("n/a");
+            return lines.filter(l -> l.startsWith(field + ":"))
+                    .map(l -> l.substring(field.length() + 1).trim())
+                    .findFirst()
+                    .orElse("n/a");
         }
     }
 

@@ -40,7 +40,8 @@ public final class GeneratedNdjson {
         String head = "{\"resourceType\":\"Observation\",\"id\":\"obs-" + n + "\",\"status\":\"final\","
                 + "\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"" + (8000 + n % 997)
                 + "-" + (n % 10) + "\"}]},\"subject\":{\"reference\":\"Patient/pt-" + (n % 25000)
-                + "\"},\"valueQuantity\":{\"value\":" + (n % 1000) / 10.0 + ",\"unit\":\"mg/dL\"},\"note\":[{\"text\":\"";
+                + "\"},\"valueQuantity\":{\"value\":" + (n % 1000) / 10.0
+                + ",\"unit\":\"mg/dL\"},\"note\":[{\"text\":\"";
         String tail = "\"}]}";
         int pad = LINE - 1 - head.length() - tail.length();
         StringBuilder out = new StringBuilder(LINE).append(head);

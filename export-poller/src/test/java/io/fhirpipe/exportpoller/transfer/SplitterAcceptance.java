@@ -5,7 +5,6 @@ import com.azure.messaging.eventgrid.EventGridEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirpipe.model.messages.Json;
 import io.fhirpipe.model.storage.LandingBlob;
-
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -22,11 +21,9 @@ public final class SplitterAcceptance {
 
     static final Set<String> FINISHED_APIS = Set.of("PutBlob", "PutBlockList", "FlushWithClose", "CopyBlob");
 
-    public record Split(LandingBlob blob, String etag) {
-    }
+    public record Split(LandingBlob blob, String etag) {}
 
-    private SplitterAcceptance() {
-    }
+    private SplitterAcceptance() {}
 
     /** The files the splitter would split for this body; throws where it would dead-letter. */
     public static List<Split> splits(String body, String accountUrl) throws IOException {
@@ -49,14 +46,19 @@ public final class SplitterAcceptance {
             }
             URI url = URI.create(fields.get("url").asText());
             URI account = URI.create(accountUrl);
-            if (url.getRawQuery() != null || url.getRawFragment() != null || url.getRawUserInfo() != null
-                    || !url.getScheme().equals(account.getScheme()) || !url.getHost().equals(account.getHost())
+            if (url.getRawQuery() != null
+                    || url.getRawFragment() != null
+                    || url.getRawUserInfo() != null
+                    || !url.getScheme().equals(account.getScheme())
+                    || !url.getHost().equals(account.getHost())
                     || url.getPort() != account.getPort()) {
                 throw new IllegalArgumentException("ForeignBlobUrl: " + url);
             }
             String prefix = account.getRawPath() + "/landing/";
             String lowerPath = url.getRawPath().toLowerCase(java.util.Locale.ROOT);
-            if (lowerPath.contains("%2f") || lowerPath.contains("%5c") || lowerPath.contains("%2e")
+            if (lowerPath.contains("%2f")
+                    || lowerPath.contains("%5c")
+                    || lowerPath.contains("%2e")
                     || lowerPath.contains("//")) {
                 throw new IllegalArgumentException("ForeignBlobUrl: encoded separators in " + url);
             }
@@ -67,12 +69,13 @@ public final class SplitterAcceptance {
             if (!name.endsWith(".ndjson") && !name.endsWith(".ndjson.gz")) {
                 continue;
             }
-            LandingBlob blob = LandingBlob.parse(name).orElseThrow(
-                    () -> new IllegalArgumentException("BlobNameOutsideLayout: " + name));
+            LandingBlob blob = LandingBlob.parse(name)
+                    .orElseThrow(() -> new IllegalArgumentException("BlobNameOutsideLayout: " + name));
             if (!blob.name().equals(name)) {
                 throw new IllegalArgumentException("BlobNameOutsideLayout: " + name);
             }
-            splits.add(new Split(blob, fields.path("eTag").isTextual() ? fields.get("eTag").asText() : null));
+            splits.add(new Split(
+                    blob, fields.path("eTag").isTextual() ? fields.get("eTag").asText() : null));
         }
         return splits;
     }

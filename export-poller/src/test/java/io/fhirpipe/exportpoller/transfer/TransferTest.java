@@ -1,10 +1,14 @@
 package io.fhirpipe.exportpoller.transfer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.models.BlobProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirpipe.exportpoller.PollerTestStack;
+import io.fhirpipe.fhirclient.bulkdata.OperationOutcome;
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.events.ExportLevel;
@@ -25,24 +29,19 @@ import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
 import io.fhirpipe.runtime.state.JsonBlobStore;
 import io.fhirpipe.testsupport.broker.ReceivedMessage;
+import io.fhirpipe.testsupport.broker.Redeliveries;
 import io.fhirpipe.testsupport.fhir.RecordedRequest;
 import io.fhirpipe.testsupport.fhir.RecordedResponse;
 import io.fhirpipe.testsupport.fixture.Fixtures;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import io.fhirpipe.testsupport.broker.Redeliveries;
-import org.junit.jupiter.api.Test;
-
-import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * The transfer on real components: export.file-ready posted to Artemis, files served by the
@@ -53,11 +52,11 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTestResource(value = PollerTestStack.class, restrictToAnnotatedClass = false)
 public class TransferTest {
 
-    static final String BLOB_CREATED_QUEUE = Topology.standard().topic(Topics.BLOB_CREATED)
-            .queueAddress(Subscriptions.NDJSON_SPLITTER);
+    static final String BLOB_CREATED_QUEUE =
+            Topology.standard().topic(Topics.BLOB_CREATED).queueAddress(Subscriptions.NDJSON_SPLITTER);
     static final String DEAD_LETTERS = Topology.deadLetterAddress(Topics.EXPORT_FILE_READY);
-    static final String FILE_FAILED_QUEUE = Topology.standard().topic(Topics.FILE_FAILED)
-            .queueAddress(Subscriptions.EXPORT_TRACKER);
+    static final String FILE_FAILED_QUEUE =
+            Topology.standard().topic(Topics.FILE_FAILED).queueAddress(Subscriptions.EXPORT_TRACKER);
     static final Duration WAIT = Duration.ofSeconds(60);
     static final Instant TX = Instant.parse("2026-11-26T05:57:59.310Z");
     static final byte[] PATIENTS = Fixtures.bulkDataBytes("04-binary-patient-noaccept.body");
@@ -102,20 +101,24 @@ public class TransferTest {
         JsonNode data = json.get("data");
         assertThat(data.get("api").asText()).isEqualTo("PutBlockList");
         // As Event Grid writes it: slashes in the blob name not encoded (the splitter refuses %2F).
-        assertThat(data.get("url").asText()).isEqualTo(blob.getContainerClient().getBlobContainerUrl() + "/"
-                + blob.getBlobName()).doesNotContain("%2F");
+        assertThat(data.get("url").asText())
+                .isEqualTo(blob.getContainerClient().getBlobContainerUrl() + "/" + blob.getBlobName())
+                .doesNotContain("%2F");
         assertThat(data.get("eTag").asText()).isEqualTo(etag);
         assertThat(data.get("contentLength").asLong()).isEqualTo(PATIENTS.length);
         assertThat(data.get("contentType").asText()).isEqualTo("application/fhir+ndjson");
         assertThat(data.get("blobType").asText()).isEqualTo("BlockBlob");
-        assertThat(event.applicationProperties()).containsEntry(MessageProperties.EXPORT_ID, "xfer-retry")
+        assertThat(event.applicationProperties())
+                .containsEntry(MessageProperties.EXPORT_ID, "xfer-retry")
                 .containsEntry(MessageProperties.RESOURCE_TYPE, "Patient");
 
         // What ndjson-splitter does with it (mirrored: this module cannot depend on the splitter).
-        assertThat(SplitterAcceptance.splits(event.body(), blobs.getAccountUrl())).singleElement().satisfies(s -> {
-            assertThat(s.blob()).isEqualTo(new LandingBlob("xfer-retry", FileKind.OUTPUT, "Patient", 0, false));
-            assertThat(s.etag()).isEqualTo(etag);
-        });
+        assertThat(SplitterAcceptance.splits(event.body(), blobs.getAccountUrl()))
+                .singleElement()
+                .satisfies(s -> {
+                    assertThat(s.blob()).isEqualTo(new LandingBlob("xfer-retry", FileKind.OUTPUT, "Patient", 0, false));
+                    assertThat(s.etag()).isEqualTo(etag);
+                });
         // Landed once: no second event for this file.
         assertThat(PollerTestStack.amqp.drain(BLOB_CREATED_QUEUE, Duration.ofMillis(700)))
                 .noneMatch(exportId("xfer-retry"));
@@ -138,7 +141,8 @@ public class TransferTest {
 
         // Delivery 1: three attempts (max-attempts), then abandoned; delivery 2: one more 502, then the file.
         assertThat(recorded(path)).hasSize(5);
-        assertThat(landing("xfer-outage/Patient-0.ndjson").downloadContent().toBytes()).isEqualTo(PATIENTS);
+        assertThat(landing("xfer-outage/Patient-0.ndjson").downloadContent().toBytes())
+                .isEqualTo(PATIENTS);
         assertThat(record("xfer-outage/Patient-0.ndjson").attempts()).isEqualTo(2);
     }
 
@@ -155,8 +159,10 @@ public class TransferTest {
         List<String> settled = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         int max = Redeliveries.maxDeliveries(Topics.EXPORT_FILE_READY, Subscriptions.EXPORT_TRANSFER);
-        consumer.consume(Redeliveries.lastDelivery(Topics.EXPORT_FILE_READY, Subscriptions.EXPORT_TRANSFER, body, settled))
-                .toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        consumer.consume(Redeliveries.lastDelivery(
+                        Topics.EXPORT_FILE_READY, Subscriptions.EXPORT_TRANSFER, body, settled))
+                .toCompletableFuture()
+                .get(60, java.util.concurrent.TimeUnit.SECONDS);
 
         assertThat(settled).containsExactly("ack");
         ReceivedMessage failed = new io.fhirpipe.testsupport.broker.MatchingReceiver(PollerTestStack.amqp, WAIT)
@@ -166,8 +172,8 @@ public class TransferTest {
         assertThat(data.landingBlob()).isEqualTo("xfer-last/Patient-0.ndjson");
         assertThat(data.reason()).startsWith(MessageSettlement.DELIVERY_LIMIT_REACHED + ": delivery " + max);
         ReceivedMessage dead = awaitMessage(DEAD_LETTERS, m -> m.body().contains("xfer-last"));
-        assertThat(dead.applicationProperties()).containsEntry(MessageProperties.DEAD_LETTER_REASON,
-                MessageSettlement.DELIVERY_LIMIT_REACHED);
+        assertThat(dead.applicationProperties())
+                .containsEntry(MessageProperties.DEAD_LETTER_REASON, MessageSettlement.DELIVERY_LIMIT_REACHED);
         assertThat(landing("xfer-last/Patient-0.ndjson").exists()).isFalse();
     }
 
@@ -187,13 +193,16 @@ public class TransferTest {
         java.util.Set<Object> landed = new java.util.HashSet<>();
         while (landed.size() < 2) {
             landed.add(awaitMessage(BLOB_CREATED_QUEUE, exportId("xfer-slow").or(exportId("xfer-dropped")))
-                    .applicationProperties().get(MessageProperties.EXPORT_ID));
+                    .applicationProperties()
+                    .get(MessageProperties.EXPORT_ID));
         }
 
         assertThat(recorded(slow)).hasSize(2);
         assertThat(recorded(dropped)).hasSize(3);
-        assertThat(landing("xfer-slow/Patient-0.ndjson").downloadContent().toBytes()).isEqualTo(PATIENTS);
-        assertThat(landing("xfer-dropped/Patient-0.ndjson").downloadContent().toBytes()).isEqualTo(PATIENTS);
+        assertThat(landing("xfer-slow/Patient-0.ndjson").downloadContent().toBytes())
+                .isEqualTo(PATIENTS);
+        assertThat(landing("xfer-dropped/Patient-0.ndjson").downloadContent().toBytes())
+                .isEqualTo(PATIENTS);
     }
 
     @Test
@@ -252,9 +261,12 @@ public class TransferTest {
 
         awaitMessage(BLOB_CREATED_QUEUE, exportId("xfer-token"));
 
-        assertThat(recorded(path)).hasSize(2).allSatisfy(r -> assertThat(r.header("Authorization"))
-                .contains("Bearer " + PollerTestStack.BEARER_TOKEN));
-        assertThat(landing("xfer-token/Patient-0.ndjson").downloadContent().toBytes()).isEqualTo(PATIENTS);
+        assertThat(recorded(path))
+                .hasSize(2)
+                .allSatisfy(
+                        r -> assertThat(r.header("Authorization")).contains("Bearer " + PollerTestStack.BEARER_TOKEN));
+        assertThat(landing("xfer-token/Patient-0.ndjson").downloadContent().toBytes())
+                .isEqualTo(PATIENTS);
     }
 
     @Test
@@ -265,14 +277,24 @@ public class TransferTest {
 
         awaitMessage(BLOB_CREATED_QUEUE, exportId("xfer-open"));
 
-        assertThat(recorded(path)).singleElement().satisfies(r -> assertThat(r.header("Authorization")).isEmpty());
+        assertThat(recorded(path))
+                .singleElement()
+                .satisfies(r -> assertThat(r.header("Authorization")).isEmpty());
     }
 
     @Test
     void aLargeFileLandsByteForByte() throws Exception {
         GeneratedNdjson generated = GeneratedNdjson.ofAtLeast(50L * 1024 * 1024);
-        FileReady ready = new FileReady("xfer-large", "files", FileKind.OUTPUT, "Observation", 0,
-                PollerTestStack.files.fileUrl(generated), generated.lines(), false, TX);
+        FileReady ready = new FileReady(
+                "xfer-large",
+                "files",
+                FileKind.OUTPUT,
+                "Observation",
+                0,
+                PollerTestStack.files.fileUrl(generated),
+                generated.lines(),
+                false,
+                TX);
         send(ready);
 
         ReceivedMessage event = awaitMessage(BLOB_CREATED_QUEUE, exportId("xfer-large"));
@@ -280,10 +302,16 @@ public class TransferTest {
         BlobClient blob = landing("xfer-large/Observation-0.ndjson");
         assertThat(blob.getProperties().getBlobSize()).isEqualTo(generated.size());
         assertThat(GeneratedNdjson.sha256(blob.openInputStream())).isEqualTo(generated.sha256());
-        assertThat(Json.mapper().readTree(event.body()).at("/data/contentLength").asLong()).isEqualTo(generated.size());
+        assertThat(Json.mapper()
+                        .readTree(event.body())
+                        .at("/data/contentLength")
+                        .asLong())
+                .isEqualTo(generated.size());
         // 50 MiB in 4 MiB blocks: the file went up as blocks, not one put.
-        assertThat(blob.getBlockBlobClient().listBlocks(com.azure.storage.blob.models.BlockListType.COMMITTED)
-                .getCommittedBlocks()).hasSize((int) ((generated.size() + 4194303) / 4194304));
+        assertThat(blob.getBlockBlobClient()
+                        .listBlocks(com.azure.storage.blob.models.BlockListType.COMMITTED)
+                        .getCommittedBlocks())
+                .hasSize((int) ((generated.size() + 4194303) / 4194304));
         assertThat(record("xfer-large/Observation-0.ndjson").lines()).isEqualTo(generated.lines());
     }
 
@@ -298,19 +326,25 @@ public class TransferTest {
         PollerTestStack.fhir.always("GET", path, ndjson(outcomes.getBytes()));
         send(file("xfer-errors", "hapi", FileKind.ERROR, "OperationOutcome", 0, path, null, false));
 
-        await().atMost(WAIT).until(() -> recordIfAny("xfer-errors/error/OperationOutcome-0.ndjson").isPresent());
+        await().atMost(WAIT)
+                .until(() -> recordIfAny("xfer-errors/error/OperationOutcome-0.ndjson")
+                        .isPresent());
 
         TransferRecord record = record("xfer-errors/error/OperationOutcome-0.ndjson");
         assertThat(record.totalIssues()).isEqualTo(3);
-        assertThat(record.issues()).extracting(OperationOutcomeIssues.Issue::diagnostics)
+        assertThat(record.issues())
+                .extracting(OperationOutcome.Issue::diagnostics)
                 .containsExactly("Patient/pt-9 could not be read", "Observation search truncated", "timeout");
         assertThat(record.blobCreatedEventId()).isNull();
-        assertThat(landing("xfer-errors/error/OperationOutcome-0.ndjson").downloadContent().toString())
+        assertThat(landing("xfer-errors/error/OperationOutcome-0.ndjson")
+                        .downloadContent()
+                        .toString())
                 .isEqualTo(outcomes);
         ExportRun run = runs.find("xfer-errors").orElseThrow();
         assertThat(run.history()).anySatisfy(e -> {
             assertThat(e.event()).isEqualTo("error-file");
-            assertThat(e.detail()).startsWith("3 issues in landing/xfer-errors/error/OperationOutcome-0.ndjson")
+            assertThat(e.detail())
+                    .startsWith("3 issues in landing/xfer-errors/error/OperationOutcome-0.ndjson")
                     .contains("error/processing: Patient/pt-9 could not be read");
         });
         assertThat(PollerTestStack.amqp.drain(BLOB_CREATED_QUEUE, Duration.ofMillis(700)))
@@ -328,30 +362,35 @@ public class TransferTest {
         java.util.logging.Handler capture = new java.util.logging.Handler() {
             @Override
             public void publish(java.util.logging.LogRecord record) {
-                lines.add(record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
-                        : record.getMessage());
+                lines.add(
+                        record instanceof org.jboss.logmanager.ExtLogRecord ext
+                                ? ext.getFormattedMessage()
+                                : record.getMessage());
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.fhirpipe.exportpoller");
         logger.addHandler(capture);
         try {
             send(file("xfer-forged", "hapi", FileKind.ERROR, "OperationOutcome", 0, path, null, false));
-            await().atMost(WAIT).until(() -> recordIfAny("xfer-forged/error/OperationOutcome-0.ndjson").isPresent());
+            await().atMost(WAIT)
+                    .until(() -> recordIfAny("xfer-forged/error/OperationOutcome-0.ndjson")
+                            .isPresent());
         } finally {
             logger.removeHandler(capture);
         }
 
-        assertThat(lines).anySatisfy(line -> assertThat(line).contains("error file xfer-forged/error/")
-                .contains("\"error/processing: x\\n2026-12-03 12:00:00,000 INFO  [io.fhirpipe] export xfer-forged"
-                        + " LOADED\\r\\u2028\""));
+        assertThat(lines)
+                .anySatisfy(line -> assertThat(line)
+                        .contains("error file xfer-forged/error/")
+                        .contains(
+                                "\"error/processing: x\\n2026-12-03 12:00:00,000 INFO  [io.fhirpipe] export xfer-forged"
+                                        + " LOADED\\r\\u2028\""));
         assertThat(lines).allSatisfy(line -> assertThat(line).doesNotContain("\n", "\r", "\u2028"));
     }
 
@@ -360,14 +399,16 @@ public class TransferTest {
         // Azure's _container export: the server writes the files into our account in its own layout
         var serverFolder = blobs.getBlobContainerClient("fhir-export");
         serverFolder.createIfNotExists();
-        serverFolder.getBlobClient("run-7/Patient-1.ndjson").upload(com.azure.core.util.BinaryData.fromBytes(PATIENTS),
-                true);
+        serverFolder
+                .getBlobClient("run-7/Patient-1.ndjson")
+                .upload(com.azure.core.util.BinaryData.fromBytes(PATIENTS), true);
         String url = serverFolder.getBlobContainerUrl() + "/run-7/Patient-1.ndjson";
         send(new FileReady("xfer-container", "hapi", FileKind.OUTPUT, "Patient", 0, url, 250L, true, TX));
 
         ReceivedMessage event = awaitMessage(BLOB_CREATED_QUEUE, exportId("xfer-container"));
 
-        assertThat(landing("xfer-container/Patient-0.ndjson").downloadContent().toBytes()).isEqualTo(PATIENTS);
+        assertThat(landing("xfer-container/Patient-0.ndjson").downloadContent().toBytes())
+                .isEqualTo(PATIENTS);
         assertThat(event.body()).contains("/landing/xfer-container/Patient-0.ndjson");
         TransferRecord record = record("xfer-container/Patient-0.ndjson");
         assertThat(record.outcome()).isEqualTo("landed");
@@ -404,8 +445,16 @@ public class TransferTest {
 
     @Test
     void aFileUrlOffTheServerIsDeadLetteredWithoutBeingFetched() {
-        String body = send(new FileReady("xfer-foreign", "hapi", FileKind.OUTPUT, "Patient", 0,
-                "http://169.254.169.254/fhir/Binary/x", null, false, TX));
+        String body = send(new FileReady(
+                "xfer-foreign",
+                "hapi",
+                FileKind.OUTPUT,
+                "Patient",
+                0,
+                "http://169.254.169.254/fhir/Binary/x",
+                null,
+                false,
+                TX));
 
         ReceivedMessage dead = awaitMessage(DEAD_LETTERS, m -> m.body().contains("xfer-foreign"));
 
@@ -422,7 +471,11 @@ public class TransferTest {
         assertThat(dead.body()).isEqualTo(body);
         assertThat(dead.applicationProperties()).containsEntry(MessageProperties.DEAD_LETTER_REASON, "ForeignFileUrl");
         ReceivedMessage failed = awaitMessage(FILE_FAILED_QUEUE, m -> m.body().contains("xfer-dots"));
-        assertThat(failed.body()).contains("file URL is neither in the storage account nor on server secured", "refused", "not under the server's base path /fhir");
+        assertThat(failed.body())
+                .contains(
+                        "file URL is neither in the storage account nor on server secured",
+                        "refused",
+                        "not under the server's base path /fhir");
         assertThat(PollerTestStack.fhir.requests()).noneMatch(r -> r.target().contains("stub-file"));
         assertThat(landing("xfer-dots/Patient-0.ndjson").exists()).isFalse();
     }
@@ -430,8 +483,11 @@ public class TransferTest {
     @Test
     void aBinaryResourceInsteadOfNdjsonIsDeadLettered() {
         String path = "/Binary/as-json";
-        PollerTestStack.fhir.always("GET", path,
-                RecordedResponse.fixtureBody("04-binary-patient-fhirjson.body", 200, "application/fhir+json;charset=UTF-8"));
+        PollerTestStack.fhir.always(
+                "GET",
+                path,
+                RecordedResponse.fixtureBody(
+                        "04-binary-patient-fhirjson.body", 200, "application/fhir+json;charset=UTF-8"));
         send(file("xfer-json", "hapi", FileKind.OUTPUT, "Patient", 0, path, null, false));
 
         ReceivedMessage dead = awaitMessage(DEAD_LETTERS, m -> m.body().contains("xfer-json"));
@@ -442,18 +498,56 @@ public class TransferTest {
 
     private void createRun(String exportId) {
         Instant now = Instant.now();
-        ExportRun requested = ExportRun.requested(new ExportRequested(exportId, "test-job", "hapi", ExportLevel.SYSTEM,
-                null, null, null, null, null, null, null, null, null, null, null, null, now, "api"), now);
-        runs.create(new ExportRun(exportId, "test-job", "hapi", ExportRunStatus.EXPORTED, requested.request(), null,
-                1, now, now, null, requested.history()));
+        ExportRun requested = ExportRun.requested(
+                new ExportRequested(
+                        exportId,
+                        "test-job",
+                        "hapi",
+                        ExportLevel.SYSTEM,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        now,
+                        "api"),
+                now);
+        runs.create(new ExportRun(
+                exportId,
+                "test-job",
+                "hapi",
+                ExportRunStatus.EXPORTED,
+                requested.request(),
+                null,
+                1,
+                now,
+                now,
+                null,
+                requested.history()));
     }
 
     static RecordedResponse ndjson(byte[] body) {
-        return RecordedResponse.of(200).withHeader("Content-Type", "application/fhir+ndjson").withBody(body);
+        return RecordedResponse.of(200)
+                .withHeader("Content-Type", "application/fhir+ndjson")
+                .withBody(body);
     }
 
-    static FileReady file(String exportId, String server, FileKind kind, String type, int index, String path,
-            Long count, boolean token) {
+    static FileReady file(
+            String exportId,
+            String server,
+            FileKind kind,
+            String type,
+            int index,
+            String path,
+            Long count,
+            boolean token) {
         return new FileReady(exportId, server, kind, type, index, PollerTestStack.fhir.url(path), count, token, TX);
     }
 
@@ -469,7 +563,8 @@ public class TransferTest {
 
     Optional<TransferRecord> recordIfAny(String name) {
         return new JsonBlobStore(blobs.getBlobContainerClient(Containers.STATE))
-                .read("transfers/" + name + ".json", TransferRecord.class).map(v -> v.value());
+                .read("transfers/" + name + ".json", TransferRecord.class)
+                .map(v -> v.value());
     }
 
     TransferRecord record(String name) {
@@ -493,6 +588,8 @@ public class TransferTest {
     }
 
     static List<RecordedRequest> recorded(String path) {
-        return PollerTestStack.fhir.requests().stream().filter(r -> r.path().equals("/fhir" + path)).toList();
+        return PollerTestStack.fhir.requests().stream()
+                .filter(r -> r.path().equals("/fhir" + path))
+                .toList();
     }
 }

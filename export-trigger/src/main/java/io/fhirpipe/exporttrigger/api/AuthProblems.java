@@ -17,7 +17,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
 import java.util.Set;
 
 /**
@@ -48,8 +47,9 @@ class AuthProblems implements HttpAuthenticationMechanism {
     public Uni<Boolean> sendChallenge(RoutingContext context) {
         if (!context.response().ended()) {
             context.response().putHeader(WWW_AUTHENTICATE, CHALLENGE);
-            answer(context, Problem.of("unauthorized", "Unauthorized", 401,
-                    "a valid Entra ID bearer token is required"));
+            answer(
+                    context,
+                    Problem.of("unauthorized", "Unauthorized", 401, "a valid Entra ID bearer token is required"));
         }
         return Uni.createFrom().item(true);
     }
@@ -76,11 +76,14 @@ class AuthProblems implements HttpAuthenticationMechanism {
                 context.next();
             } else if (failure instanceof AuthenticationFailedException || failure instanceof UnauthorizedException) {
                 context.response().putHeader(WWW_AUTHENTICATE, CHALLENGE + " error=\"invalid_token\"");
-                answer(context, Problem.of("unauthorized", "Unauthorized", 401,
-                        "the bearer token is not valid for this service"));
+                answer(
+                        context,
+                        Problem.of(
+                                "unauthorized", "Unauthorized", 401, "the bearer token is not valid for this service"));
             } else if (failure instanceof ForbiddenException) {
-                answer(context, Problem.of("forbidden", "Forbidden", 403,
-                        "the token lacks the app role this request needs"));
+                answer(
+                        context,
+                        Problem.of("forbidden", "Forbidden", 403, "the token lacks the app role this request needs"));
             } else {
                 context.next();
             }
@@ -94,7 +97,9 @@ class AuthProblems implements HttpAuthenticationMechanism {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a problem body cannot be written", e);
         }
-        context.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+        context.response()
+                .setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .end(Buffer.buffer(body));
     }
 }

@@ -3,5 +3,4 @@ package io.fhirpipe.exporttrigger.api;
 import java.util.List;
 
 /** A page of {@code GET /exports}, newest first; {@code next} is the link to the following page, if any. */
-public record ExportPage(List<ExportSummary> items, int page, int size, int total, String next) {
-}
+record ExportPage(List<ExportSummary> items, int page, int size, int total, String next) {}

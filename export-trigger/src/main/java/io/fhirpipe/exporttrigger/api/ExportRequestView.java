@@ -1,5 +1,4 @@
 package io.fhirpipe.exporttrigger.api;
 
 /** The answer to an accepted export request. */
-public record ExportRequestView(String exportId, String status, String statusUrl) {
-}
+record ExportRequestView(String exportId, String status, String statusUrl) {}

@@ -3,7 +3,6 @@ package io.fhirpipe.exporttrigger.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fhirpipe.model.validation.FieldError;
 import jakarta.ws.rs.core.Response;
-
 import java.util.List;
 
 /** An RFC 9457 problem details body, with the field errors when a request was invalid. */
@@ -17,8 +16,13 @@ public record Problem(String type, String title, int status, String detail, Stri
     }
 
     public static Problem invalidRequest(List<FieldError> errors) {
-        return new Problem("urn:fhirpipe:problem:invalid-export-request", "Invalid export request", 400,
-                errors.size() == 1 ? "1 field is invalid" : errors.size() + " fields are invalid", null, errors);
+        return new Problem(
+                "urn:fhirpipe:problem:invalid-export-request",
+                "Invalid export request",
+                400,
+                errors.size() == 1 ? "1 field is invalid" : errors.size() + " fields are invalid",
+                null,
+                errors);
     }
 
     public static Problem of(String type, String title, int status, String detail) {

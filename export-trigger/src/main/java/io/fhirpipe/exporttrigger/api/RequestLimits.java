@@ -51,8 +51,13 @@ class RequestLimits {
                 return;
             }
             if (bytes > max) {
-                answer(ctx, Problem.of("payload-too-large", "Payload too large", 413,
-                        "the request body is larger than " + max + " bytes"));
+                answer(
+                        ctx,
+                        Problem.of(
+                                "payload-too-large",
+                                "Payload too large",
+                                413,
+                                "the request body is larger than " + max + " bytes"));
                 return;
             }
         } else if (ctx.request().version() != HttpVersion.HTTP_2
@@ -74,7 +79,9 @@ class RequestLimits {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a problem body cannot be written", e);
         }
-        ctx.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+        ctx.response()
+                .setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 .end(io.vertx.core.buffer.Buffer.buffer(body));
     }
 }

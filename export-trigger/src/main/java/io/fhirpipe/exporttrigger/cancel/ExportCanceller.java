@@ -1,23 +1,19 @@
 package io.fhirpipe.exporttrigger.cancel;
 
-import io.fhirpipe.exporttrigger.fhir.FhirServer;
-import io.fhirpipe.exporttrigger.fhir.FhirServers;
+import io.fhirpipe.fhirclient.bulkdata.BulkDataClient;
+import io.fhirpipe.fhirclient.bulkdata.FhirServers;
+import io.fhirpipe.fhirclient.bulkdata.ForeignUrlException;
+import io.fhirpipe.runtime.logging.LogValues;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
-import io.fhirpipe.runtime.logging.LogValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * Cancels an export: the run is marked cancelled first (the poller then reports the server's 404 as
@@ -36,20 +32,14 @@ public class ExportCanceller {
     FhirServers servers;
 
     @Inject
-    HttpClient http;
-
-    @Inject
     Clock clock;
 
     public sealed interface Outcome {
-        record Cancelled(ExportRun run) implements Outcome {
-        }
+        record Cancelled(ExportRun run) implements Outcome {}
 
-        record NotFound() implements Outcome {
-        }
+        record NotFound() implements Outcome {}
 
-        record AlreadyFinal(ExportRunStatus status) implements Outcome {
-        }
+        record AlreadyFinal(ExportRunStatus status) implements Outcome {}
     }
 
     public Outcome cancel(String exportId) {
@@ -73,32 +63,29 @@ public class ExportCanceller {
     }
 
     private String deleteAtServer(ExportRun run) {
-        Optional<FhirServer> server = servers.find(run.server());
-        if (server.isEmpty()) {
+        Optional<BulkDataClient> found = servers.find(run.server());
+        if (found.isEmpty()) {
             return "server '" + run.server() + "' is no longer configured; the export was not cancelled there";
         }
-        if (!run.statusUrl().startsWith(server.get().baseUrl())) {
-            return "the status URL is not on " + server.get().name() + "; not contacted";
-        }
+        BulkDataClient server = found.get();
+        String name = server.server().name();
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(run.statusUrl())).DELETE()
-                    .timeout(server.get().requestTimeout()).header("Accept", "application/fhir+json");
-            server.get().tokens().bearerToken().ifPresent(token -> request.header("Authorization", "Bearer " + token));
-            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-            int status = response.statusCode();
+            int status = server.cancel(run.statusUrl());
             if (status == 202 || status == 200 || status == 204) {
-                return server.get().name() + " accepted the cancel (" + status + ")";
+                return name + " accepted the cancel (" + status + ")";
             }
             if (status == 404) {
-                return server.get().name() + " no longer knows the export (404)";
+                return name + " no longer knows the export (404)";
             }
-            return server.get().name() + " answered " + status + " to the cancel";
+            return name + " answered " + status + " to the cancel";
+        } catch (ForeignUrlException e) {
+            return "the status URL is not on " + name + "; not contacted";
         } catch (IOException | RuntimeException e) {
-            LOG.warnf("cancelling export %s at %s failed: %s", run.exportId(), server.get().name(), LogValues.escaped(e));
-            return "could not reach " + server.get().name() + ": " + e.getClass().getSimpleName();
+            LOG.warnf("cancelling export %s at %s failed: %s", run.exportId(), name, LogValues.escaped(e));
+            return "could not reach " + name + ": " + e.getClass().getSimpleName();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return "interrupted while cancelling at " + server.get().name();
+            return "interrupted while cancelling at " + name;
         }
     }
 }

@@ -6,7 +6,6 @@ import io.fhirpipe.runtime.storage.StorageConfig;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,5 +67,4 @@ public interface TriggerConfig {
         @WithDefault("5m")
         Duration maxRetryDelay();
     }
-
 }

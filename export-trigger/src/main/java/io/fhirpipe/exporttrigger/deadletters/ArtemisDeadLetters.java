@@ -13,19 +13,6 @@ import io.vertx.proton.ProtonConnection;
 import io.vertx.proton.ProtonDelivery;
 import io.vertx.proton.ProtonReceiver;
 import io.vertx.proton.ProtonSender;
-import org.apache.qpid.proton.amqp.Binary;
-import org.apache.qpid.proton.amqp.DescribedType;
-import org.apache.qpid.proton.amqp.Symbol;
-import org.apache.qpid.proton.amqp.messaging.Accepted;
-import org.apache.qpid.proton.amqp.messaging.AmqpValue;
-import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
-import org.apache.qpid.proton.amqp.messaging.Data;
-import org.apache.qpid.proton.amqp.messaging.Released;
-import org.apache.qpid.proton.amqp.messaging.Section;
-import org.apache.qpid.proton.amqp.messaging.Source;
-import org.apache.qpid.proton.amqp.messaging.Target;
-import org.apache.qpid.proton.message.Message;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +27,18 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.DescribedType;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.Released;
+import org.apache.qpid.proton.amqp.messaging.Section;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.message.Message;
 
 /**
  * Dead letters on Artemis, over AMQP 1.0 with the service's own broker user. A topic's dead letters
@@ -57,6 +56,7 @@ final class ArtemisDeadLetters implements DeadLetters {
 
     /** The most dead letters one call reads; a replay looks for its message among this many. */
     static final int MAX_SCAN = 10_000;
+
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Symbol COPY = Symbol.valueOf("copy");
     private static final Symbol SELECTOR = Symbol.valueOf("jms-selector");
@@ -106,15 +106,17 @@ final class ArtemisDeadLetters implements DeadLetters {
 
     @Override
     public List<DeadLetter> peek(String topic, String subscription, int max) {
-        return withConnection(connection -> connection.read(Topology.deadLetterAddress(topic),
-                selector(topic, subscription), true, max).stream().map(r -> view(r.message())).toList());
+        return withConnection(connection ->
+                connection.read(Topology.deadLetterAddress(topic), selector(topic, subscription), true, max).stream()
+                        .map(r -> view(r.message()))
+                        .toList());
     }
 
     @Override
     public Optional<Replayed> replay(String topic, String subscription, String messageId, String editedBody) {
         return withConnection(connection -> {
-            List<Received> taken = connection.read(Topology.deadLetterAddress(topic), selector(topic, subscription),
-                    false, MAX_SCAN);
+            List<Received> taken =
+                    connection.read(Topology.deadLetterAddress(topic), selector(topic, subscription), false, MAX_SCAN);
             Received found = null;
             try {
                 for (Received r : taken) {
@@ -182,7 +184,9 @@ final class ArtemisDeadLetters implements DeadLetters {
         }
         Object queue = annotation(message, ORIGINAL_QUEUE);
         String prefix = topic.subscriptionQueue("");
-        return queue != null && queue.toString().startsWith(prefix) ? queue.toString().substring(prefix.length()) : "";
+        return queue != null && queue.toString().startsWith(prefix)
+                ? queue.toString().substring(prefix.length())
+                : "";
     }
 
     private static DeadLetter view(Message message) {
@@ -190,12 +194,19 @@ final class ArtemisDeadLetters implements DeadLetters {
         Object reason = properties.get(MessageProperties.DEAD_LETTER_REASON);
         Object description = properties.get(MessageProperties.DEAD_LETTER_DESCRIPTION);
         Object ingress = annotation(message, INGRESS_TIME);
-        return new DeadLetter(idOf(message), reason == null ? null : reason.toString(),
-                description != null ? description.toString()
-                        : reason == null ? "dead-lettered by the broker (delivery attempts used up or rejected);"
-                                + " Artemis records no reason" : null,
-                null, ingress instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : null,
-                text(message.getBody()), properties);
+        return new DeadLetter(
+                idOf(message),
+                reason == null ? null : reason.toString(),
+                description != null
+                        ? description.toString()
+                        : reason == null
+                                ? "dead-lettered by the broker (delivery attempts used up or rejected);"
+                                        + " Artemis records no reason"
+                                : null,
+                null,
+                ingress instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : null,
+                text(message.getBody()),
+                properties);
     }
 
     private static String idOf(Message message) {
@@ -205,14 +216,17 @@ final class ArtemisDeadLetters implements DeadLetters {
 
     private static Map<String, Object> properties(Message message) {
         Map<String, Object> properties = new LinkedHashMap<>();
-        if (message.getApplicationProperties() != null && message.getApplicationProperties().getValue() != null) {
+        if (message.getApplicationProperties() != null
+                && message.getApplicationProperties().getValue() != null) {
             message.getApplicationProperties().getValue().forEach((k, v) -> properties.put(k, plain(v)));
         }
         return properties;
     }
 
     private static Object annotation(Message message, Symbol key) {
-        return message.getMessageAnnotations() == null || message.getMessageAnnotations().getValue() == null ? null
+        return message.getMessageAnnotations() == null
+                        || message.getMessageAnnotations().getValue() == null
+                ? null
                 : message.getMessageAnnotations().getValue().get(key);
     }
 
@@ -240,31 +254,38 @@ final class ArtemisDeadLetters implements DeadLetters {
     }
 
     private static String utf8(Binary binary) {
-        return binary == null ? null
+        return binary == null
+                ? null
                 : new String(binary.getArray(), binary.getArrayOffset(), binary.getLength(), StandardCharsets.UTF_8);
     }
 
     private <T> T withConnection(java.util.function.Function<Connection, T> work) {
         Context context = vertx.getOrCreateContext();
-        Connection connection = new Connection(context, await(context, "connect to the broker at " + broker.host() + ":"
-                + broker.port(), promise -> {
-            ProtonClient.create(vertx).connect(new ProtonClientOptions().setConnectTimeout((int) TIMEOUT.toMillis()),
-                    broker.host(), broker.port(), broker.username(), broker.password(), connected -> {
-                        if (connected.failed()) {
-                            promise.fail(connected.cause());
-                            return;
-                        }
-                        ProtonConnection c = connected.result();
-                        c.openHandler(opened -> {
-                            if (opened.failed()) {
-                                promise.fail(opened.cause());
-                            } else {
-                                promise.complete(c);
-                            }
-                        });
-                        c.open();
-                    });
-        }));
+        Connection connection = new Connection(
+                context, await(context, "connect to the broker at " + broker.host() + ":" + broker.port(), promise -> {
+                    ProtonClient.create(vertx)
+                            .connect(
+                                    new ProtonClientOptions().setConnectTimeout((int) TIMEOUT.toMillis()),
+                                    broker.host(),
+                                    broker.port(),
+                                    broker.username(),
+                                    broker.password(),
+                                    connected -> {
+                                        if (connected.failed()) {
+                                            promise.fail(connected.cause());
+                                            return;
+                                        }
+                                        ProtonConnection c = connected.result();
+                                        c.openHandler(opened -> {
+                                            if (opened.failed()) {
+                                                promise.fail(opened.cause());
+                                            } else {
+                                                promise.complete(c);
+                                            }
+                                        });
+                                        c.open();
+                                    });
+                }));
         try {
             return work.apply(connection);
         } finally {
@@ -272,8 +293,7 @@ final class ArtemisDeadLetters implements DeadLetters {
         }
     }
 
-    record Received(ProtonDelivery delivery, Message message) {
-    }
+    record Received(ProtonDelivery delivery, Message message) {}
 
     /** One AMQP connection, used from a worker thread; every link operation runs on the connection's context. */
     private static final class Connection {
@@ -304,8 +324,8 @@ final class ArtemisDeadLetters implements DeadLetters {
                 }
                 r.setPrefetch(0).setAutoAccept(false);
                 r.handler((delivery, message) -> received.add(new Received(delivery, message)));
-                r.closeHandler(closed -> promise.tryFail(closed.failed() ? closed.cause()
-                        : new IllegalStateException("the broker closed the link")));
+                r.closeHandler(closed -> promise.tryFail(
+                        closed.failed() ? closed.cause() : new IllegalStateException("the broker closed the link")));
                 r.openHandler(opened -> {
                     if (opened.failed()) {
                         promise.tryFail(opened.cause());
@@ -353,13 +373,13 @@ final class ArtemisDeadLetters implements DeadLetters {
                         if (delivery.getRemoteState() instanceof Accepted) {
                             promise.tryComplete();
                         } else {
-                            promise.tryFail(new IllegalStateException("the broker did not accept the message: "
-                                    + delivery.getRemoteState()));
+                            promise.tryFail(new IllegalStateException(
+                                    "the broker did not accept the message: " + delivery.getRemoteState()));
                         }
                     });
                 });
-                sender.closeHandler(closed -> promise.tryFail(closed.failed() ? closed.cause()
-                        : new IllegalStateException("the broker closed the link")));
+                sender.closeHandler(closed -> promise.tryFail(
+                        closed.failed() ? closed.cause() : new IllegalStateException("the broker closed the link")));
                 sender.open();
             });
         }
@@ -423,7 +443,8 @@ final class ArtemisDeadLetters implements DeadLetters {
         try {
             return result.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new BrokerUnavailableException("could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+            throw new BrokerUnavailableException(
+                    "could not " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new BrokerUnavailableException("could not " + what + " within " + TIMEOUT, e);
         } catch (InterruptedException e) {

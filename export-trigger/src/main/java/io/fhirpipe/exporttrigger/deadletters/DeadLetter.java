@@ -1,7 +1,6 @@
 package io.fhirpipe.exporttrigger.deadletters;
 
 import io.fhirpipe.runtime.messaging.MessageProperties;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -18,13 +17,22 @@ import java.util.regex.Pattern;
  * @param enqueuedTime  when it was enqueued; null where the broker does not tell (Artemis)
  * @param properties    its application properties, the dead-letter ones included
  */
-public record DeadLetter(String messageId, String reason, String description, Integer deliveryCount,
-        Instant enqueuedTime, String body, Map<String, Object> properties) {
+record DeadLetter(
+        String messageId,
+        String reason,
+        String description,
+        Integer deliveryCount,
+        Instant enqueuedTime,
+        String body,
+        Map<String, Object> properties) {
 
     /** Properties that describe the dead-lettering or an earlier retry, not the message: a replay drops them. */
-    static final Set<String> NOT_REPLAYED = Set.of(MessageProperties.DEAD_LETTER_REASON,
-            MessageProperties.DEAD_LETTER_DESCRIPTION, MessageProperties.DEAD_LETTER_SUBSCRIPTION,
-            MessageProperties.PREVIOUS_DELIVERIES, MessageProperties.RETRY_FOR);
+    static final Set<String> NOT_REPLAYED = Set.of(
+            MessageProperties.DEAD_LETTER_REASON,
+            MessageProperties.DEAD_LETTER_DESCRIPTION,
+            MessageProperties.DEAD_LETTER_SUBSCRIPTION,
+            MessageProperties.PREVIOUS_DELIVERIES,
+            MessageProperties.RETRY_FOR);
 
     public DeadLetter {
         properties = properties == null ? Map.of() : new TreeMap<>(properties);

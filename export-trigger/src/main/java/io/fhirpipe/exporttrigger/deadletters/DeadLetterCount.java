@@ -1,5 +1,4 @@
 package io.fhirpipe.exporttrigger.deadletters;
 
 /** How many dead letters one subscription holds: the shape of {@code GET /dead-letters} (the status page reads it). */
-public record DeadLetterCount(String topic, String subscription, long count) {
-}
+record DeadLetterCount(String topic, String subscription, long count) {}

@@ -1,7 +1,6 @@
 package io.fhirpipe.exporttrigger.deadletters;
 
 import io.fhirpipe.runtime.servicebus.implementation.OutgoingServiceBusMessage;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +24,8 @@ interface DeadLetterEntities extends AutoCloseable {
 
         @Override
         public String toString() {
-            return subscription == null ? io.fhirpipe.model.topology.Topology.deadLetterAddress(topic)
+            return subscription == null
+                    ? io.fhirpipe.model.topology.Topology.deadLetterAddress(topic)
                     : topic + "/Subscriptions/" + subscription + "/$deadletterqueue";
         }
     }
@@ -36,9 +36,19 @@ interface DeadLetterEntities extends AutoCloseable {
      * @param source the entity it was dead-lettered in ({@code topic/Subscriptions/subscription}), set by
      *               Service Bus only on a dead letter that was forwarded; null otherwise
      */
-    record Stored(String messageId, long sequenceNumber, byte[] body, String contentType, String subject,
-            String correlationId, Map<String, Object> applicationProperties, long deliveryCount, Instant enqueuedTime,
-            String reason, String description, String source) {
+    record Stored(
+            String messageId,
+            long sequenceNumber,
+            byte[] body,
+            String contentType,
+            String subject,
+            String correlationId,
+            Map<String, Object> applicationProperties,
+            long deliveryCount,
+            Instant enqueuedTime,
+            String reason,
+            String description,
+            String source) {
         public Stored {
             applicationProperties = applicationProperties == null ? Map.of() : Map.copyOf(applicationProperties);
         }

@@ -8,9 +8,8 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
-import org.eclipse.microprofile.config.ConfigProvider;
-
 import java.time.Clock;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /** The {@link DeadLetters} of the configured broker ({@code fhirpipe.messaging.broker}). */
 @ApplicationScoped
@@ -26,11 +25,15 @@ class DeadLettersBeans {
             return new ServiceBusDeadLetters(new SdkDeadLetterEntities(settings), topology, clock);
         }
         // The same broker and user as the service's AMQP channels (the smallrye-amqp connector's keys).
-        return new ArtemisDeadLetters(vertx, topology, new ArtemisDeadLetters.Broker(
-                mp.getOptionalValue("amqp-host", String.class).orElse("localhost"),
-                mp.getOptionalValue("amqp-port", Integer.class).orElse(5672),
-                mp.getOptionalValue("amqp-username", String.class).orElse(null),
-                mp.getOptionalValue("amqp-password", String.class).orElse(null)), clock);
+        return new ArtemisDeadLetters(
+                vertx,
+                topology,
+                new ArtemisDeadLetters.Broker(
+                        mp.getOptionalValue("amqp-host", String.class).orElse("localhost"),
+                        mp.getOptionalValue("amqp-port", Integer.class).orElse(5672),
+                        mp.getOptionalValue("amqp-username", String.class).orElse(null),
+                        mp.getOptionalValue("amqp-password", String.class).orElse(null)),
+                clock);
     }
 
     void close(@Disposes DeadLetters deadLetters) {

@@ -23,13 +23,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * {@code /dead-letters}: what every subscription could not process, on Artemis or Service Bus alike.
@@ -53,14 +52,17 @@ public class DeadLettersResource {
     @GET
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
     public Response counts() {
-        return broker(() -> Response.ok(deadLetters.counts(), MediaType.APPLICATION_JSON).build());
+        return broker(() ->
+                Response.ok(deadLetters.counts(), MediaType.APPLICATION_JSON).build());
     }
 
     /** The oldest {@code max} (default {@value #DEFAULT_PEEK}, at most {@value #MAX_PEEK}) dead letters, not removed. */
     @GET
     @Path("/{topic}/{subscription}")
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
-    public Response peek(@PathParam("topic") String topic, @PathParam("subscription") String subscription,
+    public Response peek(
+            @PathParam("topic") String topic,
+            @PathParam("subscription") String subscription,
             @QueryParam("max") String maxParam) {
         Optional<Response> unknown = unknown(topic, subscription);
         if (unknown.isPresent()) {
@@ -73,8 +75,14 @@ public class DeadLettersResource {
             max = -1;
         }
         if (max < 1 || max > MAX_PEEK) {
-            return new Problem("urn:fhirpipe:problem:invalid-query", "Invalid query", 400, "1 parameter(s) invalid",
-                    null, List.of(new FieldError("max", "must be a whole number from 1 to " + MAX_PEEK))).toResponse();
+            return new Problem(
+                            "urn:fhirpipe:problem:invalid-query",
+                            "Invalid query",
+                            400,
+                            "1 parameter(s) invalid",
+                            null,
+                            List.of(new FieldError("max", "must be a whole number from 1 to " + MAX_PEEK)))
+                    .toResponse();
         }
         int wanted = max;
         return broker(() -> Response.ok(deadLetters.peek(topic, subscription, wanted), MediaType.APPLICATION_JSON)
@@ -89,12 +97,17 @@ public class DeadLettersResource {
     @POST
     @Path("/{topic}/{subscription}/replay")
     @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
-    public Response replay(@PathParam("topic") String topic, @PathParam("subscription") String subscription,
-            @QueryParam("messageId") String messageId, @Context HttpHeaders headers, String body) {
+    public Response replay(
+            @PathParam("topic") String topic,
+            @PathParam("subscription") String subscription,
+            @QueryParam("messageId") String messageId,
+            @Context HttpHeaders headers,
+            String body) {
         String edited = body == null || body.isBlank() ? null : body;
         // Checked here rather than by @Consumes, which would refuse the request without a body (no edit).
-        if (edited != null && (headers.getMediaType() == null
-                || !headers.getMediaType().isCompatible(MediaType.APPLICATION_JSON_TYPE))) {
+        if (edited != null
+                && (headers.getMediaType() == null
+                        || !headers.getMediaType().isCompatible(MediaType.APPLICATION_JSON_TYPE))) {
             throw new NotSupportedException(); // the usual 415 problem (api.ProblemMappers)
         }
         Optional<Response> unknown = unknown(topic, subscription);
@@ -102,26 +115,50 @@ public class DeadLettersResource {
             return unknown.get();
         }
         if (messageId == null || messageId.isBlank()) {
-            return new Problem("urn:fhirpipe:problem:invalid-query", "Invalid query", 400, "1 parameter(s) invalid",
-                    null, List.of(new FieldError("messageId", "is required (the messageId of a dead letter, see GET /dead-letters/"
-                            + topic + "/" + subscription + ")"))).toResponse();
+            return new Problem(
+                            "urn:fhirpipe:problem:invalid-query",
+                            "Invalid query",
+                            400,
+                            "1 parameter(s) invalid",
+                            null,
+                            List.of(new FieldError(
+                                    "messageId",
+                                    "is required (the messageId of a dead letter, see GET /dead-letters/" + topic + "/"
+                                            + subscription + ")")))
+                    .toResponse();
         }
         if (edited != null) {
             List<FieldError> errors = checkEdited(topic, edited);
             if (!errors.isEmpty()) {
-                return new Problem("urn:fhirpipe:problem:invalid-message", "Invalid message", 400,
-                        "the edited body is not a valid message for topic '" + topic + "'", null, errors).toResponse();
+                return new Problem(
+                                "urn:fhirpipe:problem:invalid-message",
+                                "Invalid message",
+                                400,
+                                "the edited body is not a valid message for topic '" + topic + "'",
+                                null,
+                                errors)
+                        .toResponse();
             }
         }
-        return broker(() -> deadLetters.replay(topic, subscription, messageId, edited)
+        return broker(() -> deadLetters
+                .replay(topic, subscription, messageId, edited)
                 .map(replayed -> {
-                    LOG.infof("dead letter %s of %s/%s replayed as %s%s", LogValues.escaped(messageId), topic,
-                            subscription, LogValues.escaped(replayed.replayedAs()), replayed.edited() ? " (edited)" : "");
+                    LOG.infof(
+                            "dead letter %s of %s/%s replayed as %s%s",
+                            LogValues.escaped(messageId),
+                            topic,
+                            subscription,
+                            LogValues.escaped(replayed.replayedAs()),
+                            replayed.edited() ? " (edited)" : "");
                     return Response.ok(replayed, MediaType.APPLICATION_JSON).build();
                 })
-                .orElseGet(() -> Problem.of("dead-letter-not-found", "Dead letter not found", 404,
-                        "subscription '" + subscription + "' of topic '" + topic + "' has no dead letter with messageId '"
-                                + LogValues.escaped(messageId) + "'").toResponse()));
+                .orElseGet(() -> Problem.of(
+                                "dead-letter-not-found",
+                                "Dead letter not found",
+                                404,
+                                "subscription '" + subscription + "' of topic '" + topic
+                                        + "' has no dead letter with messageId '" + LogValues.escaped(messageId) + "'")
+                        .toResponse()));
     }
 
     /** Removes every dead letter of the subscription; answers how many. */
@@ -136,21 +173,25 @@ public class DeadLettersResource {
         return broker(() -> {
             int purged = deadLetters.purge(topic, subscription);
             LOG.infof("purged %d dead letter(s) of %s/%s", purged, topic, subscription);
-            return Response.ok(new Purged(topic, subscription, purged), MediaType.APPLICATION_JSON).build();
+            return Response.ok(new Purged(topic, subscription, purged), MediaType.APPLICATION_JSON)
+                    .build();
         });
     }
 
-    public record Purged(String topic, String subscription, int purged) {
-    }
+    public record Purged(String topic, String subscription, int purged) {}
 
     private Optional<Response> unknown(String topic, String subscription) {
         try {
             topology.subscription(topic, subscription);
             return Optional.empty();
         } catch (NoSuchElementException e) {
-            return Optional.of(Problem.of("subscription-not-found", "Subscription not found", 404,
-                    "the topology has no subscription '" + LogValues.escaped(subscription) + "' of topic '"
-                            + LogValues.escaped(topic) + "' (GET /dead-letters lists them)").toResponse());
+            return Optional.of(Problem.of(
+                            "subscription-not-found",
+                            "Subscription not found",
+                            404,
+                            "the topology has no subscription '" + LogValues.escaped(subscription) + "' of topic '"
+                                    + LogValues.escaped(topic) + "' (GET /dead-letters lists them)")
+                    .toResponse());
         }
     }
 
@@ -163,8 +204,8 @@ public class DeadLettersResource {
             return e.errors();
         }
         JsonNode type = tree.get("type");
-        Optional<MessageType> messageType = type == null || !type.isTextual() ? Optional.empty()
-                : MessageType.fromCloudEventType(type.asText());
+        Optional<MessageType> messageType =
+                type == null || !type.isTextual() ? Optional.empty() : MessageType.fromCloudEventType(type.asText());
         if (messageType.isEmpty() || !messageType.get().topic().equals(topic)) {
             List<String> carried = new ArrayList<>();
             for (MessageType t : MessageType.values()) {
@@ -182,8 +223,12 @@ public class DeadLettersResource {
             return call.get();
         } catch (BrokerUnavailableException | com.azure.core.exception.AzureException e) {
             LOG.warnf("dead letters: the broker could not be used: %s", LogValues.escaped(e.getMessage()));
-            return Problem.of("broker-unavailable", "Message broker unavailable", 503,
-                    "the message broker could not be reached; try again").toResponse();
+            return Problem.of(
+                            "broker-unavailable",
+                            "Message broker unavailable",
+                            503,
+                            "the message broker could not be reached; try again")
+                    .toResponse();
         }
     }
 }

@@ -6,5 +6,4 @@ package io.fhirpipe.exporttrigger.deadletters;
  * @param replayedAs the message id of the copy: its own, so Service Bus duplicate detection does not drop it
  * @param edited     whether the copy carried an edited body
  */
-public record Replayed(String topic, String subscription, String messageId, String replayedAs, boolean edited) {
-}
+record Replayed(String topic, String subscription, String messageId, String replayedAs, boolean edited) {}

@@ -12,7 +12,6 @@ import com.azure.messaging.servicebus.models.SubQueue;
 import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.runtime.servicebus.ServiceBusSettings;
 import io.fhirpipe.runtime.servicebus.implementation.OutgoingServiceBusMessage;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +74,8 @@ final class SdkDeadLetterEntities implements DeadLetterEntities {
         sdk.setSubject(message.subject());
         sdk.setCorrelationId(message.correlationId());
         sdk.getApplicationProperties().putAll(message.applicationProperties());
-        senders.computeIfAbsent(topic, t -> builder.sender().topicName(t).buildClient()).sendMessage(sdk);
+        senders.computeIfAbsent(topic, t -> builder.sender().topicName(t).buildClient())
+                .sendMessage(sdk);
     }
 
     @Override
@@ -102,10 +102,19 @@ final class SdkDeadLetterEntities implements DeadLetterEntities {
     }
 
     private static Stored stored(ServiceBusReceivedMessage m) {
-        return new Stored(m.getMessageId(), m.getSequenceNumber(), body(m), m.getContentType(), m.getSubject(),
-                m.getCorrelationId(), m.getApplicationProperties(), m.getDeliveryCount(),
-                m.getEnqueuedTime() == null ? null : m.getEnqueuedTime().toInstant(), m.getDeadLetterReason(),
-                m.getDeadLetterErrorDescription(), m.getDeadLetterSource());
+        return new Stored(
+                m.getMessageId(),
+                m.getSequenceNumber(),
+                body(m),
+                m.getContentType(),
+                m.getSubject(),
+                m.getCorrelationId(),
+                m.getApplicationProperties(),
+                m.getDeliveryCount(),
+                m.getEnqueuedTime() == null ? null : m.getEnqueuedTime().toInstant(),
+                m.getDeadLetterReason(),
+                m.getDeadLetterErrorDescription(),
+                m.getDeadLetterSource());
     }
 
     private static byte[] body(ServiceBusReceivedMessage m) {
@@ -113,8 +122,10 @@ final class SdkDeadLetterEntities implements DeadLetterEntities {
         return switch (body.getBodyType()) {
             case DATA -> body.getFirstData();
             // a person may post an AMQP string from a console or another client
-            case VALUE -> body.getValue() instanceof byte[] bytes ? bytes
-                    : String.valueOf(body.getValue()).getBytes(StandardCharsets.UTF_8);
+            case VALUE ->
+                body.getValue() instanceof byte[] bytes
+                        ? bytes
+                        : String.valueOf(body.getValue()).getBytes(StandardCharsets.UTF_8);
             default -> String.valueOf(body.getSequence()).getBytes(StandardCharsets.UTF_8);
         };
     }

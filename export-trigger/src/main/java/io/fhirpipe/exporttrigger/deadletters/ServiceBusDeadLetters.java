@@ -8,7 +8,6 @@ import io.fhirpipe.model.topology.TopicDefinition;
 import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.runtime.messaging.MessageProperties;
 import io.fhirpipe.runtime.servicebus.implementation.OutgoingServiceBusMessage;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,7 +66,8 @@ final class ServiceBusDeadLetters implements DeadLetters {
                 }
             }
             for (SubscriptionDefinition s : topic.subscriptions()) {
-                long own = peekAll(new Entity(topic.name(), s.name()), ArtemisDeadLetters.MAX_SCAN).size();
+                long own = peekAll(new Entity(topic.name(), s.name()), ArtemisDeadLetters.MAX_SCAN)
+                        .size();
                 counts.add(new DeadLetterCount(topic.name(), s.name(), own + forwarded.getOrDefault(s.name(), 0L)));
             }
         }
@@ -109,9 +109,15 @@ final class ServiceBusDeadLetters implements DeadLetters {
             Stored m = locked.message();
             String replayId = DeadLetter.replayId(messageId, clock.instant());
             byte[] body = editedBody != null ? editedBody.getBytes(StandardCharsets.UTF_8) : m.body();
-            entities.send(topic, new OutgoingServiceBusMessage(replayId, body,
-                    m.contentType() != null ? m.contentType() : MessageProperties.CONTENT_TYPE, m.subject(),
-                    m.correlationId(), DeadLetter.replayProperties(m.applicationProperties(), messageId, subscription)));
+            entities.send(
+                    topic,
+                    new OutgoingServiceBusMessage(
+                            replayId,
+                            body,
+                            m.contentType() != null ? m.contentType() : MessageProperties.CONTENT_TYPE,
+                            m.subject(),
+                            m.correlationId(),
+                            DeadLetter.replayProperties(m.applicationProperties(), messageId, subscription)));
             locked.complete();
             return Optional.of(new Replayed(topic, subscription, messageId, replayId, editedBody != null));
         }
@@ -209,7 +215,13 @@ final class ServiceBusDeadLetters implements DeadLetters {
     }
 
     private static DeadLetter view(Stored m) {
-        return new DeadLetter(idOf(m), m.reason(), m.description(), (int) m.deliveryCount(), m.enqueuedTime(),
-                new String(m.body(), StandardCharsets.UTF_8), m.applicationProperties());
+        return new DeadLetter(
+                idOf(m),
+                m.reason(),
+                m.description(),
+                (int) m.deliveryCount(),
+                m.enqueuedTime(),
+                new String(m.body(), StandardCharsets.UTF_8),
+                m.applicationProperties());
     }
 }

@@ -2,10 +2,11 @@ package io.fhirpipe.exporttrigger.fhir;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fhirpipe.fhirclient.bulkdata.FhirServer;
+import io.fhirpipe.fhirclient.bulkdata.KickoffRequest;
 import io.fhirpipe.fhirclient.config.DeleteDetection;
 import io.fhirpipe.model.events.ExportRequested;
 import io.fhirpipe.model.messages.Json;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,7 @@ public final class KickoffRequestFactory {
 
     static final String SOFT_DELETED = "_deleted";
 
-    private KickoffRequestFactory() {
-    }
+    private KickoffRequestFactory() {}
 
     public static KickoffRequest create(FhirServer server, ExportRequested request) {
         List<Map.Entry<String, String>> params = parameters(server, request);
@@ -40,14 +40,16 @@ public final class KickoffRequestFactory {
             String query = params.stream()
                     .map(p -> encode(p.getKey()) + "=" + encode(p.getValue()))
                     .collect(Collectors.joining("&"));
-            return new KickoffRequest("GET", query.isEmpty() ? endpoint : URI.create(endpoint + "?" + query),
-                    Optional.empty());
+            return new KickoffRequest(
+                    "GET", query.isEmpty() ? endpoint : URI.create(endpoint + "?" + query), Optional.empty());
         }
         ObjectNode parameters = Json.mapper().createObjectNode().put("resourceType", "Parameters");
         ArrayNode list = parameters.putArray("parameter");
         for (Map.Entry<String, String> p : params) {
             ObjectNode entry = list.addObject().put("name", p.getKey());
-            if (p.getKey().equals("_since") || p.getKey().equals("_until") || p.getKey().equals("_till")) {
+            if (p.getKey().equals("_since")
+                    || p.getKey().equals("_until")
+                    || p.getKey().equals("_till")) {
                 entry.put("valueInstant", p.getValue());
             } else {
                 entry.put("valueString", p.getValue());
@@ -88,7 +90,8 @@ public final class KickoffRequestFactory {
             params.add(Map.entry("_outputFormat", request.outputFormat()));
         }
         List<String> associated = new ArrayList<>(request.includeAssociatedData());
-        if (server.deletes() == DeleteDetection.SOFT_DELETED && request.since() != null
+        if (server.deletes() == DeleteDetection.SOFT_DELETED
+                && request.since() != null
                 && !associated.contains(SOFT_DELETED)) {
             // Azure's FHIR service exports what was deleted since _since only when asked
             associated.add(SOFT_DELETED);

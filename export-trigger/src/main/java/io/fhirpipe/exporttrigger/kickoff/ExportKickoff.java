@@ -1,9 +1,12 @@
 package io.fhirpipe.exporttrigger.kickoff;
 
-import io.fhirpipe.exporttrigger.fhir.BulkDataKickoffClient;
-import io.fhirpipe.exporttrigger.fhir.FhirServer;
-import io.fhirpipe.exporttrigger.fhir.FhirServers;
-import io.fhirpipe.exporttrigger.fhir.KickoffResult;
+import io.fhirpipe.exporttrigger.fhir.KickoffRequestFactory;
+import io.fhirpipe.exporttrigger.state.KickoffClaim;
+import io.fhirpipe.exporttrigger.state.KickoffClaimStore;
+import io.fhirpipe.fhirclient.bulkdata.BulkDataClient;
+import io.fhirpipe.fhirclient.bulkdata.FhirServer;
+import io.fhirpipe.fhirclient.bulkdata.FhirServers;
+import io.fhirpipe.fhirclient.bulkdata.KickoffResult;
 import io.fhirpipe.model.events.ExportAccepted;
 import io.fhirpipe.model.events.ExportFailed;
 import io.fhirpipe.model.events.ExportRequested;
@@ -12,23 +15,22 @@ import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.failure.TransientFailure;
-import io.fhirpipe.runtime.messaging.BrokerConfirmation;
+import io.fhirpipe.runtime.logging.LogValues;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
+import io.fhirpipe.runtime.metrics.PipelineMetrics;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
-import io.fhirpipe.runtime.state.KickoffClaim;
-import io.fhirpipe.runtime.state.KickoffClaimStore;
 import io.fhirpipe.runtime.state.RunError;
-import io.fhirpipe.runtime.logging.LogValues;
-import org.jboss.logging.Logger;
-
+import io.fhirpipe.runtime.tracing.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
+import org.jboss.logging.Logger;
 
 /**
  * Handles one {@code export.requested}: records the run, kicks off {@code $export}, and publishes
@@ -39,16 +41,14 @@ import java.util.concurrent.CompletionStage;
  * and a copy that arrives after the server accepted re-announces the export only if that
  * announcement may have been lost. A finished or failed export is never started again.
  */
-public final class ExportKickoff {
+final class ExportKickoff {
 
     private static final Logger LOG = Logger.getLogger(ExportKickoff.class);
     public static final String SOURCE = "/fhirpipe/export-trigger";
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
     /** Beyond the server's request timeout: connecting (10 s at most) and recording the outcome. */
     private static final Duration CLAIM_MARGIN = Duration.ofSeconds(45);
 
     private final FhirServers servers;
-    private final BulkDataKickoffClient client;
     private final ExportRunStore runs;
     private final KickoffClaimStore claims;
     private final CloudEventPublisher requested;
@@ -58,11 +58,17 @@ public final class ExportKickoff {
     private final int maxAttempts;
     private final Clock clock;
 
-    public ExportKickoff(FhirServers servers, BulkDataKickoffClient client, ExportRunStore runs,
-            KickoffClaimStore claims, CloudEventPublisher requested, CloudEventPublisher accepted,
-            CloudEventPublisher failed, RetryBackoff backoff, int maxAttempts, Clock clock) {
+    public ExportKickoff(
+            FhirServers servers,
+            ExportRunStore runs,
+            KickoffClaimStore claims,
+            CloudEventPublisher requested,
+            CloudEventPublisher accepted,
+            CloudEventPublisher failed,
+            RetryBackoff backoff,
+            int maxAttempts,
+            Clock clock) {
         this.servers = servers;
-        this.client = client;
         this.runs = runs;
         this.claims = claims;
         this.requested = requested;
@@ -74,9 +80,11 @@ public final class ExportKickoff {
     }
 
     public void handle(ExportRequested request) {
-        FhirServer server = servers.find(request.server()).orElseThrow(() -> new PermanentFailure("UnknownServer",
-                "FHIR server " + LogValues.quoted(request.server()) + " is not configured (configured: "
-                        + String.join(", ", servers.names()) + ")"));
+        BulkDataClient server = servers.find(request.server())
+                .orElseThrow(() -> new PermanentFailure(
+                        "UnknownServer",
+                        "FHIR server " + LogValues.quoted(request.server()) + " is not configured (configured: "
+                                + String.join(", ", servers.names()) + ")"));
         ExportRun run = findOrCreate(request);
         if (run.status() == ExportRunStatus.REQUESTED) {
             attempt(server, run);
@@ -91,33 +99,35 @@ public final class ExportKickoff {
             case REQUESTED -> throw new IllegalStateException("a requested run is kicked off, not repeated");
             case ACCEPTED -> {
                 if (claims.find(run.exportId()).map(KickoffClaim::announced).orElse(false)) {
-                    LOG.infof("export %s is accepted and announced; the repeated request changes nothing",
+                    LOG.infof(
+                            "export %s is accepted and announced; the repeated request changes nothing",
                             run.exportId());
                 } else {
                     LOG.infof("export %s was already accepted; announcing it again", run.exportId());
                     announce(run);
                 }
             }
-            case EXPORTED, LOADED, FAILED, CANCELLED -> LOG.infof(
-                    "export %s is %s; the repeated request changes nothing", run.exportId(), run.status());
+            case EXPORTED, LOADED, FAILED, CANCELLED ->
+                LOG.infof("export %s is %s; the repeated request changes nothing", run.exportId(), run.status());
         }
     }
 
     private ExportRun findOrCreate(ExportRequested request) {
         return runs.find(request.exportId()).orElseGet(() -> {
             runs.create(ExportRun.requested(request, clock.instant()));
-            return runs.find(request.exportId()).orElseThrow(() -> new TransientFailure(
-                    "export run " + request.exportId() + " vanished right after it was created", null));
+            return runs.find(request.exportId())
+                    .orElseThrow(() -> new TransientFailure(
+                            "export run " + request.exportId() + " vanished right after it was created", null));
         });
     }
 
     /** Claims the next kick-off attempt; only the winner calls the server. */
-    private void attempt(FhirServer server, ExportRun run) {
+    private void attempt(BulkDataClient server, ExportRun run) {
         int attempt = run.kickoffAttempts() + 1;
         Instant now = clock.instant();
-        Duration lease = server.requestTimeout().plus(CLAIM_MARGIN);
-        KickoffClaimStore.Result claim = claims.claim(run.exportId(), attempt, UUID.randomUUID().toString(), now,
-                lease);
+        Duration lease = server.server().requestTimeout().plus(CLAIM_MARGIN);
+        KickoffClaimStore.Result claim =
+                claims.claim(run.exportId(), attempt, UUID.randomUUID().toString(), now, lease);
         if (claim instanceof KickoffClaimStore.Result.Busy busy) {
             lookAgainAt(run, attempt, busy.claim().busyUntil());
             return;
@@ -140,34 +150,60 @@ public final class ExportKickoff {
     private void lookAgainAt(ExportRun run, int attempt, Instant at) {
         Instant now = clock.instant();
         Instant when = at == null || at.isBefore(now) ? now.plusSeconds(1) : at.plusSeconds(1);
-        LOG.infof("export %s: kick-off attempt %d is claimed by another handler or waits to retry; "
-                + "looking again at %s", run.exportId(), attempt, when);
-        await(requested.publishAt(CloudEvent.of(MessageType.EXPORT_REQUESTED, SOURCE, run.request(), now), when,
-                "kickoff-check-" + attempt + "-" + when.toEpochMilli()));
+        LOG.infof(
+                "export %s: kick-off attempt %d is claimed by another handler or waits to retry; "
+                        + "looking again at %s",
+                run.exportId(), attempt, when);
+        requested.await(
+                requested.publishAt(
+                        CloudEvent.of(MessageType.EXPORT_REQUESTED, SOURCE, run.request(), now),
+                        when,
+                        "kickoff-check-" + attempt + "-" + when.toEpochMilli()),
+                "export.requested");
     }
 
-    private void kickOff(FhirServer server, ExportRun run) {
-        KickoffResult result = client.kickOff(server, run.request());
+    private void kickOff(BulkDataClient client, ExportRun run) {
+        FhirServer server = client.server();
+        PipelineMetrics.StageTimer timer = PipelineMetrics.time("kickoff");
+        KickoffResult result = Tracing.inSpan("FHIR $export kick-off", SpanKind.CLIENT, span -> {
+            span.setAttribute(Tracing.FHIR_SERVER, server.name());
+            span.setAttribute(Tracing.EXPORT_ID, run.exportId());
+            return client.kickOff(KickoffRequestFactory.create(server, run.request()));
+        });
+        timer.stop(result.getClass().getSimpleName().toLowerCase(Locale.ROOT));
         Instant now = clock.instant();
         if (result instanceof KickoffResult.Accepted a) {
             ExportRun updated = runs.update(run.exportId(), r -> r.withAccepted(a.statusUrl(), now));
-            LOG.infof("export %s accepted by %s after %d attempt(s)", run.exportId(), server.name(),
-                    updated.kickoffAttempts());
+            LOG.infof(
+                    "export %s accepted by %s after %d attempt(s)",
+                    run.exportId(), server.name(), updated.kickoffAttempts());
             announce(updated);
         } else if (result instanceof KickoffResult.Retry r) {
             int attempt = run.kickoffAttempts() + 1;
             if (attempt >= maxAttempts) {
-                fail(run, new RunError("kickoff", "gave up after " + attempt + " attempts; last: " + r.reason(),
-                        r.httpStatus().orElse(null), List.of()), now);
+                fail(
+                        run,
+                        new RunError(
+                                "kickoff",
+                                "gave up after " + attempt + " attempts; last: " + r.reason(),
+                                r.httpStatus().orElse(null),
+                                List.of()),
+                        now);
                 return;
             }
             Duration delay = backoff.delay(attempt, r.retryAfter());
             // The claim first: a copy of the request that reads the run's new attempt count finds it waiting.
             claims.retryAt(run.exportId(), now.plus(delay), now);
             runs.update(run.exportId(), x -> x.withKickoffRetry(now, r.reason() + "; retrying in " + delay));
-            LOG.warnf("export %s kick-off attempt %d: %s; retrying in %s", run.exportId(), attempt, LogValues.escaped(r.reason()), delay);
-            await(requested.publishAt(CloudEvent.of(MessageType.EXPORT_REQUESTED, SOURCE, run.request(), now),
-                    now.plus(delay), "kickoff-retry-" + attempt));
+            LOG.warnf(
+                    "export %s kick-off attempt %d: %s; retrying in %s",
+                    run.exportId(), attempt, LogValues.escaped(r.reason()), delay);
+            requested.await(
+                    requested.publishAt(
+                            CloudEvent.of(MessageType.EXPORT_REQUESTED, SOURCE, run.request(), now),
+                            now.plus(delay),
+                            "kickoff-retry-" + attempt),
+                    "export.requested");
         } else if (result instanceof KickoffResult.Rejected r) {
             fail(run, new RunError("kickoff", r.reason(), r.httpStatus(), r.diagnostics()), now);
         }
@@ -175,7 +211,7 @@ public final class ExportKickoff {
 
     /** export.accepted for the poller; once the broker has it, repeated requests need not send it again. */
     private void announce(ExportRun run) {
-        await(accepted.publish(acceptedEvent(run)));
+        accepted.publishAndWait(acceptedEvent(run));
         if (claims.find(run.exportId()).isPresent()) {
             claims.announced(run.exportId());
         }
@@ -183,19 +219,31 @@ public final class ExportKickoff {
 
     private void fail(ExportRun run, RunError error, Instant now) {
         runs.update(run.exportId(), r -> r.withFailed(error, now));
-        LOG.errorf("export %s failed at %s: %s %s", run.exportId(), error.stage(),
-                LogValues.escaped(error.reason()), LogValues.escaped(error.diagnostics()));
-        await(failed.publish(CloudEvent.of(MessageType.EXPORT_FAILED, SOURCE, new ExportFailed(run.exportId(),
-                run.job(), error.stage(), error.reason(), error.httpStatus(), error.diagnostics(), now), now)));
+        LOG.errorf(
+                "export %s failed at %s: %s %s",
+                run.exportId(),
+                error.stage(),
+                LogValues.escaped(error.reason()),
+                LogValues.escaped(error.diagnostics()));
+        failed.publishAndWait(CloudEvent.of(
+                MessageType.EXPORT_FAILED,
+                SOURCE,
+                new ExportFailed(
+                        run.exportId(),
+                        run.job(),
+                        error.stage(),
+                        error.reason(),
+                        error.httpStatus(),
+                        error.diagnostics(),
+                        now),
+                now));
     }
 
     private CloudEvent<ExportAccepted> acceptedEvent(ExportRun run) {
-        return CloudEvent.of(MessageType.EXPORT_ACCEPTED, SOURCE, new ExportAccepted(run.exportId(), run.job(),
-                run.server(), run.statusUrl(), run.updatedAt(), 0), clock.instant());
-    }
-
-    /** Waits for the broker to take a message: the input is only acknowledged once its output is safe. */
-    static void await(CompletionStage<Void> publication) {
-        BrokerConfirmation.await(publication, PUBLISH_TIMEOUT, "an export event");
+        return CloudEvent.of(
+                MessageType.EXPORT_ACCEPTED,
+                SOURCE,
+                new ExportAccepted(run.exportId(), run.job(), run.server(), run.statusUrl(), run.updatedAt(), 0),
+                clock.instant());
     }
 }

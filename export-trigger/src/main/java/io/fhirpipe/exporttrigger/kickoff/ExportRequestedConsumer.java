@@ -14,18 +14,17 @@ import io.fhirpipe.runtime.messaging.MessageWork;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
-
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Consumes {@code export-requested}: messages from the REST API, from schedules and posted by hand
  * (replays) all take this one path, and are validated by the same rules as the REST API.
  */
 @ApplicationScoped
-public class ExportRequestedConsumer {
+class ExportRequestedConsumer {
 
     public static final String CHANNEL = "export-requested";
 
@@ -56,8 +55,8 @@ public class ExportRequestedConsumer {
     }
 
     private ExportRequested decode(String body) {
-        CloudEvent<ExportRequested> event = MessageCodec.decode(body, MessageType.EXPORT_REQUESTED,
-                ExportRequested.class);
+        CloudEvent<ExportRequested> event =
+                MessageCodec.decode(body, MessageType.EXPORT_REQUESTED, ExportRequested.class);
         JsonNode data = MessageCodec.parse(body).get("data");
         List<FieldError> errors = validator.validate(data, "data.");
         if (!errors.isEmpty()) {

@@ -3,17 +3,15 @@ package io.fhirpipe.exporttrigger.kickoff;
 import io.fhirpipe.model.events.ExportRequested;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageType;
+import io.fhirpipe.runtime.logging.LogValues;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStore;
 import io.fhirpipe.runtime.state.RunError;
-import io.fhirpipe.runtime.logging.LogValues;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Starts an export run: records it (only if no run has that id) and publishes
@@ -46,16 +44,18 @@ public final class ExportStarter {
             return Outcome.ALREADY_EXISTS;
         }
         try {
-            requested.publish(CloudEvent.of(MessageType.EXPORT_REQUESTED, ExportKickoff.SOURCE, request, now))
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            requested.publishAndWait(CloudEvent.of(MessageType.EXPORT_REQUESTED, ExportKickoff.SOURCE, request, now));
             return Outcome.STARTED;
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            LOG.errorf("could not publish export.requested for %s: %s", LogValues.quoted(request.exportId()), LogValues.escaped(e));
-            runs.update(request.exportId(), r -> r.withFailed(new RunError("request",
-                    "the message broker did not accept the request: " + e, null, List.of()), clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.errorf(
+                    "could not publish export.requested for %s: %s",
+                    LogValues.quoted(request.exportId()), LogValues.escaped(e));
+            runs.update(
+                    request.exportId(),
+                    r -> r.withFailed(
+                            new RunError(
+                                    "request", "the message broker did not accept the request: " + e, null, List.of()),
+                            clock.instant()));
             return Outcome.BROKER_UNAVAILABLE;
         }
     }

@@ -1,27 +1,22 @@
 package io.fhirpipe.exporttrigger.kickoff;
 
 import io.fhirpipe.exporttrigger.config.TriggerConfig;
-import io.fhirpipe.exporttrigger.fhir.BulkDataKickoffClient;
-import io.fhirpipe.exporttrigger.fhir.FhirServerFactory;
-import io.fhirpipe.exporttrigger.fhir.FhirServers;
 import io.fhirpipe.exporttrigger.messaging.TriggerChannels;
+import io.fhirpipe.exporttrigger.state.KickoffClaimStore;
+import io.fhirpipe.fhirclient.bulkdata.FhirServers;
 import io.fhirpipe.model.validation.ExportRequestValidator;
 import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.state.ExportRunStore;
-import io.fhirpipe.runtime.state.KickoffClaimStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-
-import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 
 /** Wires the kick-off from configuration with plain constructor calls. */
 @ApplicationScoped
-public class KickoffBeans {
+class KickoffBeans {
 
     @Produces
     @Singleton
@@ -32,7 +27,7 @@ public class KickoffBeans {
     @Produces
     @Singleton
     FhirServers fhirServers(TriggerConfig config) {
-        return FhirServerFactory.create(config.servers());
+        return FhirServers.from(config.servers());
     }
 
     @Produces
@@ -43,21 +38,25 @@ public class KickoffBeans {
 
     @Produces
     @Singleton
-    HttpClient httpClient() {
-        // Redirects are not followed: a kick-off answer is read as the server gave it.
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-    }
-
-    @Produces
-    @Singleton
-    ExportKickoff exportKickoff(TriggerConfig config, FhirServers servers, HttpClient http, ExportRunStore runs,
+    ExportKickoff exportKickoff(
+            TriggerConfig config,
+            FhirServers servers,
+            ExportRunStore runs,
             KickoffClaimStore claims,
             @Named(TriggerChannels.EXPORT_REQUESTED_OUT) CloudEventPublisher requested,
             @Named(TriggerChannels.EXPORT_ACCEPTED_OUT) CloudEventPublisher accepted,
-            @Named(TriggerChannels.EXPORT_FAILED_OUT) CloudEventPublisher failed, Clock clock) {
+            @Named(TriggerChannels.EXPORT_FAILED_OUT) CloudEventPublisher failed,
+            Clock clock) {
         TriggerConfig.Kickoff kickoff = config.kickoff();
-        return new ExportKickoff(servers, new BulkDataKickoffClient(http, clock), runs, claims, requested, accepted, failed,
-                new RetryBackoff(kickoff.minRetryDelay(), kickoff.maxRetryDelay()), kickoff.maxAttempts(), clock);
+        return new ExportKickoff(
+                servers,
+                runs,
+                claims,
+                requested,
+                accepted,
+                failed,
+                new RetryBackoff(kickoff.minRetryDelay(), kickoff.maxRetryDelay()),
+                kickoff.maxAttempts(),
+                clock);
     }
 }

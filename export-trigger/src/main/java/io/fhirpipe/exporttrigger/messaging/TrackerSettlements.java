@@ -2,7 +2,6 @@ package io.fhirpipe.exporttrigger.messaging;
 
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
-import io.fhirpipe.runtime.messaging.DeadLetterPublisher;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,13 +21,12 @@ public class TrackerSettlements {
 
     @Inject
     public TrackerSettlements(@Channel(TriggerChannels.DEAD_LETTERS_OUT) Emitter<String> deadLetters) {
-        DeadLetterPublisher publisher = new DeadLetterPublisher(deadLetters);
-        exportCompleted = new MessageSettlement(Topics.EXPORT_COMPLETED, Subscriptions.EXPORT_TRACKER, publisher);
-        exportFailed = new MessageSettlement(Topics.EXPORT_FAILED, Subscriptions.EXPORT_TRACKER, publisher);
-        splitCompleted = new MessageSettlement(Topics.SPLIT_COMPLETED, Subscriptions.EXPORT_TRACKER, publisher);
-        chunkLoaded = new MessageSettlement(Topics.CHUNK_LOADED, Subscriptions.EXPORT_TRACKER, publisher);
-        chunkFailed = new MessageSettlement(Topics.CHUNK_FAILED, Subscriptions.EXPORT_TRACKER, publisher);
-        fileFailed = new MessageSettlement(Topics.FILE_FAILED, Subscriptions.EXPORT_TRACKER, publisher);
+        exportCompleted = MessageSettlement.of(Topics.EXPORT_COMPLETED, Subscriptions.EXPORT_TRACKER, deadLetters);
+        exportFailed = MessageSettlement.of(Topics.EXPORT_FAILED, Subscriptions.EXPORT_TRACKER, deadLetters);
+        splitCompleted = MessageSettlement.of(Topics.SPLIT_COMPLETED, Subscriptions.EXPORT_TRACKER, deadLetters);
+        chunkLoaded = MessageSettlement.of(Topics.CHUNK_LOADED, Subscriptions.EXPORT_TRACKER, deadLetters);
+        chunkFailed = MessageSettlement.of(Topics.CHUNK_FAILED, Subscriptions.EXPORT_TRACKER, deadLetters);
+        fileFailed = MessageSettlement.of(Topics.FILE_FAILED, Subscriptions.EXPORT_TRACKER, deadLetters);
     }
 
     public MessageSettlement exportCompleted() {

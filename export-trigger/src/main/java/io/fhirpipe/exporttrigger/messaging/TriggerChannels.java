@@ -3,10 +3,9 @@ package io.fhirpipe.exporttrigger.messaging;
 import io.fhirpipe.exporttrigger.config.TriggerConfig;
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
-import io.fhirpipe.runtime.messaging.BrokerKind;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
-import io.fhirpipe.runtime.messaging.DeadLetterPublisher;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.messaging.Publishing;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -50,35 +49,34 @@ public class TriggerChannels {
     @Produces
     @Named(EXPORT_REQUESTED_OUT)
     CloudEventPublisher requestedPublisher() {
-        return new CloudEventPublisher(requested, broker());
+        return publishing().to(requested);
     }
 
     @Produces
     @Named(EXPORT_ACCEPTED_OUT)
     CloudEventPublisher acceptedPublisher() {
-        return new CloudEventPublisher(accepted, broker());
+        return publishing().to(accepted);
     }
 
     @Produces
     @Named(EXPORT_FAILED_OUT)
     CloudEventPublisher failedPublisher() {
-        return new CloudEventPublisher(failed, broker());
+        return publishing().to(failed);
     }
 
     @Produces
     @Named(EXPORT_LOADED_OUT)
     CloudEventPublisher loadedPublisher() {
-        return new CloudEventPublisher(loaded, broker());
+        return publishing().to(loaded);
     }
 
     @Produces
     @ApplicationScoped
     MessageSettlement exportRequestedSettlement() {
-        return new MessageSettlement(Topics.EXPORT_REQUESTED, Subscriptions.EXPORT_TRIGGER,
-                new DeadLetterPublisher(deadLetters));
+        return MessageSettlement.of(Topics.EXPORT_REQUESTED, Subscriptions.EXPORT_TRIGGER, deadLetters);
     }
 
-    private BrokerKind broker() {
-        return config.messaging().brokerKind();
+    private Publishing publishing() {
+        return Publishing.of(config.messaging());
     }
 }

@@ -8,9 +8,8 @@ import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /** Registers one cron job per configured export job at start-up. */
 @ApplicationScoped
@@ -38,7 +37,8 @@ public class ExportSchedules {
                 throw new IllegalArgumentException("fhirpipe.jobs." + job.name() + ".server names '" + job.server()
                         + "', which is not a configured FHIR server");
             }
-            scheduler.newJob(identity(job.name()))
+            scheduler
+                    .newJob(identity(job.name()))
                     .setCron(job.cron())
                     .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
                     .setTask(execution -> starter.fire(job, execution.getScheduledFireTime()))
@@ -53,8 +53,15 @@ public class ExportSchedules {
     }
 
     public static ScheduledJob toJob(String name, TriggerConfig.JobConfig config) {
-        return new ScheduledJob(name, config.cron(), config.server(), ExportLevel.fromWireName(config.level()),
-                config.groupId().orElse(null), config.types().orElse(null), config.typeFilters().orElse(null),
-                config.outputFormat().orElse(null), config.container().orElse(null));
+        return new ScheduledJob(
+                name,
+                config.cron(),
+                config.server(),
+                ExportLevel.fromWireName(config.level()),
+                config.groupId().orElse(null),
+                config.types().orElse(null),
+                config.typeFilters().orElse(null),
+                config.outputFormat().orElse(null),
+                config.container().orElse(null));
     }
 }

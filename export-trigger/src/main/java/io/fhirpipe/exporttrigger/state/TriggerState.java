@@ -3,11 +3,9 @@ package io.fhirpipe.exporttrigger.state;
 import com.azure.storage.blob.BlobServiceClient;
 import io.fhirpipe.exporttrigger.config.TriggerConfig;
 import io.fhirpipe.model.storage.Containers;
-import io.fhirpipe.runtime.state.ExportProgressStore;
 import io.fhirpipe.runtime.state.ExportRunStore;
 import io.fhirpipe.runtime.state.JsonBlobStore;
-import io.fhirpipe.runtime.state.KickoffClaimStore;
-import io.fhirpipe.runtime.state.WatermarkStore;
+import io.fhirpipe.runtime.state.PollStateStore;
 import io.fhirpipe.runtime.storage.BlobStorageClients;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -15,7 +13,7 @@ import jakarta.inject.Singleton;
 
 /** Storage clients and the state stores built on them. */
 @ApplicationScoped
-public class TriggerState {
+class TriggerState {
 
     @Produces
     @Singleton
@@ -31,14 +29,15 @@ public class TriggerState {
 
     @Produces
     @Singleton
-    ExportProgressStore exportProgressStore(BlobServiceClient client) {
-        return new ExportProgressStore(new JsonBlobStore(client.getBlobContainerClient(Containers.STATE)));
-    }
-
-    @Produces
-    @Singleton
     KickoffClaimStore kickoffClaimStore(BlobServiceClient client) {
         return new KickoffClaimStore(new JsonBlobStore(client.getBlobContainerClient(Containers.STATE)));
+    }
+
+    /** The poller's documents: read here for the status API, never written. */
+    @Produces
+    @Singleton
+    PollStateStore pollStateStore(BlobServiceClient client) {
+        return new PollStateStore(new JsonBlobStore(client.getBlobContainerClient(Containers.STATE)));
     }
 
     @Produces

@@ -1,32 +1,28 @@
 package io.fhirpipe.exporttrigger.tracking;
 
 import io.fhirpipe.exporttrigger.messaging.TriggerChannels;
+import io.fhirpipe.exporttrigger.state.WatermarkStore;
+import io.fhirpipe.exporttrigger.tracking.ExportProgress.Verdict;
 import io.fhirpipe.model.events.ChunkFailed;
 import io.fhirpipe.model.events.ChunkLoaded;
 import io.fhirpipe.model.events.ExportCompleted;
 import io.fhirpipe.model.events.ExportFailed;
 import io.fhirpipe.model.events.ExportLoaded;
 import io.fhirpipe.model.events.FileFailed;
+import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.model.events.SplitCompleted;
+import io.fhirpipe.model.ids.Ids;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageType;
+import io.fhirpipe.runtime.logging.LogValues;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
-import io.fhirpipe.runtime.state.ExportProgress;
-import io.fhirpipe.runtime.state.ExportProgress.Verdict;
-import io.fhirpipe.runtime.state.ExportProgressStore;
 import io.fhirpipe.runtime.state.ExportRun;
 import io.fhirpipe.runtime.state.ExportRunStatus;
 import io.fhirpipe.runtime.state.ExportRunStore;
 import io.fhirpipe.runtime.state.RunError;
-import io.fhirpipe.runtime.logging.LogValues;
-import io.fhirpipe.model.ids.Ids;
-import io.fhirpipe.runtime.state.TypeFigures;
-import io.fhirpipe.runtime.state.WatermarkStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -35,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import org.jboss.logging.Logger;
 
 /**
  * Follows each export from export.completed to "loaded": records what every later step reports,
@@ -44,10 +41,9 @@ import java.util.function.UnaryOperator;
  * the same export.loaded id.
  */
 @ApplicationScoped
-public class ExportTracker {
+class ExportTracker {
 
     static final String SOURCE = "/fhirpipe/export-tracker";
-    private static final java.time.Duration PUBLISH_TIMEOUT = java.time.Duration.ofSeconds(30);
     private static final Logger LOG = Logger.getLogger(ExportTracker.class);
 
     @Inject
@@ -71,12 +67,23 @@ public class ExportTracker {
         if (!tracked(event.exportId(), "export.completed")) {
             return;
         }
-        record(event.exportId(), "export.completed", p -> p.withCompleted(event, now), now).ifPresent(current -> {
-            updateRun(event.exportId(), run -> run.status() == ExportRunStatus.REQUESTED
-                    || run.status() == ExportRunStatus.ACCEPTED
-                    ? run.withExported(now, event.files().size() + " file(s) expected") : run);
-            conclude(current);
-        });
+        record(event.exportId(), "export.completed", p -> p.withCompleted(event, now), now)
+                .ifPresent(current -> {
+                    updateRun(
+                            event.exportId(),
+                            run -> run.status() == ExportRunStatus.REQUESTED || run.status() == ExportRunStatus.ACCEPTED
+                                    ? run.withExported(now, exported(event))
+                                    : run);
+                    conclude(current);
+                });
+    }
+
+    /** What the run's history says of the manifest: the poller that read it writes no run record. */
+    static String exported(ExportCompleted event) {
+        long errors =
+                event.files().stream().filter(f -> f.kind() == FileKind.ERROR).count();
+        return event.files().size() + " file(s) expected (" + errors + " error file(s)), transactionTime "
+                + event.transactionTime();
     }
 
     public void onSplit(SplitCompleted event) {
@@ -118,16 +125,21 @@ public class ExportTracker {
         }
         Optional<ExportRun> run = runs.find(exportId);
         if (run.isEmpty() || run.get().statusUrl() == null) {
-            LOG.warnf("%s for export %s ignored: %s", what, exportId, run.isEmpty()
-                    ? "no such export was requested" : "the FHIR server never accepted it (" + run.get().status() + ")");
+            LOG.warnf(
+                    "%s for export %s ignored: %s",
+                    what,
+                    exportId,
+                    run.isEmpty()
+                            ? "no such export was requested"
+                            : "the FHIR server never accepted it (" + run.get().status() + ")");
             return false;
         }
         return true;
     }
 
     /** Applies the event to the progress document; empty when the document ignored it (logged, counted there). */
-    private Optional<ExportProgress> record(String exportId, String what, UnaryOperator<ExportProgress> change,
-            Instant now) {
+    private Optional<ExportProgress> record(
+            String exportId, String what, UnaryOperator<ExportProgress> change, Instant now) {
         AtomicReference<ExportProgress> before = new AtomicReference<>();
         ExportProgress current = progress.apply(exportId, now, p -> {
             // The change may run again on a fresher document: only the last run counts.
@@ -136,7 +148,8 @@ public class ExportTracker {
         });
         long newlyIgnored = current.ignoredCount() - before.get().ignoredCount();
         if (newlyIgnored > 0) {
-            String reason = LogValues.escaped(current.ignored().get(current.ignored().size() - 1).detail());
+            String reason = LogValues.escaped(
+                    current.ignored().get(current.ignored().size() - 1).detail());
             if (current.sameReportsAs(before.get())) {
                 LOG.warnf("%s for export %s ignored: %s", what, exportId, reason);
                 return Optional.empty();
@@ -147,12 +160,19 @@ public class ExportTracker {
         return Optional.of(current);
     }
 
-    /** The poller already marks the run failed; this makes sure of it when the event was posted by hand. */
+    /**
+     * Records the failure the poller (or a person replaying a message) announced: the trigger is the
+     * only writer of the run record. The first failure stays; a run that ended otherwise is left alone.
+     */
     public void onFailed(ExportFailed event) {
         Instant now = clock.instant();
-        updateRun(event.exportId(), run -> run.status().isFinal() ? run
-                : run.withFailed(new RunError(event.stage(), event.reason(), event.httpStatus(), event.diagnostics()),
-                        now));
+        updateRun(
+                event.exportId(),
+                run -> run.status().isFinal()
+                        ? run
+                        : run.withFailed(
+                                new RunError(event.stage(), event.reason(), event.httpStatus(), event.diagnostics()),
+                                now));
     }
 
     private void conclude(ExportProgress current) {
@@ -163,15 +183,21 @@ public class ExportTracker {
         Instant now = clock.instant();
         List<String> mismatches = current.mismatches();
         if (verdict.state() == Verdict.State.FAILED) {
-            updateRun(current.exportId(), run -> run.status() == ExportRunStatus.FAILED ? run
-                    : run.withFailed(new RunError("load", verdict.detail(), null, verdict.failures()), now));
+            updateRun(
+                    current.exportId(),
+                    run -> run.status() == ExportRunStatus.FAILED
+                            ? run
+                            : run.withFailed(new RunError("load", verdict.detail(), null, verdict.failures()), now));
             LOG.warnf("export %s failed to load: %s", current.exportId(), LogValues.escaped(verdict.failures()));
             return;
         }
-        String detail = mismatches.isEmpty() ? "every expected chunk is loaded; figures reconcile"
+        String detail = mismatches.isEmpty()
+                ? "every expected chunk is loaded; figures reconcile"
                 : "every expected chunk is loaded; MISMATCH: " + String.join("; ", mismatches);
-        Optional<ExportRun> run = updateRun(current.exportId(),
-                r -> r.status() == ExportRunStatus.LOADED || r.status() == ExportRunStatus.CANCELLED ? r
+        Optional<ExportRun> run = updateRun(
+                current.exportId(),
+                r -> r.status() == ExportRunStatus.LOADED || r.status() == ExportRunStatus.CANCELLED
+                        ? r
                         : r.withLoaded(now, detail));
         if (run.isPresent() && run.get().status() == ExportRunStatus.CANCELLED) {
             return;
@@ -186,10 +212,14 @@ public class ExportTracker {
         for (TypeFigures f : current.figures().values()) {
             rows.put(f.resourceType(), f.rowsLoaded());
         }
-        loaded.publishConfirmed(CloudEvent.of(MessageType.EXPORT_LOADED, SOURCE,
-                new ExportLoaded(current.exportId(), job, transactionTime, rows, now), now), PUBLISH_TIMEOUT);
-        LOG.infof("export %s loaded: %s%s", current.exportId(), rows,
-                mismatches.isEmpty() ? "" : " MISMATCH " + mismatches);
+        loaded.publishAndWait(CloudEvent.of(
+                MessageType.EXPORT_LOADED,
+                SOURCE,
+                new ExportLoaded(current.exportId(), job, transactionTime, rows, now),
+                now));
+        LOG.infof(
+                "export %s loaded: %s%s",
+                current.exportId(), rows, mismatches.isEmpty() ? "" : " MISMATCH " + mismatches);
     }
 
     /** An export.failed may name a run this trigger never recorded (posted by hand): nothing to update then. */

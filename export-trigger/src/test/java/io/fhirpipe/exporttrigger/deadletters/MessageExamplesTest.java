@@ -1,5 +1,7 @@
 package io.fhirpipe.exporttrigger.deadletters;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.messages.Json;
@@ -8,8 +10,6 @@ import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.model.topology.BicepTopology;
 import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.testsupport.RepositoryRoot;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -17,8 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * docs/messages.md promises one example per message a person can post by hand: every example there must
@@ -30,8 +29,7 @@ class MessageExamplesTest {
     /** {@code ### `fhirpipe.chunk.ready.v1` (topic `chunk-ready`)}: the json block after it is its example. */
     private static final Pattern HEADING = Pattern.compile("^### `([^`]+)` \\(topic `([^`]+)`\\)$");
 
-    record Example(String heading, String topic, String json) {
-    }
+    record Example(String heading, String topic, String json) {}
 
     static List<Example> examples() throws Exception {
         List<String> lines = Files.readAllLines(RepositoryRoot.find().resolve("docs/messages.md"));
@@ -60,13 +58,14 @@ class MessageExamplesTest {
         Set<MessageType> covered = EnumSet.noneOf(MessageType.class);
         for (Example example : examples()) {
             if (example.heading().startsWith("fhirpipe.")) {
-                MessageType type = MessageType.fromCloudEventType(example.heading()).orElseThrow(
-                        () -> new AssertionError("'" + example.heading() + "' is not a message type"));
+                MessageType type = MessageType.fromCloudEventType(example.heading())
+                        .orElseThrow(() -> new AssertionError("'" + example.heading() + "' is not a message type"));
                 // decoding validates against the schema first, then builds the record
                 assertThat(MessageCodec.decode(example.json(), type).type()).isEqualTo(example.heading());
                 assertThat(example.topic()).as(example.heading()).isEqualTo(type.topic());
                 // what the replay endpoint accepts as an edited body, too
-                assertThat(DeadLettersResource.checkEdited(example.topic(), example.json())).isEmpty();
+                assertThat(DeadLettersResource.checkEdited(example.topic(), example.json()))
+                        .isEmpty();
                 covered.add(type);
             }
         }
@@ -75,12 +74,15 @@ class MessageExamplesTest {
 
     @Test
     void theBlobCreatedExampleIsAFinishedLandingWriteAsTheSplitterWantsIt() throws Exception {
-        List<Example> blob = examples().stream().filter(e -> e.topic().equals(Topics.BLOB_CREATED)).toList();
+        List<Example> blob = examples().stream()
+                .filter(e -> e.topic().equals(Topics.BLOB_CREATED))
+                .toList();
         assertThat(blob).hasSize(1);
         JsonNode event = Json.mapper().readTree(blob.get(0).json());
         assertThat(blob.get(0).heading()).isEqualTo("Microsoft.Storage.BlobCreated");
         assertThat(event.path("eventType").asText()).isEqualTo("Microsoft.Storage.BlobCreated");
-        assertThat(BicepTopology.FINISHED_BLOB_APIS).contains(event.path("data").path("api").asText());
+        assertThat(BicepTopology.FINISHED_BLOB_APIS)
+                .contains(event.path("data").path("api").asText());
         assertThat(event.path("subject").asText())
                 .startsWith("/blobServices/default/containers/" + BicepTopology.WATCHED_CONTAINER + "/blobs/")
                 .endsWith(".ndjson");
@@ -92,6 +94,8 @@ class MessageExamplesTest {
     void everyTopicWithASubscriptionHasAnExample() throws Exception {
         Set<String> topics = new java.util.HashSet<>();
         examples().forEach(e -> topics.add(e.topic()));
-        Topology.standard().topics().forEach(t -> assertThat(topics).as("examples").contains(t.name()));
+        Topology.standard()
+                .topics()
+                .forEach(t -> assertThat(topics).as("examples").contains(t.name()));
     }
 }

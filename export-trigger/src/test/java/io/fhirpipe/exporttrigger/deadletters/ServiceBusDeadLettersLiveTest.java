@@ -1,5 +1,9 @@
 package io.fhirpipe.exporttrigger.deadletters;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
@@ -12,20 +16,15 @@ import io.fhirpipe.model.topology.TopicDefinition;
 import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.runtime.messaging.MessageProperties;
 import io.fhirpipe.runtime.servicebus.ServiceBusSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Dead-letter list, peek, replay and purge against a real namespace (Azure or the emulator), with the
@@ -54,8 +53,8 @@ class ServiceBusDeadLettersLiveTest {
 
     @BeforeEach
     void onlyWithANamespace() {
-        assumeTrue(configured(),
-                "no FHIRPIPE_AZURE_SERVICEBUS_NAMESPACE or FHIRPIPE_AZURE_SERVICEBUS_CONNECTION_STRING");
+        assumeTrue(
+                configured(), "no FHIRPIPE_AZURE_SERVICEBUS_NAMESPACE or FHIRPIPE_AZURE_SERVICEBUS_CONNECTION_STRING");
     }
 
     @BeforeAll
@@ -63,14 +62,19 @@ class ServiceBusDeadLettersLiveTest {
         if (!configured()) {
             return;
         }
-        settings = new ServiceBusSettings(env("FHIRPIPE_AZURE_SERVICEBUS_NAMESPACE").orElse(null),
+        settings = new ServiceBusSettings(
+                env("FHIRPIPE_AZURE_SERVICEBUS_NAMESPACE").orElse(null),
                 env("FHIRPIPE_AZURE_SERVICEBUS_CONNECTION_STRING").orElse(null),
                 env("FHIRPIPE_AZURE_SERVICEBUS_MANAGED_IDENTITY_CLIENT_ID").orElse(null));
         topic = env("FHIRPIPE_AZURE_SERVICEBUS_TOPIC").orElse("export-loaded");
         subscription = env("FHIRPIPE_AZURE_SERVICEBUS_SUBSCRIPTION").orElse("observer");
-        Topology topology = new Topology(List.of(new TopicDefinition(topic, List.of(new SubscriptionDefinition(
-                subscription, Topology.DEFAULT_MAX_DELIVERY_COUNT, Topology.DEFAULT_REDELIVERY_DELAY,
-                Topology.DEFAULT_MAX_REDELIVERY_DELAY)))));
+        Topology topology = new Topology(List.of(new TopicDefinition(
+                topic,
+                List.of(new SubscriptionDefinition(
+                        subscription,
+                        Topology.DEFAULT_MAX_DELIVERY_COUNT,
+                        Topology.DEFAULT_REDELIVERY_DELAY,
+                        Topology.DEFAULT_MAX_REDELIVERY_DELAY)))));
         deadLetters = new ServiceBusDeadLetters(new SdkDeadLetterEntities(settings), topology, Clock.systemUTC());
         ServiceBusClientBuilder builder = new ServiceBusClientBuilder();
         if (settings.connectionString() != null) {
@@ -78,8 +82,12 @@ class ServiceBusDeadLettersLiveTest {
         } else {
             builder.credential(settings.namespace(), new com.azure.identity.DefaultAzureCredentialBuilder().build());
         }
-        receiver = builder.receiver().topicName(topic).subscriptionName(subscription)
-                .receiveMode(ServiceBusReceiveMode.PEEK_LOCK).prefetchCount(0).buildClient();
+        receiver = builder.receiver()
+                .topicName(topic)
+                .subscriptionName(subscription)
+                .receiveMode(ServiceBusReceiveMode.PEEK_LOCK)
+                .prefetchCount(0)
+                .buildClient();
         receiver.receiveMessages(100, Duration.ofSeconds(2)).forEach(receiver::complete);
         deadLetters.purge(topic, subscription);
     }
@@ -104,8 +112,11 @@ class ServiceBusDeadLettersLiveTest {
             sender.sendMessage(message);
         }
         ServiceBusReceivedMessage received = receive(id);
-        receiver.deadLetter(received, new DeadLetterOptions().setDeadLetterReason("InvalidMessage")
-                .setDeadLetterErrorDescription("live test"));
+        receiver.deadLetter(
+                received,
+                new DeadLetterOptions()
+                        .setDeadLetterReason("InvalidMessage")
+                        .setDeadLetterErrorDescription("live test"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> count() == 1);
         DeadLetter peeked = deadLetters.peek(topic, subscription, 10).get(0);
@@ -115,7 +126,8 @@ class ServiceBusDeadLettersLiveTest {
         assertThat(peeked.enqueuedTime()).isNotNull();
         assertThat(peeked.properties()).containsEntry(MessageProperties.EXPORT_ID, "exp-live");
 
-        Replayed replayed = deadLetters.replay(topic, subscription, id, "{\"id\":\"" + id + "\",\"edited\":true}")
+        Replayed replayed = deadLetters
+                .replay(topic, subscription, id, "{\"id\":\"" + id + "\",\"edited\":true}")
                 .orElseThrow();
         assertThat(count()).isZero();
         ServiceBusReceivedMessage again = receive(replayed.replayedAs());
@@ -129,8 +141,11 @@ class ServiceBusDeadLettersLiveTest {
     }
 
     private static long count() {
-        return deadLetters.counts().stream().filter(c -> c.subscription().equals(subscription)).findFirst()
-                .orElseThrow().count();
+        return deadLetters.counts().stream()
+                .filter(c -> c.subscription().equals(subscription))
+                .findFirst()
+                .orElseThrow()
+                .count();
     }
 
     private static com.azure.messaging.servicebus.ServiceBusSenderClient senderClient() {

@@ -1,5 +1,7 @@
 package io.fhirpipe.exporttrigger.deadletters;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fhirpipe.exporttrigger.deadletters.DeadLetterEntities.Entity;
 import io.fhirpipe.exporttrigger.deadletters.DeadLetterEntities.Locked;
 import io.fhirpipe.exporttrigger.deadletters.DeadLetterEntities.Stored;
@@ -8,8 +10,6 @@ import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.runtime.messaging.MessageProperties;
 import io.fhirpipe.runtime.servicebus.implementation.OutgoingServiceBusMessage;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,8 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link ServiceBusDeadLetters} against a fake Service Bus that behaves as one does: dead letters in a
@@ -35,8 +34,8 @@ class ServiceBusDeadLettersTest {
     static final String SOURCE = TOPIC + "/Subscriptions/" + SUBSCRIPTION;
 
     final FakeEntities bus = new FakeEntities();
-    final ServiceBusDeadLetters deadLetters = new ServiceBusDeadLetters(bus, Topology.standard(),
-            Clock.fixed(NOW, ZoneOffset.UTC));
+    final ServiceBusDeadLetters deadLetters =
+            new ServiceBusDeadLetters(bus, Topology.standard(), Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void countsEverySubscriptionFromItsOwnQueueAndFromTheForwardQueueBySource() {
@@ -47,8 +46,10 @@ class ServiceBusDeadLettersTest {
 
         List<DeadLetterCount> counts = deadLetters.counts();
         assertThat(counts).hasSize(11);
-        assertThat(counts).contains(new DeadLetterCount(TOPIC, SUBSCRIPTION, 3),
-                new DeadLetterCount(Topics.EXPORT_REQUESTED, Subscriptions.EXPORT_TRIGGER, 0));
+        assertThat(counts)
+                .contains(
+                        new DeadLetterCount(TOPIC, SUBSCRIPTION, 3),
+                        new DeadLetterCount(Topics.EXPORT_REQUESTED, Subscriptions.EXPORT_TRIGGER, 0));
     }
 
     @Test
@@ -77,9 +78,11 @@ class ServiceBusDeadLettersTest {
         bus.add(Entity.forwardQueue(TOPIC), stored("target", SOURCE));
         bus.add(Entity.forwardQueue(TOPIC), stored("after", SOURCE));
 
-        Replayed replayed = deadLetters.replay(TOPIC, SUBSCRIPTION, "target", "{\"edited\":true}").orElseThrow();
-        assertThat(replayed).isEqualTo(new Replayed(TOPIC, SUBSCRIPTION, "target",
-                "target/replay-" + NOW.toEpochMilli(), true));
+        Replayed replayed = deadLetters
+                .replay(TOPIC, SUBSCRIPTION, "target", "{\"edited\":true}")
+                .orElseThrow();
+        assertThat(replayed)
+                .isEqualTo(new Replayed(TOPIC, SUBSCRIPTION, "target", "target/replay-" + NOW.toEpochMilli(), true));
 
         assertThat(bus.sent).hasSize(1);
         Sent sent = bus.sent.get(0);
@@ -90,9 +93,12 @@ class ServiceBusDeadLettersTest {
                 .containsEntry(MessageProperties.RETRY_FOR, SUBSCRIPTION)
                 .containsEntry(MessageProperties.ORIGINAL_MESSAGE_ID, "target")
                 .containsEntry(MessageProperties.RESOURCE_TYPE, "Patient")
-                .doesNotContainKeys(MessageProperties.DEAD_LETTER_REASON, MessageProperties.DEAD_LETTER_DESCRIPTION,
+                .doesNotContainKeys(
+                        MessageProperties.DEAD_LETTER_REASON,
+                        MessageProperties.DEAD_LETTER_DESCRIPTION,
                         MessageProperties.PREVIOUS_DELIVERIES);
-        assertThat(bus.queue(Entity.forwardQueue(TOPIC))).extracting(Stored::messageId)
+        assertThat(bus.queue(Entity.forwardQueue(TOPIC)))
+                .extracting(Stored::messageId)
                 .containsExactly("before", "after");
         // only the message ahead of it was passed over (and handed back); the one behind it was never locked
         assertThat(bus.abandoned).isEqualTo(1);
@@ -101,14 +107,32 @@ class ServiceBusDeadLettersTest {
 
     @Test
     void aReplayWithoutEditKeepsTheBodyAndARetryCopyIsFoundByItsOriginalId() {
-        Stored retryCopy = new Stored("orig-7/retry-3", 1, "{\"id\":\"orig-7\"}".getBytes(StandardCharsets.UTF_8),
-                MessageProperties.CONTENT_TYPE, "Patient", null,
-                Map.of(MessageProperties.ORIGINAL_MESSAGE_ID, "orig-7", MessageProperties.RETRY_FOR, SUBSCRIPTION,
-                        MessageProperties.PREVIOUS_DELIVERIES, 4), 0, NOW, "MaxDeliveryCountExceeded", "", null);
+        Stored retryCopy = new Stored(
+                "orig-7/retry-3",
+                1,
+                "{\"id\":\"orig-7\"}".getBytes(StandardCharsets.UTF_8),
+                MessageProperties.CONTENT_TYPE,
+                "Patient",
+                null,
+                Map.of(
+                        MessageProperties.ORIGINAL_MESSAGE_ID,
+                        "orig-7",
+                        MessageProperties.RETRY_FOR,
+                        SUBSCRIPTION,
+                        MessageProperties.PREVIOUS_DELIVERIES,
+                        4),
+                0,
+                NOW,
+                "MaxDeliveryCountExceeded",
+                "",
+                null);
         bus.add(new Entity(TOPIC, SUBSCRIPTION), retryCopy);
 
-        assertThat(deadLetters.peek(TOPIC, SUBSCRIPTION, 5)).extracting(DeadLetter::messageId).containsExactly("orig-7");
-        Replayed replayed = deadLetters.replay(TOPIC, SUBSCRIPTION, "orig-7", null).orElseThrow();
+        assertThat(deadLetters.peek(TOPIC, SUBSCRIPTION, 5))
+                .extracting(DeadLetter::messageId)
+                .containsExactly("orig-7");
+        Replayed replayed =
+                deadLetters.replay(TOPIC, SUBSCRIPTION, "orig-7", null).orElseThrow();
         assertThat(replayed.edited()).isFalse();
         OutgoingServiceBusMessage sent = bus.sent.get(0).message();
         assertThat(new String(sent.body(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":\"orig-7\"}");
@@ -120,15 +144,19 @@ class ServiceBusDeadLettersTest {
     @Test
     void aReplayThatFailedAgainIsTheSameMessageAndItsReplayIdDoesNotGrow() {
         bus.add(new Entity(TOPIC, SUBSCRIPTION), stored("orig-9/replay-1764000000000", null));
-        assertThat(deadLetters.peek(TOPIC, SUBSCRIPTION, 5)).extracting(DeadLetter::messageId).containsExactly("orig-9");
-        Replayed replayed = deadLetters.replay(TOPIC, SUBSCRIPTION, "orig-9", null).orElseThrow();
+        assertThat(deadLetters.peek(TOPIC, SUBSCRIPTION, 5))
+                .extracting(DeadLetter::messageId)
+                .containsExactly("orig-9");
+        Replayed replayed =
+                deadLetters.replay(TOPIC, SUBSCRIPTION, "orig-9", null).orElseThrow();
         assertThat(replayed.replayedAs()).isEqualTo("orig-9/replay-" + NOW.toEpochMilli());
     }
 
     @Test
     void anUnknownIdReplaysNothing() {
         bus.add(Entity.forwardQueue(TOPIC), stored("other-subscription", TOPIC + "/Subscriptions/observer"));
-        assertThat(deadLetters.replay(TOPIC, SUBSCRIPTION, "other-subscription", null)).isEmpty();
+        assertThat(deadLetters.replay(TOPIC, SUBSCRIPTION, "other-subscription", null))
+                .isEmpty();
         assertThat(deadLetters.replay(TOPIC, SUBSCRIPTION, "nothing", null)).isEmpty();
         assertThat(bus.sent).isEmpty();
         assertThat(bus.queue(Entity.forwardQueue(TOPIC))).hasSize(1);
@@ -143,7 +171,9 @@ class ServiceBusDeadLettersTest {
 
         assertThat(deadLetters.purge(TOPIC, SUBSCRIPTION)).isEqualTo(3);
         assertThat(bus.queue(new Entity(TOPIC, SUBSCRIPTION))).isEmpty();
-        assertThat(bus.queue(Entity.forwardQueue(TOPIC))).extracting(Stored::messageId).containsExactly("someone-else");
+        assertThat(bus.queue(Entity.forwardQueue(TOPIC)))
+                .extracting(Stored::messageId)
+                .containsExactly("someone-else");
         assertThat(bus.locked).isEmpty();
         assertThat(deadLetters.counts()).contains(new DeadLetterCount(TOPIC, SUBSCRIPTION, 0));
     }
@@ -151,13 +181,22 @@ class ServiceBusDeadLettersTest {
     private long sequence;
 
     private Stored stored(String id, String source) {
-        return new Stored(id, ++sequence, ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8),
-                MessageProperties.CONTENT_TYPE, "Patient", null, Map.of(MessageProperties.RESOURCE_TYPE, "Patient"), 3,
-                NOW.minusSeconds(60), "InvalidMessage", "data.exportId is required", source);
+        return new Stored(
+                id,
+                ++sequence,
+                ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8),
+                MessageProperties.CONTENT_TYPE,
+                "Patient",
+                null,
+                Map.of(MessageProperties.RESOURCE_TYPE, "Patient"),
+                3,
+                NOW.minusSeconds(60),
+                "InvalidMessage",
+                "data.exportId is required",
+                source);
     }
 
-    record Sent(String topic, OutgoingServiceBusMessage message) {
-    }
+    record Sent(String topic, OutgoingServiceBusMessage message) {}
 
     /** Queues in sequence order; a received message is hidden while locked, as on Service Bus. */
     static final class FakeEntities implements DeadLetterEntities {
@@ -176,7 +215,10 @@ class ServiceBusDeadLettersTest {
 
         @Override
         public List<Stored> peek(Entity entity, long fromSequenceNumber, int max) {
-            return queue(entity).stream().filter(m -> m.sequenceNumber() >= fromSequenceNumber).limit(max).toList();
+            return queue(entity).stream()
+                    .filter(m -> m.sequenceNumber() >= fromSequenceNumber)
+                    .limit(max)
+                    .toList();
         }
 
         @Override
@@ -218,7 +260,6 @@ class ServiceBusDeadLettersTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -115,13 +115,15 @@ public final class AccessTokenSources {
             signer = new SmartClientAssertionSigner(
                     smart.clientId().strip(), smart.keyId().strip(), smart.algorithm(), privateKey, options.clock());
         } catch (IllegalArgumentException e) {
-            throw new InvalidAuthSettingsException(kind, keySetting(smart), "does not suit algorithm " + smart.algorithm()
-                    + ": " + e.getMessage(), e);
+            throw new InvalidAuthSettingsException(
+                    kind, keySetting(smart), "does not suit algorithm " + smart.algorithm() + ": " + e.getMessage(), e);
         }
 
-        HttpClient httpClient = options.httpClient().orElseGet(
-                () -> HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build());
-        Supplier<URI> tokenEndpoint = smart.tokenUrl().<Supplier<URI>>map(url -> () -> url)
+        HttpClient httpClient = options.httpClient()
+                .orElseGet(() ->
+                        HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build());
+        Supplier<URI> tokenEndpoint = smart.tokenUrl()
+                .<Supplier<URI>>map(url -> () -> url)
                 .orElseGet(() -> new SmartConfigurationDiscovery(httpClient, fhirBaseUrl, options.requestTimeout()));
         SmartBackendServicesTokenFetcher fetcher = new SmartBackendServicesTokenFetcher(
                 httpClient, tokenEndpoint, signer, smart.scope().strip(), options.clock(), options.requestTimeout());
@@ -134,17 +136,20 @@ public final class AccessTokenSources {
     private static PrivateKey privateKey(AuthSettings.Smart smart) {
         String kind = smart.kind();
         if (smart.privateKeyPem().isPresent() && smart.privateKeyPath().isPresent()) {
-            throw new InvalidAuthSettingsException(kind, "privateKeyPem", "and privateKeyPath are both set; set only one");
+            throw new InvalidAuthSettingsException(
+                    kind, "privateKeyPem", "and privateKeyPath are both set; set only one");
         }
         String setting = keySetting(smart);
-        String pem = smart.privateKeyPem().orElseGet(() -> smart.privateKeyPath()
-                .map(path -> readKeyFile(kind, path))
-                .orElseThrow(() -> new InvalidAuthSettingsException(kind, "privateKeyPem", "is missing (or set privateKeyPath)")));
+        String pem = smart.privateKeyPem()
+                .orElseGet(() -> smart.privateKeyPath()
+                        .map(path -> readKeyFile(kind, path))
+                        .orElseThrow(() -> new InvalidAuthSettingsException(
+                                kind, "privateKeyPem", "is missing (or set privateKeyPath)")));
         try {
             return Pkcs8PrivateKeys.parse(pem, smart.algorithm().keyAlgorithm());
         } catch (IllegalArgumentException e) {
-            throw new InvalidAuthSettingsException(kind, setting, "holds no usable key for " + smart.algorithm() + ": "
-                    + e.getMessage(), e);
+            throw new InvalidAuthSettingsException(
+                    kind, setting, "holds no usable key for " + smart.algorithm() + ": " + e.getMessage(), e);
         }
     }
 

@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
  * fetches the next one. Thread-safe: concurrent callers that find the token due for refresh wait for
  * one fetch rather than each asking the identity provider.
  */
-public final class CachingAccessTokenSource implements AccessTokenSource {
+final class CachingAccessTokenSource implements AccessTokenSource {
 
     public static final Duration DEFAULT_REFRESH_MARGIN = Duration.ofSeconds(60);
 
@@ -65,7 +65,8 @@ public final class CachingAccessTokenSource implements AccessTokenSource {
         } catch (AccessTokenException e) {
             // Refreshing early exists to ride out exactly this: a provider that is briefly unavailable.
             if (previous != null && !previous.isExpired(now)) {
-                LOG.warnf("Could not refresh access token from %s, using the current one until it expires at %s: %s",
+                LOG.warnf(
+                        "Could not refresh access token from %s, using the current one until it expires at %s: %s",
                         description, previous.expiresAt(), e.getMessage());
                 return previous;
             }

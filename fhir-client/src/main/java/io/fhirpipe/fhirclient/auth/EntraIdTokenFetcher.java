@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.util.Objects;
 
 /** Obtains tokens for one scope from Microsoft Entra ID through an azure-identity credential. */
-public final class EntraIdTokenFetcher implements TokenFetcher {
+final class EntraIdTokenFetcher implements TokenFetcher {
 
     private final TokenCredential credential;
     private final String scope;
@@ -40,12 +40,14 @@ public final class EntraIdTokenFetcher implements TokenFetcher {
         } catch (RuntimeException e) {
             // azure-identity's exceptions explain which credentials of the chain were tried and why
             // they failed; they carry no token.
-            throw new AccessTokenException("Microsoft Entra ID gave no token for scope " + scope + ": " + e.getMessage(), e);
+            throw new AccessTokenException(
+                    "Microsoft Entra ID gave no token for scope " + scope + ": " + e.getMessage(), e);
         }
         if (token == null || token.getToken() == null || token.getExpiresAt() == null) {
             throw new AccessTokenException("Microsoft Entra ID gave no token for scope " + scope);
         }
-        return new IssuedToken(token.getToken(), clock.instant(), token.getExpiresAt().toInstant());
+        return new IssuedToken(
+                token.getToken(), clock.instant(), token.getExpiresAt().toInstant());
     }
 
     @Override

@@ -6,7 +6,7 @@ package io.fhirpipe.fhirclient.auth;
  * can translate them into its own property names. The message never holds a setting's value when
  * that value is a secret.
  */
-public class InvalidAuthSettingsException extends IllegalArgumentException {
+class InvalidAuthSettingsException extends IllegalArgumentException {
 
     private final String kind;
     private final String setting;

@@ -8,7 +8,7 @@ import java.util.Objects;
  * An access token as an identity provider issued it, with the moment it was obtained and the moment
  * it stops being accepted.
  */
-public record IssuedToken(String value, Instant obtainedAt, Instant expiresAt) {
+record IssuedToken(String value, Instant obtainedAt, Instant expiresAt) {
 
     public IssuedToken {
         Objects.requireNonNull(value, "value");
@@ -38,6 +38,7 @@ public record IssuedToken(String value, Instant obtainedAt, Instant expiresAt) {
 
     @Override
     public String toString() {
-        return "IssuedToken[value=" + Redaction.REDACTED + ", obtainedAt=" + obtainedAt + ", expiresAt=" + expiresAt + "]";
+        return "IssuedToken[value=" + Redaction.REDACTED + ", obtainedAt=" + obtainedAt + ", expiresAt=" + expiresAt
+                + "]";
     }
 }

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.Optional;
 
 /** The {@code error} and optional {@code error_description} of an OAuth 2.0 error response (RFC 6749 §5.2). */
-public record OAuthErrorResponse(String error, Optional<String> description) {
+record OAuthErrorResponse(String error, Optional<String> description) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * <p>Error messages describe what is wrong with the text, never any of its content: the text is a
  * private key, or something a person pasted in place of one.
  */
-public final class Pkcs8PrivateKeys {
+final class Pkcs8PrivateKeys {
 
     private static final Pattern PKCS8_PEM =
             Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
@@ -46,7 +46,8 @@ public final class Pkcs8PrivateKeys {
             return KeyFactory.getInstance(keyAlgorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
         } catch (GeneralSecurityException e) {
             // The JCA message names the parse failure only; kept as the cause for diagnosis.
-            throw new IllegalArgumentException("the PRIVATE KEY PEM block is not a PKCS#8 " + keyAlgorithm + " private key", e);
+            throw new IllegalArgumentException(
+                    "the PRIVATE KEY PEM block is not a PKCS#8 " + keyAlgorithm + " private key", e);
         }
     }
 

@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * Obtains tokens with the SMART Backend Services client-credentials grant: a form POST to the token
  * endpoint carrying a freshly signed client assertion.
  */
-public final class SmartBackendServicesTokenFetcher implements TokenFetcher {
+final class SmartBackendServicesTokenFetcher implements TokenFetcher {
 
     public static final String CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -80,14 +80,16 @@ public final class SmartBackendServicesTokenFetcher implements TokenFetcher {
         try {
             token = SmartTokenResponse.parse(response.body());
         } catch (IllegalArgumentException e) {
-            throw new AccessTokenException("SMART token endpoint " + endpoint + " answered HTTP " + response.statusCode()
-                    + " but not with a usable token response: " + e.getMessage());
+            throw new AccessTokenException("SMART token endpoint " + endpoint + " answered HTTP "
+                    + response.statusCode() + " but not with a usable token response: " + e.getMessage());
         }
         if (!token.isBearer()) {
             throw new AccessTokenException("SMART token endpoint " + endpoint + " issued a token of type '"
                     + token.tokenType() + "'; only bearer tokens are supported");
         }
-        LOG.debugf("SMART token endpoint %s granted scope %s", endpoint, token.scope().orElse("<unstated>"));
+        LOG.debugf(
+                "SMART token endpoint %s granted scope %s",
+                endpoint, token.scope().orElse("<unstated>"));
         // Counting from before the request keeps the computed expiry on the safe side of the real one.
         Instant expiresAt = requestedAt.plus(token.expiresIn().orElse(LIFETIME_WHEN_UNSTATED));
         return new IssuedToken(token.accessToken(), requestedAt, expiresAt);
@@ -112,7 +114,8 @@ public final class SmartBackendServicesTokenFetcher implements TokenFetcher {
             throw new AccessTokenException("SMART token endpoint " + endpoint + " could not be reached: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AccessTokenException("interrupted while requesting a token from SMART token endpoint " + endpoint, e);
+            throw new AccessTokenException(
+                    "interrupted while requesting a token from SMART token endpoint " + endpoint, e);
         }
     }
 
@@ -122,7 +125,8 @@ public final class SmartBackendServicesTokenFetcher implements TokenFetcher {
      */
     private static String describeRefusal(URI endpoint, HttpResponse<String> response, String assertion) {
         String body = response.body() == null ? "" : response.body().replace(assertion, Redaction.REDACTED);
-        String prefix = "SMART token endpoint " + endpoint + " refused the token request with HTTP " + response.statusCode();
+        String prefix =
+                "SMART token endpoint " + endpoint + " refused the token request with HTTP " + response.statusCode();
         return OAuthErrorResponse.parse(body)
                 .map(error -> prefix + ": " + error.summary())
                 .orElseGet(() -> prefix + " and no OAuth error; body starts: " + truncate(body));

@@ -25,7 +25,7 @@ import java.util.UUID;
  * ({@code client_assertion}): issuer and subject are the client id, the audience is the token
  * endpoint, and each assertion has its own {@code jti} so a server can refuse replays.
  */
-public final class SmartClientAssertionSigner {
+final class SmartClientAssertionSigner {
 
     /**
      * SMART allows at most five minutes. One minute less keeps a client clock that runs somewhat
@@ -100,7 +100,8 @@ public final class SmartClientAssertionSigner {
         try {
             jwt.sign(signer);
         } catch (JOSEException e) {
-            throw new AccessTokenException("could not sign the SMART client assertion with " + algorithm + ": " + e.getMessage(), e);
+            throw new AccessTokenException(
+                    "could not sign the SMART client assertion with " + algorithm + ": " + e.getMessage(), e);
         }
         return jwt.serialize();
     }

@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
  * asks on first use, not on construction, so a service can start while the FHIR server is down;
  * the answer is kept, a failure is not.
  */
-public final class SmartConfigurationDiscovery implements Supplier<URI> {
+final class SmartConfigurationDiscovery implements Supplier<URI> {
 
     private static final Logger LOG = Logger.getLogger(SmartConfigurationDiscovery.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,14 +69,15 @@ public final class SmartConfigurationDiscovery implements Supplier<URI> {
         try {
             response = httpClient.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new AccessTokenException("SMART configuration " + configurationUrl + " could not be reached: " + e, e);
+            throw new AccessTokenException(
+                    "SMART configuration " + configurationUrl + " could not be reached: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AccessTokenException("interrupted while reading SMART configuration " + configurationUrl, e);
         }
         if (response.statusCode() != 200) {
-            throw new AccessTokenException("SMART configuration " + configurationUrl + " answered HTTP " + response.statusCode()
-                    + "; configure the token endpoint URL instead");
+            throw new AccessTokenException("SMART configuration " + configurationUrl + " answered HTTP "
+                    + response.statusCode() + "; configure the token endpoint URL instead");
         }
         return tokenEndpointIn(response.body());
     }
@@ -98,8 +99,8 @@ public final class SmartConfigurationDiscovery implements Supplier<URI> {
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new AccessTokenException("SMART configuration " + configurationUrl + " has an invalid token_endpoint: "
-                    + e.getMessage(), e);
+            throw new AccessTokenException(
+                    "SMART configuration " + configurationUrl + " has an invalid token_endpoint: " + e.getMessage(), e);
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Optional;
  * A successful OAuth 2.0 token response ({@code access_token}, {@code token_type},
  * {@code expires_in}, {@code scope}) from a SMART token endpoint.
  */
-public record SmartTokenResponse(String accessToken, String tokenType, Optional<Duration> expiresIn, Optional<String> scope) {
+record SmartTokenResponse(String accessToken, String tokenType, Optional<Duration> expiresIn, Optional<String> scope) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,7 +37,9 @@ public record SmartTokenResponse(String accessToken, String tokenType, Optional<
             throw new IllegalArgumentException("the body is not a JSON object");
         }
         JsonNode accessToken = root.get("access_token");
-        if (accessToken == null || !accessToken.isTextual() || accessToken.asText().isEmpty()) {
+        if (accessToken == null
+                || !accessToken.isTextual()
+                || accessToken.asText().isEmpty()) {
             throw new IllegalArgumentException("the body has no access_token");
         }
         JsonNode tokenType = root.get("token_type");
@@ -53,7 +55,8 @@ public record SmartTokenResponse(String accessToken, String tokenType, Optional<
             return Optional.empty();
         }
         // Some servers send the number as a string.
-        if (node.isIntegralNumber() || (node.isTextual() && node.asText().strip().matches("\\d+"))) {
+        if (node.isIntegralNumber()
+                || (node.isTextual() && node.asText().strip().matches("\\d+"))) {
             return Optional.of(Duration.ofSeconds(node.asLong()));
         }
         throw new IllegalArgumentException("expires_in is not a whole number of seconds");

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** A token handed over in configuration, sent as it is for as long as the process runs. */
-public final class StaticBearerTokenSource implements AccessTokenSource {
+final class StaticBearerTokenSource implements AccessTokenSource {
 
     private final String token;
 

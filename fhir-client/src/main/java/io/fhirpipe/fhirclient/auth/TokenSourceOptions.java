@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param requestTimeout for each request to a token endpoint or SMART configuration
  * @param httpClient for SMART requests; absent means one is created when SMART is used
  */
-public record TokenSourceOptions(Duration refreshMargin, Duration requestTimeout, Clock clock, Optional<HttpClient> httpClient) {
+record TokenSourceOptions(
+        Duration refreshMargin, Duration requestTimeout, Clock clock, Optional<HttpClient> httpClient) {
 
     public TokenSourceOptions {
         Objects.requireNonNull(refreshMargin, "refreshMargin");

@@ -1,11 +1,10 @@
 package io.fhirpipe.fhirclient.config;
 
 import io.smallrye.config.WithDefault;
-
 import java.util.Optional;
 
 /** {@code fhirpipe.servers.<name>.auth.}: how fhirpipe authenticates to that server. */
-public interface FhirServerAuthConfig {
+interface FhirServerAuthConfig {
 
     /** none, bearer, entra or smart. */
     @WithDefault("none")

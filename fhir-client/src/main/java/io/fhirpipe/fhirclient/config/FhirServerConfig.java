@@ -1,7 +1,6 @@
 package io.fhirpipe.fhirclient.config;
 
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /**

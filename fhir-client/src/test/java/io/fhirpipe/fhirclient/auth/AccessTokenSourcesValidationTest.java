@@ -25,13 +25,26 @@ class AccessTokenSourcesValidationTest {
     private final String rsaPem = TestKeys.pkcs8Pem(rsaKeys.getPrivate());
     private final String rsaPemBody = TestKeys.pemBody(rsaKeys.getPrivate());
 
-    private AuthSettings.Smart smart(Optional<URI> tokenUrl, String clientId, String keyId, Optional<String> pem,
-            Optional<Path> path, SigningAlgorithm algorithm, String scope) {
+    private AuthSettings.Smart smart(
+            Optional<URI> tokenUrl,
+            String clientId,
+            String keyId,
+            Optional<String> pem,
+            Optional<Path> path,
+            SigningAlgorithm algorithm,
+            String scope) {
         return new AuthSettings.Smart(tokenUrl, clientId, keyId, pem, path, algorithm, scope);
     }
 
     private AuthSettings.Smart validSmart() {
-        return smart(TOKEN_URL, "client", "kid-1", Optional.of(rsaPem), Optional.empty(), SigningAlgorithm.RS384, "system/*.read");
+        return smart(
+                TOKEN_URL,
+                "client",
+                "kid-1",
+                Optional.of(rsaPem),
+                Optional.empty(),
+                SigningAlgorithm.RS384,
+                "system/*.read");
     }
 
     private static InvalidAuthSettingsException refusal(ThrowingCallable create) {
@@ -47,7 +60,8 @@ class AccessTokenSourcesValidationTest {
 
     @Test
     void bearerWithoutTokenNamesToken() {
-        InvalidAuthSettingsException e = refusal(() -> AccessTokenSources.create(new AuthSettings.Bearer(" "), BASE_URL));
+        InvalidAuthSettingsException e =
+                refusal(() -> AccessTokenSources.create(new AuthSettings.Bearer(" "), BASE_URL));
 
         assertThat(e.kind()).isEqualTo("bearer");
         assertThat(e.setting()).isEqualTo("token");
@@ -56,7 +70,8 @@ class AccessTokenSourcesValidationTest {
 
     @Test
     void entraWithoutScopeNeedsTheBaseUrl() {
-        InvalidAuthSettingsException e = refusal(() -> AccessTokenSources.create(AuthSettings.Entra.withDefaults(), null));
+        InvalidAuthSettingsException e =
+                refusal(() -> AccessTokenSources.create(AuthSettings.Entra.withDefaults(), null));
 
         assertThat(e.setting()).isEqualTo("fhirBaseUrl");
         assertThat(e).hasMessageContaining("default scope");
@@ -80,24 +95,92 @@ class AccessTokenSourcesValidationTest {
 
     @Test
     void eachMissingSmartSettingIsNamed() {
-        assertThat(refusal(() -> AccessTokenSources.create(smart(TOKEN_URL, null, "kid", Optional.of(rsaPem), Optional.empty(),
-                SigningAlgorithm.RS384, "system/*.read"), BASE_URL)).setting()).isEqualTo("clientId");
-        assertThat(refusal(() -> AccessTokenSources.create(smart(TOKEN_URL, "client", "", Optional.of(rsaPem), Optional.empty(),
-                SigningAlgorithm.RS384, "system/*.read"), BASE_URL)).setting()).isEqualTo("keyId");
-        assertThat(refusal(() -> AccessTokenSources.create(smart(TOKEN_URL, "client", "kid", Optional.of(rsaPem), Optional.empty(),
-                null, "system/*.read"), BASE_URL)).setting()).isEqualTo("algorithm");
-        assertThat(refusal(() -> AccessTokenSources.create(smart(TOKEN_URL, "client", "kid", Optional.of(rsaPem), Optional.empty(),
-                SigningAlgorithm.RS384, null), BASE_URL)).setting()).isEqualTo("scope");
-        assertThat(refusal(() -> AccessTokenSources.create(smart(TOKEN_URL, "client", "kid", Optional.empty(), Optional.empty(),
-                SigningAlgorithm.RS384, "system/*.read"), BASE_URL)).setting()).isEqualTo("privateKeyPem");
-        assertThat(refusal(() -> AccessTokenSources.create(smart(Optional.empty(), "client", "kid", Optional.of(rsaPem),
-                Optional.empty(), SigningAlgorithm.RS384, "system/*.read"), " ")).setting()).isEqualTo("fhirBaseUrl");
+        assertThat(refusal(() -> AccessTokenSources.create(
+                                smart(
+                                        TOKEN_URL,
+                                        null,
+                                        "kid",
+                                        Optional.of(rsaPem),
+                                        Optional.empty(),
+                                        SigningAlgorithm.RS384,
+                                        "system/*.read"),
+                                BASE_URL))
+                        .setting())
+                .isEqualTo("clientId");
+        assertThat(refusal(() -> AccessTokenSources.create(
+                                smart(
+                                        TOKEN_URL,
+                                        "client",
+                                        "",
+                                        Optional.of(rsaPem),
+                                        Optional.empty(),
+                                        SigningAlgorithm.RS384,
+                                        "system/*.read"),
+                                BASE_URL))
+                        .setting())
+                .isEqualTo("keyId");
+        assertThat(refusal(() -> AccessTokenSources.create(
+                                smart(
+                                        TOKEN_URL,
+                                        "client",
+                                        "kid",
+                                        Optional.of(rsaPem),
+                                        Optional.empty(),
+                                        null,
+                                        "system/*.read"),
+                                BASE_URL))
+                        .setting())
+                .isEqualTo("algorithm");
+        assertThat(refusal(() -> AccessTokenSources.create(
+                                smart(
+                                        TOKEN_URL,
+                                        "client",
+                                        "kid",
+                                        Optional.of(rsaPem),
+                                        Optional.empty(),
+                                        SigningAlgorithm.RS384,
+                                        null),
+                                BASE_URL))
+                        .setting())
+                .isEqualTo("scope");
+        assertThat(refusal(() -> AccessTokenSources.create(
+                                smart(
+                                        TOKEN_URL,
+                                        "client",
+                                        "kid",
+                                        Optional.empty(),
+                                        Optional.empty(),
+                                        SigningAlgorithm.RS384,
+                                        "system/*.read"),
+                                BASE_URL))
+                        .setting())
+                .isEqualTo("privateKeyPem");
+        assertThat(refusal(() -> AccessTokenSources.create(
+                                smart(
+                                        Optional.empty(),
+                                        "client",
+                                        "kid",
+                                        Optional.of(rsaPem),
+                                        Optional.empty(),
+                                        SigningAlgorithm.RS384,
+                                        "system/*.read"),
+                                " "))
+                        .setting())
+                .isEqualTo("fhirBaseUrl");
     }
 
     @Test
     void aRelativeTokenUrlIsNamed() {
-        InvalidAuthSettingsException e = refusal(() -> AccessTokenSources.create(smart(Optional.of(URI.create("/token")), "client",
-                "kid", Optional.of(rsaPem), Optional.empty(), SigningAlgorithm.RS384, "system/*.read"), BASE_URL));
+        InvalidAuthSettingsException e = refusal(() -> AccessTokenSources.create(
+                smart(
+                        Optional.of(URI.create("/token")),
+                        "client",
+                        "kid",
+                        Optional.of(rsaPem),
+                        Optional.empty(),
+                        SigningAlgorithm.RS384,
+                        "system/*.read"),
+                BASE_URL));
 
         assertThat(e.setting()).isEqualTo("tokenUrl");
         assertThat(e).hasMessageContaining("absolute http(s) URL: /token");
@@ -107,18 +190,36 @@ class AccessTokenSourcesValidationTest {
     void keyAsTextAndAsFileAtOnceIsRefused(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("key.pem"), rsaPem);
 
-        InvalidAuthSettingsException e = refusal(() -> AccessTokenSources.create(smart(TOKEN_URL, "client", "kid",
-                Optional.of(rsaPem), Optional.of(file), SigningAlgorithm.RS384, "system/*.read"), BASE_URL));
+        InvalidAuthSettingsException e = refusal(() -> AccessTokenSources.create(
+                smart(
+                        TOKEN_URL,
+                        "client",
+                        "kid",
+                        Optional.of(rsaPem),
+                        Optional.of(file),
+                        SigningAlgorithm.RS384,
+                        "system/*.read"),
+                BASE_URL));
 
-        assertThat(e).hasMessageContaining("privateKeyPem and privateKeyPath are both set").hasMessageNotContaining(rsaPemBody);
+        assertThat(e)
+                .hasMessageContaining("privateKeyPem and privateKeyPath are both set")
+                .hasMessageNotContaining(rsaPemBody);
     }
 
     @Test
     void anUnreadableKeyFileIsNamedWithItsPath(@TempDir Path dir) {
         Path missing = dir.resolve("no-such-key.pem");
 
-        InvalidAuthSettingsException e = refusal(() -> AccessTokenSources.create(smart(TOKEN_URL, "client", "kid",
-                Optional.empty(), Optional.of(missing), SigningAlgorithm.RS384, "system/*.read"), BASE_URL));
+        InvalidAuthSettingsException e = refusal(() -> AccessTokenSources.create(
+                smart(
+                        TOKEN_URL,
+                        "client",
+                        "kid",
+                        Optional.empty(),
+                        Optional.of(missing),
+                        SigningAlgorithm.RS384,
+                        "system/*.read"),
+                BASE_URL));
 
         assertThat(e.setting()).isEqualTo("privateKeyPath");
         assertThat(e).hasMessageContaining("no-such-key.pem");
@@ -126,8 +227,16 @@ class AccessTokenSourcesValidationTest {
 
     @Test
     void anRsaKeyForEs384IsRefusedWithoutShowingTheKey() {
-        InvalidAuthSettingsException e = refusal(() -> AccessTokenSources.create(smart(TOKEN_URL, "client", "kid",
-                Optional.of(rsaPem), Optional.empty(), SigningAlgorithm.ES384, "system/*.read"), BASE_URL));
+        InvalidAuthSettingsException e = refusal(() -> AccessTokenSources.create(
+                smart(
+                        TOKEN_URL,
+                        "client",
+                        "kid",
+                        Optional.of(rsaPem),
+                        Optional.empty(),
+                        SigningAlgorithm.ES384,
+                        "system/*.read"),
+                BASE_URL));
 
         assertThat(e.setting()).isEqualTo("privateKeyPem");
         assertThat(e).hasMessageContaining("not a PKCS#8 EC private key");
@@ -138,8 +247,16 @@ class AccessTokenSourcesValidationTest {
     void anEcKeyOnAnotherCurveIsRefusedForEs384() {
         String p256Pem = TestKeys.pkcs8Pem(TestKeys.generateEc("secp256r1").getPrivate());
 
-        InvalidAuthSettingsException e = refusal(() -> AccessTokenSources.create(smart(TOKEN_URL, "client", "kid",
-                Optional.of(p256Pem), Optional.empty(), SigningAlgorithm.ES384, "system/*.read"), BASE_URL));
+        InvalidAuthSettingsException e = refusal(() -> AccessTokenSources.create(
+                smart(
+                        TOKEN_URL,
+                        "client",
+                        "kid",
+                        Optional.of(p256Pem),
+                        Optional.empty(),
+                        SigningAlgorithm.ES384,
+                        "system/*.read"),
+                BASE_URL));
 
         assertThat(e).hasMessageContaining("P-384").hasMessageContaining("P-256");
     }
@@ -148,8 +265,16 @@ class AccessTokenSourcesValidationTest {
     void aShortRsaKeyIsRefused() {
         String rsa1024Pem = TestKeys.pkcs8Pem(TestKeys.generateRsa(1024).getPrivate());
 
-        InvalidAuthSettingsException e = refusal(() -> AccessTokenSources.create(smart(TOKEN_URL, "client", "kid",
-                Optional.of(rsa1024Pem), Optional.empty(), SigningAlgorithm.RS384, "system/*.read"), BASE_URL));
+        InvalidAuthSettingsException e = refusal(() -> AccessTokenSources.create(
+                smart(
+                        TOKEN_URL,
+                        "client",
+                        "kid",
+                        Optional.of(rsa1024Pem),
+                        Optional.empty(),
+                        SigningAlgorithm.RS384,
+                        "system/*.read"),
+                BASE_URL));
 
         assertThat(e).hasMessageContaining("at least 2048 bits, got 1024");
     }
@@ -158,8 +283,10 @@ class AccessTokenSourcesValidationTest {
     void smartSettingsToStringHidesTheKey() {
         String text = validSmart().toString();
 
-        assertThat(text).contains("clientId=client", "keyId=kid-1", "privateKeyPem=<redacted>", "RS384")
-                .doesNotContain(rsaPemBody.substring(0, 40)).doesNotContain("BEGIN");
+        assertThat(text)
+                .contains("clientId=client", "keyId=kid-1", "privateKeyPem=<redacted>", "RS384")
+                .doesNotContain(rsaPemBody.substring(0, 40))
+                .doesNotContain("BEGIN");
     }
 
     @Test
@@ -179,6 +306,7 @@ class AccessTokenSourcesValidationTest {
     void pemBodyHelperMatchesWhatThePemCarries() {
         // Guards the redaction assertions above: they search for this text, so it must be the key.
         assertThat(rsaPem.replace("\n", "")).contains(rsaPemBody);
-        assertThat(Base64.getDecoder().decode(rsaPemBody)).isEqualTo(rsaKeys.getPrivate().getEncoded());
+        assertThat(Base64.getDecoder().decode(rsaPemBody))
+                .isEqualTo(rsaKeys.getPrivate().getEncoded());
     }
 }

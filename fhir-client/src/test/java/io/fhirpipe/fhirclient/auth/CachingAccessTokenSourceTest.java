@@ -39,11 +39,15 @@ class CachingAccessTokenSourceTest {
     void concurrentCallersShareOneFetch() throws Exception {
         CountDownLatch fetchStarted = new CountDownLatch(1);
         CountDownLatch releaseFetch = new CountDownLatch(1);
-        CachingAccessTokenSource source = new CachingAccessTokenSource(() -> {
-            fetchStarted.countDown();
-            await(releaseFetch);
-            return fetch();
-        }, "slow provider", MARGIN, clock);
+        CachingAccessTokenSource source = new CachingAccessTokenSource(
+                () -> {
+                    fetchStarted.countDown();
+                    await(releaseFetch);
+                    return fetch();
+                },
+                "slow provider",
+                MARGIN,
+                clock);
         ExecutorService callers = Executors.newFixedThreadPool(8);
         try {
             List<Future<String>> tokens = new ArrayList<>();
@@ -86,7 +90,9 @@ class CachingAccessTokenSourceTest {
         assertThat(source.bearerToken()).contains("token-0");
 
         clock.advance(MARGIN);
-        assertThatThrownBy(source::bearerToken).isInstanceOf(AccessTokenException.class).hasMessage("identity provider down");
+        assertThatThrownBy(source::bearerToken)
+                .isInstanceOf(AccessTokenException.class)
+                .hasMessage("identity provider down");
     }
 
     @Test

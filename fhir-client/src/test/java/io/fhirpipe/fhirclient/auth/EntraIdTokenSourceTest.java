@@ -39,13 +39,15 @@ class EntraIdTokenSourceTest {
                 }
                 String token = "entra-token-" + issued.size();
                 issued.add(token);
-                return new AccessToken(token, clock.instant().plus(TOKEN_LIFETIME).atOffset(ZoneOffset.UTC));
+                return new AccessToken(
+                        token, clock.instant().plus(TOKEN_LIFETIME).atOffset(ZoneOffset.UTC));
             });
         }
     }
 
     private AccessTokenSource source(AuthSettings.Entra settings) {
-        TokenSourceOptions options = TokenSourceOptions.defaults().withClock(clock).withRefreshMargin(MARGIN);
+        TokenSourceOptions options =
+                TokenSourceOptions.defaults().withClock(clock).withRefreshMargin(MARGIN);
         return AccessTokenSources.create(settings, FHIR_BASE_URL, options, entra -> credential);
     }
 
@@ -60,7 +62,8 @@ class EntraIdTokenSourceTest {
 
     @Test
     void requestsAConfiguredScopeInstead() {
-        source(new AuthSettings.Entra(Optional.of("api://fhir-proxy/.default"), Optional.empty())).bearerToken();
+        source(new AuthSettings.Entra(Optional.of("api://fhir-proxy/.default"), Optional.empty()))
+                .bearerToken();
 
         assertThat(credential.requestedScopes).containsExactly(List.of("api://fhir-proxy/.default"));
     }
@@ -95,7 +98,8 @@ class EntraIdTokenSourceTest {
 
         assertThatThrownBy(source(AuthSettings.Entra.withDefaults())::bearerToken)
                 .isInstanceOf(AccessTokenException.class)
-                .hasMessageContaining("Microsoft Entra ID gave no token for scope https://example.fhir.azurehealthcareapis.com/.default")
+                .hasMessageContaining(
+                        "Microsoft Entra ID gave no token for scope https://example.fhir.azurehealthcareapis.com/.default")
                 .hasMessageContaining("EnvironmentCredential authentication unavailable");
     }
 
@@ -127,7 +131,8 @@ class EntraIdTokenSourceTest {
         // must neither fail nor block, with or without a user-assigned managed identity.
         AccessTokenSource systemAssigned = AccessTokenSources.create(AuthSettings.Entra.withDefaults(), FHIR_BASE_URL);
         AccessTokenSource userAssigned = AccessTokenSources.create(
-                new AuthSettings.Entra(Optional.empty(), Optional.of("00000000-0000-0000-0000-000000000001")), FHIR_BASE_URL);
+                new AuthSettings.Entra(Optional.empty(), Optional.of("00000000-0000-0000-0000-000000000001")),
+                FHIR_BASE_URL);
 
         assertThat(systemAssigned).isInstanceOf(CachingAccessTokenSource.class);
         assertThat(userAssigned.toString()).contains("https://example.fhir.azurehealthcareapis.com/.default");

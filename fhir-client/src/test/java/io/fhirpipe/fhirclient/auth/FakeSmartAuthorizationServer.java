@@ -65,7 +65,8 @@ final class FakeSmartAuthorizationServer implements AutoCloseable {
     private volatile long expiresInSeconds = 300;
     private volatile Function<String, CannedResponse> cannedResponse;
 
-    FakeSmartAuthorizationServer(SigningAlgorithm expectedAlgorithm, PublicKey clientPublicKey, Clock clock) throws Exception {
+    FakeSmartAuthorizationServer(SigningAlgorithm expectedAlgorithm, PublicKey clientPublicKey, Clock clock)
+            throws Exception {
         this.expectedAlgorithm = expectedAlgorithm;
         this.verifier = clientPublicKey instanceof RSAPublicKey rsa
                 ? new RSASSAVerifier(rsa)
@@ -116,7 +117,8 @@ final class FakeSmartAuthorizationServer implements AutoCloseable {
 
     private void handleTokenRequest(HttpExchange exchange) throws IOException {
         tokenRequests.incrementAndGet();
-        Map<String, String> form = parseForm(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        Map<String, String> form =
+                parseForm(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         String assertion = form.getOrDefault("client_assertion", "");
         receivedAssertions.add(assertion);
         Function<String, CannedResponse> canned = cannedResponse;
@@ -128,13 +130,26 @@ final class FakeSmartAuthorizationServer implements AutoCloseable {
         String problem = checkRequest(exchange, form);
         if (problem != null) {
             rejections.add(problem);
-            respond(exchange, 400, JSON.writeValueAsString(Map.of("error", "invalid_client", "error_description", problem)));
+            respond(
+                    exchange,
+                    400,
+                    JSON.writeValueAsString(Map.of("error", "invalid_client", "error_description", problem)));
             return;
         }
         String token = "access-token-" + issuedTokens.size() + "-" + UUID.randomUUID();
         issuedTokens.add(token);
-        respond(exchange, 200, JSON.writeValueAsString(Map.of(
-                "access_token", token, "token_type", "bearer", "expires_in", expiresInSeconds, "scope", form.get("scope"))));
+        respond(
+                exchange,
+                200,
+                JSON.writeValueAsString(Map.of(
+                        "access_token",
+                        token,
+                        "token_type",
+                        "bearer",
+                        "expires_in",
+                        expiresInSeconds,
+                        "scope",
+                        form.get("scope"))));
     }
 
     /** The first thing wrong with the request, or null when a real server would issue a token. */
@@ -202,10 +217,13 @@ final class FakeSmartAuthorizationServer implements AutoCloseable {
 
     private void handleConfigurationRequest(HttpExchange exchange) throws IOException {
         configurationRequests.incrementAndGet();
-        respond(exchange, 200, JSON.writeValueAsString(Map.of(
-                "token_endpoint", tokenUrl().toString(),
-                "token_endpoint_auth_methods_supported", List.of("private_key_jwt"),
-                "capabilities", List.of("client-confidential-asymmetric"))));
+        respond(
+                exchange,
+                200,
+                JSON.writeValueAsString(Map.of(
+                        "token_endpoint", tokenUrl().toString(),
+                        "token_endpoint_auth_methods_supported", List.of("private_key_jwt"),
+                        "capabilities", List.of("client-confidential-asymmetric"))));
     }
 
     private static Map<String, String> parseForm(String body) {
@@ -213,7 +231,8 @@ final class FakeSmartAuthorizationServer implements AutoCloseable {
         for (String pair : body.split("&")) {
             int equals = pair.indexOf('=');
             if (equals > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+                form.put(
+                        URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
                         URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
             }
         }

@@ -40,7 +40,8 @@ class Pkcs8PrivateKeysTest {
 
     @Test
     void explainsEncryptedKeys() {
-        String encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\n" + SECRET_LOOKING + "\n-----END ENCRYPTED PRIVATE KEY-----\n";
+        String encrypted =
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----\n" + SECRET_LOOKING + "\n-----END ENCRYPTED PRIVATE KEY-----\n";
 
         assertThatThrownBy(() -> Pkcs8PrivateKeys.parse(encrypted, "RSA"))
                 .hasMessageContaining("encrypted")

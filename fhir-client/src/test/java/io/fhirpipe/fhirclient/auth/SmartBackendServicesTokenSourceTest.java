@@ -50,8 +50,14 @@ class SmartBackendServicesTokenSourceTest {
     }
 
     private AuthSettings.Smart settings(SigningAlgorithm algorithm, KeyPair keys, Optional<URI> tokenUrl) {
-        return new AuthSettings.Smart(tokenUrl, CLIENT_ID, KEY_ID, Optional.of(TestKeys.pkcs8Pem(keys.getPrivate())),
-                Optional.empty(), algorithm, SCOPE);
+        return new AuthSettings.Smart(
+                tokenUrl,
+                CLIENT_ID,
+                KEY_ID,
+                Optional.of(TestKeys.pkcs8Pem(keys.getPrivate())),
+                Optional.empty(),
+                algorithm,
+                SCOPE);
     }
 
     private AccessTokenSource source(AuthSettings settings) {
@@ -59,7 +65,10 @@ class SmartBackendServicesTokenSourceTest {
     }
 
     private TokenSourceOptions options() {
-        return TokenSourceOptions.defaults().withClock(clock).withRefreshMargin(MARGIN).withHttpClient(HTTP_CLIENT);
+        return TokenSourceOptions.defaults()
+                .withClock(clock)
+                .withRefreshMargin(MARGIN)
+                .withHttpClient(HTTP_CLIENT);
     }
 
     private AccessTokenSource startedSource(SigningAlgorithm algorithm) throws Exception {
@@ -127,8 +136,8 @@ class SmartBackendServicesTokenSourceTest {
     @EnumSource(SigningAlgorithm.class)
     void aRefusalNamesTheEndpointAndTheOAuthErrorButNotTheAssertion(SigningAlgorithm algorithm) throws Exception {
         AccessTokenSource source = startedSource(algorithm);
-        server.respondWith(assertion -> new CannedResponse(401,
-                "{\"error\":\"invalid_client\",\"error_description\":\"no key registered for kid test-key-1\"}"));
+        server.respondWith(assertion -> new CannedResponse(
+                401, "{\"error\":\"invalid_client\",\"error_description\":\"no key registered for kid test-key-1\"}"));
 
         assertThatThrownBy(source::bearerToken)
                 .isInstanceOf(AccessTokenException.class)
@@ -155,8 +164,8 @@ class SmartBackendServicesTokenSourceTest {
     @EnumSource(SigningAlgorithm.class)
     void anAssertionEchoedBackByTheServerIsScrubbedFromTheMessage(SigningAlgorithm algorithm) throws Exception {
         AccessTokenSource source = startedSource(algorithm);
-        server.respondWith(assertion -> new CannedResponse(400,
-                "{\"error\":\"invalid_grant\",\"error_description\":\"assertion " + assertion + " expired\"}"));
+        server.respondWith(assertion -> new CannedResponse(
+                400, "{\"error\":\"invalid_grant\",\"error_description\":\"assertion " + assertion + " expired\"}"));
 
         assertThatThrownBy(source::bearerToken)
                 .hasMessageContaining("invalid_grant (assertion <redacted> expired)")
@@ -167,11 +176,12 @@ class SmartBackendServicesTokenSourceTest {
     @EnumSource(SigningAlgorithm.class)
     void aNonOAuthErrorBodyIsQuotedShortAndScrubbed(SigningAlgorithm algorithm) throws Exception {
         AccessTokenSource source = startedSource(algorithm);
-        server.respondWith(assertion -> new CannedResponse(502,
-                "<html>Bad gateway for client_assertion=" + assertion + "</html>" + "x".repeat(500)));
+        server.respondWith(assertion -> new CannedResponse(
+                502, "<html>Bad gateway for client_assertion=" + assertion + "</html>" + "x".repeat(500)));
 
         assertThatThrownBy(source::bearerToken)
-                .hasMessageContaining("HTTP 502 and no OAuth error; body starts: <html>Bad gateway for client_assertion=<redacted></html>")
+                .hasMessageContaining(
+                        "HTTP 502 and no OAuth error; body starts: <html>Bad gateway for client_assertion=<redacted></html>")
                 .hasMessageNotContaining(onlyAssertion())
                 .hasMessageNotContaining("x".repeat(201));
     }
@@ -180,7 +190,8 @@ class SmartBackendServicesTokenSourceTest {
     @EnumSource(SigningAlgorithm.class)
     void anUnusableSuccessResponseIsReportedWithoutItsBody(SigningAlgorithm algorithm) throws Exception {
         AccessTokenSource source = startedSource(algorithm);
-        server.respondWith(assertion -> new CannedResponse(200, "{\"acces_token\":\"misspelt-secret-token\",\"token_type\":\"bearer\"}"));
+        server.respondWith(assertion ->
+                new CannedResponse(200, "{\"acces_token\":\"misspelt-secret-token\",\"token_type\":\"bearer\"}"));
 
         assertThatThrownBy(source::bearerToken)
                 .isInstanceOf(AccessTokenException.class)
@@ -192,8 +203,8 @@ class SmartBackendServicesTokenSourceTest {
     @EnumSource(SigningAlgorithm.class)
     void aTokenThatIsNotABearerTokenIsRefused(SigningAlgorithm algorithm) throws Exception {
         AccessTokenSource source = startedSource(algorithm);
-        server.respondWith(assertion -> new CannedResponse(200,
-                "{\"access_token\":\"dpop-bound-token\",\"token_type\":\"DPoP\",\"expires_in\":300}"));
+        server.respondWith(assertion -> new CannedResponse(
+                200, "{\"access_token\":\"dpop-bound-token\",\"token_type\":\"DPoP\",\"expires_in\":300}"));
 
         assertThatThrownBy(source::bearerToken)
                 .hasMessageContaining("token of type 'DPoP'")
@@ -211,8 +222,8 @@ class SmartBackendServicesTokenSourceTest {
             source.bearerToken();
             // A failed refresh while the old token is still valid is logged as a warning.
             clock.advance(Duration.ofSeconds(250));
-            server.respondWith(assertion -> new CannedResponse(400,
-                    "{\"error\":\"invalid_client\",\"error_description\":\"bad " + assertion + "\"}"));
+            server.respondWith(assertion -> new CannedResponse(
+                    400, "{\"error\":\"invalid_client\",\"error_description\":\"bad " + assertion + "\"}"));
             source.bearerToken();
 
             assertThat(logs.all())
@@ -240,14 +251,18 @@ class SmartBackendServicesTokenSourceTest {
     void discoversTheTokenEndpointOnceWhenNoneIsConfigured(SigningAlgorithm algorithm) throws Exception {
         KeyPair keys = startServer(algorithm);
         AccessTokenSource source = source(settings(algorithm, keys, Optional.empty()));
-        assertThat(server.configurationRequests()).as("nothing is asked before the first token is needed").isZero();
+        assertThat(server.configurationRequests())
+                .as("nothing is asked before the first token is needed")
+                .isZero();
 
         String first = source.bearerToken().orElseThrow();
         source.invalidate();
         source.bearerToken();
 
         assertThat(first).isEqualTo(server.issuedTokens().get(0));
-        assertThat(server.rejections()).as("aud must be the discovered endpoint").isEmpty();
+        assertThat(server.rejections())
+                .as("aud must be the discovered endpoint")
+                .isEmpty();
         assertThat(server.configurationRequests()).isEqualTo(1);
         assertThat(server.tokenRequests()).isEqualTo(2);
     }
@@ -257,8 +272,14 @@ class SmartBackendServicesTokenSourceTest {
     void readsThePrivateKeyFromAFile(SigningAlgorithm algorithm, @TempDir Path dir) throws Exception {
         KeyPair keys = startServer(algorithm);
         Path keyFile = Files.writeString(dir.resolve("client-key.pem"), TestKeys.pkcs8Pem(keys.getPrivate()));
-        AuthSettings.Smart fromFile = new AuthSettings.Smart(Optional.of(server.tokenUrl()), CLIENT_ID, KEY_ID,
-                Optional.empty(), Optional.of(keyFile), algorithm, SCOPE);
+        AuthSettings.Smart fromFile = new AuthSettings.Smart(
+                Optional.of(server.tokenUrl()),
+                CLIENT_ID,
+                KEY_ID,
+                Optional.empty(),
+                Optional.of(keyFile),
+                algorithm,
+                SCOPE);
 
         Optional<String> token = source(fromFile).bearerToken();
 
@@ -271,13 +292,11 @@ class SmartBackendServicesTokenSourceTest {
     void anAssertionSignedWithAnotherKeyIsRefusedByTheServer(SigningAlgorithm algorithm) throws Exception {
         // Guards the fake server itself: it must really verify signatures for the tests above to mean anything.
         startServer(algorithm);
-        KeyPair otherKeys = algorithm == SigningAlgorithm.RS384
-                ? TestKeys.generateRsa(2048)
-                : TestKeys.generateEc("secp384r1");
+        KeyPair otherKeys =
+                algorithm == SigningAlgorithm.RS384 ? TestKeys.generateRsa(2048) : TestKeys.generateEc("secp384r1");
         AccessTokenSource source = source(settings(algorithm, otherKeys, Optional.of(server.tokenUrl())));
 
-        assertThatThrownBy(source::bearerToken)
-                .hasMessageContaining("invalid_client (signature does not verify)");
+        assertThatThrownBy(source::bearerToken).hasMessageContaining("invalid_client (signature does not verify)");
         assertThat(server.issuedTokens()).isEmpty();
     }
 

@@ -26,13 +26,17 @@ class SmartClientAssertionSignerTest {
     @EnumSource(SigningAlgorithm.class)
     void signsTheClaimsSmartBackendServicesRequires(SigningAlgorithm algorithm) throws Exception {
         KeyPair keys = TestKeys.forAlgorithm(algorithm);
-        SmartClientAssertionSigner signer = new SmartClientAssertionSigner("client-7", "kid-7", algorithm, keys.getPrivate(), clock);
+        SmartClientAssertionSigner signer =
+                new SmartClientAssertionSigner("client-7", "kid-7", algorithm, keys.getPrivate(), clock);
 
         SignedJWT jwt = SignedJWT.parse(signer.signAssertionFor(TOKEN_ENDPOINT));
         JWTClaimsSet claims = jwt.getJWTClaimsSet();
 
-        assertThat(jwt.verify(keys.getPublic() instanceof RSAPublicKey rsa
-                ? new RSASSAVerifier(rsa) : new ECDSAVerifier((ECPublicKey) keys.getPublic()))).isTrue();
+        assertThat(jwt.verify(
+                        keys.getPublic() instanceof RSAPublicKey rsa
+                                ? new RSASSAVerifier(rsa)
+                                : new ECDSAVerifier((ECPublicKey) keys.getPublic())))
+                .isTrue();
         assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(algorithm.jwsAlgorithm());
         assertThat(jwt.getHeader().getKeyID()).isEqualTo("kid-7");
         assertThat(jwt.getHeader().getType()).isEqualTo(JOSEObjectType.JWT);
@@ -52,8 +56,12 @@ class SmartClientAssertionSignerTest {
         SmartClientAssertionSigner signer = new SmartClientAssertionSigner(
                 "client-7", "kid-7", algorithm, TestKeys.forAlgorithm(algorithm).getPrivate(), clock);
 
-        String first = SignedJWT.parse(signer.signAssertionFor(TOKEN_ENDPOINT)).getJWTClaimsSet().getJWTID();
-        String second = SignedJWT.parse(signer.signAssertionFor(TOKEN_ENDPOINT)).getJWTClaimsSet().getJWTID();
+        String first = SignedJWT.parse(signer.signAssertionFor(TOKEN_ENDPOINT))
+                .getJWTClaimsSet()
+                .getJWTID();
+        String second = SignedJWT.parse(signer.signAssertionFor(TOKEN_ENDPOINT))
+                .getJWTClaimsSet()
+                .getJWTID();
 
         assertThat(first).isNotEqualTo(second);
     }
@@ -62,7 +70,8 @@ class SmartClientAssertionSignerTest {
     @EnumSource(SigningAlgorithm.class)
     void toStringHidesTheKey(SigningAlgorithm algorithm) {
         KeyPair keys = TestKeys.forAlgorithm(algorithm);
-        SmartClientAssertionSigner signer = new SmartClientAssertionSigner("client-7", "kid-7", algorithm, keys.getPrivate(), clock);
+        SmartClientAssertionSigner signer =
+                new SmartClientAssertionSigner("client-7", "kid-7", algorithm, keys.getPrivate(), clock);
 
         assertThat(signer.toString())
                 .contains("client-7", "kid-7", algorithm.name(), "privateKey=<redacted>")

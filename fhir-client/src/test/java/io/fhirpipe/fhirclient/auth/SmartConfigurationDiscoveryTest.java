@@ -42,13 +42,16 @@ class SmartConfigurationDiscoveryTest {
     }
 
     private SmartConfigurationDiscovery discovery() {
-        return new SmartConfigurationDiscovery(HttpClient.newHttpClient(),
-                "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir/", Duration.ofSeconds(5));
+        return new SmartConfigurationDiscovery(
+                HttpClient.newHttpClient(),
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/fhir/",
+                Duration.ofSeconds(5));
     }
 
     @Test
     void findsTheTokenEndpointAndKeepsIt() {
-        body.set("{\"token_endpoint\":\"https://auth.example.org/token\",\"grant_types_supported\":[\"client_credentials\"]}");
+        body.set(
+                "{\"token_endpoint\":\"https://auth.example.org/token\",\"grant_types_supported\":[\"client_credentials\"]}");
         SmartConfigurationDiscovery discovery = discovery();
 
         assertThat(discovery.get()).isEqualTo(URI.create("https://auth.example.org/token"));

@@ -23,9 +23,12 @@ class SmartTokenResponseTest {
 
     @Test
     void acceptsExpiresInAsAStringAndToleratesItsAbsence() {
-        assertThat(SmartTokenResponse.parse("{\"access_token\":\"a\",\"token_type\":\"bearer\",\"expires_in\":\"300\"}").expiresIn())
+        assertThat(SmartTokenResponse.parse("{\"access_token\":\"a\",\"token_type\":\"bearer\",\"expires_in\":\"300\"}")
+                        .expiresIn())
                 .contains(Duration.ofSeconds(300));
-        assertThat(SmartTokenResponse.parse("{\"access_token\":\"a\",\"token_type\":\"bearer\"}").expiresIn()).isEmpty();
+        assertThat(SmartTokenResponse.parse("{\"access_token\":\"a\",\"token_type\":\"bearer\"}")
+                        .expiresIn())
+                .isEmpty();
     }
 
     @Test
@@ -34,13 +37,15 @@ class SmartTokenResponseTest {
                 .hasMessage("the body has no token_type");
         assertThatThrownBy(() -> SmartTokenResponse.parse("access_token=secret-abc&token_type=bearer"))
                 .hasMessage("the body is not JSON");
-        assertThatThrownBy(() -> SmartTokenResponse.parse("{\"access_token\":\"secret-abc\",\"token_type\":\"bearer\",\"expires_in\":\"soon\"}"))
+        assertThatThrownBy(() -> SmartTokenResponse.parse(
+                        "{\"access_token\":\"secret-abc\",\"token_type\":\"bearer\",\"expires_in\":\"soon\"}"))
                 .hasMessage("expires_in is not a whole number of seconds");
     }
 
     @Test
     void toStringHidesTheToken() {
-        SmartTokenResponse response = new SmartTokenResponse("secret-abc", "bearer", Optional.of(Duration.ofSeconds(5)), Optional.empty());
+        SmartTokenResponse response =
+                new SmartTokenResponse("secret-abc", "bearer", Optional.of(Duration.ofSeconds(5)), Optional.empty());
 
         assertThat(response.toString()).doesNotContain("secret-abc").contains("accessToken=<redacted>", "PT5S");
         assertThat(new IssuedToken("secret-abc", Instant.EPOCH, Instant.EPOCH).toString())
@@ -50,9 +55,11 @@ class SmartTokenResponseTest {
     @Test
     void oauthErrorsAreReadWhenPresentAndOnlyThen() {
         assertThat(OAuthErrorResponse.parse("{\"error\":\"invalid_client\",\"error_description\":\"unknown kid\"}"))
-                .map(OAuthErrorResponse::summary).contains("invalid_client (unknown kid)");
+                .map(OAuthErrorResponse::summary)
+                .contains("invalid_client (unknown kid)");
         assertThat(OAuthErrorResponse.parse("{\"error\":\"invalid_scope\"}"))
-                .map(OAuthErrorResponse::summary).contains("invalid_scope");
+                .map(OAuthErrorResponse::summary)
+                .contains("invalid_scope");
         assertThat(OAuthErrorResponse.parse("<html>502</html>")).isEmpty();
         assertThat(OAuthErrorResponse.parse("{\"message\":\"nope\"}")).isEmpty();
     }

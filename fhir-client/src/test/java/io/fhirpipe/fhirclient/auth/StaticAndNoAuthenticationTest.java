@@ -19,14 +19,16 @@ class StaticAndNoAuthenticationTest {
 
     @Test
     void bearerSendsTheConfiguredTokenWithoutSurroundingWhitespace() {
-        AccessTokenSource source = AccessTokenSources.create(new AuthSettings.Bearer("  " + TOKEN + "\n"), "https://fhir.example.org");
+        AccessTokenSource source =
+                AccessTokenSources.create(new AuthSettings.Bearer("  " + TOKEN + "\n"), "https://fhir.example.org");
 
         assertThat(source.bearerToken()).contains(TOKEN);
     }
 
     @Test
     void bearerKeepsItsTokenAfterInvalidate() {
-        AccessTokenSource source = AccessTokenSources.create(new AuthSettings.Bearer(TOKEN), "https://fhir.example.org");
+        AccessTokenSource source =
+                AccessTokenSources.create(new AuthSettings.Bearer(TOKEN), "https://fhir.example.org");
 
         source.invalidate();
 
@@ -35,12 +37,15 @@ class StaticAndNoAuthenticationTest {
 
     @Test
     void bearerNeedsNoBaseUrl() {
-        assertThat(AccessTokenSources.create(new AuthSettings.Bearer(TOKEN), null).bearerToken()).contains(TOKEN);
+        assertThat(AccessTokenSources.create(new AuthSettings.Bearer(TOKEN), null)
+                        .bearerToken())
+                .contains(TOKEN);
     }
 
     @Test
     void theTokenIsNotInToString() {
-        AccessTokenSource source = AccessTokenSources.create(new AuthSettings.Bearer(TOKEN), "https://fhir.example.org");
+        AccessTokenSource source =
+                AccessTokenSources.create(new AuthSettings.Bearer(TOKEN), "https://fhir.example.org");
 
         assertThat(source.toString()).isEqualTo("StaticBearerTokenSource[token=<redacted>]");
         assertThat(new AuthSettings.Bearer(TOKEN).toString()).isEqualTo("Bearer[token=<redacted>]");

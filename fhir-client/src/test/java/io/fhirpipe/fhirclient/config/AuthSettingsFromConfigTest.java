@@ -1,12 +1,11 @@
 package io.fhirpipe.fhirclient.config;
 
-import io.fhirpipe.fhirclient.auth.AuthSettings;
-import org.junit.jupiter.api.Test;
-
-import java.util.Optional;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fhirpipe.fhirclient.auth.AuthSettings;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 class AuthSettingsFromConfigTest {
 

@@ -1,7 +1,6 @@
 package io.fhirpipe.loadgenerator.freshness;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Duration;
 import java.time.Instant;
 
@@ -18,13 +17,19 @@ record ExportRun(String exportId, String status, boolean full, Instant createdAt
         for (JsonNode type : view.path("progress").path("types")) {
             rows += type.path("rowsLoaded").asLong();
         }
-        return new ExportRun(view.path("exportId").asText(), view.path("status").asText(),
-                !view.path("request").path("since").isTextual(), instant(timings.path("createdAt")), instant(timings.path("loadedAt")), rows);
+        return new ExportRun(
+                view.path("exportId").asText(),
+                view.path("status").asText(),
+                !view.path("request").path("since").isTextual(),
+                instant(timings.path("createdAt")),
+                instant(timings.path("loadedAt")),
+                rows);
     }
 
     /** Seconds from the schedule's request to LOADED; NaN while not loaded. */
     double seconds() {
-        return createdAt == null || loadedAt == null ? Double.NaN
+        return createdAt == null || loadedAt == null
+                ? Double.NaN
                 : Duration.between(createdAt, loadedAt).toMillis() / 1000.0;
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,11 +62,18 @@ final class FhirWriter {
     }
 
     private Write addObservation(int seq, String patientId) throws IOException, InterruptedException {
-        ObjectNode o = JSON.createObjectNode().put("resourceType", "Observation").put("status", "final");
-        o.putObject("code").putArray("coding").addObject().put("system", "http://loinc.org").put("code", "8867-4")
+        ObjectNode o =
+                JSON.createObjectNode().put("resourceType", "Observation").put("status", "final");
+        o.putObject("code")
+                .putArray("coding")
+                .addObject()
+                .put("system", "http://loinc.org")
+                .put("code", "8867-4")
                 .put("display", "Heart rate");
         o.putObject("subject").put("reference", "Patient/" + patientId);
-        o.put("effectiveDateTime", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        o.put(
+                "effectiveDateTime",
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
         value(o, seq);
         JsonNode created = send("POST", "Observation", o, 201);
         ObjectNode kept = ((ObjectNode) created).deepCopy();
@@ -79,32 +85,49 @@ final class FhirWriter {
     private Write updateObservation(int seq) throws IOException, InterruptedException {
         ObjectNode o = added.get(random.nextInt(added.size()));
         value(o, seq);
-        return recorded(seq, "update Observation", send("PUT", "Observation/" + o.path("id").asText(), o, 200));
+        return recorded(
+                seq,
+                "update Observation",
+                send("PUT", "Observation/" + o.path("id").asText(), o, 200));
     }
 
     private static void value(ObjectNode observation, int seq) {
-        observation.putObject("valueQuantity").put("value", 50 + seq % 60).put("unit", "/min")
-                .put("system", "http://unitsofmeasure.org").put("code", "/min");
+        observation
+                .putObject("valueQuantity")
+                .put("value", 50 + seq % 60)
+                .put("unit", "/min")
+                .put("system", "http://unitsofmeasure.org")
+                .put("code", "/min");
     }
 
     private static Write recorded(int seq, String kind, JsonNode answer) {
         JsonNode meta = answer.path("meta");
         if (!meta.hasNonNull("lastUpdated") || !meta.hasNonNull("versionId")) {
-            throw new IllegalStateException(kind + ": the server's answer has no meta.versionId/lastUpdated: " + answer);
+            throw new IllegalStateException(
+                    kind + ": the server's answer has no meta.versionId/lastUpdated: " + answer);
         }
-        return new Write(seq, kind, answer.path("resourceType").asText(), answer.path("id").asText(),
-                meta.path("versionId").asText(), java.time.OffsetDateTime.parse(meta.path("lastUpdated").asText())
-                        .toInstant(), Instant.now());
+        return new Write(
+                seq,
+                kind,
+                answer.path("resourceType").asText(),
+                answer.path("id").asText(),
+                meta.path("versionId").asText(),
+                java.time.OffsetDateTime.parse(meta.path("lastUpdated").asText())
+                        .toInstant(),
+                Instant.now());
     }
 
     private JsonNode send(String method, String path, JsonNode body, int expected)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fhirBase + "/" + path))
-                .timeout(Duration.ofSeconds(60)).header("Accept", "application/fhir+json")
+                .timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/fhir+json")
                 // the new version's meta comes back in the body
                 .header("Prefer", "return=representation");
-        request = body == null ? request.GET() : request.header("Content-Type", "application/fhir+json")
-                .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        request = body == null
+                ? request.GET()
+                : request.header("Content-Type", "application/fhir+json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != expected) {
             throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());

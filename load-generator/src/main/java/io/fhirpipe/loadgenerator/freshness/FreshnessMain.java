@@ -8,8 +8,7 @@ import io.fhirpipe.testsupport.stack.LocalStack;
  */
 public final class FreshnessMain {
 
-    private FreshnessMain() {
-    }
+    private FreshnessMain() {}
 
     public static void main(String[] args) {
         FreshnessOptions options;

@@ -13,8 +13,15 @@ import java.util.Map;
  *                 it must divide a minute (in seconds) or an hour (in minutes)
  * @param drain    after the writer stops, how long to wait for the writes not yet seen
  */
-record FreshnessOptions(Path root, Path work, Duration minutes, Duration interval, int writesPerMinute, int patients,
-        Duration drain, Duration targetP95) {
+record FreshnessOptions(
+        Path root,
+        Path work,
+        Duration minutes,
+        Duration interval,
+        int writesPerMinute,
+        int patients,
+        Duration drain,
+        Duration targetP95) {
 
     static final String USAGE = """
             usage: ./fhirpipe freshness [--minutes 5] [--interval 30s] [--writes-per-minute 20] [--patients 20]
@@ -37,15 +44,24 @@ record FreshnessOptions(Path root, Path work, Duration minutes, Duration interva
         if (v.containsKey("--root")) {
             root = Path.of(v.get("--root")).toAbsolutePath();
         }
-        Path work = Path.of(v.getOrDefault("--work", root.resolve(".fhirpipe-freshness").toString())).toAbsolutePath();
+        Path work = Path.of(v.getOrDefault(
+                        "--work", root.resolve(".fhirpipe-freshness").toString()))
+                .toAbsolutePath();
         Duration minutes = Duration.ofMillis(Math.round(Double.parseDouble(v.getOrDefault("--minutes", "5")) * 60_000));
         int writes = Integer.parseInt(v.getOrDefault("--writes-per-minute", "20"));
         int patients = Integer.parseInt(v.getOrDefault("--patients", "20"));
         if (minutes.isNegative() || minutes.isZero() || writes < 1 || writes > 600 || patients < 1) {
             throw new IllegalArgumentException("--minutes > 0, --writes-per-minute 1..600 and --patients >= 1");
         }
-        FreshnessOptions options = new FreshnessOptions(root, work, minutes, duration(v.getOrDefault("--interval", "30s")),
-                writes, patients, duration(v.getOrDefault("--drain", "5m")), Duration.ofSeconds(60));
+        FreshnessOptions options = new FreshnessOptions(
+                root,
+                work,
+                minutes,
+                duration(v.getOrDefault("--interval", "30s")),
+                writes,
+                patients,
+                duration(v.getOrDefault("--drain", "5m")),
+                Duration.ofSeconds(60));
         options.cron();
         return options;
     }

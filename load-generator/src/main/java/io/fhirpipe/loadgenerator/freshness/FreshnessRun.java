@@ -1,12 +1,10 @@
 package io.fhirpipe.loadgenerator.freshness;
 
-import io.fhirpipe.loadgenerator.work.WorkFolder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fhirpipe.loadgenerator.load.JsonHttp;
+import io.fhirpipe.loadgenerator.work.WorkFolder;
 import io.fhirpipe.testsupport.stack.LocalStack;
-
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -31,12 +29,12 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class FreshnessRun {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration FIRST_EXPORT_TIMEOUT = Duration.ofMinutes(15);
     private static final int IDS_PER_READ = 100;
 
     private final FreshnessOptions options;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final WriteLog log = new WriteLog();
 
     FreshnessRun(FreshnessOptions options) {
@@ -46,28 +44,36 @@ final class FreshnessRun {
     /** @return the printed table */
     String run() throws Exception {
         prepareWork();
-        LocalStack.Builder builder = LocalStack.builder().root(options.root()).workDirectory(options.work())
-                .seedPatients(options.patients()).startTimeout(Duration.ofMinutes(10));
+        LocalStack.Builder builder = LocalStack.builder()
+                .root(options.root())
+                .workDirectory(options.work())
+                .seedPatients(options.patients())
+                .startTimeout(Duration.ofMinutes(10));
         String job = "fhirpipe.jobs." + FreshnessOptions.JOB + ".";
         builder.config("export-trigger", job + "cron", options.cron())
                 .config("export-trigger", job + "server", "local")
                 .config("export-trigger", job + "level", "system")
                 .config("export-trigger", job + "types", "Patient,Observation");
         System.out.println("== starting the local stack (" + options.patients() + " seeded patients, job "
-                + FreshnessOptions.JOB + " on cron \"" + options.cron() + "\"; logs " + options.work().resolve("logs")
+                + FreshnessOptions.JOB + " on cron \"" + options.cron() + "\"; logs "
+                + options.work().resolve("logs")
                 + ")");
         AtomicReference<LocalStack> running = new AtomicReference<>();
-        Thread stopOnSignal = new Thread(() -> {
-            LocalStack s = running.getAndSet(null);
-            if (s != null) {
-                s.close();
-            }
-        }, "freshness-shutdown");
+        Thread stopOnSignal = new Thread(
+                () -> {
+                    LocalStack s = running.getAndSet(null);
+                    if (s != null) {
+                        s.close();
+                    }
+                },
+                "freshness-shutdown");
         Runtime.getRuntime().addShutdownHook(stopOnSignal);
         Instant stackStart = Instant.now();
         try (LocalStack stack = builder.start()) {
             running.set(stack);
-            System.out.printf("== stack ready in %d s%n", Duration.between(stackStart, Instant.now()).toSeconds());
+            System.out.printf(
+                    "== stack ready in %d s%n",
+                    Duration.between(stackStart, Instant.now()).toSeconds());
             return measure(stack);
         } finally {
             System.out.println("== stopping the local stack");
@@ -86,8 +92,12 @@ final class FreshnessRun {
 
     private String measure(LocalStack stack) throws Exception {
         ExportRun first = awaitFirstLoaded(stack.triggerUrl());
-        System.out.printf("== first (full) export %s loaded in %.0f s, %,d rows; writing for %.1f min%n",
-                first.exportId(), first.seconds(), first.rowsLoaded(), options.minutes().toMillis() / 60000.0);
+        System.out.printf(
+                "== first (full) export %s loaded in %.0f s, %,d rows; writing for %.1f min%n",
+                first.exportId(),
+                first.seconds(),
+                first.rowsLoaded(),
+                options.minutes().toMillis() / 60000.0);
         requireReadEndpoint(stack.serviceUrl("synapse-loader"));
         AtomicBoolean reading = new AtomicBoolean(true);
         Thread reader = new Thread(() -> read(stack.serviceUrl("synapse-loader"), reading), "freshness-reader");
@@ -106,8 +116,9 @@ final class FreshnessRun {
             }
             Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
         }
-        System.out.printf("== writer done (%d writes); waiting up to %d s for the rest to be seen%n", log.size(),
-                options.drain().toSeconds());
+        System.out.printf(
+                "== writer done (%d writes); waiting up to %d s for the rest to be seen%n",
+                log.size(), options.drain().toSeconds());
         long drainEnd = System.nanoTime() + options.drain().toNanos();
         while (!log.unseen().isEmpty() && System.nanoTime() < drainEnd) {
             if (System.nanoTime() - lastPrint > 15_000_000_000L) {
@@ -119,7 +130,9 @@ final class FreshnessRun {
         reading.set(false);
         reader.join(10_000);
         List<ExportRun> exports = jobExports(stack.triggerUrl());
-        List<ExportRun> later = exports.stream().filter(e -> e.createdAt().isAfter(first.createdAt())).toList();
+        List<ExportRun> later = exports.stream()
+                .filter(e -> e.createdAt().isAfter(first.createdAt()))
+                .toList();
         String table = FreshnessReport.table(options, log, first, later, machine());
         Files.writeString(options.work().resolve("freshness.txt"), table);
         return table;
@@ -139,8 +152,12 @@ final class FreshnessRun {
 
     private void progress(long start) {
         Percentiles p = log.latencies();
-        System.out.printf("  %5.0f s  writes %4d  seen %4d  waiting %3d   p50 %s s  max %s s%n",
-                (System.nanoTime() - start) / 1e9, log.size(), p.count(), log.size() - p.count(),
+        System.out.printf(
+                "  %5.0f s  writes %4d  seen %4d  waiting %3d   p50 %s s  max %s s%n",
+                (System.nanoTime() - start) / 1e9,
+                log.size(),
+                p.count(),
+                log.size() - p.count(),
                 Double.isNaN(p.p50()) ? "-" : String.format("%.1f", p.p50()),
                 Double.isNaN(p.max()) ? "-" : String.format("%.1f", p.max()));
     }
@@ -173,10 +190,13 @@ final class FreshnessRun {
     }
 
     private void readBatch(String loader, String resourceType, List<String> ids) {
-        StringBuilder url = new StringBuilder(loader).append("/warehouse/views/")
-                .append(resourceType.toLowerCase(java.util.Locale.ROOT)).append("/last-updated?");
+        StringBuilder url = new StringBuilder(loader)
+                .append("/warehouse/views/")
+                .append(resourceType.toLowerCase(java.util.Locale.ROOT))
+                .append("/last-updated?");
         for (String id : ids) {
-            url.append(url.charAt(url.length() - 1) == '?' ? "" : "&").append("id=")
+            url.append(url.charAt(url.length() - 1) == '?' ? "" : "&")
+                    .append("id=")
                     .append(URLEncoder.encode(id, StandardCharsets.UTF_8));
         }
         JsonNode answer = getJson(url.toString());
@@ -184,7 +204,8 @@ final class FreshnessRun {
         Instant at = Instant.now();
         answer.path("rows").fields().forEachRemaining(row -> {
             if (row.getValue().isTextual()) {
-                log.observe(resourceType, row.getKey(), Instant.parse(row.getValue().asText()), at);
+                log.observe(
+                        resourceType, row.getKey(), Instant.parse(row.getValue().asText()), at);
             }
         });
     }
@@ -192,11 +213,16 @@ final class FreshnessRun {
     /** A loader built before the endpoint existed would leave every write unseen; say so at once instead. */
     private void requireReadEndpoint(String loader) throws IOException, InterruptedException {
         String url = loader + "/warehouse/views/patient/last-updated?id=pt-00001";
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(60))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET " + url + " answered " + response.statusCode() + " " + response.body()
-                    + ": is synapse-loader built from this checkout? mvn -B -ntp install -DskipTests -pl synapse-loader");
+            throw new IllegalStateException(
+                    "GET " + url + " answered " + response.statusCode() + " " + response.body()
+                            + ": is synapse-loader built from this checkout? mvn -B -ntp install -DskipTests -pl synapse-loader");
         }
     }
 
@@ -228,7 +254,8 @@ final class FreshnessRun {
     /** The job's exports, oldest first. */
     private List<ExportRun> jobExports(String trigger) {
         List<ExportRun> runs = new ArrayList<>();
-        for (JsonNode item : getJson(trigger + "/exports?job=" + FreshnessOptions.JOB + "&size=200").path("items")) {
+        for (JsonNode item : getJson(trigger + "/exports?job=" + FreshnessOptions.JOB + "&size=200")
+                .path("items")) {
             runs.add(ExportRun.of(getJson(trigger + item.path("href").asText())));
         }
         runs.sort(Comparator.comparing(ExportRun::createdAt));
@@ -243,21 +270,7 @@ final class FreshnessRun {
         WorkFolder.prepare(options.work(), "freshness", name -> false);
     }
 
-    private JsonNode getJson(String url) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(60)).header("Accept", "application/json").GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("GET " + url + " answered " + response.statusCode() + ": "
-                        + response.body());
-            }
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException("GET " + url + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+    private static JsonNode getJson(String url) {
+        return JsonHttp.get(url, Duration.ofSeconds(60));
     }
 }

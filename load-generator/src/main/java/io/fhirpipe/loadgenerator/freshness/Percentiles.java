@@ -11,7 +11,8 @@ record Percentiles(int count, double p50, double p95, double max) {
         if (values.isEmpty()) {
             return NONE;
         }
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return new Percentiles(sorted.length, rank(sorted, 50), rank(sorted, 95), sorted[sorted.length - 1]);
     }
 

@@ -8,7 +8,13 @@ import java.time.Instant;
  * @param lastUpdated the new version's {@code meta.lastUpdated}: the row in the typed view carries it
  * @param writtenAt   when the server's answer arrived (this machine's clock): the write was committed
  */
-record Write(int seq, String kind, String resourceType, String id, String versionId, Instant lastUpdated,
+record Write(
+        int seq,
+        String kind,
+        String resourceType,
+        String id,
+        String versionId,
+        Instant lastUpdated,
         Instant writtenAt) {
 
     String reference() {

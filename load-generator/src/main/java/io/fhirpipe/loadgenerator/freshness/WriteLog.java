@@ -37,7 +37,8 @@ final class WriteLog {
         Map<String, Set<String>> ids = new LinkedHashMap<>();
         for (Write w : writes) {
             if (!seen.containsKey(w)) {
-                ids.computeIfAbsent(w.resourceType(), t -> new LinkedHashSet<>()).add(w.id());
+                ids.computeIfAbsent(w.resourceType(), t -> new LinkedHashSet<>())
+                        .add(w.id());
             }
         }
         return ids;
@@ -51,7 +52,9 @@ final class WriteLog {
     synchronized int observe(String resourceType, String id, Instant rowLastUpdated, Instant at) {
         int now = 0;
         for (Write w : writes) {
-            if (w.resourceType().equals(resourceType) && w.id().equals(id) && !seen.containsKey(w)
+            if (w.resourceType().equals(resourceType)
+                    && w.id().equals(id)
+                    && !seen.containsKey(w)
                     && !rowLastUpdated.isBefore(w.lastUpdated())) {
                 seen.put(w, at);
                 now++;
@@ -65,7 +68,10 @@ final class WriteLog {
     }
 
     synchronized List<Seen> seen() {
-        return writes.stream().filter(seen::containsKey).map(w -> new Seen(w, seen.get(w))).toList();
+        return writes.stream()
+                .filter(seen::containsKey)
+                .map(w -> new Seen(w, seen.get(w)))
+                .toList();
     }
 
     synchronized List<Write> unseen() {

@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +37,8 @@ final class BrokerQueues implements AutoCloseable {
     private final String replyAddress;
     private final BlockingQueue<AmqpMessage> replies = new LinkedBlockingQueue<>();
 
-    private BrokerQueues(Vertx vertx, AmqpClient client, AmqpConnection connection, AmqpSender sender,
-            AmqpReceiver receiver) {
+    private BrokerQueues(
+            Vertx vertx, AmqpClient client, AmqpConnection connection, AmqpSender sender, AmqpReceiver receiver) {
         this.vertx = vertx;
         this.client = client;
         this.connection = connection;
@@ -50,8 +49,8 @@ final class BrokerQueues implements AutoCloseable {
 
     static BrokerQueues connect(String host, int port, BrokerCredentials credentials) {
         Vertx vertx = Vertx.vertx();
-        AmqpClientOptions options = new AmqpClientOptions().setHost(host).setPort(port)
-                .setContainerId("fhirpipe-load-queue-depths");
+        AmqpClientOptions options =
+                new AmqpClientOptions().setHost(host).setPort(port).setContainerId("fhirpipe-load-queue-depths");
         if (credentials != null) {
             options.setUsername(credentials.username()).setPassword(credentials.password());
         }
@@ -78,13 +77,17 @@ final class BrokerQueues implements AutoCloseable {
 
     private long messageCount(String queue) {
         replies.clear();
-        sender.send(AmqpMessage.create().replyTo(replyAddress)
-                .applicationProperties(new JsonObject().put("_AMQ_ResourceName", "queue." + queue)
+        sender.send(AmqpMessage.create()
+                .replyTo(replyAddress)
+                .applicationProperties(new JsonObject()
+                        .put("_AMQ_ResourceName", "queue." + queue)
                         .put("_AMQ_Attribute", "messageCount"))
-                .withBody("[]").build());
+                .withBody("[]")
+                .build());
         try {
             AmqpMessage reply = replies.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (reply == null || reply.applicationProperties() == null
+            if (reply == null
+                    || reply.applicationProperties() == null
                     || !Boolean.TRUE.equals(reply.applicationProperties().getBoolean("_AMQ_OperationSucceeded"))) {
                 return -1;
             }

@@ -4,7 +4,6 @@ import io.fhirpipe.loadgenerator.server.ServerOptions;
 import io.fhirpipe.loadgenerator.server.Sizes;
 import io.fhirpipe.loadgenerator.synthetic.SyntheticType;
 import io.fhirpipe.testsupport.stack.LocalStack;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,10 +22,24 @@ import java.util.Optional;
  *                   loader's DuckDB settings), changed only where --heap, --jvm-opts or --duckdb-* say; {@code unbounded}:
  *                   -Xmx384m, no other JVM option, DuckDB at 80% of RAM and all cores, for comparison
  */
-record LoadOptions(Path root, Path work, String size, List<SyntheticType> types, long seed, String level,
-        int maxLines, String memory, Optional<String> heap, List<String> jvmOptions, Optional<String> duckDbMemory,
+record LoadOptions(
+        Path root,
+        Path work,
+        String size,
+        List<SyntheticType> types,
+        long seed,
+        String level,
+        int maxLines,
+        String memory,
+        Optional<String> heap,
+        List<String> jvmOptions,
+        Optional<String> duckDbMemory,
         Optional<Integer> duckDbThreads,
-        Duration interval, Duration timeout, Duration stall, Path plot, List<String> serverArgs,
+        Duration interval,
+        Duration timeout,
+        Duration stall,
+        Path plot,
+        List<String> serverArgs,
         List<String> serviceConfig) {
 
     static final String USAGE = """
@@ -61,8 +74,21 @@ record LoadOptions(Path root, Path work, String size, List<SyntheticType> types,
             } else if (ServerOptions.OPTIONS.contains(name) && !name.equals("--port") && !name.equals("--patients")) {
                 serverArgs.add(name);
                 serverArgs.add(value);
-            } else if (List.of("--level", "--max-lines", "--memory", "--heap", "--jvm-opts", "--duckdb-memory",
-                    "--duckdb-threads", "--interval", "--timeout", "--stall", "--work", "--plot", "--root").contains(name)) {
+            } else if (List.of(
+                            "--level",
+                            "--max-lines",
+                            "--memory",
+                            "--heap",
+                            "--jvm-opts",
+                            "--duckdb-memory",
+                            "--duckdb-threads",
+                            "--interval",
+                            "--timeout",
+                            "--stall",
+                            "--work",
+                            "--plot",
+                            "--root")
+                    .contains(name)) {
                 v.put(name, value);
             } else {
                 throw new IllegalArgumentException("unknown option " + name);
@@ -77,8 +103,8 @@ record LoadOptions(Path root, Path work, String size, List<SyntheticType> types,
         if (!v.containsKey("--seed")) {
             serverArgs.addAll(List.of("--seed", Long.toString(seed)));
         }
-        List<SyntheticType> types = v.containsKey("--types") ? ServerOptions.types(v.get("--types"))
-                : List.of(SyntheticType.values());
+        List<SyntheticType> types =
+                v.containsKey("--types") ? ServerOptions.types(v.get("--types")) : List.of(SyntheticType.values());
         String memory = v.getOrDefault("--memory", "container");
         if (!memory.equals("container") && !memory.equals("unbounded")) {
             throw new IllegalArgumentException("--memory is container or unbounded, not " + memory);
@@ -88,31 +114,49 @@ record LoadOptions(Path root, Path work, String size, List<SyntheticType> types,
         if (!List.of("system", "patient", "group").contains(level)) {
             throw new IllegalArgumentException("--level is system, patient or group, not " + level);
         }
-        Path work = Path.of(v.getOrDefault("--work", root.resolve(".fhirpipe-load").toString())).toAbsolutePath();
+        Path work = Path.of(
+                        v.getOrDefault("--work", root.resolve(".fhirpipe-load").toString()))
+                .toAbsolutePath();
         // given options apply in both memory profiles; empty: the profile's own
-        List<String> jvm = v.containsKey("--jvm-opts") ? List.of(v.get("--jvm-opts").trim().split("\\s+"))
-                : List.of();
+        List<String> jvm =
+                v.containsKey("--jvm-opts") ? List.of(v.get("--jvm-opts").trim().split("\\s+")) : List.of();
         if (v.containsKey("--root")) {
             root = Path.of(v.get("--root")).toAbsolutePath();
         }
-        return new LoadOptions(root, work, size, types, seed, level,
-                Integer.parseInt(v.getOrDefault("--max-lines", "100000")), memory,
+        return new LoadOptions(
+                root,
+                work,
+                size,
+                types,
+                seed,
+                level,
+                Integer.parseInt(v.getOrDefault("--max-lines", "100000")),
+                memory,
                 Optional.ofNullable(v.get("--heap")).or(() -> unbounded ? Optional.of("384m") : Optional.empty()),
-                jvm, Optional.ofNullable(v.get("--duckdb-memory")).or(() -> unbounded ? Optional.of("80%") : Optional.empty()),
-                Optional.ofNullable(v.get("--duckdb-threads")).map(Integer::parseInt)
-                        .or(() -> unbounded ? Optional.of(Runtime.getRuntime().availableProcessors()) : Optional.empty()),
+                jvm,
+                Optional.ofNullable(v.get("--duckdb-memory"))
+                        .or(() -> unbounded ? Optional.of("80%") : Optional.empty()),
+                Optional.ofNullable(v.get("--duckdb-threads"))
+                        .map(Integer::parseInt)
+                        .or(() ->
+                                unbounded ? Optional.of(Runtime.getRuntime().availableProcessors()) : Optional.empty()),
                 Duration.ofMillis(Math.round(Double.parseDouble(v.getOrDefault("--interval", "1")) * 1000)),
                 Duration.ofSeconds(Long.parseLong(v.getOrDefault("--timeout", "3600"))),
                 Duration.ofSeconds(Long.parseLong(v.getOrDefault("--stall", "600"))),
-                Path.of(v.getOrDefault("--plot", work.resolve("load-" + size.toLowerCase() + ".png").toString()))
+                Path.of(v.getOrDefault(
+                                "--plot",
+                                work.resolve("load-" + size.toLowerCase() + ".png")
+                                        .toString()))
                         .toAbsolutePath(),
-                List.copyOf(serverArgs), List.copyOf(serviceConfig));
+                List.copyOf(serverArgs),
+                List.copyOf(serviceConfig));
     }
 
     /** As the report's header says it. */
     String describeMemory() {
         List<String> jvm = jvmOptions.isEmpty() && memory.equals("container") ? LocalStack.CONTAINER_JVM : jvmOptions;
-        return "memory " + memory + ": services " + heap.map(h -> "-Xmx" + h).orElse("heap " + LocalStack.CONTAINER_HEAP) + " "
+        return "memory " + memory + ": services "
+                + heap.map(h -> "-Xmx" + h).orElse("heap " + LocalStack.CONTAINER_HEAP) + " "
                 + String.join(" ", jvm) + ", DuckDB memory_limit " + duckDbMemory.orElse("as configured") + " threads "
                 + duckDbThreads.map(String::valueOf).orElse("as configured");
     }

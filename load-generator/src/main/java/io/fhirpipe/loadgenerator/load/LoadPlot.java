@@ -1,6 +1,5 @@
 package io.fhirpipe.loadgenerator.load;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -15,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import javax.imageio.ImageIO;
 
 /**
  * The load test over time as a PNG, drawn with java.awt (headless; no plotting library): throughput
@@ -28,12 +28,22 @@ final class LoadPlot {
     private static final int RIGHT = 430;
     private static final int TOP = 50;
     private static final int GAP = 55;
-    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
-        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
-        new Color(0xbcbd22), new Color(0x17becf), new Color(0x393b79), new Color(0x637939)};
+    private static final Color[] COLORS = {
+        new Color(0x1f77b4),
+        new Color(0xff7f0e),
+        new Color(0x2ca02c),
+        new Color(0xd62728),
+        new Color(0x9467bd),
+        new Color(0x8c564b),
+        new Color(0xe377c2),
+        new Color(0x7f7f7f),
+        new Color(0xbcbd22),
+        new Color(0x17becf),
+        new Color(0x393b79),
+        new Color(0x637939)
+    };
 
-    private LoadPlot() {
-    }
+    private LoadPlot() {}
 
     static void write(Path file, String title, List<Sample> samples) throws IOException {
         System.setProperty("java.awt.headless", "true");
@@ -47,7 +57,9 @@ final class LoadPlot {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         g.drawString(title, LEFT, 28);
-        double end = samples.isEmpty() ? 1 : Math.max(1, samples.get(samples.size() - 1).seconds());
+        double end = samples.isEmpty()
+                ? 1
+                : Math.max(1, samples.get(samples.size() - 1).seconds());
 
         Map<String, double[]> throughput = new LinkedHashMap<>();
         throughput.put("transfer (served by the FHIR server)", rates(samples, Sample::linesServed));
@@ -78,10 +90,11 @@ final class LoadPlot {
         ImageIO.write(image, "png", file.toFile());
     }
 
-    private static void panel(Graphics2D g, int top, String title, List<Sample> samples, double end,
-            Map<String, double[]> lines) {
+    private static void panel(
+            Graphics2D g, int top, String title, List<Sample> samples, double end, Map<String, double[]> lines) {
         int w = WIDTH - LEFT - RIGHT;
-        double ymax = niceCeiling(lines.values().stream().mapToDouble(LoadPlot::max).max().orElse(1));
+        double ymax = niceCeiling(
+                lines.values().stream().mapToDouble(LoadPlot::max).max().orElse(1));
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         g.setColor(Color.BLACK);
         g.drawString(title, LEFT, top - 8);
@@ -136,8 +149,10 @@ final class LoadPlot {
         double[] raw = new double[samples.size()];
         for (int k = 1; k < samples.size(); k++) {
             double dt = samples.get(k).seconds() - samples.get(k - 1).seconds();
-            raw[k] = dt <= 0 ? 0 : Math.max(0, counter.applyAsDouble(samples.get(k))
-                    - counter.applyAsDouble(samples.get(k - 1))) / dt;
+            raw[k] = dt <= 0
+                    ? 0
+                    : Math.max(0, counter.applyAsDouble(samples.get(k)) - counter.applyAsDouble(samples.get(k - 1)))
+                            / dt;
         }
         double[] smooth = new double[raw.length];
         for (int k = 0; k < raw.length; k++) {

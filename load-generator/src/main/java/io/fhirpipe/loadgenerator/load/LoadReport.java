@@ -2,7 +2,6 @@ package io.fhirpipe.loadgenerator.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirpipe.testsupport.stack.LocalStack;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +22,7 @@ import java.util.function.ToLongFunction;
  */
 final class LoadReport {
 
-    private LoadReport() {
-    }
+    private LoadReport() {}
 
     /** Rows per exported type in the warehouse that differ from what was generated; empty when exactly once. */
     static List<String> mismatches(LoadResult r) {
@@ -34,13 +32,15 @@ final class LoadReport {
             return problems;
         }
         if (!r.loaded()) {
-            problems.add("the export ended " + r.run().path("status").asText() + ": " + r.run().path("error"));
+            problems.add("the export ended " + r.run().path("status").asText() + ": "
+                    + r.run().path("error"));
             return problems;
         }
         for (Map.Entry<String, Long> e : r.expected().entrySet()) {
             Long rows = r.warehouse().get("raw." + e.getKey());
             if (rows == null || rows.longValue() != e.getValue()) {
-                problems.add(e.getKey() + ": generated " + e.getValue() + ", warehouse raw." + e.getKey() + " holds " + rows);
+                problems.add(e.getKey() + ": generated " + e.getValue() + ", warehouse raw." + e.getKey() + " holds "
+                        + rows);
             }
         }
         return problems;
@@ -51,9 +51,16 @@ final class LoadReport {
         LoadOptions o = r.options();
         long bytes = r.serverStats().path("bytes").asLong();
         long resources = r.resources();
-        out.append(String.format("%n== load test: %s requested, %.1f MB of NDJSON served, %,d resources of %d types "
-                        + "(%s export), seed %d, chunks <= %,d lines, %s%n", o.size(), mb(bytes), resources,
-                r.expected().size(), o.level(), o.seed(), o.maxLines(),
+        out.append(String.format(
+                "%n== load test: %s requested, %.1f MB of NDJSON served, %,d resources of %d types "
+                        + "(%s export), seed %d, chunks <= %,d lines, %s%n",
+                o.size(),
+                mb(bytes),
+                resources,
+                r.expected().size(),
+                o.level(),
+                o.seed(),
+                o.maxLines(),
                 o.describeMemory()));
         out.append(String.format("%-38s %9s %14s %9s%n", "stage", "seconds", "resources/s", "MB/s"));
         double t0 = r.requestedAtMillis();
@@ -65,12 +72,17 @@ final class LoadReport {
         double[] load = window(r.samples(), Sample::rowsLoaded, resources);
         row(out, "load (chunks -> DuckDB)", load[1] - load[0], resources, bytes);
         JsonNode timings = r.run().path("timings");
-        double endToEnd = seconds(timings.path("createdAt").asText(null), timings.path("loadedAt").asText(null));
-        double manifestToLoaded = seconds(timings.path("exportedAt").asText(null), timings.path("loadedAt").asText(null));
+        double endToEnd = seconds(
+                timings.path("createdAt").asText(null), timings.path("loadedAt").asText(null));
+        double manifestToLoaded = seconds(
+                timings.path("exportedAt").asText(null),
+                timings.path("loadedAt").asText(null));
         row(out, "end to end (POST /exports -> LOADED)", endToEnd, resources, bytes);
         row(out, "manifest -> LOADED", manifestToLoaded, resources, bytes);
-        out.append(String.format("   stage windows in seconds since the request: transfer %.0f-%.0f, split %.0f-%.0f, "
-                + "load %.0f-%.0f%n", firstByte, lastFile, split[0], split[1], load[0], load[1]));
+        out.append(String.format(
+                "   stage windows in seconds since the request: transfer %.0f-%.0f, split %.0f-%.0f, "
+                        + "load %.0f-%.0f%n",
+                firstByte, lastFile, split[0], split[1], load[0], load[1]));
 
         out.append(String.format("%n%-38s %12s%n", "process", "peak RSS MB"));
         List<String> order = new ArrayList<>(List.of("artemis", "azurite"));
@@ -79,7 +91,10 @@ final class LoadReport {
         for (String p : order) {
             Long peak = r.peakRss().get(p);
             if (peak != null) {
-                out.append(String.format("%-38s %12.0f%s%n", p, peak / 1048576.0,
+                out.append(String.format(
+                        "%-38s %12.0f%s%n",
+                        p,
+                        peak / 1048576.0,
                         p.equals(LoadTest.SERVER) ? "   (the load source, not part of fhirpipe)" : ""));
             }
         }
@@ -102,13 +117,17 @@ final class LoadReport {
         for (JsonNode t : progress.path("types")) {
             chunks += t.path("chunksLoaded").asInt();
         }
-        out.append(String.format("%nchunks loaded %,d; mismatches reported by the status API: %s%n", chunks,
-                progress.path("mismatches")));
+        out.append(String.format(
+                "%nchunks loaded %,d; mismatches reported by the status API: %s%n",
+                chunks, progress.path("mismatches")));
         List<String> problems = mismatches(r);
-        out.append(problems.isEmpty()
-                ? String.format("exactly once: the warehouse holds exactly the %,d generated resources (raw table per "
-                        + "type = generated count, %d types)%n", resources, r.expected().size())
-                : "NOT EXACTLY ONCE:\n  " + String.join("\n  ", problems) + "\n");
+        out.append(
+                problems.isEmpty()
+                        ? String.format(
+                                "exactly once: the warehouse holds exactly the %,d generated resources (raw table per "
+                                        + "type = generated count, %d types)%n",
+                                resources, r.expected().size())
+                        : "NOT EXACTLY ONCE:\n  " + String.join("\n  ", problems) + "\n");
         return out.toString();
     }
 
@@ -120,9 +139,11 @@ final class LoadReport {
         queues.forEach(q -> csv.append(",depth_").append(q));
         csv.append('\n');
         for (Sample s : r.samples()) {
-            csv.append(String.format("%.1f,%s,%d,%d,%d,%d", s.seconds(), s.status(), s.bytesServed(), s.linesServed(),
-                    s.linesSplit(), s.rowsLoaded()));
-            processes.forEach(p -> csv.append(String.format(",%.1f", s.rssBytes().getOrDefault(p, -1L) / 1048576.0)));
+            csv.append(String.format(
+                    "%.1f,%s,%d,%d,%d,%d",
+                    s.seconds(), s.status(), s.bytesServed(), s.linesServed(), s.linesSplit(), s.rowsLoaded()));
+            processes.forEach(p ->
+                    csv.append(String.format(",%.1f", s.rssBytes().getOrDefault(p, -1L) / 1048576.0)));
             queues.forEach(q -> csv.append(',').append(s.queueDepths().getOrDefault(q, -1L)));
             csv.append('\n');
         }
@@ -148,8 +169,8 @@ final class LoadReport {
         if (Double.isNaN(seconds) || seconds <= 0) {
             out.append(String.format("%-38s %9s %14s %9s%n", stage, "-", "-", "-"));
         } else {
-            out.append(String.format("%-38s %9.1f %,14.0f %9.1f%n", stage, seconds, resources / seconds,
-                    mb(bytes) / seconds));
+            out.append(String.format(
+                    "%-38s %9.1f %,14.0f %9.1f%n", stage, seconds, resources / seconds, mb(bytes) / seconds));
         }
     }
 

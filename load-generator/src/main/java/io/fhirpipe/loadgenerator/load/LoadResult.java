@@ -1,7 +1,6 @@
 package io.fhirpipe.loadgenerator.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +16,19 @@ import java.util.Map;
  * @param warehouse         rows per table in the warehouse ({@code raw.Type}, typed views) after LOADED
  * @param peakRss           VmHWM per process, bytes
  */
-record LoadResult(LoadOptions options, String exportId, String failure, long requestedAtMillis, JsonNode run, JsonNode serverStats,
-        JsonNode plan, Map<String, Long> expected, Map<String, Long> warehouse, List<Sample> samples,
-        Map<String, Long> peakRss, Path logs) {
+record LoadResult(
+        LoadOptions options,
+        String exportId,
+        String failure,
+        long requestedAtMillis,
+        JsonNode run,
+        JsonNode serverStats,
+        JsonNode plan,
+        Map<String, Long> expected,
+        Map<String, Long> warehouse,
+        List<Sample> samples,
+        Map<String, Long> peakRss,
+        Path logs) {
 
     boolean loaded() {
         return run.path("status").asText().equals("LOADED");

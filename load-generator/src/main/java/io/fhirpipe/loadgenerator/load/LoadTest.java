@@ -1,20 +1,14 @@
 package io.fhirpipe.loadgenerator.load;
 
-import io.fhirpipe.loadgenerator.work.WorkFolder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirpipe.loadgenerator.server.SyntheticBulkDataMain;
 import io.fhirpipe.loadgenerator.synthetic.SyntheticType;
+import io.fhirpipe.loadgenerator.work.WorkFolder;
 import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.testsupport.stack.LocalStack;
 import io.fhirpipe.testsupport.stack.ManagedProcess;
-
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,8 +26,7 @@ final class LoadTest {
 
     static final String SERVER = "synthetic-bulk-data";
     private static final Pattern READY = Pattern.compile("BULK DATA READY url=(\\S+)");
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = JsonHttp.JSON;
 
     private final LoadOptions options;
     private final List<String> queues = QueueNames.of(Topology.standard());
@@ -46,29 +39,44 @@ final class LoadTest {
     LoadResult run() throws Exception {
         prepareWork();
         Path logs = options.work().resolve("logs");
-        List<String> serverCommand = new ArrayList<>(List.of(ManagedProcess.java(), "-Xmx128m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), SyntheticBulkDataMain.class.getName()));
+        List<String> serverCommand = new ArrayList<>(List.of(
+                ManagedProcess.java(),
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SyntheticBulkDataMain.class.getName()));
         serverCommand.addAll(options.serverArgs());
         System.out.println("== starting the synthetic Bulk Data server (" + options.size() + ", seed " + options.seed()
                 + ", log " + logs.resolve(SERVER + ".log") + ")");
-        try (ManagedProcess server = ManagedProcess.start(SERVER, serverCommand, Map.of(), logs.resolve(SERVER + ".log"))) {
+        try (ManagedProcess server =
+                ManagedProcess.start(SERVER, serverCommand, Map.of(), logs.resolve(SERVER + ".log"))) {
             String fhir = server.awaitLine(READY, Duration.ofSeconds(60)).group(1);
             String serverRoot = fhir.substring(0, fhir.length() - "/fhir".length());
             JsonNode plan = getJson(serverRoot + "/plan");
             Map<String, Long> expected = expectedCounts(plan);
-            System.out.printf("== %s: %,d patients, %,d resources of %d types%n", fhir, plan.path("patients").asLong(),
-                    expected.values().stream().mapToLong(Long::longValue).sum(), expected.size());
+            System.out.printf(
+                    "== %s: %,d patients, %,d resources of %d types%n",
+                    fhir,
+                    plan.path("patients").asLong(),
+                    expected.values().stream().mapToLong(Long::longValue).sum(),
+                    expected.size());
             // Ctrl-C or SIGTERM stops what this test started, as a normal end does.
-            java.util.concurrent.atomic.AtomicReference<LocalStack> running = new java.util.concurrent.atomic.AtomicReference<>();
-            Thread stopOnSignal = new Thread(() -> {
-                LocalStack s = running.getAndSet(null);
-                if (s != null) {
-                    s.close();
-                }
-                server.close();
-            }, "load-test-shutdown");
+            java.util.concurrent.atomic.AtomicReference<LocalStack> running =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Thread stopOnSignal = new Thread(
+                    () -> {
+                        LocalStack s = running.getAndSet(null);
+                        if (s != null) {
+                            s.close();
+                        }
+                        server.close();
+                    },
+                    "load-test-shutdown");
             Runtime.getRuntime().addShutdownHook(stopOnSignal);
-            LocalStack.Builder builder = LocalStack.builder().root(options.root()).workDirectory(options.work())
+            LocalStack.Builder builder = LocalStack.builder()
+                    .root(options.root())
+                    .workDirectory(options.work())
                     .fhirBaseUrl(fhir)
                     // a busy machine (what load tests run on) may take minutes to start four JVMs at once
                     .startTimeout(Duration.ofMinutes(10))
@@ -84,18 +92,22 @@ final class LoadTest {
                 builder.config(c.substring(0, colon), c.substring(colon + 1, eq), c.substring(eq + 1));
             }
             options.heap().ifPresent(builder::serviceHeap);
-            options.duckDbMemory().ifPresent(m -> builder.config("synapse-loader", "fhirpipe.loader.duckdb.memory-limit", m));
-            options.duckDbThreads().ifPresent(n -> builder.config("synapse-loader", "fhirpipe.loader.duckdb.threads",
-                    Integer.toString(n)));
+            options.duckDbMemory()
+                    .ifPresent(m -> builder.config("synapse-loader", "fhirpipe.loader.duckdb.memory-limit", m));
+            options.duckDbThreads()
+                    .ifPresent(n ->
+                            builder.config("synapse-loader", "fhirpipe.loader.duckdb.threads", Integer.toString(n)));
             System.out.println("== starting the local stack (" + options.describeMemory() + "; logs " + logs + ")");
             Instant stackStart = Instant.now();
             try (LocalStack stack = builder.start()) {
                 running.set(stack);
-                System.out.printf("== stack ready in %d s%n", Duration.between(stackStart, Instant.now()).toSeconds());
+                System.out.printf(
+                        "== stack ready in %d s%n",
+                        Duration.between(stackStart, Instant.now()).toSeconds());
                 Map<String, Long> pids = new LinkedHashMap<>(stack.processIds());
                 pids.put(SERVER, server.pid());
-                try (BrokerQueues broker = BrokerQueues.connect("127.0.0.1", stack.amqpPort(),
-                        stack.brokerCredentials())) {
+                try (BrokerQueues broker =
+                        BrokerQueues.connect("127.0.0.1", stack.amqpPort(), stack.brokerCredentials())) {
                     return follow(stack, broker, pids, serverRoot, plan, expected);
                 }
             } finally {
@@ -110,8 +122,14 @@ final class LoadTest {
         }
     }
 
-    private LoadResult follow(LocalStack stack, BrokerQueues broker, Map<String, Long> pids, String serverRoot,
-            JsonNode plan, Map<String, Long> expected) throws Exception {
+    private LoadResult follow(
+            LocalStack stack,
+            BrokerQueues broker,
+            Map<String, Long> pids,
+            String serverRoot,
+            JsonNode plan,
+            Map<String, Long> expected)
+            throws Exception {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("server", "local");
         request.put("level", options.level());
@@ -120,13 +138,9 @@ final class LoadTest {
             request.put("groupId", "all");
         }
         long requestedAt = System.currentTimeMillis();
-        HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(URI.create(stack.triggerUrl() + "/exports"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                        JSON.writeValueAsString(request))).build(), HttpResponse.BodyHandlers.ofString());
-        if (accepted.statusCode() != 202) {
-            throw new IllegalStateException("POST /exports answered " + accepted.statusCode() + ": " + accepted.body());
-        }
-        String exportId = JSON.readTree(accepted.body()).path("exportId").asText();
+        String exportId = JsonHttp.post(stack.triggerUrl() + "/exports", request, 202)
+                .path("exportId")
+                .asText();
         System.out.println("== export " + exportId + " requested: " + JSON.writeValueAsString(request));
         List<Sample> samples = new ArrayList<>();
         long deadline = System.nanoTime() + options.timeout().toNanos();
@@ -169,17 +183,31 @@ final class LoadTest {
         JsonNode stats = getJson(serverRoot + "/stats");
         Map<String, Long> warehouse = new LinkedHashMap<>();
         if (run.path("status").asText().equals("LOADED")) {
-            for (JsonNode table : getJson(stack.serviceUrl("synapse-loader") + "/warehouse/tables",
-                    // the loader answers once it holds the warehouse lock, which a curated snapshot may hold for minutes
-                    Duration.ofMinutes(10)).path("tables")) {
+            for (JsonNode table : getJson(
+                            stack.serviceUrl("synapse-loader") + "/warehouse/tables",
+                            // the loader answers once it holds the warehouse lock, which a curated snapshot may hold
+                            // for minutes
+                            Duration.ofMinutes(10))
+                    .path("tables")) {
                 warehouse.put(table.path("name").asText(), table.path("rows").asLong());
             }
         }
         for (Map.Entry<String, Long> p : pids.entrySet()) {
             peakRss.merge(p.getKey(), ProcessMemory.of(p.getValue()).peakBytes(), Math::max);
         }
-        return new LoadResult(options, exportId, failure, requestedAt, run, stats, plan, expected, warehouse, samples,
-                Map.copyOf(peakRss), stack.logs());
+        return new LoadResult(
+                options,
+                exportId,
+                failure,
+                requestedAt,
+                run,
+                stats,
+                plan,
+                expected,
+                warehouse,
+                samples,
+                Map.copyOf(peakRss),
+                stack.logs());
     }
 
     private Sample sample(double seconds, JsonNode run, JsonNode stats, Map<String, Long> pids, BrokerQueues broker) {
@@ -199,14 +227,23 @@ final class LoadTest {
             rss.put(p.getKey(), m.rssBytes());
             peakRss.merge(p.getKey(), m.peakBytes(), Math::max);
         }
-        return new Sample(seconds, run.path("status").asText(), stats.path("bytes").asLong(),
-                stats.path("lines").asLong(), split, loaded, rss, broker.depths(queues));
+        return new Sample(
+                seconds,
+                run.path("status").asText(),
+                stats.path("bytes").asLong(),
+                stats.path("lines").asLong(),
+                split,
+                loaded,
+                rss,
+                broker.depths(queues));
     }
 
     private static void printProgress(Sample s, Map<String, Long> expected) {
         long total = expected.values().stream().mapToLong(Long::longValue).sum();
-        long waiting = s.queueDepths().values().stream().mapToLong(v -> Math.max(0, v)).sum();
-        System.out.printf("  %6.0f s  %-8s served %,11d  split %,11d  loaded %,11d / %,d   messages waiting %,d%n",
+        long waiting =
+                s.queueDepths().values().stream().mapToLong(v -> Math.max(0, v)).sum();
+        System.out.printf(
+                "  %6.0f s  %-8s served %,11d  split %,11d  loaded %,11d / %,d   messages waiting %,d%n",
                 s.seconds(), s.status(), s.linesServed(), s.linesSplit(), s.rowsLoaded(), total, waiting);
     }
 
@@ -214,7 +251,9 @@ final class LoadTest {
         Map<String, Long> expected = new LinkedHashMap<>();
         for (SyntheticType t : options.types()) {
             if (options.level().equals("system") || t.patientCompartment()) {
-                expected.put(t.resourceType(), plan.path("types").path(t.resourceType()).asLong());
+                expected.put(
+                        t.resourceType(),
+                        plan.path("types").path(t.resourceType()).asLong());
             }
         }
         return expected;
@@ -230,23 +269,10 @@ final class LoadTest {
     }
 
     private static JsonNode getJson(String url) {
-        return getJson(url, Duration.ofSeconds(30));
+        return JsonHttp.get(url);
     }
 
     private static JsonNode getJson(String url, Duration timeout) {
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("GET " + url + " answered " + response.statusCode() + ": "
-                        + response.body());
-            }
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException("GET " + url + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return JsonHttp.get(url, timeout);
     }
 }

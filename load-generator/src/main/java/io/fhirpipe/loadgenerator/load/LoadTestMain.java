@@ -1,7 +1,6 @@
 package io.fhirpipe.loadgenerator.load;
 
 import io.fhirpipe.testsupport.stack.LocalStack;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,8 +10,7 @@ import java.nio.file.Path;
  */
 public final class LoadTestMain {
 
-    private LoadTestMain() {
-    }
+    private LoadTestMain() {}
 
     public static void main(String[] args) throws Exception {
         LoadOptions options;
@@ -27,7 +25,8 @@ public final class LoadTestMain {
         try {
             result = new LoadTest(options).run();
         } catch (Exception e) {
-            System.err.println("\nfhirpipe load FAILED: " + e.getMessage() + "\n  logs: " + options.work().resolve("logs"));
+            System.err.println("\nfhirpipe load FAILED: " + e.getMessage() + "\n  logs: "
+                    + options.work().resolve("logs"));
             System.exit(1);
             return;
         }
@@ -37,10 +36,14 @@ public final class LoadTestMain {
         Path dir = options.plot().getParent();
         Files.writeString(dir.resolve(name + ".txt"), table);
         LoadReport.writeCsv(dir.resolve(name + ".csv"), result);
-        LoadPlot.write(options.plot(), String.format("fhirpipe load test: %s, %,d resources, %s export, chunks <= %,d lines",
-                options.size(), result.resources(), options.level(), options.maxLines()), result.samples());
-        System.out.println("plot: " + options.plot() + "\nsamples: " + dir.resolve(name + ".csv") + "\nlogs: "
-                + result.logs());
+        LoadPlot.write(
+                options.plot(),
+                String.format(
+                        "fhirpipe load test: %s, %,d resources, %s export, chunks <= %,d lines",
+                        options.size(), result.resources(), options.level(), options.maxLines()),
+                result.samples());
+        System.out.println(
+                "plot: " + options.plot() + "\nsamples: " + dir.resolve(name + ".csv") + "\nlogs: " + result.logs());
         System.exit(LoadReport.mismatches(result).isEmpty() ? 0 : 1);
     }
 }

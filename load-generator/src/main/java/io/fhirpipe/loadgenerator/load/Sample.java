@@ -12,6 +12,12 @@ import java.util.Map;
  * @param rssBytes    VmRSS per process
  * @param queueDepths messages per subscription queue
  */
-record Sample(double seconds, String status, long bytesServed, long linesServed, long linesSplit, long rowsLoaded,
-        Map<String, Long> rssBytes, Map<String, Long> queueDepths) {
-}
+record Sample(
+        double seconds,
+        String status,
+        long bytesServed,
+        long linesServed,
+        long linesSplit,
+        long rowsLoaded,
+        Map<String, Long> rssBytes,
+        Map<String, Long> queueDepths) {}

@@ -1,7 +1,6 @@
 package io.fhirpipe.loadgenerator.server;
 
 import io.fhirpipe.loadgenerator.synthetic.SyntheticType;
-
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +28,7 @@ final class ServeStats {
         }
     }
 
-    void served(SyntheticType type, int lineBytes) {
+    void served(SyntheticType type, long lineBytes) {
         firstByteMillis.compareAndSet(0, System.currentTimeMillis());
         lines.get(type).increment();
         bytes.get(type).add(lineBytes);

@@ -5,8 +5,7 @@ import java.util.Locale;
 /** {@code 200MB}, {@code 1GB}, {@code 1.5GB} (binary units: 1 GB = 1024 MB, as `ls -h` shows files). */
 public final class Sizes {
 
-    private Sizes() {
-    }
+    private Sizes() {}
 
     public static long parse(String text) {
         String s = text.trim().toUpperCase(Locale.ROOT).replace("IB", "B");

@@ -9,8 +9,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class SyntheticBulkDataMain {
 
-    private SyntheticBulkDataMain() {
-    }
+    private SyntheticBulkDataMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         SyntheticBulkDataServer server;
@@ -22,10 +21,13 @@ public final class SyntheticBulkDataMain {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "bulk-data-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "bulk-data-shutdown"));
         var plan = server.plan();
         System.out.println("BULK DATA READY url=" + server.baseUrl() + " patients=" + plan.get("patients")
                 + " resources=" + plan.get("resources") + " types=" + plan.get("types"));

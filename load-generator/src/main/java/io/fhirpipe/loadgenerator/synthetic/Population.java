@@ -81,6 +81,23 @@ public final class Population {
                 + '-' + hex(0x8000 | ((random >>> 16) & 0x3fff), 4) + '-' + hex(i, 12);
     }
 
+    /**
+     * The {@code meta.versionId} of resource {@code i}: "1" to "3", a pure function of (seed, type, i), so
+     * the expected outcome of an export names each version without generating the resource.
+     */
+    public String versionId(SyntheticType type, long i) {
+        return Integer.toString(1 + (int) Long.remainderUnsigned(mix(mix(seed * 7_919L + type.ordinal()) ^ ~i), 3));
+    }
+
+    /**
+     * A pure function of (seed, purpose, type, i) for choosing which resources or files a fault hits:
+     * {@code choice(...) % n == 0} picks about one in n, the same ones for the same seed.
+     */
+    public long choice(String purpose, SyntheticType type, long i) {
+        long stream = mix(seed ^ purpose.hashCode() * 0x9e3779b97f4a7c15L) + type.ordinal() * 0x100000001b3L;
+        return mix(stream + i) >>> 1;
+    }
+
     /** Resource {@code i} of {@code type} as one compact JSON line (no line break). */
     public String line(SyntheticType type, long i) {
         if (i < 0) {

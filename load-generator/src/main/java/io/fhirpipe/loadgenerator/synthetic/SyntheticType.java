@@ -47,6 +47,8 @@ public enum SyntheticType {
     }
 
     public static Optional<SyntheticType> of(String resourceType) {
-        return Arrays.stream(values()).filter(t -> t.resourceType.equals(resourceType)).findFirst();
+        return Arrays.stream(values())
+                .filter(t -> t.resourceType.equals(resourceType))
+                .findFirst();
     }
 }

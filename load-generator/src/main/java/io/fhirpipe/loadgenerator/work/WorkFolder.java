@@ -15,8 +15,7 @@ import java.util.stream.Stream;
  */
 public final class WorkFolder {
 
-    private WorkFolder() {
-    }
+    private WorkFolder() {}
 
     /**
      * @param command the command's name, e.g. {@code load}: names the marker file and the error

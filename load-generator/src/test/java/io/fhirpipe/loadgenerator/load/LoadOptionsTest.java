@@ -1,13 +1,12 @@
 package io.fhirpipe.loadgenerator.load;
 
-import io.fhirpipe.loadgenerator.synthetic.SyntheticType;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fhirpipe.loadgenerator.synthetic.SyntheticType;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class LoadOptionsTest {
 
@@ -25,20 +24,30 @@ class LoadOptionsTest {
         assertThat(o.duckDbMemory()).isEmpty();
         assertThat(o.types()).containsExactly(SyntheticType.PATIENT, SyntheticType.OBSERVATION);
         assertThat(o.work()).isEqualTo(ROOT.resolve(".fhirpipe-load"));
-        assertThat(o.serverArgs()).containsSubsequence("--types", "Patient,Observation")
-                .containsSubsequence("--deleted", "5").containsSubsequence("--size", "1GB")
+        assertThat(o.serverArgs())
+                .containsSubsequence("--types", "Patient,Observation")
+                .containsSubsequence("--deleted", "5")
+                .containsSubsequence("--size", "1GB")
                 .containsSubsequence("--seed", "20261203");
     }
 
     @Test
     void unboundedMemoryIsTheOldSizingAndServiceConfigIsKeptInOrder() {
-        LoadOptions o = LoadOptions.parse(new String[] {"--memory", "unbounded", "--config",
-                "ndjson-splitter:quarkus.thread-pool.max-threads=4", "--config", "synapse-loader:a.b=c=d"}, ROOT);
+        LoadOptions o = LoadOptions.parse(
+                new String[] {
+                    "--memory",
+                    "unbounded",
+                    "--config",
+                    "ndjson-splitter:quarkus.thread-pool.max-threads=4",
+                    "--config",
+                    "synapse-loader:a.b=c=d"
+                },
+                ROOT);
         assertThat(o.jvmOptions()).isEmpty();
         assertThat(o.heap()).contains("384m");
         assertThat(o.duckDbMemory()).contains("80%");
-        assertThat(o.serviceConfig()).isEqualTo(List.of("ndjson-splitter:quarkus.thread-pool.max-threads=4",
-                "synapse-loader:a.b=c=d"));
+        assertThat(o.serviceConfig())
+                .isEqualTo(List.of("ndjson-splitter:quarkus.thread-pool.max-threads=4", "synapse-loader:a.b=c=d"));
         assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--memory", "shipped"}, ROOT))
                 .hasMessageContaining("container or unbounded");
     }

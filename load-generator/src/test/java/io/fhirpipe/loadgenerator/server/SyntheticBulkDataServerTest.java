@@ -1,12 +1,11 @@
 package io.fhirpipe.loadgenerator.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirpipe.loadgenerator.synthetic.Population;
 import io.fhirpipe.loadgenerator.synthetic.SyntheticType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
@@ -17,8 +16,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 class SyntheticBulkDataServerTest {
 
@@ -35,8 +34,22 @@ class SyntheticBulkDataServerTest {
 
     @Test
     void aSystemExportServesPagedManifestsWhoseFilesHoldEveryResourceOnce() throws Exception {
-        server = SyntheticBulkDataServer.start(ServerOptions.parse(new String[] {"--patients", "30", "--per-file", "50",
-                "--manifest-page", "3", "--pending-polls", "1", "--kickoff-429", "1", "--deleted", "2", "--errors", "2"}));
+        server = SyntheticBulkDataServer.start(ServerOptions.parse(new String[] {
+            "--patients",
+            "30",
+            "--per-file",
+            "50",
+            "--manifest-page",
+            "3",
+            "--pending-polls",
+            "1",
+            "--kickoff-429",
+            "1",
+            "--deleted",
+            "2",
+            "--errors",
+            "2"
+        }));
         assertThat(get(server.baseUrl() + "/$export").statusCode()).isEqualTo(429);
         HttpResponse<String> accepted = get(server.baseUrl() + "/$export");
         assertThat(accepted.statusCode()).isEqualTo(202);
@@ -57,7 +70,9 @@ class SyntheticBulkDataServerTest {
             manifest.path("output").forEach(output::add);
             manifest.path("deleted").forEach(deleted::add);
             manifest.path("error").forEach(errors::add);
-            page = manifest.path("link").isEmpty() ? null : manifest.path("link").get(0).path("url").asText();
+            page = manifest.path("link").isEmpty()
+                    ? null
+                    : manifest.path("link").get(0).path("url").asText();
         }
         assertThat(pages).isGreaterThan(1);
 
@@ -67,41 +82,55 @@ class SyntheticBulkDataServerTest {
             List<String> body = get(file.path("url").asText()).body().lines().toList();
             assertThat((long) body.size()).isEqualTo(file.path("count").asLong());
             for (String line : body) {
-                assertThat(JSON.readTree(line).path("resourceType").asText()).isEqualTo(file.path("type").asText());
+                assertThat(JSON.readTree(line).path("resourceType").asText())
+                        .isEqualTo(file.path("type").asText());
             }
             lines.merge(file.path("type").asText(), (long) body.size(), Long::sum);
         }
         for (SyntheticType t : SyntheticType.values()) {
             assertThat(lines.get(t.resourceType())).as(t.resourceType()).isEqualTo(population.count(t));
         }
-        assertThat(deleted).hasSize(SyntheticType.values().length).allSatisfy(f -> assertThat(f.path("type").asText())
-                .isEqualTo("Bundle"));
-        JsonNode bundle = JSON.readTree(get(deleted.get(0).path("url").asText()).body().lines().findFirst().orElseThrow());
+        assertThat(deleted)
+                .hasSize(SyntheticType.values().length)
+                .allSatisfy(f -> assertThat(f.path("type").asText()).isEqualTo("Bundle"));
+        JsonNode bundle = JSON.readTree(get(deleted.get(0).path("url").asText())
+                .body()
+                .lines()
+                .findFirst()
+                .orElseThrow());
         assertThat(bundle.path("type").asText()).isEqualTo("transaction");
-        assertThat(bundle.path("entry").get(0).path("request").path("method").asText()).isEqualTo("DELETE");
+        assertThat(bundle.path("entry").get(0).path("request").path("method").asText())
+                .isEqualTo("DELETE");
         assertThat(errors).hasSize(1);
         assertThat(get(errors.get(0).path("url").asText()).body()).contains("\"resourceType\":\"OperationOutcome\"");
 
-        JsonNode stats = JSON.readTree(get(server.baseUrl().replace("/fhir", "/stats")).body());
+        JsonNode stats =
+                JSON.readTree(get(server.baseUrl().replace("/fhir", "/stats")).body());
         assertThat(stats.path("lines").asLong()).isEqualTo(population.count(java.util.Set.of(SyntheticType.values())));
     }
 
     @Test
     void aPatientLevelExportHoldsOnlyThePatientCompartmentAndHonoursPostedTypes() throws Exception {
-        server = SyntheticBulkDataServer.start(ServerOptions.parse(new String[] {"--patients", "10",
-                "--pending-polls", "0"}));
+        server = SyntheticBulkDataServer.start(
+                ServerOptions.parse(new String[] {"--patients", "10", "--pending-polls", "0"}));
         HttpResponse<String> all = get(server.baseUrl() + "/Group/all/$export");
-        JsonNode manifest = JSON.readTree(get(all.headers().firstValue("Content-Location").orElseThrow()).body());
+        JsonNode manifest = JSON.readTree(
+                get(all.headers().firstValue("Content-Location").orElseThrow()).body());
         List<String> types = new ArrayList<>();
         manifest.path("output").forEach(f -> types.add(f.path("type").asText()));
         assertThat(types).contains("Patient", "Observation").doesNotContain("Practitioner", "Organization", "Location");
 
         String parameters = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"_type\","
                 + "\"valueString\":\"Patient,Condition\"}]}";
-        HttpResponse<String> posted = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/Patient/$export"))
-                .POST(HttpRequest.BodyPublishers.ofString(parameters)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> posted = HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/Patient/$export"))
+                        .POST(HttpRequest.BodyPublishers.ofString(parameters))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(posted.statusCode()).isEqualTo(202);
-        JsonNode two = JSON.readTree(get(posted.headers().firstValue("Content-Location").orElseThrow()).body());
+        JsonNode two = JSON.readTree(
+                get(posted.headers().firstValue("Content-Location").orElseThrow())
+                        .body());
         List<String> postedTypes = new ArrayList<>();
         two.path("output").forEach(f -> postedTypes.add(f.path("type").asText()));
         assertThat(postedTypes).containsExactly("Patient", "Condition");
@@ -111,7 +140,8 @@ class SyntheticBulkDataServerTest {
     void aFileStreamsLineByLineWithoutBufferingTheWholeFile() throws IOException {
         Population population = Population.ofPatients(1, 2000);
         ServerOptions options = ServerOptions.parse(new String[] {"--patients", "2000", "--per-file", "1000000"});
-        ExportFiles.FileEntry observations = ExportFiles.of(population, List.of(SyntheticType.OBSERVATION), options).get(0);
+        ExportFiles.FileEntry observations = ExportFiles.of(population, List.of(SyntheticType.OBSERVATION), options)
+                .get(0);
         long[] largestWrite = {0};
         long[] total = {0};
         OutputStream sink = new OutputStream() {
@@ -126,17 +156,25 @@ class SyntheticBulkDataServerTest {
                 total[0] += len;
             }
         };
-        ExportFiles.write(observations, population, sink, new ServeStats());
+        ExportFiles.write(observations, population, Faults.NONE, sink, new ServeStats());
         assertThat(total[0]).isGreaterThan(10L << 20);
         assertThat(largestWrite[0]).isLessThan(16 * 1024);
     }
 
     @Test
     void anInjectedFileFailureHappensOnceThenTheFileIsServed() throws Exception {
-        server = SyntheticBulkDataServer.start(ServerOptions.parse(new String[] {"--patients", "5", "--pending-polls",
-                "0", "--file-503-every", "1", "--types", "Patient"}));
-        String status = get(server.baseUrl() + "/$export").headers().firstValue("Content-Location").orElseThrow();
-        String url = JSON.readTree(get(status).body()).path("output").get(0).path("url").asText();
+        server = SyntheticBulkDataServer.start(ServerOptions.parse(
+                new String[] {"--patients", "5", "--pending-polls", "0", "--file-503-every", "1", "--types", "Patient"
+                }));
+        String status = get(server.baseUrl() + "/$export")
+                .headers()
+                .firstValue("Content-Location")
+                .orElseThrow();
+        String url = JSON.readTree(get(status).body())
+                .path("output")
+                .get(0)
+                .path("url")
+                .asText();
         assertThat(get(url).statusCode()).isEqualTo(503);
         assertThat(get(url).statusCode()).isEqualTo(200);
     }

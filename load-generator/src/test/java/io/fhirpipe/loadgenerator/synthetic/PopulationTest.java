@@ -1,9 +1,9 @@
 package io.fhirpipe.loadgenerator.synthetic;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -12,8 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class PopulationTest {
 
@@ -37,7 +36,8 @@ class PopulationTest {
         }
         // Pure function of (seed, type, i): the order of generation does not matter.
         String late = a.line(SyntheticType.OBSERVATION, 3000);
-        assertThat(Population.ofPatients(7, 200).line(SyntheticType.OBSERVATION, 3000)).isEqualTo(late);
+        assertThat(Population.ofPatients(7, 200).line(SyntheticType.OBSERVATION, 3000))
+                .isEqualTo(late);
     }
 
     @Test
@@ -90,8 +90,8 @@ class PopulationTest {
                 }
             }
         }
-        assertThat(referencedTypes).containsKeys("Patient", "Encounter", "Observation", "Practitioner",
-                "Organization", "Location");
+        assertThat(referencedTypes)
+                .containsKeys("Patient", "Encounter", "Observation", "Practitioner", "Organization", "Location");
     }
 
     @Test
@@ -100,13 +100,16 @@ class PopulationTest {
         Map<String, String> encounterPatient = new HashMap<>();
         for (long i = 0; i < p.count(SyntheticType.ENCOUNTER); i++) {
             JsonNode e = JSON.readTree(p.line(SyntheticType.ENCOUNTER, i));
-            encounterPatient.put("Encounter/" + e.path("id").asText(), e.path("subject").path("reference").asText());
+            encounterPatient.put(
+                    "Encounter/" + e.path("id").asText(),
+                    e.path("subject").path("reference").asText());
         }
         int checked = 0;
         for (long i = 0; i < p.count(SyntheticType.OBSERVATION); i++) {
             JsonNode o = JSON.readTree(p.line(SyntheticType.OBSERVATION, i));
             if (o.has("encounter")) {
-                assertThat(encounterPatient.get(o.path("encounter").path("reference").asText()))
+                assertThat(encounterPatient.get(
+                                o.path("encounter").path("reference").asText()))
                         .isEqualTo(o.path("subject").path("reference").asText());
                 checked++;
             }
@@ -123,14 +126,28 @@ class PopulationTest {
                 JSON.readTree(p.line(t, i)).fieldNames().forEachRemaining(f -> fields.add(t.resourceType() + "." + f));
             }
         }
-        assertThat(fields).contains("Observation.effectiveDateTime", "Observation.effectivePeriod",
-                "Observation.valueQuantity", "Observation.valueCodeableConcept", "Observation.component",
-                "Condition.onsetDateTime", "Condition.onsetAge", "Patient.deceasedBoolean", "Patient.deceasedDateTime",
-                "Patient.multipleBirthBoolean", "Patient.multipleBirthInteger");
+        assertThat(fields)
+                .contains(
+                        "Observation.effectiveDateTime",
+                        "Observation.effectivePeriod",
+                        "Observation.valueQuantity",
+                        "Observation.valueCodeableConcept",
+                        "Observation.component",
+                        "Condition.onsetDateTime",
+                        "Condition.onsetAge",
+                        "Patient.deceasedBoolean",
+                        "Patient.deceasedDateTime",
+                        "Patient.multipleBirthBoolean",
+                        "Patient.multipleBirthInteger");
         JsonNode patient = JSON.readTree(p.line(SyntheticType.PATIENT, 0));
         JsonNode race = patient.path("extension").get(0);
         assertThat(race.path("url").asText()).endsWith("us-core-race");
-        assertThat(race.path("extension").get(0).path("valueCoding").path("code").asText()).isNotEmpty();
+        assertThat(race.path("extension")
+                        .get(0)
+                        .path("valueCoding")
+                        .path("code")
+                        .asText())
+                .isNotEmpty();
         assertThat(patient.path("address").get(0).path("line").isArray()).isTrue();
     }
 

@@ -1,7 +1,6 @@
 package io.fhirpipe.ndjsonsplitter.chunking;
 
 import io.fhirpipe.model.ndjson.LineRejection;
-
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -12,8 +11,7 @@ public interface ChunkSink {
     OutputStream openChunk(int index) throws IOException;
 
     /** Called after the chunk's stream was closed. */
-    default void chunkClosed(ChunkSummary summary) throws IOException {
-    }
+    default void chunkClosed(ChunkSummary summary) throws IOException {}
 
     void rejected(LineRejection rejection) throws IOException;
 }

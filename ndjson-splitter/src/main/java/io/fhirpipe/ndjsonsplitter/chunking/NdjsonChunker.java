@@ -2,7 +2,6 @@ package io.fhirpipe.ndjsonsplitter.chunking;
 
 import io.fhirpipe.model.ndjson.JsonLineCheck;
 import io.fhirpipe.model.ndjson.LineRejection;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,8 +57,7 @@ public final class NdjsonChunker {
      * As above, with the line rules given (e.g. {@link JsonLineCheck#deletedBundles()}: a
      * deleted-resources file's Bundles need no id). The check is not shared between threads.
      */
-    public SplitResult split(InputStream in, boolean gzip, JsonLineCheck lines, ChunkSink sink)
-            throws IOException {
+    public SplitResult split(InputStream in, boolean gzip, JsonLineCheck lines, ChunkSink sink) throws IOException {
         if (gzip) {
             GZIPInputStream unzipped = new GZIPInputStream(in, READ_BUFFER);
             return new Run(lines, sink).run(unzipped);
@@ -87,6 +85,7 @@ public final class NdjsonChunker {
         private OutputStream chunk;
         /** Output of the open chunk not yet written to it (or digested). */
         private final byte[] out = new byte[WRITE_BUFFER];
+
         private int outLength;
         private int chunkIndex = -1;
         private long chunkLines;
@@ -183,8 +182,11 @@ public final class NdjsonChunker {
             if (end > start && bytes[end - 1] == '\r') {
                 end--;
             }
-            if (lineNumber == 1 && end - start >= 3 && (bytes[start] & 0xff) == 0xEF
-                    && (bytes[start + 1] & 0xff) == 0xBB && (bytes[start + 2] & 0xff) == 0xBF) {
+            if (lineNumber == 1
+                    && end - start >= 3
+                    && (bytes[start] & 0xff) == 0xEF
+                    && (bytes[start + 1] & 0xff) == 0xBB
+                    && (bytes[start + 2] & 0xff) == 0xBF) {
                 start += 3;
             }
             if (isBlank(bytes, start, end)) {
@@ -222,8 +224,8 @@ public final class NdjsonChunker {
             // Keep the sink's view exactly sequential: every byte of earlier lines is written first.
             flushOut();
             rejected++;
-            sink.rejected(new LineRejection(lineNumber, reason,
-                    new String(bytes, start, length, StandardCharsets.UTF_8), truncated));
+            sink.rejected(new LineRejection(
+                    lineNumber, reason, new String(bytes, start, length, StandardCharsets.UTF_8), truncated));
         }
 
         private void write(byte[] bytes, int start, int length) throws IOException {
@@ -277,8 +279,8 @@ public final class NdjsonChunker {
             flushOut();
             chunk.close();
             chunk = null;
-            ChunkSummary summary = new ChunkSummary(chunkIndex, chunkLines, chunkBytes,
-                    HexFormat.of().formatHex(digest.digest()));
+            ChunkSummary summary = new ChunkSummary(
+                    chunkIndex, chunkLines, chunkBytes, HexFormat.of().formatHex(digest.digest()));
             chunks.add(summary);
             sink.chunkClosed(summary);
         }

@@ -5,9 +5,6 @@ import io.fhirpipe.runtime.storage.StorageConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-import java.time.Duration;
-import java.util.Optional;
-
 /** Everything the splitter is configured with, under {@code fhirpipe.}. */
 @ConfigMapping(prefix = "fhirpipe")
 public interface SplitterConfig {
@@ -34,8 +31,5 @@ public interface SplitterConfig {
         /** Blocks of one chunk uploaded in parallel. */
         @WithDefault("2")
         int uploadConcurrency();
-
-        @WithDefault("60s")
-        Duration publishTimeout();
     }
 }

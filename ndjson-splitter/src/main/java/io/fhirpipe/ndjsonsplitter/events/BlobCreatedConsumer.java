@@ -8,45 +8,41 @@ import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.ndjsonsplitter.messaging.SplitterChannels;
 import io.fhirpipe.ndjsonsplitter.split.LandingFileSplitter;
 import io.fhirpipe.ndjsonsplitter.split.SplitReport;
-import io.fhirpipe.runtime.tracing.Tracing;
-import io.opentelemetry.api.trace.SpanKind;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.FailureKind;
-import io.fhirpipe.runtime.failure.TransientFailure;
-import io.fhirpipe.runtime.failure.TransientRetries;
-import io.fhirpipe.runtime.logging.LogValues;
+import io.fhirpipe.runtime.messaging.Announcement;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
+import io.fhirpipe.runtime.messaging.DeadLetterReason;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
 import io.fhirpipe.runtime.messaging.MessageWork;
 import io.fhirpipe.runtime.metrics.PipelineMetrics;
+import io.fhirpipe.runtime.tracing.Tracing;
+import io.opentelemetry.api.trace.SpanKind;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CompletionStage;
 
 /**
  * Consumes {@code blob-created}: each finished landing file is split and announced before the
  * message is acked; other events are acked and ignored; a foreign URL or a name outside the layout
  * is dead-lettered with its reason; storage or broker trouble abandons the message for redelivery.
- * A landing file that can never be split is announced with {@code file.failed} before its message
- * is dead-lettered, so the export's tracker stops waiting for its chunks.
+ * A landing file that can never be split is announced with {@code file.failed} (with its
+ * {@link DeadLetterReason}) before its message is dead-lettered, so the export's tracker stops
+ * waiting for its chunks; so is every file still unsplit when the message's last delivery fails.
  */
 @ApplicationScoped
 public class BlobCreatedConsumer {
 
     public static final String CHANNEL = "blob-created";
-    static final String SOURCE = "/fhirpipe/ndjson-splitter";
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
-    private static final TransientRetries ANNOUNCE_RETRIES = TransientRetries.beforeDeadLetter();
     private static final Logger LOG = Logger.getLogger(BlobCreatedConsumer.class);
 
     @Inject
@@ -73,34 +69,28 @@ public class BlobCreatedConsumer {
     }
 
     private CompletionStage<Void> process(Message<Object> message) {
-        String body = null;
+        // files of this message that failed transiently: announced only if the message is given up
+        List<LandingBlob> unsplit = new ArrayList<>();
         try {
-            body = IncomingBodies.text(message);
-            handle(body);
+            handle(IncomingBodies.text(message), unsplit);
             return settlement.settle(message, null);
         } catch (RuntimeException failure) {
-            Throwable outcome = settlement.outcome(message, failure);
-            if (outcome != failure) {
-                // the subscription's last delivery failed transiently: the file is given up now
-                try {
-                    for (BlobCreatedAction action : events.actions(body)) {
-                        if (action instanceof BlobCreatedAction.Split split) {
-                            announceFailed(split.blob(), outcome);
-                        }
-                    }
-                } catch (RuntimeException notAnnounced) {
-                    LOG.errorf("dead-lettering a blob-created message whose files could not be announced: %s",
-                            LogValues.escaped(notAnnounced.getMessage()));
-                }
-            }
-            return settlement.settle(message, outcome);
+            return settlement.settle(
+                    message,
+                    failure,
+                    new Announcement(
+                            fileFailed,
+                            why -> unsplit.stream()
+                                    .<CloudEvent<?>>map(blob -> fileFailed(blob, why))
+                                    .toList()));
         }
     }
 
     /** The one path of every storage event: the webhook puts what it is pushed onto this topic too. */
-    private void handle(String body) {
+    private void handle(String body, List<LandingBlob> unsplit) {
         // the same file (and generation) named twice in one message is split and announced once
-        List<BlobCreatedAction> actions = events.actions(body).stream().distinct().toList();
+        List<BlobCreatedAction> actions =
+                events.actions(body).stream().distinct().toList();
         // Every file of a batch (Event Grid pushes arrays) is tried: one that cannot be split must not
         // keep the others from being split. A transient failure wins, so the redelivery retries it
         // (the files already split are split again with the same names and event ids).
@@ -110,22 +100,32 @@ public class BlobCreatedConsumer {
                 PipelineMetrics.StageTimer timer = PipelineMetrics.time("split");
                 try {
                     // reads the landing file and writes its chunks: the storage transfers of this step
-                    SplitReport report = Tracing.inSpan("split " + split.blob().resourceType() + " file",
-                            SpanKind.INTERNAL, span -> {
-                                span.setAttribute(Tracing.EXPORT_ID, String.valueOf(split.blob().exportId()));
+                    SplitReport report = Tracing.inSpan(
+                            "split " + split.blob().resourceType() + " file", SpanKind.INTERNAL, span -> {
+                                span.setAttribute(
+                                        Tracing.EXPORT_ID,
+                                        String.valueOf(split.blob().exportId()));
                                 return splitter.split(split.blob(), split.etag());
                             });
                     timer.stop(report.superseded() ? "superseded" : "ok");
                     if (!report.superseded()) {
-                        PipelineMetrics.split(split.blob().resourceType(),
-                                report.chunks().stream().mapToLong(ChunkReady::lineCount).sum(),
-                                report.completed().rejectedLines(), report.chunks().size());
+                        PipelineMetrics.split(
+                                split.blob().resourceType(),
+                                report.chunks().stream()
+                                        .mapToLong(ChunkReady::lineCount)
+                                        .sum(),
+                                report.completed().rejectedLines(),
+                                report.chunks().size());
                     }
                 } catch (RuntimeException failure) {
                     timer.stop("failed");
                     boolean permanent = FailureClassifier.classify(failure) == FailureKind.PERMANENT;
                     if (permanent) {
-                        announceFailed(split.blob(), failure);
+                        // given up now, whatever happens to the rest of the batch
+                        Announcement.of(fileFailed, why -> fileFailed(split.blob(), why))
+                                .publish(DeadLetterReason.of(failure));
+                    } else {
+                        unsplit.add(split.blob());
                     }
                     if (failed == null || (!permanent && FailureClassifier.classify(failed) == FailureKind.PERMANENT)) {
                         failed = failure;
@@ -141,20 +141,19 @@ public class BlobCreatedConsumer {
         }
     }
 
-    private void announceFailed(LandingBlob blob, Throwable failure) {
+    private static CloudEvent<FileFailed> fileFailed(LandingBlob blob, DeadLetterReason why) {
         Instant now = Instant.now();
-        CloudEvent<FileFailed> event = CloudEvent.of(MessageType.FILE_FAILED, SOURCE, new FileFailed(blob.exportId(),
-                blob.kind(), blob.resourceType(), blob.name(), FileFailed.SPLIT,
-                FailureClassifier.reason(failure) + ": " + failure.getMessage(), now), now);
-        try {
-            ANNOUNCE_RETRIES.call("announcing file.failed for " + blob.name(), () -> {
-                fileFailed.publishConfirmed(event, PUBLISH_TIMEOUT);
-                return null;
-            });
-        } catch (RuntimeException notSent) {
-            // dead-lettering unannounced would leave the export waiting: have the whole tried again
-            throw new TransientFailure("could not publish file.failed for " + blob.name() + ": "
-                    + notSent.getMessage(), null, notSent);
-        }
+        return CloudEvent.of(
+                MessageType.FILE_FAILED,
+                LandingFileSplitter.SOURCE,
+                new FileFailed(
+                        blob.exportId(),
+                        blob.kind(),
+                        blob.resourceType(),
+                        blob.name(),
+                        FileFailed.SPLIT,
+                        why.text(),
+                        now),
+                now);
     }
 }

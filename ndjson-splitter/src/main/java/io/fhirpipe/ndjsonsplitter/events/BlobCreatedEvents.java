@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.logging.LogValues;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -48,8 +47,7 @@ public final class BlobCreatedEvents {
     }
 
     /** One event of a message: its id, its own JSON (one event, in the schema it came in) and what to do. */
-    public record StorageEvent(String id, String json, BlobCreatedAction action) {
-    }
+    public record StorageEvent(String id, String json, BlobCreatedAction action) {}
 
     public List<BlobCreatedAction> actions(String body) {
         return events(body).stream().map(StorageEvent::action).toList();
@@ -70,8 +68,9 @@ public final class BlobCreatedEvents {
             throw new PermanentFailure(INVALID, "the body is not an event or an array of events");
         }
         if (tree.isArray() && tree.size() > maxEvents) {
-            throw new PermanentFailure(TOO_MANY_EVENTS, "the message holds " + tree.size()
-                    + " events; at most " + maxEvents + " are taken in one message");
+            throw new PermanentFailure(
+                    TOO_MANY_EVENTS,
+                    "the message holds " + tree.size() + " events; at most " + maxEvents + " are taken in one message");
         }
         List<JsonNode> nodes = new ArrayList<>();
         if (tree.isArray()) {
@@ -99,8 +98,8 @@ public final class BlobCreatedEvents {
         } catch (PermanentFailure e) {
             throw e;
         } catch (JsonProcessingException | RuntimeException e) {
-            throw new PermanentFailure(INVALID, "not an Event Grid or CloudEvents event: " + LogValues.escaped(e.getMessage()),
-                    e);
+            throw new PermanentFailure(
+                    INVALID, "not an Event Grid or CloudEvents event: " + LogValues.escaped(e.getMessage()), e);
         }
         return events;
     }
@@ -137,8 +136,10 @@ public final class BlobCreatedEvents {
             blob = null;
         }
         if (blob == null || !blob.name().equals(blobName)) {
-            throw new PermanentFailure(OUTSIDE_LAYOUT, LogValues.quoted("landing/" + blobName)
-                    + " does not fit {exportId}/[deleted/|error/]{Type}-{n}.ndjson[.gz]");
+            throw new PermanentFailure(
+                    OUTSIDE_LAYOUT,
+                    LogValues.quoted("landing/" + blobName)
+                            + " does not fit {exportId}/[deleted/|error/]{Type}-{n}.ndjson[.gz]");
         }
         if (blob.kind() == io.fhirpipe.model.events.FileKind.ERROR) {
             // The server's OperationOutcomes: the transfer records their issues on the run; nothing to load.

@@ -3,7 +3,6 @@ package io.fhirpipe.ndjsonsplitter.events;
 import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.logging.LogValues;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -74,8 +73,8 @@ public final class LandingUrlPolicy {
         String expectedHost = account.getHost().toLowerCase(Locale.ROOT);
         if (!host.equals(expectedHost) && !host.equals(dfsTwin(expectedHost))) {
             if (isIpLiteral(host)) {
-                throw foreign("the blob url names an IP address (" + LogValues.quoted(host)
-                        + "), not the storage account");
+                throw foreign(
+                        "the blob url names an IP address (" + LogValues.quoted(host) + "), not the storage account");
             }
             throw foreign("the blob url is on host " + LogValues.quoted(host) + ", not on the storage account "
                     + expectedHost);

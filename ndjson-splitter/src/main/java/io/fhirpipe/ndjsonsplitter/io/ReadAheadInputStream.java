@@ -23,6 +23,7 @@ public final class ReadAheadInputStream extends InputStream {
     private final BlockingQueue<Object> queue;
     /** Full-size buffers the caller is done with, for the reader to fill again. */
     private final BlockingQueue<byte[]> free;
+
     private final int bufferSize;
     private final Thread reader;
     private byte[] current;

@@ -3,10 +3,9 @@ package io.fhirpipe.ndjsonsplitter.messaging;
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.ndjsonsplitter.config.SplitterConfig;
-import io.fhirpipe.runtime.messaging.BrokerKind;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
-import io.fhirpipe.runtime.messaging.DeadLetterPublisher;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.messaging.Publishing;
 import io.fhirpipe.runtime.messaging.RawEventPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -15,7 +14,7 @@ import jakarta.inject.Named;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 
-/** The splitter's outgoing channels, wrapped as publishers of CloudEvents, and its settlement. */
+/** The splitter's topics: a publisher for each it sends to, the settlement of the one it reads. */
 @ApplicationScoped
 public class SplitterChannels {
 
@@ -52,34 +51,33 @@ public class SplitterChannels {
     @Produces
     @Named(CHUNK_READY_OUT)
     CloudEventPublisher chunkReadyPublisher() {
-        return new CloudEventPublisher(chunkReady, broker());
+        return publishing().to(chunkReady);
     }
 
     @Produces
     @Named(SPLIT_COMPLETED_OUT)
     CloudEventPublisher splitCompletedPublisher() {
-        return new CloudEventPublisher(splitCompleted, broker());
+        return publishing().to(splitCompleted);
     }
 
     @Produces
     @Named(FILE_FAILED_OUT)
     CloudEventPublisher fileFailedPublisher() {
-        return new CloudEventPublisher(fileFailed, broker());
+        return publishing().to(fileFailed);
     }
 
     @Produces
     RawEventPublisher blobCreatedPublisher() {
-        return new RawEventPublisher(blobCreated);
+        return publishing().rawTo(blobCreated);
     }
 
     @Produces
     @ApplicationScoped
     MessageSettlement blobCreatedSettlement() {
-        return new MessageSettlement(Topics.BLOB_CREATED, Subscriptions.NDJSON_SPLITTER,
-                new DeadLetterPublisher(deadLetters));
+        return MessageSettlement.of(Topics.BLOB_CREATED, Subscriptions.NDJSON_SPLITTER, deadLetters);
     }
 
-    private BrokerKind broker() {
-        return config.messaging().brokerKind();
+    private Publishing publishing() {
+        return Publishing.of(config.messaging());
     }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.fhirpipe.model.ndjson.LineRejection;
 import io.fhirpipe.model.storage.ChunkNames;
 import io.fhirpipe.ndjsonsplitter.chunking.ChunkSink;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -35,8 +34,13 @@ public final class BlobChunkSink implements ChunkSink, AutoCloseable {
     private OutputStream rejectedOut;
     private JsonGenerator rejectedJson;
 
-    public BlobChunkSink(BlobContainerClient chunks, BlobContainerClient rejected, String sourceBlob, String etag,
-            long blockSize, int concurrency) {
+    public BlobChunkSink(
+            BlobContainerClient chunks,
+            BlobContainerClient rejected,
+            String sourceBlob,
+            String etag,
+            long blockSize,
+            int concurrency) {
         this.chunks = chunks;
         this.rejected = rejected;
         this.sourceBlob = sourceBlob;
@@ -46,16 +50,23 @@ public final class BlobChunkSink implements ChunkSink, AutoCloseable {
 
     @Override
     public OutputStream openChunk(int index) {
-        return open(chunks, ChunkNames.chunkBlob(sourceBlob, etag, index),
-                Map.of("sourceblob", sourceBlob.replace('/', '_'), "sourceetag", etag,
-                        "chunkindex", Integer.toString(index)));
+        return open(
+                chunks,
+                ChunkNames.chunkBlob(sourceBlob, etag, index),
+                Map.of(
+                        "sourceblob",
+                        sourceBlob.replace('/', '_'),
+                        "sourceetag",
+                        etag,
+                        "chunkindex",
+                        Integer.toString(index)));
     }
 
     @Override
     public void rejected(LineRejection rejection) throws IOException {
         if (rejectedJson == null) {
-            rejectedOut = new BufferedOutputStream(open(rejected, ChunkNames.rejectedBlob(sourceBlob, etag),
-                    Map.of("sourceetag", etag)), 64 * 1024);
+            rejectedOut = new BufferedOutputStream(
+                    open(rejected, ChunkNames.rejectedBlob(sourceBlob, etag), Map.of("sourceetag", etag)), 64 * 1024);
             rejectedJson = JSON.createGenerator(rejectedOut);
             rejectedJson.setRootValueSeparator(null);
         }

@@ -5,7 +5,6 @@ import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlockBlobItem;
 import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -120,8 +119,8 @@ public final class BlockUploader implements AutoCloseable {
             int size = length;
             buffer = null;
             length = 0;
-            String id = Base64.getEncoder().encodeToString(String.format("block-%08d", blockIds.size())
-                    .getBytes(StandardCharsets.US_ASCII));
+            String id = Base64.getEncoder()
+                    .encodeToString(String.format("block-%08d", blockIds.size()).getBytes(StandardCharsets.US_ASCII));
             blockIds.add(id);
             try {
                 inFlight.acquire();
@@ -129,17 +128,21 @@ public final class BlockUploader implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for an upload slot");
             }
-            staged.add(CompletableFuture.runAsync(() -> {
-                try {
-                    blob.stageBlock(id, BinaryData.fromBytes(size == block.length ? block
-                            : java.util.Arrays.copyOf(block, size)));
-                } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                    throw e;
-                } finally {
-                    inFlight.release();
-                }
-            }, executor));
+            staged.add(CompletableFuture.runAsync(
+                    () -> {
+                        try {
+                            blob.stageBlock(
+                                    id,
+                                    BinaryData.fromBytes(
+                                            size == block.length ? block : java.util.Arrays.copyOf(block, size)));
+                        } catch (RuntimeException e) {
+                            failure.compareAndSet(null, e);
+                            throw e;
+                        } finally {
+                            inFlight.release();
+                        }
+                    },
+                    executor));
         }
 
         @Override
@@ -153,9 +156,15 @@ public final class BlockUploader implements AutoCloseable {
             }
             List<String> ids = List.copyOf(blockIds);
             commits.add(CompletableFuture.allOf(staged.toArray(CompletableFuture[]::new))
-                    .thenApplyAsync(ignored -> blob.commitBlockListWithResponse(
-                            new BlockBlobCommitBlockListOptions(ids).setHeaders(headers).setMetadata(metadata),
-                            null, null).getValue(), executor));
+                    .thenApplyAsync(
+                            ignored -> blob.commitBlockListWithResponse(
+                                            new BlockBlobCommitBlockListOptions(ids)
+                                                    .setHeaders(headers)
+                                                    .setMetadata(metadata),
+                                            null,
+                                            null)
+                                    .getValue(),
+                            executor));
         }
     }
 }

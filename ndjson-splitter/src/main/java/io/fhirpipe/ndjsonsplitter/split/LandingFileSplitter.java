@@ -12,6 +12,7 @@ import io.fhirpipe.model.events.SplitCompleted;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.model.ndjson.JsonLineCheck;
+import io.fhirpipe.model.storage.ChunkNames;
 import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.ndjsonsplitter.chunking.ChunkSummary;
@@ -19,13 +20,9 @@ import io.fhirpipe.ndjsonsplitter.chunking.NdjsonChunker;
 import io.fhirpipe.ndjsonsplitter.chunking.SplitResult;
 import io.fhirpipe.ndjsonsplitter.io.ReadAheadInputStream;
 import io.fhirpipe.ndjsonsplitter.output.BlobChunkSink;
-import io.fhirpipe.model.storage.ChunkNames;
-import io.fhirpipe.runtime.messaging.BrokerConfirmation;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.TransientFailure;
 import io.fhirpipe.runtime.logging.LogValues;
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,7 +30,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jboss.logging.Logger;
 
 /**
  * Splits one generation (name + ETag) of a landing file: streams it once through the chunker,
@@ -54,8 +52,12 @@ public final class LandingFileSplitter {
     private final EventSink splitCompleted;
     private final Clock clock;
 
-    public LandingFileSplitter(BlobServiceClient storage, SplitSettings settings, EventSink chunkReady,
-            EventSink splitCompleted, Clock clock) {
+    public LandingFileSplitter(
+            BlobServiceClient storage,
+            SplitSettings settings,
+            EventSink chunkReady,
+            EventSink splitCompleted,
+            Clock clock) {
         this.storage = storage;
         this.settings = settings;
         this.chunkReady = chunkReady;
@@ -79,13 +81,18 @@ public final class LandingFileSplitter {
                     .setBlockSize((int) Math.min(Integer.MAX_VALUE, settings.blockSize()))
                     .setRequestConditions(new BlobRequestConditions().setIfMatch("\"" + generation + "\""));
             try (InputStream in = new ReadAheadInputStream(source.openInputStream(options), READ_AHEAD_BUFFER, 4);
-                    BlobChunkSink sink = new BlobChunkSink(storage.getBlobContainerClient(Containers.CHUNKS),
-                            storage.getBlobContainerClient(Containers.REJECTED), name, generation,
-                            settings.blockSize(), settings.concurrency())) {
+                    BlobChunkSink sink = new BlobChunkSink(
+                            storage.getBlobContainerClient(Containers.CHUNKS),
+                            storage.getBlobContainerClient(Containers.REJECTED),
+                            name,
+                            generation,
+                            settings.blockSize(),
+                            settings.concurrency())) {
                 // Every line of a deleted-resources file is a Bundle of DELETE entries, whatever the file
                 // is named after (Bundle in a manifest, the deleted type when read from _history).
                 boolean deletions = blob.kind() == io.fhirpipe.model.events.FileKind.DELETED;
-                JsonLineCheck lines = deletions ? JsonLineCheck.deletedBundles()
+                JsonLineCheck lines = deletions
+                        ? JsonLineCheck.deletedBundles()
                         : JsonLineCheck.resources(blob.resourceType(), "file");
                 result = new NdjsonChunker(settings.limits()).split(in, blob.gzip(), lines, sink);
                 sink.finish();
@@ -98,7 +105,8 @@ public final class LandingFileSplitter {
                 return storageFailure(source, name, etag, cause);
             }
             if (e instanceof java.util.zip.ZipException) {
-                throw new PermanentFailure("CorruptGzip", "landing/" + name + " is not valid gzip: " + e.getMessage(), e);
+                throw new PermanentFailure(
+                        "CorruptGzip", "landing/" + name + " is not valid gzip: " + e.getMessage(), e);
             }
             throw new TransientFailure("reading or writing " + name + " failed: " + e.getMessage(), null, e);
         } catch (AzureException e) {
@@ -110,29 +118,45 @@ public final class LandingFileSplitter {
     private SplitReport announce(LandingBlob blob, String generation, SplitResult result) {
         Instant now = clock.instant();
         List<ChunkReady> ready = new ArrayList<>();
-        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        List<CompletionStage<Void>> sent = new ArrayList<>();
         for (ChunkSummary chunk : result.chunks()) {
-            ChunkReady data = new ChunkReady(blob.exportId(), blob.resourceType(), blob.name(), generation,
-                    ChunkNames.chunkBlob(blob.name(), generation, chunk.index()), chunk.index(), chunk.lineCount(),
-                    chunk.bytes(), chunk.sha256());
+            ChunkReady data = new ChunkReady(
+                    blob.exportId(),
+                    blob.resourceType(),
+                    blob.name(),
+                    generation,
+                    ChunkNames.chunkBlob(blob.name(), generation, chunk.index()),
+                    chunk.index(),
+                    chunk.lineCount(),
+                    chunk.bytes(),
+                    chunk.sha256());
             ready.add(data);
-            sent.add(chunkReady.publish(CloudEvent.of(MessageType.CHUNK_READY, SOURCE, data, now))
-                    .toCompletableFuture());
+            sent.add(chunkReady.publish(CloudEvent.of(MessageType.CHUNK_READY, SOURCE, data, now)));
         }
-        await(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)), "chunk.ready");
-        SplitCompleted completed = new SplitCompleted(blob.exportId(), blob.resourceType(), blob.name(), generation,
-                result.chunks().size(), result.lineCount(), result.rejectedLines());
-        await(splitCompleted.publish(CloudEvent.of(MessageType.SPLIT_COMPLETED, SOURCE, completed, now))
-                .toCompletableFuture(), "split.completed");
-        LOG.infof("split landing/%s (ETag %s): %d chunks, %d lines, %d rejected, %d blank", blob.name(),
+        // all sent first, then waited for: the broker takes them in parallel
+        for (CompletionStage<Void> publication : sent) {
+            chunkReady.await(publication, "chunk.ready");
+        }
+        SplitCompleted completed = new SplitCompleted(
+                blob.exportId(),
+                blob.resourceType(),
+                blob.name(),
+                generation,
+                result.chunks().size(),
+                result.lineCount(),
+                result.rejectedLines());
+        splitCompleted.await(
+                splitCompleted.publish(CloudEvent.of(MessageType.SPLIT_COMPLETED, SOURCE, completed, now)),
+                "split.completed");
+        LOG.infof(
+                "split landing/%s (ETag %s): %d chunks, %d lines, %d rejected, %d blank",
+                blob.name(),
                 LogValues.quoted(generation),
-                result.chunks().size(), result.lineCount(), result.rejectedLines(), result.blankLines());
+                result.chunks().size(),
+                result.lineCount(),
+                result.rejectedLines(),
+                result.blankLines());
         return new SplitReport(false, ready, completed);
-    }
-
-    @SuppressWarnings("unchecked")
-    private void await(CompletableFuture<?> future, String what) {
-        BrokerConfirmation.await((CompletableFuture<Void>) future, settings.publishTimeout(), what);
     }
 
     private SplitReport storageFailure(BlobClient source, String name, String etag, BlobStorageException e) {
@@ -140,15 +164,19 @@ public final class LandingFileSplitter {
             if (!exists(source)) {
                 throw new PermanentFailure("SourceBlobNotFound", "landing/" + name + " does not exist (any more)", e);
             }
-            LOG.infof("landing/%s no longer has ETag %s: superseded by a newer write, whose own event will split it",
+            LOG.infof(
+                    "landing/%s no longer has ETag %s: superseded by a newer write, whose own event will split it",
                     name, LogValues.quoted(etag));
             return SplitReport.supersededFile();
         }
         if (e.getErrorCode() == BlobErrorCode.BLOB_NOT_FOUND || e.getStatusCode() == 404) {
             if (exists(source)) {
                 // the 404 is about where the chunks go (a container missing), not the file's fault
-                throw new TransientFailure("writing the chunks of landing/" + name + " failed: " + e.getErrorCode()
-                        + " (HTTP " + e.getStatusCode() + ")", null, e);
+                throw new TransientFailure(
+                        "writing the chunks of landing/" + name + " failed: " + e.getErrorCode() + " (HTTP "
+                                + e.getStatusCode() + ")",
+                        null,
+                        e);
             }
             throw new PermanentFailure("SourceBlobNotFound", "landing/" + name + " does not exist", e);
         }
@@ -162,8 +190,8 @@ public final class LandingFileSplitter {
         try {
             return source.exists();
         } catch (AzureException e) {
-            throw new TransientFailure("cannot check whether " + source.getBlobName() + " exists: " + e.getMessage(),
-                    null, e);
+            throw new TransientFailure(
+                    "cannot check whether " + source.getBlobName() + " exists: " + e.getMessage(), null, e);
         }
     }
 

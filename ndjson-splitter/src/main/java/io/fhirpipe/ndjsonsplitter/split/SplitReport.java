@@ -2,7 +2,6 @@ package io.fhirpipe.ndjsonsplitter.split;
 
 import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.events.SplitCompleted;
-
 import java.util.List;
 
 /** What one split announced; {@code superseded} when the blob had changed (a newer event will follow). */

@@ -3,9 +3,6 @@ package io.fhirpipe.ndjsonsplitter.split;
 import com.azure.storage.blob.BlobServiceClient;
 import io.fhirpipe.ndjsonsplitter.chunking.ChunkLimits;
 import io.fhirpipe.ndjsonsplitter.config.SplitterConfig;
-import io.fhirpipe.ndjsonsplitter.events.BlobCreatedEvents;
-import io.fhirpipe.ndjsonsplitter.events.EventLimits;
-import io.fhirpipe.ndjsonsplitter.events.LandingUrlPolicy;
 import io.fhirpipe.ndjsonsplitter.messaging.SplitterChannels;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.storage.BlobStorageClients;
@@ -13,12 +10,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 
-/** Storage client, event parser and splitter, built from configuration. */
+/** Storage client and splitter, built from configuration. */
 @ApplicationScoped
-public class SplitterBeans {
+class SplitterBeans {
 
     @Produces
     @Singleton
@@ -28,19 +24,15 @@ public class SplitterBeans {
 
     @Produces
     @Singleton
-    BlobCreatedEvents blobCreatedEvents(BlobServiceClient client, EventLimits limits) {
-        return new BlobCreatedEvents(new LandingUrlPolicy(client.getAccountUrl()), limits.maxPerMessage());
-    }
-
-    @Produces
-    @Singleton
-    LandingFileSplitter landingFileSplitter(BlobServiceClient client, SplitterConfig config,
+    LandingFileSplitter landingFileSplitter(
+            BlobServiceClient client,
+            SplitterConfig config,
             @Named(SplitterChannels.CHUNK_READY_OUT) CloudEventPublisher chunkReady,
             @Named(SplitterChannels.SPLIT_COMPLETED_OUT) CloudEventPublisher splitCompleted) {
         SplitterConfig.Splitter s = config.splitter();
-        SplitSettings settings = new SplitSettings(new ChunkLimits(s.maxLines(), s.maxBytes()), s.blockSize(),
-                s.uploadConcurrency(), s.publishTimeout());
-        return new LandingFileSplitter(client, settings, chunkReady::publish, splitCompleted::publish,
-                Clock.systemUTC());
+        SplitSettings settings =
+                new SplitSettings(new ChunkLimits(s.maxLines(), s.maxBytes()), s.blockSize(), s.uploadConcurrency());
+        return new LandingFileSplitter(
+                client, settings, EventSink.of(chunkReady), EventSink.of(splitCompleted), Clock.systemUTC());
     }
 }

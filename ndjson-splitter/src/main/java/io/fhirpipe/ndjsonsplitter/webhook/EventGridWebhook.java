@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirpipe.ndjsonsplitter.events.BlobCreatedAction;
 import io.fhirpipe.ndjsonsplitter.events.BlobCreatedEvents;
-import io.fhirpipe.runtime.messaging.RawEventPublisher;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.FailureKind;
 import io.fhirpipe.runtime.logging.LogValues;
 import io.fhirpipe.runtime.messaging.BrokerConfirmation;
+import io.fhirpipe.runtime.messaging.RawEventPublisher;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.HeaderParam;
@@ -17,8 +17,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import org.jboss.logging.Logger;
 
 /**
  * Event Grid push delivery. Answers the subscription-validation handshake of both schemas (Event
@@ -75,10 +74,17 @@ public class EventGridWebhook {
             return refused;
         }
         if (origin == null || origin.isBlank()) {
-            return problem(400, "missing-origin", "No WebHook-Request-Origin",
-                    "the abuse-protection handshake needs a WebHook-Request-Origin header", null);
+            return problem(
+                    400,
+                    "missing-origin",
+                    "No WebHook-Request-Origin",
+                    "the abuse-protection handshake needs a WebHook-Request-Origin header",
+                    null);
         }
-        return Response.ok().header("WebHook-Allowed-Origin", origin).header("Allow", "POST, OPTIONS").build();
+        return Response.ok()
+                .header("WebHook-Allowed-Origin", origin)
+                .header("Allow", "POST, OPTIONS")
+                .build();
     }
 
     @POST
@@ -109,22 +115,31 @@ public class EventGridWebhook {
         if (validation != null) {
             String code = validation.path("data").path("validationCode").asText(null);
             if (code == null) {
-                return problem(400, "no-validation-code", "No validation code",
-                        "the SubscriptionValidation event has no data.validationCode", null);
+                return problem(
+                        400,
+                        "no-validation-code",
+                        "No validation code",
+                        "the SubscriptionValidation event has no data.validationCode",
+                        null);
             }
-            LOG.infof("answering Event Grid subscription validation for %s",
+            LOG.infof(
+                    "answering Event Grid subscription validation for %s",
                     LogValues.quoted(validation.path("topic").asText("?")));
-            return Response.ok(Map.of("validationResponse", code), MediaType.APPLICATION_JSON).build();
+            return Response.ok(Map.of("validationResponse", code), MediaType.APPLICATION_JSON)
+                    .build();
         }
         try {
             int forwarded = forward(events.events(body));
-            return Response.accepted(Map.of("forwarded", forwarded)).type(MediaType.APPLICATION_JSON).build();
+            return Response.accepted(Map.of("forwarded", forwarded))
+                    .type(MediaType.APPLICATION_JSON)
+                    .build();
         } catch (RuntimeException failure) {
             boolean transientFailure = FailureClassifier.classify(failure) == FailureKind.TRANSIENT;
             String reason = FailureClassifier.reason(failure);
             String description = LogValues.escaped(failure.getMessage());
-            LOG.warnf("webhook delivery failed (%s): %s: %s", transientFailure ? "retry" : "permanent",
-                    LogValues.escaped(reason), description);
+            LOG.warnf(
+                    "webhook delivery failed (%s): %s: %s",
+                    transientFailure ? "retry" : "permanent", LogValues.escaped(reason), description);
             if (transientFailure) {
                 return problem(503, "try-later", "Try again later", description, reason);
             }
@@ -148,8 +163,14 @@ public class EventGridWebhook {
         for (BlobCreatedEvents.StorageEvent event : batch) {
             if (event.action() instanceof BlobCreatedAction.Split split) {
                 // the same event named twice in one batch goes onto the topic once
-                sent.computeIfAbsent(event.id(), id -> topic.publish(event.json(), event.id(),
-                        BlobCreatedEvents.BLOB_CREATED, split.blob().exportId(), split.blob().resourceType()));
+                sent.computeIfAbsent(
+                        event.id(),
+                        id -> topic.publish(
+                                event.json(),
+                                event.id(),
+                                BlobCreatedEvents.BLOB_CREATED,
+                                split.blob().exportId(),
+                                split.blob().resourceType()));
             } else if (event.action() instanceof BlobCreatedAction.Ignore ignore) {
                 LOG.debugf("ignoring pushed storage event: %s", ignore.why());
             }
@@ -157,8 +178,8 @@ public class EventGridWebhook {
         long deadline = System.nanoTime() + config.publishTimeout().toNanos();
         for (Map.Entry<String, CompletionStage<Void>> publication : sent.entrySet()) {
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-            BrokerConfirmation.await(publication.getValue(), left,
-                    "BlobCreated event " + LogValues.quoted(publication.getKey()));
+            BrokerConfirmation.await(
+                    publication.getValue(), left, "BlobCreated event " + LogValues.quoted(publication.getKey()));
         }
         return sent.size();
     }
@@ -166,8 +187,12 @@ public class EventGridWebhook {
     private Response tooLarge(String size) {
         int maxBodyBytes = config.maxBodyBytes();
         LOG.warnf("webhook delivery refused: a body of %s, at most %d bytes are taken", size, maxBodyBytes);
-        return problem(413, "body-too-large", "Body too large", "the body holds " + size + "; at most "
-                + maxBodyBytes + " bytes are taken in one request", null);
+        return problem(
+                413,
+                "body-too-large",
+                "Body too large",
+                "the body holds " + size + "; at most " + maxBodyBytes + " bytes are taken in one request",
+                null);
     }
 
     static Response problem(int status, String type, String title, String detail, String reason) {
@@ -192,7 +217,9 @@ public class EventGridWebhook {
         try {
             JsonNode tree = MAPPER.readTree(body);
             JsonNode first = tree != null && tree.isArray() && !tree.isEmpty() ? tree.get(0) : tree;
-            if (first != null && first.isObject() && VALIDATION_EVENT.equals(first.path("eventType").asText())) {
+            if (first != null
+                    && first.isObject()
+                    && VALIDATION_EVENT.equals(first.path("eventType").asText())) {
                 return first;
             }
         } catch (IOException e) {

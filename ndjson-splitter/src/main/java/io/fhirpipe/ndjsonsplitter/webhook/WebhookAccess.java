@@ -7,12 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
-
-import java.util.List;
-import java.util.Optional;
 
 /**
  * Who may use the webhook. Off, it answers 404. With {@code entra.required}, a POST needs the Entra ID
@@ -53,8 +52,9 @@ class WebhookAccess {
                     + "quarkus.oidc.tenant-enabled are not all set; set them or turn the webhook off "
                     + "(FHIRPIPE_EVENTGRID_WEBHOOK_ENABLED=false)");
         }
-        LOG.infof("Event Grid webhook on: Entra ID tokens for audience %s with app role %s", entra.audience().get(),
-                entra.role());
+        LOG.infof(
+                "Event Grid webhook on: Entra ID tokens for audience %s with app role %s",
+                entra.audience().get(), entra.role());
     }
 
     /** @return the refusal, or null when the request may go on */
@@ -67,21 +67,27 @@ class WebhookAccess {
             return null;
         }
         if (identity.isAnonymous()) {
-            return Response.fromResponse(EventGridWebhook.problem(401, "unauthorized", "No token",
-                    "an Entra ID bearer token for this webhook is required", null))
-                    .header("WWW-Authenticate", "Bearer").build();
+            return Response.fromResponse(EventGridWebhook.problem(
+                            401,
+                            "unauthorized",
+                            "No token",
+                            "an Entra ID bearer token for this webhook is required",
+                            null))
+                    .header("WWW-Authenticate", "Bearer")
+                    .build();
         }
         String role = config.entra().role();
         if (!identity.hasRole(role)) {
-            LOG.warnf("webhook call refused: the token of client %s lacks the app role %s", LogValues.quoted(caller()), role);
-            return EventGridWebhook.problem(403, "forbidden", "Not allowed",
-                    "the token does not carry the app role " + role, null);
+            LOG.warnf(
+                    "webhook call refused: the token of client %s lacks the app role %s",
+                    LogValues.quoted(caller()), role);
+            return EventGridWebhook.problem(
+                    403, "forbidden", "Not allowed", "the token does not carry the app role " + role, null);
         }
         Optional<List<String>> clients = config.entra().clientIds();
         if (clients.isPresent() && !clients.get().contains(caller())) {
             LOG.warnf("webhook call refused: client %s is not among the allowed ones", LogValues.quoted(caller()));
-            return EventGridWebhook.problem(403, "forbidden", "Not allowed", "the token's client is not allowed",
-                    null);
+            return EventGridWebhook.problem(403, "forbidden", "Not allowed", "the token's client is not allowed", null);
         }
         return null;
     }

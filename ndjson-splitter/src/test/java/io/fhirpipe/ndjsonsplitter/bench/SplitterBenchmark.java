@@ -3,16 +3,15 @@ package io.fhirpipe.ndjsonsplitter.bench;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
-import io.fhirpipe.ndjsonsplitter.output.BlockUploader;
 import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.ndjsonsplitter.chunking.ChunkLimits;
+import io.fhirpipe.ndjsonsplitter.output.BlockUploader;
 import io.fhirpipe.ndjsonsplitter.split.LandingFileSplitter;
 import io.fhirpipe.ndjsonsplitter.split.SplitReport;
 import io.fhirpipe.ndjsonsplitter.split.SplitSettings;
 import io.fhirpipe.runtime.storage.BlobStorageClients;
 import io.fhirpipe.testsupport.storage.Azurite;
-
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -37,18 +36,26 @@ public final class SplitterBenchmark {
             BlobServiceClient service = azurite.blobServiceClient();
             BlobStorageClients.ensureContainers(service);
             String name = "bench/Patient-0.ndjson";
-            BlobClient source = service.getBlobContainerClient(Containers.LANDING).getBlobClient(name);
+            BlobClient source =
+                    service.getBlobContainerClient(Containers.LANDING).getBlobClient(name);
             long size = generate(source, megabytes * 1024 * 1024);
             String etag = source.getProperties().getETag();
             System.gc();
             Runtime rt = Runtime.getRuntime();
-            System.out.printf("generated %d MB; heap used after GC %d MB%n", size / (1024 * 1024),
-                    (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024));
+            System.out.printf(
+                    "generated %d MB; heap used after GC %d MB%n",
+                    size / (1024 * 1024), (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024));
             if (Boolean.getBoolean("bench.histogram")) {
-                Object histogram = ManagementFactory.getPlatformMBeanServer().invoke(
-                        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
-                        "gcClassHistogram", new Object[] {null}, new String[] {String[].class.getName()});
-                String.valueOf(histogram).lines().limit(Long.getLong("bench.histogram.lines", 14)).forEach(System.out::println);
+                Object histogram = ManagementFactory.getPlatformMBeanServer()
+                        .invoke(
+                                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                                "gcClassHistogram",
+                                new Object[] {null},
+                                new String[] {String[].class.getName()});
+                String.valueOf(histogram)
+                        .lines()
+                        .limit(Long.getLong("bench.histogram.lines", 14))
+                        .forEach(System.out::println);
             }
 
             // Other processes share the cores, so load shifts between the two measurements; with
@@ -58,9 +65,11 @@ public final class SplitterBenchmark {
             for (int round = 1; round <= rounds; round++) {
                 Usage beforeCopy = Usage.now();
                 long t0 = System.nanoTime();
-                BlobClient copy = service.getBlobContainerClient(Containers.CHUNKS).getBlobClient("bench-plain-copy");
+                BlobClient copy =
+                        service.getBlobContainerClient(Containers.CHUNKS).getBlobClient("bench-plain-copy");
                 try (BlockUploader uploader = new BlockUploader(4 * 1024 * 1024, 2);
-                        InputStream in = source.openInputStream(new BlobInputStreamOptions().setBlockSize(4 * 1024 * 1024))) {
+                        InputStream in =
+                                source.openInputStream(new BlobInputStreamOptions().setBlockSize(4 * 1024 * 1024))) {
                     try (OutputStream out = uploader.open(copy.getBlockBlobClient(), null, null)) {
                         in.transferTo(out);
                     }
@@ -69,9 +78,11 @@ public final class SplitterBenchmark {
                 double copySeconds = (System.nanoTime() - t0) / 1e9;
                 Usage afterCopy = Usage.now();
 
-                LandingFileSplitter splitter = new LandingFileSplitter(service,
+                LandingFileSplitter splitter = new LandingFileSplitter(
+                        service,
                         SplitSettings.defaults(ChunkLimits.DEFAULT),
-                        e -> CompletableFuture.completedFuture(null), e -> CompletableFuture.completedFuture(null),
+                        e -> CompletableFuture.completedFuture(null),
+                        e -> CompletableFuture.completedFuture(null),
                         Clock.systemUTC());
                 long t1 = System.nanoTime();
                 SplitReport report = splitter.split(LandingBlob.parse(name).orElseThrow(), etag);
@@ -82,13 +93,18 @@ public final class SplitterBenchmark {
                     System.out.printf("round %d%n", round);
                 }
                 System.out.printf("plain copy: %.1f MB/s (%.1f s)%n", mb / copySeconds, copySeconds);
-                System.out.printf("splitter:   %.1f MB/s (%.1f s), %d chunks, %d lines; ratio %.2f%n", mb / splitSeconds,
-                        splitSeconds, report.chunks().size(), report.completed().lineCount(), copySeconds / splitSeconds);
+                System.out.printf(
+                        "splitter:   %.1f MB/s (%.1f s), %d chunks, %d lines; ratio %.2f%n",
+                        mb / splitSeconds,
+                        splitSeconds,
+                        report.chunks().size(),
+                        report.completed().lineCount(),
+                        copySeconds / splitSeconds);
                 System.out.println("plain copy used " + afterCopy.minus(beforeCopy));
                 System.out.println("splitter used   " + afterSplit.minus(afterCopy));
             }
-            System.out.printf("heap max %d MB; peak RSS %s%n", Runtime.getRuntime().maxMemory() / (1024 * 1024),
-                    peakRss());
+            System.out.printf(
+                    "heap max %d MB; peak RSS %s%n", Runtime.getRuntime().maxMemory() / (1024 * 1024), peakRss());
         }
     }
 
@@ -100,11 +116,11 @@ public final class SplitterBenchmark {
             int pos = 0;
             for (long i = 0; written < target; i++) {
                 byte[] line = ("{\"resourceType\":\"Patient\",\"id\":\"p" + i
-                        + "\",\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2026-11-26T08:00:00Z\"},"
-                        + "\"name\":[{\"family\":\"Family" + (i % 997) + "\",\"given\":[\"Given" + (i % 113)
-                        + "\"]}],\"gender\":\"" + (i % 2 == 0 ? "female" : "male")
-                        + "\",\"birthDate\":\"19" + (10 + i % 90) + "-01-01\",\"address\":[{\"city\":\"City"
-                        + (i % 50) + "\",\"postalCode\":\"" + (10000 + i % 89999) + "\"}]}\n")
+                                + "\",\"meta\":{\"versionId\":\"1\",\"lastUpdated\":\"2026-11-26T08:00:00Z\"},"
+                                + "\"name\":[{\"family\":\"Family" + (i % 997) + "\",\"given\":[\"Given" + (i % 113)
+                                + "\"]}],\"gender\":\"" + (i % 2 == 0 ? "female" : "male")
+                                + "\",\"birthDate\":\"19" + (10 + i % 90) + "-01-01\",\"address\":[{\"city\":\"City"
+                                + (i % 50) + "\",\"postalCode\":\"" + (10000 + i % 89999) + "\"}]}\n")
                         .getBytes(StandardCharsets.UTF_8);
                 if (pos + line.length > buffer.length) {
                     out.write(buffer, 0, pos);
@@ -129,8 +145,12 @@ public final class SplitterBenchmark {
 
         static Usage now() {
             double jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                    .getProcessCpuTime() / 1e9;
-            double children = ProcessHandle.current().descendants().mapToDouble(Usage::cpuSeconds).sum();
+                            .getProcessCpuTime()
+                    / 1e9;
+            double children = ProcessHandle.current()
+                    .descendants()
+                    .mapToDouble(Usage::cpuSeconds)
+                    .sum();
             long count = 0;
             long millis = 0;
             for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -152,14 +172,18 @@ public final class SplitterBenchmark {
         }
 
         Usage minus(Usage earlier) {
-            return new Usage(jvmCpu - earlier.jvmCpu, azuriteCpu - earlier.azuriteCpu, gcCount - earlier.gcCount,
+            return new Usage(
+                    jvmCpu - earlier.jvmCpu,
+                    azuriteCpu - earlier.azuriteCpu,
+                    gcCount - earlier.gcCount,
                     gcMillis - earlier.gcMillis);
         }
 
         @Override
         public String toString() {
-            return String.format("CPU: JVM %.1f s, Azurite %.1f s; GC: %d collections, %d ms", jvmCpu, azuriteCpu,
-                    gcCount, gcMillis);
+            return String.format(
+                    "CPU: JVM %.1f s, Azurite %.1f s; GC: %d collections, %d ms",
+                    jvmCpu, azuriteCpu, gcCount, gcMillis);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.fhirpipe.ndjsonsplitter.chunking;
 
 import io.fhirpipe.model.ndjson.LineRejection;
-
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -58,12 +57,13 @@ public final class ChunkerMemoryProbe {
                 throw new IllegalStateException(rejection.toString());
             }
         };
-        SplitResult result = new NdjsonChunker(new ChunkLimits(100_000, 8L * 1024 * 1024))
-                .split(generated, "Patient", counting);
+        SplitResult result =
+                new NdjsonChunker(new ChunkLimits(100_000, 8L * 1024 * 1024)).split(generated, "Patient", counting);
         if (result.lineCount() != count || written[0] != size || result.chunks().size() < 20) {
             System.out.println("mismatch " + result);
             System.exit(2);
         }
-        System.out.println("ok lines=" + result.lineCount() + " chunks=" + result.chunks().size());
+        System.out.println(
+                "ok lines=" + result.lineCount() + " chunks=" + result.chunks().size());
     }
 }

@@ -1,7 +1,6 @@
 package io.fhirpipe.ndjsonsplitter.chunking;
 
 import io.fhirpipe.model.ndjson.LineRejection;
-
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.fhirpipe.ndjsonsplitter.chunking;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fhirpipe.model.ids.Ids;
 import io.fhirpipe.model.ndjson.LineRejection;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,8 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class NdjsonChunkerTest {
 
@@ -22,8 +21,8 @@ class NdjsonChunkerTest {
     }
 
     private static SplitResult split(String text, ChunkLimits limits, MemorySink sink) throws IOException {
-        return new NdjsonChunker(limits).split(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
-                "Patient", sink);
+        return new NdjsonChunker(limits)
+                .split(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "Patient", sink);
     }
 
     @Test
@@ -75,8 +74,8 @@ class NdjsonChunkerTest {
         assertThat(fits.rejections).isEmpty();
 
         MemorySink tooBig = new MemorySink();
-        SplitResult result = split(exact + "\n" + patient(2).substring(0, 0), new ChunkLimits(10, exact.length()),
-                tooBig);
+        SplitResult result =
+                split(exact + "\n" + patient(2).substring(0, 0), new ChunkLimits(10, exact.length()), tooBig);
         assertThat(result.chunks()).isEmpty();
         assertThat(tooBig.rejections).singleElement().satisfies(r -> {
             assertThat(r.lineNumber()).isEqualTo(1);
@@ -152,29 +151,33 @@ class NdjsonChunkerTest {
 
     @Test
     void everyKindOfBadLineIsRejectedWithItsLineNumberAndReason() throws IOException {
-        String in = String.join("\n",
-                patient(1),
-                "{\"resourceType\":\"Patient\",\"id\":\"p2\"",
-                "{\"resourceType\":\"Observation\",\"id\":\"o1\"}",
-                "{\"resourceType\":\"Patient\"}",
-                "{\"resourceType\":\"Patient\",\"id\":7}",
-                "{\"id\":\"p5\"}",
-                "[1,2]",
-                "{\"resourceType\":\"Patient\",\"id\":\"p6\"} {\"resourceType\":\"Patient\",\"id\":\"p7\"}",
-                "{\"resourceType\":\"Patient\",\"id\":\"\"}",
-                "not json at all",
-                "{\"resourceType\":\"Patient\",\"id\":\"p8\",\"id\":\"p9\"}",
-                patient(10)) + "\n";
+        String in = String.join(
+                        "\n",
+                        patient(1),
+                        "{\"resourceType\":\"Patient\",\"id\":\"p2\"",
+                        "{\"resourceType\":\"Observation\",\"id\":\"o1\"}",
+                        "{\"resourceType\":\"Patient\"}",
+                        "{\"resourceType\":\"Patient\",\"id\":7}",
+                        "{\"id\":\"p5\"}",
+                        "[1,2]",
+                        "{\"resourceType\":\"Patient\",\"id\":\"p6\"} {\"resourceType\":\"Patient\",\"id\":\"p7\"}",
+                        "{\"resourceType\":\"Patient\",\"id\":\"\"}",
+                        "not json at all",
+                        "{\"resourceType\":\"Patient\",\"id\":\"p8\",\"id\":\"p9\"}",
+                        patient(10))
+                + "\n";
         MemorySink sink = new MemorySink();
         SplitResult result = split(in, ChunkLimits.DEFAULT, sink);
 
         assertThat(sink.all()).isEqualTo(patient(1) + "\n" + patient(10) + "\n");
         assertThat(result.lineCount()).isEqualTo(2);
         assertThat(result.rejectedLines()).isEqualTo(10);
-        assertThat(sink.rejections).extracting(LineRejection::lineNumber)
+        assertThat(sink.rejections)
+                .extracting(LineRejection::lineNumber)
                 .containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
         assertThat(sink.rejections.get(0).reason()).startsWith("malformed JSON");
-        assertThat(sink.rejections.get(1).reason()).isEqualTo("resourceType 'Observation' is not the file's type 'Patient'");
+        assertThat(sink.rejections.get(1).reason())
+                .isEqualTo("resourceType 'Observation' is not the file's type 'Patient'");
         assertThat(sink.rejections.get(2).reason()).isEqualTo("missing id");
         assertThat(sink.rejections.get(3).reason()).isEqualTo("id is not a string");
         assertThat(sink.rejections.get(4).reason()).isEqualTo("missing resourceType");
@@ -217,8 +220,11 @@ class NdjsonChunkerTest {
         // 64 KiB read buffer: lines of ~10 KB with a one-byte-at-a-time stream cross every boundary.
         StringBuilder in = new StringBuilder();
         for (int i = 0; i < 30; i++) {
-            in.append("{\"resourceType\":\"Patient\",\"id\":\"p").append(i).append("\",\"t\":\"")
-                    .append("z".repeat(10_000 + i)).append("\"}\r\n");
+            in.append("{\"resourceType\":\"Patient\",\"id\":\"p")
+                    .append(i)
+                    .append("\",\"t\":\"")
+                    .append("z".repeat(10_000 + i))
+                    .append("\"}\r\n");
         }
         byte[] bytes = in.toString().getBytes(StandardCharsets.UTF_8);
         InputStream trickle = new ByteArrayInputStream(bytes) {
@@ -236,10 +242,17 @@ class NdjsonChunkerTest {
     @Test
     void memoryDoesNotDependOnFileSize() throws Exception {
         // 200 MB of generated NDJSON through the chunker in a JVM with a 24 MB heap.
-        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(javaBin, "-Xmx24m", "-cp", System.getProperty("java.class.path"),
-                ChunkerMemoryProbe.class.getName(), Long.toString(200L * 1024 * 1024))
-                .redirectErrorStream(true).start();
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString();
+        Process process = new ProcessBuilder(
+                        javaBin,
+                        "-Xmx24m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ChunkerMemoryProbe.class.getName(),
+                        Long.toString(200L * 1024 * 1024))
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as(output).isZero();
         assertThat(output).contains("ok lines=");

@@ -1,15 +1,14 @@
 package io.fhirpipe.ndjsonsplitter.events;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.runtime.failure.PermanentFailure;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BlobCreatedEventsTest {
 
@@ -23,8 +22,7 @@ class BlobCreatedEventsTest {
                  "id":"e1","dataVersion":"","metadataVersion":"1","eventTime":"2026-11-26T08:00:00Z",
                  "data":{"api":"%s","clientRequestId":"c","requestId":"r","eTag":"0x8DC0A1B2C3D4E5F",
                  "contentType":"application/x-ndjson","contentLength":524288,"blobType":"BlockBlob","url":"%s",
-                 "sequencer":"00000000000004420000000000028963","storageDiagnostics":{"batchId":"b"}}}"""
-                .formatted(api, url);
+                 "sequencer":"00000000000004420000000000028963","storageDiagnostics":{"batchId":"b"}}}""".formatted(api, url);
     }
 
     static String cloudEvent(String api, String url) {
@@ -51,20 +49,25 @@ class BlobCreatedEventsTest {
 
     @Test
     void anEncodedLineBreakInABlobNameIsRefusedAndValuesInReasonsAreEscaped() {
-        assertThatThrownBy(() -> EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/landing/exp-1%0aINFO%0d/Patient-0.ndjson")))
-                .isInstanceOfSatisfying(PermanentFailure.class,
-                        f -> assertThat(f.reason()).isEqualTo(LandingUrlPolicy.FOREIGN_URL))
+        assertThatThrownBy(() ->
+                        EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/landing/exp-1%0aINFO%0d/Patient-0.ndjson")))
+                .isInstanceOfSatisfying(
+                        PermanentFailure.class, f -> assertThat(f.reason()).isEqualTo(LandingUrlPolicy.FOREIGN_URL))
                 .hasMessageContaining("control character");
         List<BlobCreatedAction> ignored = EVENTS.actions(eventGrid("Put\\u2028Blob\\n", ACCOUNT + "/landing/x.ndjson"));
-        assertThat(ignored).singleElement().isInstanceOfSatisfying(BlobCreatedAction.Ignore.class,
-                i -> assertThat(i.why()).isEqualTo("api \"Put\\u2028Blob\\n\" does not mean a finished file"));
+        assertThat(ignored)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        BlobCreatedAction.Ignore.class,
+                        i -> assertThat(i.why()).isEqualTo("api \"Put\\u2028Blob\\n\" does not mean a finished file"));
         assertThatThrownBy(() -> EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/landing/exp-1/Pat%22ient-0.ndjson")))
                 .hasMessageContaining("\"landing/exp-1/Pat\\\"ient-0.ndjson\"");
     }
 
     @Test
     void eventGridSchemaPutBlobOfALandingFileIsSplit() {
-        List<BlobCreatedAction> actions = EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/landing/exp-1/Patient-3.ndjson"));
+        List<BlobCreatedAction> actions =
+                EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/landing/exp-1/Patient-3.ndjson"));
         assertThat(actions).singleElement().isInstanceOfSatisfying(BlobCreatedAction.Split.class, s -> {
             assertThat(s.blob().exportId()).isEqualTo("exp-1");
             assertThat(s.blob().resourceType()).isEqualTo("Patient");
@@ -76,8 +79,11 @@ class BlobCreatedEventsTest {
 
     @Test
     void cloudEventsSchemaAndGzipAndSubfoldersAndDfsHostAreAccepted() {
-        List<BlobCreatedAction> actions = EVENTS.actions("[" + cloudEvent("FlushWithClose",
-                "https://acct.dfs.core.windows.net/landing/exp-1/deleted/Observation-0.ndjson.gz") + "]");
+        List<BlobCreatedAction> actions = EVENTS.actions("["
+                + cloudEvent(
+                        "FlushWithClose",
+                        "https://acct.dfs.core.windows.net/landing/exp-1/deleted/Observation-0.ndjson.gz")
+                + "]");
         assertThat(actions).singleElement().isInstanceOfSatisfying(BlobCreatedAction.Split.class, s -> {
             assertThat(s.blob().kind()).isEqualTo(FileKind.DELETED);
             assertThat(s.blob().resourceType()).isEqualTo("Observation");
@@ -90,80 +96,101 @@ class BlobCreatedEventsTest {
     @ValueSource(strings = {"PutBlockList", "CopyBlob"})
     void otherFinishingApisAreSplit(String api) {
         assertThat(EVENTS.actions(eventGrid(api, ACCOUNT + "/landing/e/Patient-1.ndjson")))
-                .singleElement().isInstanceOf(BlobCreatedAction.Split.class);
+                .singleElement()
+                .isInstanceOf(BlobCreatedAction.Split.class);
     }
 
     @Test
     void unfinishedWritesOtherContainersOtherNamesAndOtherTypesAreIgnored() {
         assertThat(EVENTS.actions(eventGrid("PutBlock", ACCOUNT + "/landing/e/Patient-1.ndjson")))
-                .singleElement().isInstanceOf(BlobCreatedAction.Ignore.class);
+                .singleElement()
+                .isInstanceOf(BlobCreatedAction.Ignore.class);
         assertThat(EVENTS.actions(eventGrid("CreateFile", ACCOUNT + "/landing/e/Patient-1.ndjson")))
-                .singleElement().isInstanceOf(BlobCreatedAction.Ignore.class);
+                .singleElement()
+                .isInstanceOf(BlobCreatedAction.Ignore.class);
         assertThat(EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/chunks/e/Patient-1/x/000000.ndjson")))
-                .singleElement().isInstanceOf(BlobCreatedAction.Ignore.class);
+                .singleElement()
+                .isInstanceOf(BlobCreatedAction.Ignore.class);
         assertThat(EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/landing/e/manifest.json")))
-                .singleElement().isInstanceOf(BlobCreatedAction.Ignore.class);
+                .singleElement()
+                .isInstanceOf(BlobCreatedAction.Ignore.class);
         assertThat(EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/landing/e/Patient-1.ndjson")
-                .replace("Microsoft.Storage.BlobCreated", "Microsoft.Storage.BlobDeleted")))
-                .singleElement().isInstanceOf(BlobCreatedAction.Ignore.class);
+                        .replace("Microsoft.Storage.BlobCreated", "Microsoft.Storage.BlobDeleted")))
+                .singleElement()
+                .isInstanceOf(BlobCreatedAction.Ignore.class);
     }
 
     @Test
     void theExportsErrorFilesAreIgnoredWhileItsDeletedFilesAreSplit() {
         assertThat(EVENTS.actions(eventGrid("PutBlockList", ACCOUNT + "/landing/e/error/OperationOutcome-1.ndjson")))
-                .singleElement().isEqualTo(new BlobCreatedAction.Ignore(
+                .singleElement()
+                .isEqualTo(new BlobCreatedAction.Ignore(
                         "landing/e/error/OperationOutcome-1.ndjson is an error file of the export"));
         assertThat(EVENTS.actions(eventGrid("PutBlockList", ACCOUNT + "/landing/e/deleted/Bundle-1.ndjson")))
-                .singleElement().isInstanceOf(BlobCreatedAction.Split.class);
+                .singleElement()
+                .isInstanceOf(BlobCreatedAction.Split.class);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "https://evil.example.com/landing/exp-1/Patient-1.ndjson",
-            "https://acct.blob.core.windows.net.evil.com/landing/exp-1/Patient-1.ndjson",
-            "https://other.blob.core.windows.net/landing/exp-1/Patient-1.ndjson",
-            "https://10.0.0.5/landing/exp-1/Patient-1.ndjson",
-            "https://[::1]/landing/exp-1/Patient-1.ndjson",
-            "https://acct.blob.core.windows.net/landing/exp-1/../../state/Patient-1.ndjson",
-            "https://acct.blob.core.windows.net/landing/exp-1/%2e%2e/Patient-1.ndjson",
-            "https://acct.blob.core.windows.net/landing/exp-1%2FPatient-1.ndjson",
-            "https://acct.blob.core.windows.net/landing/exp-1/Patient-1.ndjson?sv=2024&sig=abc",
-            "https://acct.blob.core.windows.net/landing/exp-1/Patient-1.ndjson#x",
-            "https://user:pw@acct.blob.core.windows.net/landing/exp-1/Patient-1.ndjson",
-            "http://acct.blob.core.windows.net/landing/exp-1/Patient-1.ndjson",
-            "https://acct.blob.core.windows.net:8443/landing/exp-1/Patient-1.ndjson",
-            "file:///etc/passwd",
-            "not a url"})
+    @ValueSource(
+            strings = {
+                "https://evil.example.com/landing/exp-1/Patient-1.ndjson",
+                "https://acct.blob.core.windows.net.evil.com/landing/exp-1/Patient-1.ndjson",
+                "https://other.blob.core.windows.net/landing/exp-1/Patient-1.ndjson",
+                "https://10.0.0.5/landing/exp-1/Patient-1.ndjson",
+                "https://[::1]/landing/exp-1/Patient-1.ndjson",
+                "https://acct.blob.core.windows.net/landing/exp-1/../../state/Patient-1.ndjson",
+                "https://acct.blob.core.windows.net/landing/exp-1/%2e%2e/Patient-1.ndjson",
+                "https://acct.blob.core.windows.net/landing/exp-1%2FPatient-1.ndjson",
+                "https://acct.blob.core.windows.net/landing/exp-1/Patient-1.ndjson?sv=2024&sig=abc",
+                "https://acct.blob.core.windows.net/landing/exp-1/Patient-1.ndjson#x",
+                "https://user:pw@acct.blob.core.windows.net/landing/exp-1/Patient-1.ndjson",
+                "http://acct.blob.core.windows.net/landing/exp-1/Patient-1.ndjson",
+                "https://acct.blob.core.windows.net:8443/landing/exp-1/Patient-1.ndjson",
+                "file:///etc/passwd",
+                "not a url"
+            })
     void aUrlOffTheAccountIsAPermanentFailure(String url) {
         assertThatThrownBy(() -> EVENTS.actions(eventGrid("PutBlob", url)))
-                .isInstanceOfSatisfying(PermanentFailure.class,
-                        f -> assertThat(f.reason()).isEqualTo(LandingUrlPolicy.FOREIGN_URL));
+                .isInstanceOfSatisfying(
+                        PermanentFailure.class, f -> assertThat(f.reason()).isEqualTo(LandingUrlPolicy.FOREIGN_URL));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"exp-1/patient-1.ndjson", "exp-1/a/b/Patient-1.ndjson", "Patient-1.ndjson",
-            "exp-1/Patient-01.ndjson", "exp-1/Patient.ndjson"})
+    @ValueSource(
+            strings = {
+                "exp-1/patient-1.ndjson",
+                "exp-1/a/b/Patient-1.ndjson",
+                "Patient-1.ndjson",
+                "exp-1/Patient-01.ndjson",
+                "exp-1/Patient.ndjson"
+            })
     void aLandingNameOutsideTheLayoutIsAPermanentFailure(String name) {
         assertThatThrownBy(() -> EVENTS.actions(eventGrid("PutBlob", ACCOUNT + "/landing/" + name)))
-                .isInstanceOfSatisfying(PermanentFailure.class,
+                .isInstanceOfSatisfying(
+                        PermanentFailure.class,
                         f -> assertThat(f.reason()).isEqualTo(BlobCreatedEvents.OUTSIDE_LAYOUT));
     }
 
     @Test
     void pathStyleEndpointsLikeAzuriteKeepTheAccountSegment() {
-        BlobCreatedEvents azurite = new BlobCreatedEvents(new LandingUrlPolicy("http://127.0.0.1:10000/devstoreaccount1"), 10);
-        assertThat(azurite.actions(eventGrid("PutBlob", "http://127.0.0.1:10000/devstoreaccount1/landing/e/Patient-1.ndjson")))
-                .singleElement().isInstanceOf(BlobCreatedAction.Split.class);
-        assertThatThrownBy(() -> azurite.actions(eventGrid("PutBlob",
-                "http://127.0.0.1:10000/otheraccount/landing/e/Patient-1.ndjson")))
+        BlobCreatedEvents azurite =
+                new BlobCreatedEvents(new LandingUrlPolicy("http://127.0.0.1:10000/devstoreaccount1"), 10);
+        assertThat(azurite.actions(
+                        eventGrid("PutBlob", "http://127.0.0.1:10000/devstoreaccount1/landing/e/Patient-1.ndjson")))
+                .singleElement()
+                .isInstanceOf(BlobCreatedAction.Split.class);
+        assertThatThrownBy(() -> azurite.actions(
+                        eventGrid("PutBlob", "http://127.0.0.1:10000/otheraccount/landing/e/Patient-1.ndjson")))
                 .isInstanceOf(PermanentFailure.class);
     }
 
     @Test
     void garbageIsAnInvalidMessage() {
         for (String body : List.of("not json", "42", "[]", "{\"hello\":1}")) {
-            assertThatThrownBy(() -> EVENTS.actions(body)).isInstanceOfSatisfying(PermanentFailure.class,
-                    f -> assertThat(f.reason()).isEqualTo(BlobCreatedEvents.INVALID));
+            assertThatThrownBy(() -> EVENTS.actions(body))
+                    .isInstanceOfSatisfying(
+                            PermanentFailure.class, f -> assertThat(f.reason()).isEqualTo(BlobCreatedEvents.INVALID));
         }
     }
 
@@ -177,13 +204,17 @@ class BlobCreatedEventsTest {
         assertThat(eventGrid.get(0).action()).isInstanceOf(BlobCreatedAction.Split.class);
         assertThat(eventGrid.get(1).action()).isInstanceOf(BlobCreatedAction.Ignore.class);
         // one event alone, read back by the same parser the topic consumer uses, means the same
-        assertThat(EVENTS.actions(eventGrid.get(0).json())).containsExactly(eventGrid.get(0).action());
+        assertThat(EVENTS.actions(eventGrid.get(0).json()))
+                .containsExactly(eventGrid.get(0).action());
 
         List<BlobCreatedEvents.StorageEvent> cloud = EVENTS.events("[" + cloudEvent("FlushWithClose", url) + "]");
         assertThat(cloud).singleElement().satisfies(e -> {
             assertThat(e.id()).isEqualTo("c1");
-            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.json()).path("specversion")
-                    .asText()).isEqualTo("1.0");
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(e.json())
+                            .path("specversion")
+                            .asText())
+                    .isEqualTo("1.0");
             assertThat(EVENTS.actions(e.json())).containsExactly(e.action());
         });
     }
@@ -191,9 +222,11 @@ class BlobCreatedEventsTest {
     @Test
     void anArrayWithSomethingElseThanEventsIsInvalid() {
         String url = ACCOUNT + "/landing/exp-1/Patient-0.ndjson";
-        for (String body : List.of("[" + eventGrid("PutBlob", url) + ",42]", "[" + cloudEvent("PutBlob", url) + ",{}]")) {
-            assertThatThrownBy(() -> EVENTS.events(body)).isInstanceOfSatisfying(PermanentFailure.class,
-                    f -> assertThat(f.reason()).isEqualTo(BlobCreatedEvents.INVALID));
+        for (String body :
+                List.of("[" + eventGrid("PutBlob", url) + ",42]", "[" + cloudEvent("PutBlob", url) + ",{}]")) {
+            assertThatThrownBy(() -> EVENTS.events(body))
+                    .isInstanceOfSatisfying(
+                            PermanentFailure.class, f -> assertThat(f.reason()).isEqualTo(BlobCreatedEvents.INVALID));
         }
     }
 }

@@ -6,7 +6,6 @@ import io.fhirpipe.ndjsonsplitter.chunking.ChunkLimits;
 import io.fhirpipe.runtime.storage.BlobStorageClients;
 import io.fhirpipe.testsupport.broker.AmqpTestClient;
 import io.fhirpipe.testsupport.broker.BrokerCredentials;
-
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 
@@ -24,7 +23,8 @@ public final class SplitterChildProcess {
         int amqpPort = Integer.parseInt(args[1]);
         LandingBlob blob = LandingBlob.parse(args[2]).orElseThrow();
         int maxLines = Integer.parseInt(args[3]);
-        BrokerCredentials credentials = BrokerCredentials.fromEnvironment(System.getenv()).orElseThrow();
+        BrokerCredentials credentials =
+                BrokerCredentials.fromEnvironment(System.getenv()).orElseThrow();
         try (AmqpTestClient amqp = AmqpTestClient.connect(amqpHost, amqpPort, credentials)) {
             EventSink chunkReady = event -> {
                 amqp.send("chunk-ready", MessageCodec.encode(event));
@@ -35,8 +35,12 @@ public final class SplitterChildProcess {
                 return CompletableFuture.completedFuture(null);
             };
             SplitSettings defaults = SplitSettings.defaults(new ChunkLimits(maxLines, 1024 * 1024));
-            LandingFileSplitter splitter = new LandingFileSplitter(BlobStorageClients.serviceClient(io.fhirpipe.runtime.storage.StorageSettings.ofConnectionString(connectionString)),
-                    new SplitSettings(defaults.limits(), 1024, 1, defaults.publishTimeout()), chunkReady, splitCompleted,
+            LandingFileSplitter splitter = new LandingFileSplitter(
+                    BlobStorageClients.serviceClient(
+                            io.fhirpipe.runtime.storage.StorageSettings.ofConnectionString(connectionString)),
+                    new SplitSettings(defaults.limits(), 1024, 1),
+                    chunkReady,
+                    splitCompleted,
                     Clock.systemUTC());
             System.out.println("SPLITTING " + blob.name());
             System.out.flush();

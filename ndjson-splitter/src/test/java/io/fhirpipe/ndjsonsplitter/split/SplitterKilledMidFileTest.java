@@ -1,5 +1,7 @@
 package io.fhirpipe.ndjsonsplitter.split;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
@@ -14,17 +16,14 @@ import io.fhirpipe.model.messages.MessageType;
 import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.model.storage.LandingBlob;
 import io.fhirpipe.model.topology.Topology;
+import io.fhirpipe.ndjsonsplitter.SplitterTestStack;
 import io.fhirpipe.ndjsonsplitter.chunking.ChunkLimits;
 import io.fhirpipe.testsupport.broker.AmqpTestClient;
 import io.fhirpipe.testsupport.broker.EmbeddedArtemis;
 import io.fhirpipe.testsupport.broker.ReceivedMessage;
 import io.fhirpipe.testsupport.storage.Azurite;
-import io.fhirpipe.ndjsonsplitter.SplitterTestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
-import java.io.File;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +35,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue #4, item 5: a splitter killed (SIGKILL, in its own JVM) in the middle of a file has announced
@@ -65,22 +63,27 @@ class SplitterKilledMidFileTest {
         for (int i = 0; i < LINES; i++) {
             lines.add("{\"resourceType\":\"Observation\",\"id\":\"o" + i + "\",\"status\":\"final\"}");
         }
-        storage.getBlobContainerClient(Containers.LANDING).getBlobClient(blob.name())
+        storage.getBlobContainerClient(Containers.LANDING)
+                .getBlobClient(blob.name())
                 .upload(BinaryData.fromString(String.join("\n", lines) + "\n"), true);
         int expectedChunks = LINES / MAX_LINES;
         BlobContainerClient chunks = storage.getBlobContainerClient(Containers.CHUNKS);
-        String chunkReadyQueue = Topology.standard().topic(Topics.CHUNK_READY).queueAddress(Subscriptions.SYNAPSE_LOADER);
-        String splitCompletedQueue = Topology.standard().topic(Topics.SPLIT_COMPLETED)
-                .queueAddress(Subscriptions.EXPORT_TRACKER);
+        String chunkReadyQueue =
+                Topology.standard().topic(Topics.CHUNK_READY).queueAddress(Subscriptions.SYNAPSE_LOADER);
+        String splitCompletedQueue =
+                Topology.standard().topic(Topics.SPLIT_COMPLETED).queueAddress(Subscriptions.EXPORT_TRACKER);
 
         Process child = startChild(blob);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             // Kill once some chunks are in storage but far from all: the process is mid-file.
             while (chunkCount(chunks, blob) < 5) {
-                assertThat(child.isAlive()).as("the child splitter ended before it could be killed; log: %s",
-                        childLog()).isTrue();
-                assertThat(System.nanoTime()).as("no chunk appeared within 60 s").isLessThan(deadline);
+                assertThat(child.isAlive())
+                        .as("the child splitter ended before it could be killed; log: %s", childLog())
+                        .isTrue();
+                assertThat(System.nanoTime())
+                        .as("no chunk appeared within 60 s")
+                        .isLessThan(deadline);
                 Thread.sleep(5);
             }
             child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -89,9 +92,11 @@ class SplitterKilledMidFileTest {
         }
         int writtenBeforeKill = chunkCount(chunks, blob);
         assertThat(writtenBeforeKill).as("killed mid-file").isBetween(5, expectedChunks - 1);
-        assertThat(ofThisExport(amqp.browse(chunkReadyQueue, Duration.ofMillis(500)))).as("half-announced chunks")
+        assertThat(ofThisExport(amqp.browse(chunkReadyQueue, Duration.ofMillis(500))))
+                .as("half-announced chunks")
                 .isEmpty();
-        assertThat(ofThisExport(amqp.browse(splitCompletedQueue, Duration.ofMillis(200)))).isEmpty();
+        assertThat(ofThisExport(amqp.browse(splitCompletedQueue, Duration.ofMillis(200))))
+                .isEmpty();
 
         // The redelivered event makes a splitter do the whole file again.
         List<CloudEvent<?>> published = new ArrayList<>();
@@ -112,19 +117,31 @@ class SplitterKilledMidFileTest {
         assertThat(chunkCount(chunks, blob)).isEqualTo(expectedChunks);
         List<ReceivedMessage> announced = ofThisExport(amqp.drain(chunkReadyQueue, Duration.ofSeconds(1)));
         assertThat(announced).hasSize(expectedChunks);
-        assertThat(announced.stream().map(m -> MessageCodec.decode(m.body(), MessageType.CHUNK_READY).id()).distinct())
-                .as("one announcement per chunk, no duplicates").hasSize(expectedChunks);
-        assertThat(ofThisExport(amqp.drain(splitCompletedQueue, Duration.ofMillis(500)))).hasSize(1);
+        assertThat(announced.stream()
+                        .map(m -> MessageCodec.decode(m.body(), MessageType.CHUNK_READY)
+                                .id())
+                        .distinct())
+                .as("one announcement per chunk, no duplicates")
+                .hasSize(expectedChunks);
+        assertThat(ofThisExport(amqp.drain(splitCompletedQueue, Duration.ofMillis(500))))
+                .hasSize(1);
 
         List<String> concatenated = new ArrayList<>();
-        report.chunks().stream().sorted(Comparator.comparingInt(ChunkReady::chunkIndex)).forEach(c -> concatenated
-                .addAll(chunks.getBlobClient(c.chunkBlob()).downloadContent().toString().lines().toList()));
+        report.chunks().stream()
+                .sorted(Comparator.comparingInt(ChunkReady::chunkIndex))
+                .forEach(c -> concatenated.addAll(chunks.getBlobClient(c.chunkBlob())
+                        .downloadContent()
+                        .toString()
+                        .lines()
+                        .toList()));
         assertThat(concatenated).containsExactlyElementsOf(lines);
     }
 
     /** Other splitter tests share the queues; only this test's export counts here. */
     private static List<ReceivedMessage> ofThisExport(List<ReceivedMessage> messages) {
-        return messages.stream().filter(m -> EXPORT.equals(MessageCodec.decode(m.body()).data().exportId())).toList();
+        return messages.stream()
+                .filter(m -> EXPORT.equals(MessageCodec.decode(m.body()).data().exportId()))
+                .toList();
     }
 
     private static int chunkCount(BlobContainerClient chunks, LandingBlob blob) {
@@ -140,10 +157,18 @@ class SplitterKilledMidFileTest {
     private Process startChild(LandingBlob blob) throws Exception {
         log = Files.createTempFile("splitter-child", ".log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                SplitterChildProcess.class.getName(), broker.host(), Integer.toString(broker.amqpPort()), blob.name(),
-                Integer.toString(MAX_LINES))
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder child = new ProcessBuilder(
+                        java,
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        SplitterChildProcess.class.getName(),
+                        broker.host(),
+                        Integer.toString(broker.amqpPort()),
+                        blob.name(),
+                        Integer.toString(MAX_LINES))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         child.environment().putAll(broker.credentials().environment());
         Process process = child.start();
         try (OutputStream stdin = process.getOutputStream()) {

@@ -1,13 +1,12 @@
 package io.fhirpipe.ndjsonsplitter.webhook;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** A webhook that must check Entra ID tokens but is not told whose refuses to start rather than run open. */
 class WebhookAccessTest {
@@ -16,8 +15,8 @@ class WebhookAccessTest {
         return access(enabled, required, tenant, audience, true);
     }
 
-    private static WebhookAccess access(boolean enabled, boolean required, String tenant, String audience,
-            boolean oidcOn) {
+    private static WebhookAccess access(
+            boolean enabled, boolean required, String tenant, String audience, boolean oidcOn) {
         WebhookAccess access = new WebhookAccess();
         access.oidcOn = oidcOn;
         access.config = new WebhookConfig() {
@@ -71,9 +70,13 @@ class WebhookAccessTest {
 
     @Test
     void onWithTheTokenCheckButWithoutTenantOrAudienceTheServiceDoesNotStart() {
-        for (WebhookAccess access : List.of(access(true, true, null, "api://hook"), access(true, true, "t", null),
-                access(true, true, " ", "api://hook"), access(true, true, "t", "api://hook", false))) {
-            assertThatThrownBy(() -> access.checkConfiguration(null)).isInstanceOf(IllegalStateException.class)
+        for (WebhookAccess access : List.of(
+                access(true, true, null, "api://hook"),
+                access(true, true, "t", null),
+                access(true, true, " ", "api://hook"),
+                access(true, true, "t", "api://hook", false))) {
+            assertThatThrownBy(() -> access.checkConfiguration(null))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("FHIRPIPE_ENTRA_TENANT_ID")
                     .hasMessageContaining("FHIRPIPE_EVENTGRID_WEBHOOK_ENABLED=false");
         }
@@ -81,8 +84,10 @@ class WebhookAccessTest {
 
     @Test
     void offOrOpenOrFullyConfiguredItStarts() {
-        assertThatCode(() -> access(false, true, null, null).checkConfiguration(null)).doesNotThrowAnyException();
-        assertThatCode(() -> access(true, false, null, null).checkConfiguration(null)).doesNotThrowAnyException();
+        assertThatCode(() -> access(false, true, null, null).checkConfiguration(null))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> access(true, false, null, null).checkConfiguration(null))
+                .doesNotThrowAnyException();
         assertThatCode(() -> access(true, true, "t", "api://hook").checkConfiguration(null))
                 .doesNotThrowAnyException();
     }

@@ -1,10 +1,9 @@
 package io.fhirpipe.runtime.failure;
 
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * Runs a step again after a {@link TransientFailure}, at most {@code maxAttempts} times in all, waiting
@@ -33,8 +32,8 @@ public final class TransientRetries {
      * @param budget no attempt starts later than this after the first one (0: no limit), so the
      *               retries fit in a broker's message lock
      */
-    public TransientRetries(int maxAttempts, RetryBackoff backoff, Duration budget, Sleeper sleeper,
-            LongSupplier nanoTime) {
+    public TransientRetries(
+            int maxAttempts, RetryBackoff backoff, Duration budget, Sleeper sleeper, LongSupplier nanoTime) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
         }
@@ -86,13 +85,19 @@ public final class TransientRetries {
                     throw failure;
                 }
                 Duration delay = backoff.delay(attempt, failure.retryAfter());
-                if (!budget.isZero() && Duration.ofNanos(nanoTime.getAsLong() - start).plus(delay).compareTo(budget) > 0) {
-                    LOG.warnf("%s: attempt %d failed (%s); no time left for another within %d s", what, attempt,
-                            failure.getMessage(), budget.toSeconds());
+                if (!budget.isZero()
+                        && Duration.ofNanos(nanoTime.getAsLong() - start)
+                                        .plus(delay)
+                                        .compareTo(budget)
+                                > 0) {
+                    LOG.warnf(
+                            "%s: attempt %d failed (%s); no time left for another within %d s",
+                            what, attempt, failure.getMessage(), budget.toSeconds());
                     throw failure;
                 }
-                LOG.warnf("%s: attempt %d of %d failed (%s); trying again in %d ms", what, attempt, maxAttempts,
-                        failure.getMessage(), delay.toMillis());
+                LOG.warnf(
+                        "%s: attempt %d of %d failed (%s); trying again in %d ms",
+                        what, attempt, maxAttempts, failure.getMessage(), delay.toMillis());
                 try {
                     sleeper.sleep(delay);
                 } catch (InterruptedException e) {

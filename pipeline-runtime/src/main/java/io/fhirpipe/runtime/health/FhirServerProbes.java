@@ -1,11 +1,10 @@
 package io.fhirpipe.runtime.health;
 
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 /**
  * The configured FHIR servers' reachability ({@link HttpReachability} of each, cached), reported two
@@ -24,8 +23,8 @@ public final class FhirServerProbes {
 
     /** @param baseUrls server name to base URL, as configured */
     public FhirServerProbes(Map<String, String> baseUrls, Duration timeout, Duration cacheFor) {
-        baseUrls.forEach((name, url) -> servers.put(name,
-                new CachedProbe(cacheFor, new HttpReachability(name, url, timeout))));
+        baseUrls.forEach(
+                (name, url) -> servers.put(name, new CachedProbe(cacheFor, new HttpReachability(name, url, timeout))));
     }
 
     public HealthCheckResponse informational() {

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * connection, an unknown host or a timeout is unreachable. Unauthenticated on purpose: the probe
  * must not spend tokens, and the capability statement is public on Bulk Data servers.
  */
-public final class HttpReachability implements Supplier<Probe> {
+final class HttpReachability implements Supplier<Probe> {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(2))
@@ -34,8 +34,13 @@ public final class HttpReachability implements Supplier<Probe> {
     public Probe get() {
         String where = "FHIR server '" + name + "' at " + Unreachable.hostAndPort(metadata.toString());
         try {
-            HttpResponse<Void> answer = CLIENT.send(HttpRequest.newBuilder(metadata).timeout(timeout)
-                    .header("Accept", "application/fhir+json").GET().build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> answer = CLIENT.send(
+                    HttpRequest.newBuilder(metadata)
+                            .timeout(timeout)
+                            .header("Accept", "application/fhir+json")
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             return Probe.up(where + " answered HTTP " + answer.statusCode());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -19,6 +19,9 @@ public record Probe(boolean up, String detail) {
 
     /** The MicroProfile Health answer: the check's name, its status and the detail as {@code reason}. */
     public HealthCheckResponse response(String name) {
-        return HealthCheckResponse.named(name).status(up).withData("reason", detail).build();
+        return HealthCheckResponse.named(name)
+                .status(up)
+                .withData("reason", detail)
+                .build();
     }
 }

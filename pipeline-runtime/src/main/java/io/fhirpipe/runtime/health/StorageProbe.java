@@ -11,7 +11,6 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.common.policy.RequestRetryPolicy;
 import io.fhirpipe.model.storage.Containers;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,7 @@ import java.util.function.Supplier;
  * timeout: one cheap authenticated call that proves the endpoint, the credential and the containers
  * every service needs (the deployment creates them all together).
  */
-public final class StorageProbe implements Supplier<Probe> {
+final class StorageProbe implements Supplier<Probe> {
 
     private final BlobContainerClient state;
     private final String where;
@@ -48,10 +47,16 @@ public final class StorageProbe implements Supplier<Probe> {
                 policies.add(policy);
             }
         }
-        HttpPipeline once = new HttpPipelineBuilder().httpClient(pipeline.getHttpClient())
-                .policies(policies.toArray(HttpPipelinePolicy[]::new)).build();
-        return new BlobContainerClientBuilder().endpoint(storage.getAccountUrl()).containerName(Containers.STATE)
-                .pipeline(once).serviceVersion(storage.getServiceVersion()).buildClient();
+        HttpPipeline once = new HttpPipelineBuilder()
+                .httpClient(pipeline.getHttpClient())
+                .policies(policies.toArray(HttpPipelinePolicy[]::new))
+                .build();
+        return new BlobContainerClientBuilder()
+                .endpoint(storage.getAccountUrl())
+                .containerName(Containers.STATE)
+                .pipeline(once)
+                .serviceVersion(storage.getServiceVersion())
+                .buildClient();
     }
 
     @Override

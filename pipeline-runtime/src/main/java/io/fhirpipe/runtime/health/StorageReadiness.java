@@ -1,8 +1,8 @@
 package io.fhirpipe.runtime.health;
 
 import com.azure.storage.blob.BlobServiceClient;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 

@@ -14,10 +14,9 @@ import java.util.concurrent.TimeoutException;
  * Why a dependency did not answer, from the exception's type alone: exception messages may quote
  * URLs with SAS tokens or connection details, so they never reach health output.
  */
-public final class Unreachable {
+final class Unreachable {
 
-    private Unreachable() {
-    }
+    private Unreachable() {}
 
     /** {@code host:port} of a URL (default ports filled in), without user info, path or query. */
     public static String hostAndPort(String url) {
@@ -42,7 +41,8 @@ public final class Unreachable {
             if (t instanceof NoRouteToHostException) {
                 return "is not routable";
             }
-            if (t instanceof TimeoutException || t instanceof HttpTimeoutException
+            if (t instanceof TimeoutException
+                    || t instanceof HttpTimeoutException
                     || t instanceof SocketTimeoutException) {
                 return "did not answer within " + seconds(timeout);
             }
@@ -51,7 +51,8 @@ public final class Unreachable {
             }
         }
         // the SDKs wrap a timeout of a blocking call in an IllegalStateException naming it
-        if (failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).contains("Timeout")) {
+        if (failure instanceof IllegalStateException
+                && String.valueOf(failure.getMessage()).contains("Timeout")) {
             return "did not answer within " + seconds(timeout);
         }
         return "could not be reached (" + failure.getClass().getSimpleName() + ")";

@@ -14,8 +14,7 @@ public final class LogContext {
     public static final String EXPORT_ID = "exportId";
     public static final String CHUNK_ID = "chunkId";
 
-    private LogContext() {
-    }
+    private LogContext() {}
 
     /** Sets (or, for null, removes) one key; returns what it held, for {@link #restore}. */
     public static Object put(String key, String value) {

@@ -12,8 +12,7 @@ public final class LogValues {
     /** Longer values are cut: a 1 MB message body in one log line is a problem of its own. */
     public static final int MAX_LENGTH = 300;
 
-    private LogValues() {
-    }
+    private LogValues() {}
 
     /** {@code "value"} with quotes and backslashes escaped and control characters as escapes; {@code null} unquoted. */
     public static String quoted(Object value) {
@@ -56,8 +55,15 @@ public final class LogValues {
 
     /** Control characters (C0, DEL, C1), line and paragraph separators, and bidi overrides and isolates. */
     private static boolean unsafe(char c) {
-        return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029'
-                || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069') || c == '\u200e'
-                || c == '\u200f' || c == '\u061c' || c == '\ufeff';
+        return c < 0x20
+                || (c >= 0x7f && c <= 0x9f)
+                || c == '\u2028'
+                || c == '\u2029'
+                || (c >= '\u202a' && c <= '\u202e')
+                || (c >= '\u2066' && c <= '\u2069')
+                || c == '\u200e'
+                || c == '\u200f'
+                || c == '\u061c'
+                || c == '\ufeff';
     }
 }

@@ -1,7 +1,6 @@
 package io.fhirpipe.runtime.messaging;
 
 import io.fhirpipe.runtime.failure.TransientFailure;
-
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -11,18 +10,15 @@ import java.util.concurrent.TimeoutException;
 /**
  * Waits until the broker has taken a message. A consumer waits for its outputs before it settles its
  * input, so an input is never acknowledged while its output could still be lost; a broker that does
- * not confirm in time is a transient failure (the input is abandoned and redelivered).
+ * not confirm in time is a transient failure (the input is abandoned and redelivered). Services
+ * do not call this with a timeout of their own: {@link CloudEventPublisher#publishAndWait} and
+ * {@link RawEventPublisher#publishAndWait} wait the one configured publish timeout
+ * ({@value Publishing#TIMEOUT_KEY}); only a caller with a deadline of its own (the splitter's webhook,
+ * which must answer Event Grid in time) passes what is left of it.
  */
 public final class BrokerConfirmation {
 
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-
-    private BrokerConfirmation() {
-    }
-
-    public static void await(CompletionStage<Void> publication, String what) {
-        await(publication, DEFAULT_TIMEOUT, what);
-    }
+    private BrokerConfirmation() {}
 
     public static void await(CompletionStage<Void> publication, Duration timeout, String what) {
         try {

@@ -34,8 +34,9 @@ public enum BrokerKind {
         return switch (value.toLowerCase(Locale.ROOT).replace("_", "-")) {
             case "artemis" -> ARTEMIS;
             case "service-bus", "servicebus" -> SERVICE_BUS;
-            default -> throw new IllegalArgumentException("unknown broker kind '" + value
-                    + "' (expected artemis or service-bus)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown broker kind '" + value + "' (expected artemis or service-bus)");
         };
     }
 }

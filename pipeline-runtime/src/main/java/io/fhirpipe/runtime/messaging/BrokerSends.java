@@ -5,12 +5,11 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
-
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 
 /**
  * Sends through an emitter and reports when the broker has taken the message (or refused it). Every
@@ -21,14 +20,14 @@ import java.util.concurrent.CompletionStage;
  * on either transport. SmallRye AMQP's own tracing is switched off in the services
  * ({@code tracing-enabled=false}): it would replace the property with a span of its own thread.
  */
-public final class BrokerSends {
+final class BrokerSends {
 
-    private BrokerSends() {
-    }
+    private BrokerSends() {}
 
     /** Sends and completes when the broker has accepted (or refused) the message. */
     public static CompletionStage<Void> send(Emitter<String> emitter, String body, OutgoingAmqpMetadata metadata) {
-        Span span = Tracing.tracer().spanBuilder("publish " + destination(metadata))
+        Span span = Tracing.tracer()
+                .spanBuilder("publish " + destination(metadata))
                 .setSpanKind(SpanKind.PRODUCER)
                 .setAttribute(Tracing.MESSAGING_OPERATION, "publish")
                 .startSpan();
@@ -41,7 +40,9 @@ public final class BrokerSends {
         }
         CompletableFuture<Void> accepted = new CompletableFuture<>();
         try {
-            emitter.send(Message.of(body, Metadata.of(traced.build()),
+            emitter.send(Message.of(
+                    body,
+                    Metadata.of(traced.build()),
                     () -> {
                         span.end();
                         accepted.complete(null);
@@ -66,8 +67,9 @@ public final class BrokerSends {
         if (metadata.getAddress() != null) {
             return metadata.getAddress();
         }
-        Object type = metadata.getProperties() == null ? null : metadata.getProperties().getValue(
-                MessageProperties.EVENT_TYPE);
+        Object type = metadata.getProperties() == null
+                ? null
+                : metadata.getProperties().getValue(MessageProperties.EVENT_TYPE);
         return type == null ? "message" : type.toString();
     }
 }

@@ -6,25 +6,28 @@ import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageCodec;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 
 /**
- * Publishes CloudEvents to one channel. The returned stage completes when the broker has accepted
- * the message, so a consumer can acknowledge its input only after its output is safe.
+ * Publishes CloudEvents to one topic. Made by {@link Publishing#to}, which gives it the service's one
+ * publish timeout ({@value Publishing#TIMEOUT_KEY}). {@link #publish} returns a stage that completes
+ * when the broker has accepted the message; {@link #publishAndWait} waits for that, so a consumer can
+ * acknowledge its input only after its output is safe.
  */
 public final class CloudEventPublisher {
 
     private final Emitter<String> emitter;
     private final BrokerKind broker;
+    private final Duration timeout;
 
-    public CloudEventPublisher(Emitter<String> emitter, BrokerKind broker) {
+    CloudEventPublisher(Emitter<String> emitter, Publishing publishing) {
         this.emitter = Objects.requireNonNull(emitter, "emitter");
-        this.broker = Objects.requireNonNull(broker, "broker");
+        this.broker = publishing.broker();
+        this.timeout = publishing.timeout();
     }
 
     public CompletionStage<Void> publish(CloudEvent<?> event) {
@@ -35,10 +38,19 @@ public final class CloudEventPublisher {
      * Publishes and waits until the broker has the message: a consumer that calls this before it
      * settles its input never acknowledges an input whose output was lost.
      *
-     * @throws io.fhirpipe.runtime.failure.TransientFailure when the broker does not accept the message in time
+     * @throws io.fhirpipe.runtime.failure.TransientFailure when the broker refuses the message or does
+     *         not take it within the publish timeout
      */
-    public void publishConfirmed(CloudEvent<?> event, Duration timeout) {
-        BrokerConfirmation.await(publish(event), timeout, event.type());
+    public void publishAndWait(CloudEvent<?> event) {
+        await(publish(event), event.type());
+    }
+
+    /**
+     * Waits the publish timeout for a publication of this publisher, for a caller that sends several
+     * events first and then waits for them all.
+     */
+    public void await(CompletionStage<Void> publication, String what) {
+        BrokerConfirmation.await(publication, timeout, what);
     }
 
     /**
@@ -56,15 +68,16 @@ public final class CloudEventPublisher {
                 .withDurable(true)
                 .withContentType(MessageProperties.CONTENT_TYPE)
                 .withApplicationProperty(MessageProperties.EVENT_TYPE, event.type())
-                .withApplicationProperty(MessageProperties.EXPORT_ID, event.data().exportId());
+                .withApplicationProperty(
+                        MessageProperties.EXPORT_ID, event.data().exportId());
         if (event.subject() != null) {
             metadata.withSubject(event.subject())
                     .withApplicationProperty(MessageProperties.RESOURCE_TYPE, event.subject());
         }
         chunkId(event.data()).ifPresent(chunk -> metadata.withApplicationProperty(MessageProperties.CHUNK_ID, chunk));
         if (deliverAt != null) {
-            metadata.withMessageAnnotations(broker.scheduledDeliveryAnnotation(),
-                    broker.scheduledDeliveryValue(deliverAt));
+            metadata.withMessageAnnotations(
+                    broker.scheduledDeliveryAnnotation(), broker.scheduledDeliveryValue(deliverAt));
         }
         return BrokerSends.send(emitter, MessageCodec.encode(event), metadata.build());
     }

@@ -2,10 +2,9 @@ package io.fhirpipe.runtime.messaging;
 
 import io.fhirpipe.model.topology.Topology;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 
 /**
  * Moves a message that can never be processed to its topic's dead-letter address, with the reason
@@ -23,15 +22,20 @@ public final class DeadLetterPublisher {
         this.emitter = Objects.requireNonNull(emitter, "emitter");
     }
 
-    public CompletionStage<Void> deadLetter(String topic, String subscription, String body, String originalMessageId,
-            String reason, String description) {
+    public CompletionStage<Void> deadLetter(
+            String topic,
+            String subscription,
+            String body,
+            String originalMessageId,
+            String reason,
+            String description) {
         OutgoingAmqpMetadata metadata = OutgoingAmqpMetadata.builder()
                 .withAddress(Topology.deadLetterAddress(topic))
                 .withDurable(true)
                 .withContentType(MessageProperties.CONTENT_TYPE)
                 .withApplicationProperty(MessageProperties.DEAD_LETTER_REASON, reason)
-                .withApplicationProperty(MessageProperties.DEAD_LETTER_DESCRIPTION,
-                        MessageProperties.deadLetterDescription(description))
+                .withApplicationProperty(
+                        MessageProperties.DEAD_LETTER_DESCRIPTION, MessageProperties.deadLetterDescription(description))
                 .withApplicationProperty(MessageProperties.DEAD_LETTER_SUBSCRIPTION, subscription)
                 .withApplicationProperty(MessageProperties.ORIGINAL_MESSAGE_ID, originalMessageId)
                 .build();

@@ -1,9 +1,8 @@
 package io.fhirpipe.runtime.messaging;
 
 import io.fhirpipe.model.validation.InvalidMessageException;
-import org.eclipse.microprofile.reactive.messaging.Message;
-
 import java.nio.charset.StandardCharsets;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * The text of an incoming message, whatever AMQP body section a sender chose: services send an
@@ -11,8 +10,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class IncomingBodies {
 
-    private IncomingBodies() {
-    }
+    private IncomingBodies() {}
 
     public static String text(Message<?> message) {
         Object payload = message.getPayload();
@@ -34,8 +32,10 @@ public final class IncomingBodies {
         if (payload instanceof io.vertx.core.json.JsonObject json) {
             return json.encode();
         }
-        throw new InvalidMessageException("(message)", "the body is a " + payload.getClass().getSimpleName()
-                + "; expected a CloudEvents JSON document as text");
+        throw new InvalidMessageException(
+                "(message)",
+                "the body is a " + payload.getClass().getSimpleName()
+                        + "; expected a CloudEvents JSON document as text");
     }
 
     /**
@@ -53,8 +53,8 @@ public final class IncomingBodies {
 
     private static java.util.Optional<String> eventId(Message<?> message) {
         try {
-            com.fasterxml.jackson.databind.JsonNode body = io.fhirpipe.model.messages.Json.mapper()
-                    .readTree(text(message));
+            com.fasterxml.jackson.databind.JsonNode body =
+                    io.fhirpipe.model.messages.Json.mapper().readTree(text(message));
             com.fasterxml.jackson.databind.JsonNode first = body != null && body.isArray() ? body.path(0) : body;
             return first != null && first.path("id").isTextual()
                     ? java.util.Optional.of("event:" + first.path("id").asText())

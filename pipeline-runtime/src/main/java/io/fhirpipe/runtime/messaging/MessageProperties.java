@@ -9,6 +9,7 @@ public final class MessageProperties {
     public static final String CHUNK_ID = "chunkId";
     /** Service Bus's own names for a dead letter's reason and description; Artemis keeps none, so we set them. */
     public static final String DEAD_LETTER_REASON = "DeadLetterReason";
+
     public static final String DEAD_LETTER_DESCRIPTION = "DeadLetterErrorDescription";
     public static final String DEAD_LETTER_SUBSCRIPTION = "DeadLetterSubscription";
     public static final String ORIGINAL_MESSAGE_ID = "OriginalMessageId";
@@ -26,15 +27,15 @@ public final class MessageProperties {
     /** Longer dead-letter descriptions are cut (application properties share a 64 KB header budget). */
     public static final int MAX_DEAD_LETTER_DESCRIPTION = 4096;
 
-    private MessageProperties() {
-    }
+    private MessageProperties() {}
 
     /** A dead letter's description as stored: never null, at most {@value #MAX_DEAD_LETTER_DESCRIPTION} characters. */
     public static String deadLetterDescription(String text) {
         if (text == null) {
             return "";
         }
-        return text.length() <= MAX_DEAD_LETTER_DESCRIPTION ? text
+        return text.length() <= MAX_DEAD_LETTER_DESCRIPTION
+                ? text
                 : text.substring(0, MAX_DEAD_LETTER_DESCRIPTION - 1) + "…";
     }
 }

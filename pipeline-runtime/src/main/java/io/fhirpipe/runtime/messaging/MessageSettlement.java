@@ -9,11 +9,10 @@ import io.fhirpipe.runtime.logging.LogValues;
 import io.fhirpipe.runtime.metrics.PipelineMetrics;
 import io.fhirpipe.runtime.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 /**
  * The one place that turns a processing outcome into a settlement, the same on every transport:
@@ -35,7 +34,7 @@ public final class MessageSettlement {
 
     private static final Logger LOG = Logger.getLogger(MessageSettlement.class);
 
-    public static final String DELIVERY_LIMIT_REACHED = "DeliveryLimitReached";
+    public static final String DELIVERY_LIMIT_REACHED = DeadLetterReason.DELIVERY_LIMIT_REACHED;
 
     private final String topic;
     private final String subscription;
@@ -52,7 +51,16 @@ public final class MessageSettlement {
                 .flatMap(t -> t.subscriptions().stream())
                 .filter(s -> s.name().equals(subscription))
                 .mapToInt(SubscriptionDefinition::maxDeliveryCount)
-                .findFirst().orElse(0);
+                .findFirst()
+                .orElse(0);
+    }
+
+    /** Settles {@code topic}'s messages for {@code subscription}; on Artemis, dead letters go through {@code deadLetters}. */
+    public static MessageSettlement of(
+            String topic,
+            String subscription,
+            org.eclipse.microprofile.reactive.messaging.Emitter<String> deadLetters) {
+        return new MessageSettlement(topic, subscription, new DeadLetterPublisher(deadLetters));
     }
 
     /** The topic whose messages this settles. */
@@ -74,8 +82,37 @@ public final class MessageSettlement {
         if (delivery < maxDeliveryCount) {
             return failure;
         }
-        return new PermanentFailure(DELIVERY_LIMIT_REACHED, "delivery " + delivery + " of at most "
-                + maxDeliveryCount + " failed like the ones before: " + describe(failure), failure);
+        return new PermanentFailure(
+                DELIVERY_LIMIT_REACHED,
+                "delivery " + delivery + " of at most " + maxDeliveryCount + " failed like the ones before: "
+                        + describe(failure),
+                failure);
+    }
+
+    /**
+     * Settles like {@link #settle(Message, Throwable)}, but a message about to be dead-lettered (a
+     * permanent failure, or a transient one on the last delivery) is announced first, with the dead
+     * letter's {@link DeadLetterReason}: only once the broker has the announcement is the message
+     * dead-lettered. An announcement that cannot be published abandons the message instead (it is
+     * tried again, announcement and all); on the last delivery that too becomes a dead letter
+     * ({@value DeadLetterReason#DELIVERY_LIMIT_REACHED}), the one case of a dead letter without an
+     * announcement. An announcement that cannot even be made (an unreadable body) is skipped.
+     */
+    public CompletionStage<Void> settle(Message<?> message, Throwable failure, Announcement announcement) {
+        Throwable outcome = outcome(message, failure);
+        if (outcome == null || FailureClassifier.classify(outcome) != FailureKind.PERMANENT) {
+            return settle(message, outcome);
+        }
+        try {
+            announcement.publish(DeadLetterReason.of(outcome));
+        } catch (io.fhirpipe.runtime.failure.TransientFailure notAnnounced) {
+            return settle(message, notAnnounced);
+        } catch (RuntimeException nothingToAnnounce) {
+            LOG.errorf(
+                    "dead-lettering a message of %s::%s that could not be announced: %s",
+                    topic, subscription, LogValues.escaped(describe(nothingToAnnounce)));
+        }
+        return settle(message, outcome);
     }
 
     public CompletionStage<Void> settle(Message<?> message, Throwable failure) {
@@ -89,16 +126,22 @@ public final class MessageSettlement {
         String messageId = IncomingBodies.messageId(message);
         if (FailureClassifier.classify(failure) == FailureKind.TRANSIENT) {
             PipelineMetrics.messageFailed(topic, subscription, FailureClassifier.reason(failure));
-            LOG.warnf("transient failure on %s::%s message %s (delivery %d), to be delivered again: %s", topic,
-                    subscription, LogValues.quoted(messageId), IncomingBodies.deliveryCount(message) + 1,
+            LOG.warnf(
+                    "transient failure on %s::%s message %s (delivery %d), to be delivered again: %s",
+                    topic,
+                    subscription,
+                    LogValues.quoted(messageId),
+                    IncomingBodies.deliveryCount(message) + 1,
                     LogValues.escaped(describe(failure)));
             return message.nack(failure);
         }
-        String reason = FailureClassifier.reason(failure);
-        String description = describe(failure);
+        DeadLetterReason why = DeadLetterReason.of(failure);
+        String reason = why.reason();
+        String description = why.description();
         PipelineMetrics.messageDeadLettered(topic, subscription, reason);
-        LOG.errorf("permanent failure on %s::%s message %s, dead-lettering: %s: %s", topic, subscription,
-                LogValues.quoted(messageId), reason, LogValues.escaped(description));
+        LOG.errorf(
+                "permanent failure on %s::%s message %s, dead-lettering: %s: %s",
+                topic, subscription, LogValues.quoted(messageId), reason, LogValues.escaped(description));
         if (BrokerDelivery.of(message).isPresent()) {
             return message.nack(failure);
         }
@@ -108,12 +151,14 @@ public final class MessageSettlement {
         } catch (RuntimeException unreadable) {
             body = String.valueOf(message.getPayload());
         }
-        return deadLetters.deadLetter(topic, subscription, body, messageId, reason, description)
+        return deadLetters
+                .deadLetter(topic, subscription, body, messageId, reason, description)
                 .thenCompose(ignored -> message.ack())
                 .exceptionallyCompose(publishFailed -> {
                     // The dead letter is not safe yet: abandon, so the message is not lost.
-                    LOG.errorf("could not dead-letter message %s, abandoning it instead: %s", LogValues.quoted(messageId),
-                            LogValues.escaped(describe(publishFailed)));
+                    LOG.errorf(
+                            "could not dead-letter message %s, abandoning it instead: %s",
+                            LogValues.quoted(messageId), LogValues.escaped(describe(publishFailed)));
                     return message.nack(publishFailed);
                 });
     }
@@ -131,14 +176,13 @@ public final class MessageSettlement {
     /** Completes a processing stage into a settlement. */
     public CompletionStage<Void> settleWhenDone(Message<?> message, CompletionStage<?> processing) {
         CompletableFuture<Void> settled = new CompletableFuture<>();
-        processing.whenComplete((ignored, failure) -> settle(message, failure)
-                .whenComplete((v, e) -> {
-                    if (e != null) {
-                        settled.completeExceptionally(e);
-                    } else {
-                        settled.complete(null);
-                    }
-                }));
+        processing.whenComplete((ignored, failure) -> settle(message, failure).whenComplete((v, e) -> {
+            if (e != null) {
+                settled.completeExceptionally(e);
+            } else {
+                settled.complete(null);
+            }
+        }));
         return settled;
     }
 }

@@ -6,10 +6,9 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
 import io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata;
-import org.eclipse.microprofile.reactive.messaging.Message;
-
 import java.util.Map;
 import java.util.function.Function;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * The handling of one incoming message, on either transport: a consumer span that continues the
@@ -44,7 +43,8 @@ public final class MessageWork implements AutoCloseable {
 
     public static MessageWork start(Message<?> message, String channel) {
         Function<String, Object> properties = applicationProperties(message);
-        Span span = Tracing.tracer().spanBuilder("process " + channel)
+        Span span = Tracing.tracer()
+                .spanBuilder("process " + channel)
                 .setParent(Tracing.extract(properties))
                 .setSpanKind(SpanKind.CONSUMER)
                 .setAttribute(Tracing.MESSAGING_DESTINATION, channel)
@@ -99,7 +99,8 @@ public final class MessageWork implements AutoCloseable {
             io.vertx.core.json.JsonObject properties = amqp.get().getProperties();
             return key -> properties == null ? null : properties.getValue(key);
         }
-        Map<String, Object> properties = BrokerDelivery.of(message).map(BrokerDelivery::applicationProperties)
+        Map<String, Object> properties = BrokerDelivery.of(message)
+                .map(BrokerDelivery::applicationProperties)
                 .orElse(Map.of());
         return properties::get;
     }

@@ -1,10 +1,9 @@
 package io.fhirpipe.runtime.messaging;
 
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 
 /**
  * Publishes a body that is not a fhirpipe CloudEvent (an Event Grid storage event: the transfer's
@@ -17,14 +16,26 @@ public final class RawEventPublisher {
     static final String JSON = "application/json; charset=utf-8";
 
     private final Emitter<String> emitter;
+    private final java.time.Duration timeout;
 
-    public RawEventPublisher(Emitter<String> emitter) {
+    RawEventPublisher(Emitter<String> emitter, Publishing publishing) {
         this.emitter = Objects.requireNonNull(emitter, "emitter");
+        this.timeout = publishing.timeout();
+    }
+
+    /** Publishes and waits (the publish timeout) until the broker has the message. */
+    public void publishAndWait(String body, String messageId, String eventType, String exportId, String resourceType) {
+        await(publish(body, messageId, eventType, exportId, resourceType), eventType);
+    }
+
+    /** Waits the publish timeout for a publication of this publisher. */
+    public void await(CompletionStage<Void> publication, String what) {
+        BrokerConfirmation.await(publication, timeout, what);
     }
 
     /** @param messageId also the broker's duplicate-detection key: the event's own id */
-    public CompletionStage<Void> publish(String body, String messageId, String eventType, String exportId,
-            String resourceType) {
+    public CompletionStage<Void> publish(
+            String body, String messageId, String eventType, String exportId, String resourceType) {
         OutgoingAmqpMetadata metadata = OutgoingAmqpMetadata.builder()
                 .withMessageId(messageId)
                 .withDurable(true)

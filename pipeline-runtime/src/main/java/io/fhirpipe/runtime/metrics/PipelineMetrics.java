@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
-
 import java.util.regex.Pattern;
 
 /**
@@ -46,24 +45,27 @@ public final class PipelineMetrics {
 
     private static final Pattern RESOURCE_TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
 
-    private PipelineMetrics() {
-    }
+    private PipelineMetrics() {}
 
     static MeterRegistry registry() {
         return Metrics.globalRegistry;
     }
 
     public static void messageHandled(String topic, String subscription) {
-        registry().counter(MESSAGES_HANDLED, "topic", topic, "subscription", subscription).increment();
+        registry()
+                .counter(MESSAGES_HANDLED, "topic", topic, "subscription", subscription)
+                .increment();
     }
 
     public static void messageFailed(String topic, String subscription, String reason) {
-        registry().counter(MESSAGES_FAILED, "topic", topic, "subscription", subscription, "reason", reason)
+        registry()
+                .counter(MESSAGES_FAILED, "topic", topic, "subscription", subscription, "reason", reason)
                 .increment();
     }
 
     public static void messageDeadLettered(String topic, String subscription, String reason) {
-        registry().counter(MESSAGES_DEAD_LETTERED, "topic", topic, "subscription", subscription, "reason", reason)
+        registry()
+                .counter(MESSAGES_DEAD_LETTERED, "topic", topic, "subscription", subscription, "reason", reason)
                 .increment();
     }
 
@@ -95,7 +97,8 @@ public final class PipelineMetrics {
      *               {@code error})
      */
     public static void fhirResponse(String server, String operation, String status) {
-        counter(FHIR_RESPONSES, "server", server, "operation", operation, "status", status).increment();
+        counter(FHIR_RESPONSES, "server", server, "operation", operation, "status", status)
+                .increment();
     }
 
     /** A request to a FHIR server that got no answer: status {@code timeout} or {@code unreachable}. */
@@ -121,7 +124,8 @@ public final class PipelineMetrics {
 
         /** @param outcome {@code ok}, {@code failed}, ... */
         public void stop(String outcome) {
-            Timer.builder(STAGE_DURATION).tags("stage", stage, "outcome", outcome)
+            Timer.builder(STAGE_DURATION)
+                    .tags("stage", stage, "outcome", outcome)
                     .publishPercentileHistogram()
                     // a chunk load or a transfer takes milliseconds to many minutes; fewer buckets than the default
                     .minimumExpectedValue(java.time.Duration.ofMillis(1))

@@ -25,8 +25,11 @@ final class ChannelAttributes {
     }
 
     String required(String name) {
-        return attributes.apply(name).filter(v -> !v.isBlank()).orElseThrow(() -> new IllegalStateException(
-                "channel " + channel + " (connector " + ServiceBusConnector.NAME + ") needs the attribute " + name));
+        return attributes
+                .apply(name)
+                .filter(v -> !v.isBlank())
+                .orElseThrow(() -> new IllegalStateException("channel " + channel + " (connector "
+                        + ServiceBusConnector.NAME + ") needs the attribute " + name));
     }
 
     int integer(String name, int defaultValue) {
@@ -67,7 +70,7 @@ final class ChannelAttributes {
     }
 
     private IllegalStateException invalid(String name, String value, String expected) {
-        return new IllegalStateException("channel " + channel + ": attribute " + name + " is '" + value
-                + "'; expected " + expected);
+        return new IllegalStateException(
+                "channel " + channel + ": attribute " + name + " is '" + value + "'; expected " + expected);
     }
 }

@@ -14,10 +14,6 @@ import io.fhirpipe.runtime.servicebus.implementation.TransportSender;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.jboss.logging.Logger;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.jboss.logging.Logger;
 
 /**
  * One subscription as a stream of messages. Each message is handed over from inside the processor's
@@ -59,7 +58,8 @@ import java.util.concurrent.TimeoutException;
 final class InboundChannel {
 
     private static final Logger LOG = Logger.getLogger(InboundChannel.class);
-    private static final Duration SCHEDULE_TIMEOUT = Duration.ofSeconds(30);
+    /** Scheduling a retry copy is a publication like any other: the same wait for the broker. */
+    private static final Duration SCHEDULE_TIMEOUT = io.fhirpipe.runtime.messaging.Publishing.DEFAULT_TIMEOUT;
 
     private final InboundSettings settings;
     private final ServiceBusTransport transport;
@@ -70,8 +70,7 @@ final class InboundChannel {
     private volatile boolean closed;
 
     /** What the consumer decided: ack (no failure), nack (a failure), or nothing because the channel closed. */
-    private record Decision(Throwable failure, boolean released) {
-    }
+    private record Decision(Throwable failure, boolean released) {}
 
     InboundChannel(InboundSettings settings, ServiceBusTransport transport, Clock clock) {
         this.settings = settings;
@@ -80,14 +79,24 @@ final class InboundChannel {
     }
 
     Multi<Message<?>> stream() {
-        return Multi.createFrom().<Message<?>>emitter(e -> {
-            emitter = e;
-            processor = transport.processor(settings.processor(), this::onMessage, this::onError);
-            processor.start();
-            LOG.infof("channel %s receives %s/Subscriptions/%s (prefetch %d, %d at once, locks renewed up to %s)",
-                    settings.channel(), settings.topic(), settings.subscription(), settings.processor().prefetch(),
-                    settings.processor().maxConcurrentCalls(), settings.processor().maxAutoLockRenew());
-        }, BackPressureStrategy.BUFFER).onTermination().invoke(this::close);
+        return Multi.createFrom()
+                .<Message<?>>emitter(
+                        e -> {
+                            emitter = e;
+                            processor = transport.processor(settings.processor(), this::onMessage, this::onError);
+                            processor.start();
+                            LOG.infof(
+                                    "channel %s receives %s/Subscriptions/%s (prefetch %d, %d at once, locks renewed up to %s)",
+                                    settings.channel(),
+                                    settings.topic(),
+                                    settings.subscription(),
+                                    settings.processor().prefetch(),
+                                    settings.processor().maxConcurrentCalls(),
+                                    settings.processor().maxAutoLockRenew());
+                        },
+                        BackPressureStrategy.BUFFER)
+                .onTermination()
+                .invoke(this::close);
     }
 
     void close() {
@@ -105,12 +114,13 @@ final class InboundChannel {
 
     /** The processor's callback: runs until the message is settled. */
     void onMessage(ReceivedDelivery delivery) {
-        Map<String, Object> properties = delivery.applicationProperties() == null ? Map.of()
-                : delivery.applicationProperties();
+        Map<String, Object> properties =
+                delivery.applicationProperties() == null ? Map.of() : delivery.applicationProperties();
         Object retryFor = properties.get(MessageProperties.RETRY_FOR);
         if (retryFor != null && !settings.subscription().equals(retryFor.toString())) {
-            LOG.debugf("%s: message %s is a retry copy for subscription %s; completing it here", settings.channel(),
-                    delivery.messageId(), retryFor);
+            LOG.debugf(
+                    "%s: message %s is a retry copy for subscription %s; completing it here",
+                    settings.channel(), delivery.messageId(), retryFor);
             delivery.complete();
             return;
         }
@@ -118,22 +128,30 @@ final class InboundChannel {
         if (closed || downstream == null || downstream.isCancelled()) {
             return; // not settled: the lock runs out or the link closes, and Service Bus delivers it again
         }
-        ServiceBusIncomingMetadata metadata = new ServiceBusIncomingMetadata(settings.topic(), settings.subscription(),
-                delivery.messageId(), previousDeliveries(properties) + (int) delivery.deliveryCount(),
-                delivery.sequenceNumber(), delivery.enqueuedTime(), delivery.contentType(), delivery.subject(),
-                delivery.correlationId(), properties);
+        ServiceBusIncomingMetadata metadata = new ServiceBusIncomingMetadata(
+                settings.topic(),
+                settings.subscription(),
+                delivery.messageId(),
+                previousDeliveries(properties) + (int) delivery.deliveryCount(),
+                delivery.sequenceNumber(),
+                delivery.enqueuedTime(),
+                delivery.contentType(),
+                delivery.subject(),
+                delivery.correlationId(),
+                properties);
         CompletableFuture<Decision> decided = new CompletableFuture<>();
         CompletableFuture<Void> settled = new CompletableFuture<>();
         waiting.add(decided);
-        Message<String> message = Message.of(new String(delivery.body(), StandardCharsets.UTF_8),
+        Message<String> message = Message.of(
+                new String(delivery.body(), StandardCharsets.UTF_8),
                 Metadata.of(metadata),
                 () -> {
                     decided.complete(new Decision(null, false));
                     return settled;
                 },
                 failure -> {
-                    decided.complete(new Decision(failure == null ? new TransientFailure("nacked", null) : failure,
-                            false));
+                    decided.complete(
+                            new Decision(failure == null ? new TransientFailure("nacked", null) : failure, false));
                     return settled;
                 });
         try {
@@ -144,8 +162,9 @@ final class InboundChannel {
             }
         } catch (RuntimeException settlementFailed) {
             // Lock lost or link closed: Service Bus delivers the message again, counting one more delivery.
-            LOG.warnf("%s: could not settle message %s (%s); Service Bus will deliver it again", settings.channel(),
-                    metadata.messageId(), MessageSettlement.describe(settlementFailed));
+            LOG.warnf(
+                    "%s: could not settle message %s (%s); Service Bus will deliver it again",
+                    settings.channel(), metadata.messageId(), MessageSettlement.describe(settlementFailed));
         } finally {
             waiting.remove(decided);
             // The consumer's ack / nack stage completes either way: a failed settlement is the broker's to repeat.
@@ -155,7 +174,11 @@ final class InboundChannel {
 
     void onError(TransportError error) {
         // The processor keeps running and reconnects by itself; say what happened, never credentials.
-        LOG.warnf("%s: Service Bus %s error on %s (%s): %s", settings.channel(), error.source(), error.entityPath(),
+        LOG.warnf(
+                "%s: Service Bus %s error on %s (%s): %s",
+                settings.channel(),
+                error.source(),
+                error.entityPath(),
                 error.transientFailure() ? "transient, the client retries" : "not transient",
                 MessageSettlement.describe(error.exception()));
     }
@@ -167,15 +190,16 @@ final class InboundChannel {
         }
         String description = MessageSettlement.describe(failure);
         if (FailureClassifier.classify(failure) == FailureKind.PERMANENT) {
-            delivery.deadLetter(FailureClassifier.reason(failure),
-                    MessageProperties.deadLetterDescription(description));
+            delivery.deadLetter(
+                    FailureClassifier.reason(failure), MessageProperties.deadLetterDescription(description));
             return;
         }
         int delivered = metadata.deliveryCount() + 1; // the delivery that just failed, from 1
         if (delivered >= settings.maxDeliveryCount()) {
-            delivery.deadLetter(MessageSettlement.DELIVERY_LIMIT_REACHED, MessageProperties.deadLetterDescription(
-                    "delivery " + delivered + " of at most " + settings.maxDeliveryCount() + " failed: "
-                            + description));
+            delivery.deadLetter(
+                    MessageSettlement.DELIVERY_LIMIT_REACHED,
+                    MessageProperties.deadLetterDescription("delivery " + delivered + " of at most "
+                            + settings.maxDeliveryCount() + " failed: " + description));
             return;
         }
         Duration delay = settings.backoff().delay(delivered, retryAfter(failure));
@@ -183,14 +207,16 @@ final class InboundChannel {
         TransportSender sender = transport.sender(settings.topic());
         long copy;
         try {
-            copy = sender.schedule(retryCopy(delivery, metadata, delivered), enqueueAt).toCompletableFuture()
+            copy = sender.schedule(retryCopy(delivery, metadata, delivered), enqueueAt)
+                    .toCompletableFuture()
                     .get(SCHEDULE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             delivery.abandon();
             return;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.warnf("%s: could not schedule the retry of message %s (%s); abandoning it instead",
+            LOG.warnf(
+                    "%s: could not schedule the retry of message %s (%s); abandoning it instead",
                     settings.channel(), metadata.messageId(), MessageSettlement.describe(e));
             delivery.abandon();
             return;
@@ -199,27 +225,35 @@ final class InboundChannel {
             delivery.complete();
         } catch (RuntimeException notCompleted) {
             sender.cancelScheduled(copy).exceptionally(cancelFailed -> {
-                LOG.warnf("%s: could not cancel the retry copy %d of message %s (%s); it will be processed twice",
+                LOG.warnf(
+                        "%s: could not cancel the retry copy %d of message %s (%s); it will be processed twice",
                         settings.channel(), copy, metadata.messageId(), MessageSettlement.describe(cancelFailed));
                 return null;
             });
             throw notCompleted;
         }
-        LOG.infof("%s: delivery %d of message %s failed (%s); retrying in %d s", settings.channel(), delivered,
-                metadata.messageId(), description, delay.toSeconds());
+        LOG.infof(
+                "%s: delivery %d of message %s failed (%s); retrying in %d s",
+                settings.channel(), delivered, metadata.messageId(), description, delay.toSeconds());
     }
 
     /** The same message for this subscription again, with a message id of its own so duplicate detection keeps it. */
-    private OutgoingServiceBusMessage retryCopy(ReceivedDelivery delivery, ServiceBusIncomingMetadata metadata,
-            int delivered) {
+    private OutgoingServiceBusMessage retryCopy(
+            ReceivedDelivery delivery, ServiceBusIncomingMetadata metadata, int delivered) {
         Map<String, Object> properties = new LinkedHashMap<>(metadata.applicationProperties());
-        properties.putIfAbsent(MessageProperties.ORIGINAL_MESSAGE_ID, metadata.messageId() == null
-                ? "seq:" + metadata.sequenceNumber() : metadata.messageId());
+        properties.putIfAbsent(
+                MessageProperties.ORIGINAL_MESSAGE_ID,
+                metadata.messageId() == null ? "seq:" + metadata.sequenceNumber() : metadata.messageId());
         properties.put(MessageProperties.PREVIOUS_DELIVERIES, delivered);
         properties.put(MessageProperties.RETRY_FOR, settings.subscription());
         String messageId = properties.get(MessageProperties.ORIGINAL_MESSAGE_ID) + "/retry-" + delivered;
-        return new OutgoingServiceBusMessage(messageId, delivery.body(), metadata.contentType(), metadata.subject(),
-                metadata.correlationId(), properties);
+        return new OutgoingServiceBusMessage(
+                messageId,
+                delivery.body(),
+                metadata.contentType(),
+                metadata.subject(),
+                metadata.correlationId(),
+                properties);
     }
 
     private static int previousDeliveries(Map<String, Object> properties) {

@@ -5,7 +5,6 @@ import io.fhirpipe.model.topology.SubscriptionDefinition;
 import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.runtime.failure.RetryBackoff;
 import io.fhirpipe.runtime.servicebus.implementation.ProcessorSettings;
-
 import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.regex.Matcher;
@@ -35,6 +34,7 @@ record InboundSettings(String channel, ProcessorSettings processor, RetryBackoff
      * minutes (full jitter), so a paused warehouse or a throttled FHIR server has time to come back.
      */
     static final Duration DEFAULT_RETRY_MIN_DELAY = Duration.ofSeconds(10);
+
     static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofMinutes(5);
 
     private static final Pattern SUBSCRIPTION_ADDRESS = Pattern.compile("([^/]+)/(?i:subscriptions)/([^/]+)");
@@ -62,17 +62,22 @@ record InboundSettings(String channel, ProcessorSettings processor, RetryBackoff
         } catch (NoSuchElementException e) {
             throw new IllegalStateException("channel " + attributes.channel() + ": " + e.getMessage(), e);
         }
-        ProcessorSettings processor = new ProcessorSettings(topic, subscription,
+        ProcessorSettings processor = new ProcessorSettings(
+                topic,
+                subscription,
                 attributes.integer(PREFETCH, 0),
                 attributes.integer(MAX_CONCURRENT_CALLS, 1),
                 attributes.duration(MAX_AUTO_LOCK_RENEW, DEFAULT_MAX_AUTO_LOCK_RENEW));
         RetryBackoff backoff;
         try {
-            backoff = new RetryBackoff(attributes.duration(RETRY_MIN_DELAY, DEFAULT_RETRY_MIN_DELAY),
+            backoff = new RetryBackoff(
+                    attributes.duration(RETRY_MIN_DELAY, DEFAULT_RETRY_MIN_DELAY),
                     attributes.duration(RETRY_MAX_DELAY, DEFAULT_RETRY_MAX_DELAY));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("channel " + attributes.channel() + ": " + RETRY_MIN_DELAY + " / "
-                    + RETRY_MAX_DELAY + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "channel " + attributes.channel() + ": " + RETRY_MIN_DELAY + " / " + RETRY_MAX_DELAY + ": "
+                            + e.getMessage(),
+                    e);
         }
         return new InboundSettings(attributes.channel(), processor, backoff, definition.maxDeliveryCount());
     }

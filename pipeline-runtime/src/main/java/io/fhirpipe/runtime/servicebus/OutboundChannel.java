@@ -5,10 +5,6 @@ import io.fhirpipe.runtime.messaging.MessageSettlement;
 import io.fhirpipe.runtime.servicebus.implementation.OutgoingServiceBusMessage;
 import io.fhirpipe.runtime.servicebus.implementation.ServiceBusTransport;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
-import org.apache.qpid.proton.amqp.Symbol;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 
 /**
  * Sends a channel's messages to a topic (or queue). The services build their messages with SmallRye
@@ -55,11 +54,13 @@ final class OutboundChannel implements Flow.Subscriber<Message<?>> {
     public void onNext(Message<?> message) {
         CompletionStage<?> sent;
         try {
-            OutgoingAmqpMetadata metadata = message.getMetadata(OutgoingAmqpMetadata.class).orElse(null);
+            OutgoingAmqpMetadata metadata =
+                    message.getMetadata(OutgoingAmqpMetadata.class).orElse(null);
             String entity = metadata != null && metadata.getAddress() != null ? metadata.getAddress() : address;
             OutgoingServiceBusMessage outgoing = translate(message.getPayload(), metadata);
             Instant deliverAt = deliverAt(metadata);
-            sent = deliverAt == null ? transport.sender(entity).send(outgoing)
+            sent = deliverAt == null
+                    ? transport.sender(entity).send(outgoing)
                     : transport.sender(entity).schedule(outgoing, deliverAt);
         } catch (RuntimeException untranslatable) {
             message.nack(untranslatable);
@@ -88,7 +89,8 @@ final class OutboundChannel implements Flow.Subscriber<Message<?>> {
     }
 
     static OutgoingServiceBusMessage translate(Object payload, OutgoingAmqpMetadata metadata) {
-        byte[] body = payload instanceof byte[] bytes ? bytes
+        byte[] body = payload instanceof byte[] bytes
+                ? bytes
                 : payload == null ? new byte[0] : String.valueOf(payload).getBytes(StandardCharsets.UTF_8);
         if (metadata == null) {
             return new OutgoingServiceBusMessage(null, body, null, null, null, Map.of());
@@ -101,13 +103,19 @@ final class OutboundChannel implements Flow.Subscriber<Message<?>> {
                 }
             });
         }
-        return new OutgoingServiceBusMessage(metadata.getMessageId(), body, metadata.getContentType(),
-                metadata.getSubject(), metadata.getCorrelationId(), properties);
+        return new OutgoingServiceBusMessage(
+                metadata.getMessageId(),
+                body,
+                metadata.getContentType(),
+                metadata.getSubject(),
+                metadata.getCorrelationId(),
+                properties);
     }
 
     /** When the message is to be delivered, if it asked for later. */
     static Instant deliverAt(OutgoingAmqpMetadata metadata) {
-        if (metadata == null || metadata.getMessageAnnotations() == null
+        if (metadata == null
+                || metadata.getMessageAnnotations() == null
                 || metadata.getMessageAnnotations().getValue() == null) {
             return null;
         }

@@ -7,12 +7,6 @@ import io.smallrye.reactive.messaging.connector.InboundConnector;
 import io.smallrye.reactive.messaging.connector.OutboundConnector;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.spi.Connector;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +14,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.spi.Connector;
+import org.jboss.logging.Logger;
 
 /**
  * The Azure Service Bus transport as a SmallRye Reactive Messaging connector, so a service moves
@@ -109,6 +108,6 @@ public class ServiceBusConnector implements InboundConnector, OutboundConnector 
         Function<String, Optional<String>> lookup = key -> config.getOptionalValue(key, String.class);
         ServiceBusSettings settings = ServiceBusSettings.from(lookup);
         LOG.infof("connecting to Service Bus %s", settings.describe());
-        return SdkServiceBusTransport.connect(settings);
+        return SdkServiceBusTransport.connect(settings.clientBuilder());
     }
 }

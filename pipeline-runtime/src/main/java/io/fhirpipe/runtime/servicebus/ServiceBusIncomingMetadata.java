@@ -1,7 +1,6 @@
 package io.fhirpipe.runtime.servicebus;
 
 import io.fhirpipe.runtime.messaging.BrokerDelivery;
-
 import java.time.Instant;
 import java.util.Map;
 
@@ -12,12 +11,22 @@ import java.util.Map;
  * @param deliveryCount how many times this message was delivered before, from 0, counting the
  *                      deliveries of the copies it was re-scheduled from (see {@link ServiceBusConnector})
  */
-public record ServiceBusIncomingMetadata(String topic, String subscription, String messageId, int deliveryCount,
-        long sequenceNumber, Instant enqueuedTime, String contentType, String subject, String correlationId,
-        Map<String, Object> applicationProperties) implements BrokerDelivery {
+record ServiceBusIncomingMetadata(
+        String topic,
+        String subscription,
+        String messageId,
+        int deliveryCount,
+        long sequenceNumber,
+        Instant enqueuedTime,
+        String contentType,
+        String subject,
+        String correlationId,
+        Map<String, Object> applicationProperties)
+        implements BrokerDelivery {
 
     public ServiceBusIncomingMetadata {
-        applicationProperties = applicationProperties == null ? Map.of()
+        applicationProperties = applicationProperties == null
+                ? Map.of()
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(applicationProperties));
     }
 }

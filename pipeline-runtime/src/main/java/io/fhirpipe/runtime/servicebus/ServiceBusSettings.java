@@ -2,7 +2,6 @@ package io.fhirpipe.runtime.servicebus;
 
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
-
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -32,8 +31,8 @@ public record ServiceBusSettings(String namespace, String connectionString, Stri
                     + " DefaultAzureCredential) or " + CONNECTION_STRING);
         }
         if (namespace != null && connectionString != null) {
-            throw new IllegalStateException("set only one of " + NAMESPACE + " and " + CONNECTION_STRING
-                    + "; both are set");
+            throw new IllegalStateException(
+                    "set only one of " + NAMESPACE + " and " + CONNECTION_STRING + "; both are set");
         }
         if (namespace != null) {
             if (namespace.contains(";") || namespace.contains("=")) {
@@ -48,8 +47,8 @@ public record ServiceBusSettings(String namespace, String connectionString, Stri
             }
         }
         if (connectionString != null && !connectionString.contains("Endpoint=")) {
-            throw new IllegalStateException(CONNECTION_STRING
-                    + " is not a Service Bus connection string (no Endpoint=...)");
+            throw new IllegalStateException(
+                    CONNECTION_STRING + " is not a Service Bus connection string (no Endpoint=...)");
         }
         if (connectionString != null && managedIdentityClientId != null) {
             throw new IllegalStateException(MANAGED_IDENTITY_CLIENT_ID + " only applies with " + NAMESPACE
@@ -59,7 +58,8 @@ public record ServiceBusSettings(String namespace, String connectionString, Stri
 
     /** Reads the settings from configuration (MicroProfile Config in a service, a map in tests). */
     public static ServiceBusSettings from(Function<String, Optional<String>> config) {
-        return new ServiceBusSettings(config.apply(NAMESPACE).orElse(null),
+        return new ServiceBusSettings(
+                config.apply(NAMESPACE).orElse(null),
                 config.apply(CONNECTION_STRING).orElse(null),
                 config.apply(MANAGED_IDENTITY_CLIENT_ID).orElse(null));
     }
@@ -67,8 +67,8 @@ public record ServiceBusSettings(String namespace, String connectionString, Stri
     /** What to say in a log about where this service connects: never the key. */
     public String describe() {
         if (namespace != null) {
-            return namespace + " (DefaultAzureCredential" + (managedIdentityClientId == null ? ""
-                    : ", managed identity " + managedIdentityClientId) + ")";
+            return namespace + " (DefaultAzureCredential"
+                    + (managedIdentityClientId == null ? "" : ", managed identity " + managedIdentityClientId) + ")";
         }
         return endpoint() + " (connection string)";
     }

@@ -1,7 +1,7 @@
 package io.fhirpipe.runtime.state;
 
 /** A conditional write kept losing to other writers. */
-public class ConcurrentUpdateException extends RuntimeException {
+class ConcurrentUpdateException extends RuntimeException {
     public ConcurrentUpdateException(String message) {
         super(message);
     }

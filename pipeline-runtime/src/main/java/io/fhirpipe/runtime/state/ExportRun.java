@@ -2,14 +2,14 @@ package io.fhirpipe.runtime.state;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fhirpipe.model.events.ExportRequested;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The record of one export run, kept in the state container. Every change goes through one of the
- * {@code with...} methods, which return a new run with the change and a history line.
+ * {@code with...} methods, which return a new run with the change and a history line. Only the
+ * export-trigger writes it (other services announce their facts as events); the poller reads it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExportRun(
@@ -33,45 +33,125 @@ public record ExportRun(
     }
 
     public static ExportRun requested(ExportRequested request, Instant now) {
-        return new ExportRun(request.exportId(), request.job(), request.server(), ExportRunStatus.REQUESTED, request,
-                null, 0, now, now, null, List.of(new RunEvent(now, "requested", "origin " + request.origin())));
+        return new ExportRun(
+                request.exportId(),
+                request.job(),
+                request.server(),
+                ExportRunStatus.REQUESTED,
+                request,
+                null,
+                0,
+                now,
+                now,
+                null,
+                List.of(new RunEvent(now, "requested", "origin " + request.origin())));
     }
 
     public ExportRun withKickoffRetry(Instant now, String detail) {
-        return new ExportRun(exportId, job, server, status, request, statusUrl, kickoffAttempts + 1, createdAt, now,
-                error, append(now, "kickoff-retry", detail));
+        return new ExportRun(
+                exportId,
+                job,
+                server,
+                status,
+                request,
+                statusUrl,
+                kickoffAttempts + 1,
+                createdAt,
+                now,
+                error,
+                append(now, "kickoff-retry", detail));
     }
 
     public ExportRun withAccepted(String acceptedStatusUrl, Instant now) {
-        return new ExportRun(exportId, job, server, ExportRunStatus.ACCEPTED, request, acceptedStatusUrl,
-                kickoffAttempts + 1, createdAt, now, null, append(now, "accepted", acceptedStatusUrl));
+        return new ExportRun(
+                exportId,
+                job,
+                server,
+                ExportRunStatus.ACCEPTED,
+                request,
+                acceptedStatusUrl,
+                kickoffAttempts + 1,
+                createdAt,
+                now,
+                null,
+                append(now, "accepted", acceptedStatusUrl));
     }
 
     /** The FHIR server finished; the files are on their way through the pipeline. */
     public ExportRun withExported(Instant now, String detail) {
-        return new ExportRun(exportId, job, server, ExportRunStatus.EXPORTED, request, statusUrl, kickoffAttempts,
-                createdAt, now, error, append(now, "exported", detail));
+        return new ExportRun(
+                exportId,
+                job,
+                server,
+                ExportRunStatus.EXPORTED,
+                request,
+                statusUrl,
+                kickoffAttempts,
+                createdAt,
+                now,
+                error,
+                append(now, "exported", detail));
     }
 
     public ExportRun withLoaded(Instant now, String detail) {
-        return new ExportRun(exportId, job, server, ExportRunStatus.LOADED, request, statusUrl, kickoffAttempts,
-                createdAt, now, null, append(now, "loaded", detail));
+        return new ExportRun(
+                exportId,
+                job,
+                server,
+                ExportRunStatus.LOADED,
+                request,
+                statusUrl,
+                kickoffAttempts,
+                createdAt,
+                now,
+                null,
+                append(now, "loaded", detail));
     }
 
     public ExportRun withCancelled(Instant now, String detail) {
-        return new ExportRun(exportId, job, server, ExportRunStatus.CANCELLED, request, statusUrl, kickoffAttempts,
-                createdAt, now, error, append(now, "cancelled", detail));
+        return new ExportRun(
+                exportId,
+                job,
+                server,
+                ExportRunStatus.CANCELLED,
+                request,
+                statusUrl,
+                kickoffAttempts,
+                createdAt,
+                now,
+                error,
+                append(now, "cancelled", detail));
     }
 
     /** A line in the history without a change of status (e.g. what the server said to a cancel). */
     public ExportRun withNote(Instant now, String event, String detail) {
-        return new ExportRun(exportId, job, server, status, request, statusUrl, kickoffAttempts, createdAt, now, error,
+        return new ExportRun(
+                exportId,
+                job,
+                server,
+                status,
+                request,
+                statusUrl,
+                kickoffAttempts,
+                createdAt,
+                now,
+                error,
                 append(now, event, detail));
     }
 
     public ExportRun withFailed(RunError failure, Instant now) {
-        return new ExportRun(exportId, job, server, ExportRunStatus.FAILED, request, statusUrl, kickoffAttempts,
-                createdAt, now, failure, append(now, "failed", failure.stage() + ": " + failure.reason()));
+        return new ExportRun(
+                exportId,
+                job,
+                server,
+                ExportRunStatus.FAILED,
+                request,
+                statusUrl,
+                kickoffAttempts,
+                createdAt,
+                now,
+                failure,
+                append(now, "failed", failure.stage() + ": " + failure.reason()));
     }
 
     private List<RunEvent> append(Instant at, String event, String detail) {

@@ -2,11 +2,13 @@ package io.fhirpipe.runtime.state;
 
 import io.fhirpipe.model.storage.StatePaths;
 import io.fhirpipe.runtime.metrics.PipelineMetrics;
-
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
-/** Export run records in the state container: {@code exports/{exportId}.json}. */
+/**
+ * Export run records in the state container: {@code exports/{exportId}.json}. {@link #create} and
+ * {@link #update} belong to the export-trigger, the run's only writer; other services only {@link #find}.
+ */
 public final class ExportRunStore {
 
     private final JsonBlobStore blobs;
@@ -43,7 +45,8 @@ public final class ExportRunStore {
     /** Counts a change of status ({@link PipelineMetrics#EXPORT_TRANSITIONS}) once it is stored. */
     public ExportRun update(String exportId, UnaryOperator<ExportRun> change) {
         // the change may be applied more than once (optimistic concurrency): the stored one counts
-        java.util.concurrent.atomic.AtomicReference<ExportRunStatus> before = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<ExportRunStatus> before =
+                new java.util.concurrent.atomic.AtomicReference<>();
         ExportRun after = blobs.update(StatePaths.exportRun(exportId), ExportRun.class, run -> {
             before.set(run.status());
             return change.apply(run);

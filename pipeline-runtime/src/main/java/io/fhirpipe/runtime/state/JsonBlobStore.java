@@ -11,7 +11,6 @@ import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirpipe.model.messages.Json;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -37,7 +36,8 @@ public final class JsonBlobStore {
         try {
             var response = blob.downloadContentWithResponse(null, null, null, null);
             T value = mapper.readValue(response.getValue().toBytes(), type);
-            return Optional.of(new Versioned<>(value, response.getDeserializedHeaders().getETag()));
+            return Optional.of(
+                    new Versioned<>(value, response.getDeserializedHeaders().getETag()));
         } catch (BlobStorageException e) {
             if (e.getErrorCode() == BlobErrorCode.BLOB_NOT_FOUND || e.getStatusCode() == 404) {
                 return Optional.empty();
@@ -51,7 +51,8 @@ public final class JsonBlobStore {
     /** The names of the documents under a prefix, in the storage's (lexicographic) order. */
     public java.util.List<String> names(String prefix) {
         java.util.List<String> names = new java.util.ArrayList<>();
-        container.listBlobs(new com.azure.storage.blob.models.ListBlobsOptions().setPrefix(prefix), null)
+        container
+                .listBlobs(new com.azure.storage.blob.models.ListBlobsOptions().setPrefix(prefix), null)
                 .forEach(item -> names.add(item.getName()));
         return names;
     }
@@ -75,8 +76,8 @@ public final class JsonBlobStore {
      */
     public <T> T update(String name, Class<T> type, UnaryOperator<T> change) {
         for (int attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
-            Versioned<T> current = read(name, type).orElseThrow(() -> new IllegalStateException(
-                    "state blob " + name + " does not exist"));
+            Versioned<T> current = read(name, type)
+                    .orElseThrow(() -> new IllegalStateException("state blob " + name + " does not exist"));
             T changed = change.apply(current.value());
             if (changed.equals(current.value())) {
                 return changed;
@@ -90,8 +91,8 @@ public final class JsonBlobStore {
                 }
             }
         }
-        throw new ConcurrentUpdateException("state blob " + name + " changed under " + MAX_UPDATE_ATTEMPTS
-                + " consecutive update attempts");
+        throw new ConcurrentUpdateException(
+                "state blob " + name + " changed under " + MAX_UPDATE_ATTEMPTS + " consecutive update attempts");
     }
 
     /**
@@ -118,9 +119,13 @@ public final class JsonBlobStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise state " + name, e);
         }
-        container.getBlobClient(name).uploadWithResponse(
-                new BlobParallelUploadOptions(BinaryData.fromBytes(bytes))
-                        .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
-                        .setRequestConditions(conditions), null, null);
+        container
+                .getBlobClient(name)
+                .uploadWithResponse(
+                        new BlobParallelUploadOptions(BinaryData.fromBytes(bytes))
+                                .setHeaders(new BlobHttpHeaders().setContentType("application/json"))
+                                .setRequestConditions(conditions),
+                        null,
+                        null);
     }
 }

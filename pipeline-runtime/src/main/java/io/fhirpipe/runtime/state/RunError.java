@@ -1,7 +1,6 @@
 package io.fhirpipe.runtime.state;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.util.List;
 
 /** Why a run failed, with what the FHIR server said. */

@@ -12,8 +12,7 @@ import io.fhirpipe.model.storage.Containers;
  */
 public final class BlobStorageClients {
 
-    private BlobStorageClients() {
-    }
+    private BlobStorageClients() {}
 
     public static BlobServiceClient serviceClient(StorageSettings settings) {
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder();
@@ -32,7 +31,9 @@ public final class BlobStorageClients {
         java.util.Optional<String> connectionString = config.connectionString().filter(s -> !s.isBlank());
         StorageSettings settings = connectionString.isPresent()
                 ? StorageSettings.ofConnectionString(connectionString.get())
-                : new StorageSettings(java.util.Optional.empty(), config.accountUrl().filter(s -> !s.isBlank()),
+                : new StorageSettings(
+                        java.util.Optional.empty(),
+                        config.accountUrl().filter(s -> !s.isBlank()),
                         config.managedIdentityClientId());
         BlobServiceClient client = serviceClient(settings);
         if (config.createContainers()) {

@@ -1,7 +1,6 @@
 package io.fhirpipe.runtime.storage;
 
 import io.smallrye.config.WithDefault;
-
 import java.util.Optional;
 
 /** {@code fhirpipe.storage.}: the same keys in every service. */

@@ -7,8 +7,8 @@ import java.util.Optional;
  * account URL with Microsoft Entra ID ({@code DefaultAzureCredential}, optionally a user-assigned
  * managed identity) in Azure.
  */
-public record StorageSettings(Optional<String> connectionString, Optional<String> accountUrl,
-        Optional<String> managedIdentityClientId) {
+public record StorageSettings(
+        Optional<String> connectionString, Optional<String> accountUrl, Optional<String> managedIdentityClientId) {
 
     public StorageSettings {
         if (connectionString.isEmpty() == accountUrl.isEmpty()) {
@@ -28,7 +28,8 @@ public record StorageSettings(Optional<String> connectionString, Optional<String
     /** Never prints the connection string: it carries the account key. */
     @Override
     public String toString() {
-        return accountUrl.map(url -> "StorageSettings[accountUrl=" + url + ", credential=Entra ID]")
+        return accountUrl
+                .map(url -> "StorageSettings[accountUrl=" + url + ", credential=Entra ID]")
                 .orElse("StorageSettings[connectionString=***]");
     }
 }

@@ -1,7 +1,7 @@
 package io.fhirpipe.runtime.tracing;
 
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.fhirpipe.runtime.logging.LogValues;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -12,7 +12,6 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -39,8 +38,8 @@ public final class Tracing {
     public static final AttributeKey<String> RESOURCE_TYPE = AttributeKey.stringKey("fhirpipe.resource_type");
     public static final AttributeKey<String> FHIR_SERVER = AttributeKey.stringKey("fhirpipe.fhir_server");
     public static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
-    public static final AttributeKey<String> MESSAGING_DESTINATION = AttributeKey.stringKey(
-            "messaging.destination.name");
+    public static final AttributeKey<String> MESSAGING_DESTINATION =
+            AttributeKey.stringKey("messaging.destination.name");
     public static final AttributeKey<String> MESSAGING_MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
     public static final AttributeKey<String> MESSAGING_OPERATION = AttributeKey.stringKey("messaging.operation.type");
     static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
@@ -59,8 +58,7 @@ public final class Tracing {
         }
     };
 
-    private Tracing() {
-    }
+    private Tracing() {}
 
     public static Tracer tracer() {
         return GlobalOpenTelemetry.getTracer(INSTRUMENTATION);
@@ -124,7 +122,12 @@ public final class Tracing {
             shown = shown.getCause();
         }
         span.setStatus(StatusCode.ERROR, shown.getClass().getSimpleName());
-        span.addEvent("exception", Attributes.of(EXCEPTION_TYPE, shown.getClass().getName(), EXCEPTION_MESSAGE,
-                LogValues.escaped(shown.getMessage())));
+        span.addEvent(
+                "exception",
+                Attributes.of(
+                        EXCEPTION_TYPE,
+                        shown.getClass().getName(),
+                        EXCEPTION_MESSAGE,
+                        LogValues.escaped(shown.getMessage())));
     }
 }

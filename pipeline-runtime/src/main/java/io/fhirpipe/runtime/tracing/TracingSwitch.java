@@ -1,11 +1,10 @@
 package io.fhirpipe.runtime.tracing;
 
-import org.eclipse.microprofile.config.spi.ConfigSource;
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
  * Decides the services' default for {@code quarkus.otel.sdk.disabled}: tracing is on when asked

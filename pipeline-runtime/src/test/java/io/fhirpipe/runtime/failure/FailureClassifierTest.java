@@ -1,15 +1,14 @@
 package io.fhirpipe.runtime.failure;
 
-import io.fhirpipe.model.validation.InvalidMessageException;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirpipe.model.validation.InvalidMessageException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletionException;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class FailureClassifierTest {
 
@@ -20,13 +19,16 @@ class FailureClassifierTest {
         assertThat(FailureClassifier.reason(new InvalidMessageException("data.level", "is required")))
                 .isEqualTo("InvalidMessage");
         PermanentFailure unknownType = new PermanentFailure("UnknownResourceType", "no table for Foo");
-        assertThat(FailureClassifier.classify(new CompletionException(unknownType))).isEqualTo(FailureKind.PERMANENT);
-        assertThat(FailureClassifier.reason(new CompletionException(unknownType))).isEqualTo("UnknownResourceType");
+        assertThat(FailureClassifier.classify(new CompletionException(unknownType)))
+                .isEqualTo(FailureKind.PERMANENT);
+        assertThat(FailureClassifier.reason(new CompletionException(unknownType)))
+                .isEqualTo("UnknownResourceType");
     }
 
     @Test
     void everythingElseIsRetried() {
-        assertThat(FailureClassifier.classify(new IllegalStateException("bug?"))).isEqualTo(FailureKind.TRANSIENT);
+        assertThat(FailureClassifier.classify(new IllegalStateException("bug?")))
+                .isEqualTo(FailureKind.TRANSIENT);
         assertThat(FailureClassifier.classify(new TransientFailure("throttled", Duration.ofSeconds(3))))
                 .isEqualTo(FailureKind.TRANSIENT);
         assertThat(FailureClassifier.isTransientIo(new CompletionException(new ConnectException("refused"))))
@@ -50,7 +52,8 @@ class FailureClassifierTest {
         assertThat(FailureClassifier.parseRetryAfter("120", now)).contains(Duration.ofSeconds(120));
         assertThat(FailureClassifier.parseRetryAfter("Thu, 26 Nov 2026 06:03:40 GMT", now))
                 .contains(Duration.ofSeconds(12));
-        assertThat(FailureClassifier.parseRetryAfter("Thu, 26 Nov 2026 06:00:00 GMT", now)).contains(Duration.ZERO);
+        assertThat(FailureClassifier.parseRetryAfter("Thu, 26 Nov 2026 06:00:00 GMT", now))
+                .contains(Duration.ZERO);
         assertThat(FailureClassifier.parseRetryAfter("soon", now)).isEmpty();
         assertThat(FailureClassifier.parseRetryAfter("-5", now)).isEmpty();
         assertThat(FailureClassifier.parseRetryAfter(null, now)).isEmpty();
@@ -59,9 +62,12 @@ class FailureClassifierTest {
     @Test
     void backoffHonoursRetryAfterWithinBoundsAndGrowsWithoutIt() {
         RetryBackoff backoff = new RetryBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
-        assertThat(backoff.delay(1, java.util.Optional.of(Duration.ofSeconds(120)))).isEqualTo(Duration.ofSeconds(30));
-        assertThat(backoff.delay(1, java.util.Optional.of(Duration.ofMillis(10)))).isEqualTo(Duration.ofSeconds(1));
-        assertThat(backoff.delay(1, java.util.Optional.of(Duration.ofSeconds(7)))).isEqualTo(Duration.ofSeconds(7));
+        assertThat(backoff.delay(1, java.util.Optional.of(Duration.ofSeconds(120))))
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(backoff.delay(1, java.util.Optional.of(Duration.ofMillis(10))))
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(backoff.delay(1, java.util.Optional.of(Duration.ofSeconds(7))))
+                .isEqualTo(Duration.ofSeconds(7));
         for (int attempt = 1; attempt <= 10; attempt++) {
             Duration d = backoff.delay(attempt, java.util.Optional.empty());
             long ceiling = Math.min(30_000, 1000L << (attempt - 1));

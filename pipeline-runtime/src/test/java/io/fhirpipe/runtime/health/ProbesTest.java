@@ -1,18 +1,17 @@
 package io.fhirpipe.runtime.health;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.sun.net.httpserver.HttpServer;
 import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.runtime.storage.BlobStorageClients;
 import io.fhirpipe.testsupport.storage.Azurite;
-import org.junit.jupiter.api.Test;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ProbesTest {
 
@@ -47,13 +46,13 @@ class ProbesTest {
         HttpReachability probe = new HttpReachability("hapi", "http://127.0.0.1:" + port + "/fhir?secret=x", TIMEOUT);
         HttpReachability trailing = new HttpReachability("hapi", "http://127.0.0.1:" + port + "/fhir/", TIMEOUT);
         try {
-            assertThat(trailing.get()).isEqualTo(Probe.up("FHIR server 'hapi' at 127.0.0.1:" + port
-                    + " answered HTTP 503"));
+            assertThat(trailing.get())
+                    .isEqualTo(Probe.up("FHIR server 'hapi' at 127.0.0.1:" + port + " answered HTTP 503"));
         } finally {
             server.stop(0);
         }
-        assertThat(trailing.get()).isEqualTo(Probe.down("FHIR server 'hapi' at 127.0.0.1:" + port
-                + " refused the connection"));
+        assertThat(trailing.get())
+                .isEqualTo(Probe.down("FHIR server 'hapi' at 127.0.0.1:" + port + " refused the connection"));
         assertThat(probe.get().detail()).doesNotContain("secret");
     }
 
@@ -61,8 +60,8 @@ class ProbesTest {
     void aCachedProbeAsksAgainOnlyAfterItsTtl() {
         AtomicInteger asked = new AtomicInteger();
         AtomicLong now = new AtomicLong();
-        CachedProbe cached = new CachedProbe(Duration.ofSeconds(2), () -> Probe.up("asked " + asked.incrementAndGet()),
-                now::get);
+        CachedProbe cached =
+                new CachedProbe(Duration.ofSeconds(2), () -> Probe.up("asked " + asked.incrementAndGet()), now::get);
         assertThat(cached.get().detail()).isEqualTo("asked 1");
         now.addAndGet(Duration.ofMillis(1999).toNanos());
         assertThat(cached.get().detail()).isEqualTo("asked 1");

@@ -1,8 +1,8 @@
 package io.fhirpipe.runtime.logging;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class LogValuesTest {
 
@@ -10,7 +10,8 @@ class LogValuesTest {
     void lineBreaksAndControlCharactersCannotEndTheLine() {
         String forged = "landing\n2026-12-03 12:00:00,000 INFO  [io.fhirpipe] export x LOADED\r\u2028\u0000\u001b[31m";
         String quoted = LogValues.quoted(forged);
-        assertThat(quoted).doesNotContain("\n", "\r", "\u2028", "\u0000", "\u001b")
+        assertThat(quoted)
+                .doesNotContain("\n", "\r", "\u2028", "\u0000", "\u001b")
                 .isEqualTo("\"landing\\n2026-12-03 12:00:00,000 INFO  [io.fhirpipe] export x LOADED\\r\\u2028"
                         + "\\u0000\\u001b[31m\"");
     }
@@ -28,8 +29,8 @@ class LogValuesTest {
 
     @Test
     void freeTextKeepsItsQuotesButNotItsLineBreaks() {
-        assertThat(LogValues.escaped("Unexpected character ('x') at\nline 2")).isEqualTo(
-                "Unexpected character ('x') at\\nline 2");
+        assertThat(LogValues.escaped("Unexpected character ('x') at\nline 2"))
+                .isEqualTo("Unexpected character ('x') at\\nline 2");
     }
 
     @Test

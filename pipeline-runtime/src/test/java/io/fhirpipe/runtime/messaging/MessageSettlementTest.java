@@ -1,19 +1,17 @@
 package io.fhirpipe.runtime.messaging;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.TransientFailure;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.Test;
 
 /**
  * Settlement on the subscription's last delivery: the broker would dead-letter a transient failure
@@ -21,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MessageSettlementTest {
 
-    static final int MAX = Topology.standard().subscription(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER)
+    static final int MAX = Topology.standard()
+            .subscription(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER)
             .maxDeliveryCount();
 
     /** Records what is sent and lets the broker "accept" it at once. */
@@ -42,8 +41,8 @@ class MessageSettlementTest {
     }
 
     final RecordingEmitter deadLetters = new RecordingEmitter();
-    final MessageSettlement settlement = new MessageSettlement(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER,
-            new DeadLetterPublisher(deadLetters));
+    final MessageSettlement settlement = new MessageSettlement(
+            Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER, new DeadLetterPublisher(deadLetters));
     final List<String> settled = new ArrayList<>();
 
     Message<Object> delivery(int failedBefore) {
@@ -67,14 +66,15 @@ class MessageSettlementTest {
         Throwable outcome = settlement.outcome(message, failure);
         assertThat(outcome).isInstanceOfSatisfying(PermanentFailure.class, p -> {
             assertThat(p.reason()).isEqualTo(MessageSettlement.DELIVERY_LIMIT_REACHED);
-            assertThat(p.getMessage()).isEqualTo("delivery " + MAX + " of at most " + MAX
-                    + " failed like the ones before: throttled");
+            assertThat(p.getMessage())
+                    .isEqualTo("delivery " + MAX + " of at most " + MAX + " failed like the ones before: throttled");
             assertThat(p.getCause()).isSameAs(failure);
         });
         settlement.settle(message, failure).toCompletableFuture().join();
         assertThat(settled).containsExactly("ack");
         assertThat(deadLetters.sent).hasSize(1);
-        OutgoingAmqpMetadata metadata = deadLetters.sent.get(0).getMetadata(OutgoingAmqpMetadata.class).orElseThrow();
+        OutgoingAmqpMetadata metadata =
+                deadLetters.sent.get(0).getMetadata(OutgoingAmqpMetadata.class).orElseThrow();
         assertThat(metadata.getAddress()).isEqualTo(Topology.deadLetterAddress(Topics.CHUNK_READY));
         assertThat(metadata.getProperties().getString(MessageProperties.DEAD_LETTER_REASON))
                 .isEqualTo(MessageSettlement.DELIVERY_LIMIT_REACHED);
@@ -86,7 +86,8 @@ class MessageSettlementTest {
         assertThat(settlement.outcome(delivery(MAX - 1), bad)).isSameAs(bad);
         assertThat(settlement.outcome(delivery(MAX - 1), null)).isNull();
         TransientFailure failure = new TransientFailure("throttled", null);
-        MessageSettlement unknown = new MessageSettlement("no-such-topic", "nobody", new DeadLetterPublisher(deadLetters));
+        MessageSettlement unknown =
+                new MessageSettlement("no-such-topic", "nobody", new DeadLetterPublisher(deadLetters));
         assertThat(unknown.outcome(delivery(100), failure)).isSameAs(failure);
         // a message without AMQP metadata (in-memory channels) counts as a first delivery
         assertThat(settlement.outcome(Message.of("x"), failure)).isSameAs(failure);

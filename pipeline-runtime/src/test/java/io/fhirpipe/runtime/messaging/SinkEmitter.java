@@ -1,11 +1,10 @@
 package io.fhirpipe.runtime.messaging;
 
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * An emitter for tests that hands every message to a sink, as SmallRye hands an emitter's messages
@@ -24,13 +23,16 @@ public class SinkEmitter implements Emitter<String> {
     @Override
     public CompletionStage<Void> send(String payload) {
         CompletableFuture<Void> settled = new CompletableFuture<>();
-        send(Message.of(payload, () -> {
-            settled.complete(null);
-            return CompletableFuture.completedFuture(null);
-        }, failure -> {
-            settled.completeExceptionally(failure);
-            return CompletableFuture.completedFuture(null);
-        }));
+        send(Message.of(
+                payload,
+                () -> {
+                    settled.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    settled.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                }));
         return settled;
     }
 
@@ -40,12 +42,10 @@ public class SinkEmitter implements Emitter<String> {
     }
 
     @Override
-    public void complete() {
-    }
+    public void complete() {}
 
     @Override
-    public void error(Exception e) {
-    }
+    public void error(Exception e) {}
 
     @Override
     public boolean isCancelled() {

@@ -3,9 +3,6 @@ package io.fhirpipe.runtime.servicebus;
 import io.fhirpipe.model.topology.Topology;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.mutiny.Multi;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.reactive.messaging.Message;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,6 +12,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /** A connector on a {@link FakeTransport}, with a fixed clock, and a subscriber that keeps what arrives. */
 final class ConnectorHarness {
@@ -23,10 +22,13 @@ final class ConnectorHarness {
 
     final FakeTransport transport = new FakeTransport();
     private final java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
-    final ServiceBusConnector connector = new ServiceBusConnector(() -> {
-        connects.incrementAndGet();
-        return transport;
-    }, Topology.standard(), Clock.fixed(NOW, ZoneOffset.UTC));
+    final ServiceBusConnector connector = new ServiceBusConnector(
+            () -> {
+                connects.incrementAndGet();
+                return transport;
+            },
+            Topology.standard(),
+            Clock.fixed(NOW, ZoneOffset.UTC));
     final BlockingQueue<Message<?>> received = new LinkedBlockingQueue<>();
 
     static Config channel(String name, Map<String, String> attributes) {
@@ -37,8 +39,8 @@ final class ConnectorHarness {
 
     @SuppressWarnings("unchecked")
     ConnectorHarness subscribe(String channel, Map<String, String> attributes) {
-        Flow.Publisher<Message<?>> publisher = (Flow.Publisher<Message<?>>) connector.getPublisher(
-                channel(channel, attributes));
+        Flow.Publisher<Message<?>> publisher =
+                (Flow.Publisher<Message<?>>) connector.getPublisher(channel(channel, attributes));
         Multi.createFrom().publisher(publisher).subscribe().with(received::add);
         return this;
     }

@@ -7,7 +7,6 @@ import io.fhirpipe.runtime.servicebus.implementation.ServiceBusTransport;
 import io.fhirpipe.runtime.servicebus.implementation.TransportError;
 import io.fhirpipe.runtime.servicebus.implementation.TransportProcessor;
 import io.fhirpipe.runtime.servicebus.implementation.TransportSender;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -33,8 +32,8 @@ final class FakeTransport implements ServiceBusTransport {
     }
 
     @Override
-    public TransportProcessor processor(ProcessorSettings settings, Consumer<ReceivedDelivery> onMessage,
-            Consumer<TransportError> onError) {
+    public TransportProcessor processor(
+            ProcessorSettings settings, Consumer<ReceivedDelivery> onMessage, Consumer<TransportError> onError) {
         FakeProcessor processor = new FakeProcessor(settings, onMessage, onError);
         processors.add(processor);
         return processor;
@@ -52,8 +51,7 @@ final class FakeTransport implements ServiceBusTransport {
         return processors.get(0);
     }
 
-    record Scheduled(OutgoingServiceBusMessage message, Instant enqueueAt, long sequenceNumber) {
-    }
+    record Scheduled(OutgoingServiceBusMessage message, Instant enqueueAt, long sequenceNumber) {}
 
     static final class FakeSender implements TransportSender {
         final String entity;
@@ -63,6 +61,7 @@ final class FakeTransport implements ServiceBusTransport {
         final AtomicLong sequence = new AtomicLong(100);
         /** What the next sends answer; completed at once unless a test swaps it. */
         volatile Supplier<CompletableFuture<Void>> sendOutcome = () -> CompletableFuture.completedFuture(null);
+
         volatile RuntimeException scheduleFailure;
 
         FakeSender(String entity) {
@@ -99,8 +98,8 @@ final class FakeTransport implements ServiceBusTransport {
         volatile boolean started;
         volatile boolean closed;
 
-        FakeProcessor(ProcessorSettings settings, Consumer<ReceivedDelivery> onMessage,
-                Consumer<TransportError> onError) {
+        FakeProcessor(
+                ProcessorSettings settings, Consumer<ReceivedDelivery> onMessage, Consumer<TransportError> onError) {
             this.settings = settings;
             this.onMessage = onMessage;
             this.onError = onError;

@@ -1,5 +1,8 @@
 package io.fhirpipe.runtime.servicebus;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.topology.Topology;
@@ -15,19 +18,15 @@ import io.fhirpipe.runtime.servicebus.FakeTransport.FakeSender;
 import io.fhirpipe.runtime.servicebus.FakeTransport.Scheduled;
 import io.fhirpipe.runtime.servicebus.implementation.ProcessorSettings;
 import io.fhirpipe.runtime.servicebus.implementation.TransportError;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Service Bus connector's incoming side through the transport seam: every settlement path, the
@@ -38,7 +37,8 @@ class ServiceBusInboundTest {
 
     static final String CHANNEL = "chunk-ready";
     static final String ADDRESS = Topics.CHUNK_READY + "/Subscriptions/" + Subscriptions.SYNAPSE_LOADER;
-    static final int MAX = Topology.standard().subscription(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER)
+    static final int MAX = Topology.standard()
+            .subscription(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER)
             .maxDeliveryCount();
     static final String BODY = "{\"specversion\":\"1.0\",\"id\":\"e1\",\"type\":\"fhirpipe.chunk.ready.v1\"}";
 
@@ -48,8 +48,8 @@ class ServiceBusInboundTest {
 
     @BeforeEach
     void start() {
-        harness = new ConnectorHarness().subscribe(CHANNEL, Map.of("address", ADDRESS,
-                "retry-min-delay", "10s", "retry-max-delay", "5m"));
+        harness = new ConnectorHarness()
+                .subscribe(CHANNEL, Map.of("address", ADDRESS, "retry-min-delay", "10s", "retry-max-delay", "5m"));
         processor = harness.transport.onlyProcessor();
         topic = harness.transport.sender(Topics.CHUNK_READY);
     }
@@ -69,17 +69,28 @@ class ServiceBusInboundTest {
     @Test
     void theProcessorStartsWithPrefetchZeroOneCallAndThirtyMinutesOfLockRenewalByDefault() {
         assertThat(processor.started).isTrue();
-        assertThat(processor.settings).isEqualTo(new ProcessorSettings(Topics.CHUNK_READY,
-                Subscriptions.SYNAPSE_LOADER, 0, 1, Duration.ofMinutes(30)));
+        assertThat(processor.settings)
+                .isEqualTo(new ProcessorSettings(
+                        Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER, 0, 1, Duration.ofMinutes(30)));
     }
 
     @Test
     void prefetchConcurrencyAndLockRenewalComeFromTheChannel() {
-        ConnectorHarness other = new ConnectorHarness().subscribe("export-file-ready", Map.of(
-                "address", "export-file-ready/Subscriptions/export-transfer", "prefetch", "2",
-                "max-concurrent-calls", "4", "max-auto-lock-renew-duration", "PT2H"));
-        assertThat(other.transport.onlyProcessor().settings).isEqualTo(new ProcessorSettings(
-                Topics.EXPORT_FILE_READY, Subscriptions.EXPORT_TRANSFER, 2, 4, Duration.ofHours(2)));
+        ConnectorHarness other = new ConnectorHarness()
+                .subscribe(
+                        "export-file-ready",
+                        Map.of(
+                                "address",
+                                "export-file-ready/Subscriptions/export-transfer",
+                                "prefetch",
+                                "2",
+                                "max-concurrent-calls",
+                                "4",
+                                "max-auto-lock-renew-duration",
+                                "PT2H"));
+        assertThat(other.transport.onlyProcessor().settings)
+                .isEqualTo(new ProcessorSettings(
+                        Topics.EXPORT_FILE_READY, Subscriptions.EXPORT_TRANSFER, 2, 4, Duration.ofHours(2)));
     }
 
     @Test
@@ -90,7 +101,8 @@ class ServiceBusInboundTest {
         assertThat(IncomingBodies.text(message)).isEqualTo(BODY);
         assertThat(IncomingBodies.messageId(message)).isEqualTo("m1");
         assertThat(IncomingBodies.deliveryCount(message)).isEqualTo(2);
-        ServiceBusIncomingMetadata metadata = message.getMetadata(ServiceBusIncomingMetadata.class).orElseThrow();
+        ServiceBusIncomingMetadata metadata =
+                message.getMetadata(ServiceBusIncomingMetadata.class).orElseThrow();
         assertThat(metadata.topic()).isEqualTo(Topics.CHUNK_READY);
         assertThat(metadata.subscription()).isEqualTo(Subscriptions.SYNAPSE_LOADER);
         assertThat(metadata.subject()).isEqualTo("Observation");
@@ -118,11 +130,13 @@ class ServiceBusInboundTest {
     void aPermanentFailureIsDeadLetteredNativelyWithItsReasonAndDescription() throws Exception {
         FakeDelivery delivery = delivery("m1", routing(), 0);
         CompletableFuture<Void> callback = processor.deliver(delivery);
-        harness.next().nack(new PermanentFailure("ChunkChecksumMismatch", "the chunk's checksum differs"))
-                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        harness.next()
+                .nack(new PermanentFailure("ChunkChecksumMismatch", "the chunk's checksum differs"))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         callback.get(5, TimeUnit.SECONDS);
-        assertThat(delivery.settlements).containsExactly(
-                "deadLetter|ChunkChecksumMismatch|the chunk's checksum differs");
+        assertThat(delivery.settlements)
+                .containsExactly("deadLetter|ChunkChecksumMismatch|the chunk's checksum differs");
         assertThat(topic.scheduled).isEmpty();
     }
 
@@ -140,7 +154,9 @@ class ServiceBusInboundTest {
     void aTransientFailureSchedulesACopyAfterTheBackoffAndCompletesTheOriginal() throws Exception {
         FakeDelivery delivery = delivery("m1", routing(), 0);
         CompletableFuture<Void> callback = processor.deliver(delivery);
-        harness.next().nack(new TransientFailure("warehouse paused", null)).toCompletableFuture()
+        harness.next()
+                .nack(new TransientFailure("warehouse paused", null))
+                .toCompletableFuture()
                 .get(5, TimeUnit.SECONDS);
         callback.get(5, TimeUnit.SECONDS);
         assertThat(delivery.settlements).containsExactly("complete");
@@ -186,8 +202,8 @@ class ServiceBusInboundTest {
             for (int sample = 0; sample < 8; sample++) {
                 Map<String, Object> properties = routing();
                 properties.put(MessageProperties.PREVIOUS_DELIVERIES, before);
-                CompletableFuture<Void> callback = processor.deliver(delivery("m" + before + "-" + sample,
-                        properties, 0));
+                CompletableFuture<Void> callback =
+                        processor.deliver(delivery("m" + before + "-" + sample, properties, 0));
                 harness.next().nack(new TransientFailure("throttled", null));
                 callback.get(5, TimeUnit.SECONDS);
                 Scheduled copy = topic.scheduled.get(topic.scheduled.size() - 1);
@@ -219,14 +235,17 @@ class ServiceBusInboundTest {
         FakeDelivery delivery = delivery("m1/retry-9", properties, 0);
         CompletableFuture<Void> callback = processor.deliver(delivery);
         Message<?> message = harness.next();
-        io.fhirpipe.runtime.messaging.DeadLetterPublisher unused = new io.fhirpipe.runtime.messaging
-                .DeadLetterPublisher(new RejectingEmitter());
+        io.fhirpipe.runtime.messaging.DeadLetterPublisher unused =
+                new io.fhirpipe.runtime.messaging.DeadLetterPublisher(new RejectingEmitter());
         MessageSettlement settlement = new MessageSettlement(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER, unused);
-        settlement.settle(message, new TransientFailure("throttled", null)).toCompletableFuture()
+        settlement
+                .settle(message, new TransientFailure("throttled", null))
+                .toCompletableFuture()
                 .get(5, TimeUnit.SECONDS);
         callback.get(5, TimeUnit.SECONDS);
-        assertThat(delivery.settlements).containsExactly("deadLetter|" + MessageSettlement.DELIVERY_LIMIT_REACHED
-                + "|delivery " + MAX + " of at most " + MAX + " failed like the ones before: throttled");
+        assertThat(delivery.settlements)
+                .containsExactly("deadLetter|" + MessageSettlement.DELIVERY_LIMIT_REACHED + "|delivery " + MAX
+                        + " of at most " + MAX + " failed like the ones before: throttled");
         assertThat(topic.scheduled).isEmpty();
     }
 
@@ -234,9 +253,13 @@ class ServiceBusInboundTest {
     void messageSettlementDeadLettersAPermanentFailureNativelyNotThroughTheDeadLetterChannel() throws Exception {
         FakeDelivery delivery = delivery("m1", routing(), 0);
         CompletableFuture<Void> callback = processor.deliver(delivery);
-        MessageSettlement settlement = new MessageSettlement(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER,
+        MessageSettlement settlement = new MessageSettlement(
+                Topics.CHUNK_READY,
+                Subscriptions.SYNAPSE_LOADER,
                 new io.fhirpipe.runtime.messaging.DeadLetterPublisher(new RejectingEmitter()));
-        settlement.settle(harness.next(), new PermanentFailure("Bad", "never loads")).toCompletableFuture()
+        settlement
+                .settle(harness.next(), new PermanentFailure("Bad", "never loads"))
+                .toCompletableFuture()
                 .get(5, TimeUnit.SECONDS);
         callback.get(5, TimeUnit.SECONDS);
         assertThat(delivery.settlements).containsExactly("deadLetter|Bad|never loads");
@@ -248,8 +271,9 @@ class ServiceBusInboundTest {
         CompletableFuture<Void> callback = processor.deliver(delivery);
         harness.next().nack(new RuntimeException("boom"));
         callback.get(5, TimeUnit.SECONDS);
-        assertThat(delivery.settlements).containsExactly("deadLetter|" + MessageSettlement.DELIVERY_LIMIT_REACHED
-                + "|delivery " + MAX + " of at most " + MAX + " failed: boom");
+        assertThat(delivery.settlements)
+                .containsExactly("deadLetter|" + MessageSettlement.DELIVERY_LIMIT_REACHED + "|delivery " + MAX
+                        + " of at most " + MAX + " failed: boom");
         assertThat(topic.scheduled).isEmpty();
     }
 
@@ -258,7 +282,10 @@ class ServiceBusInboundTest {
         topic.scheduleFailure = new IllegalStateException("ServerBusy");
         FakeDelivery delivery = delivery("m1", routing(), 0);
         CompletableFuture<Void> callback = processor.deliver(delivery);
-        harness.next().nack(new TransientFailure("throttled", null)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        harness.next()
+                .nack(new TransientFailure("throttled", null))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         callback.get(5, TimeUnit.SECONDS);
         assertThat(delivery.settlements).containsExactly("abandon");
     }
@@ -269,7 +296,10 @@ class ServiceBusInboundTest {
         delivery.completeFailure = new IllegalStateException("MessageLockLost");
         CompletableFuture<Void> callback = processor.deliver(delivery);
         // the consumer's stage still completes: Service Bus delivers the message again
-        harness.next().nack(new TransientFailure("throttled", null)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        harness.next()
+                .nack(new TransientFailure("throttled", null))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         callback.get(5, TimeUnit.SECONDS);
         assertThat(topic.scheduled).hasSize(1);
         assertThat(topic.cancelled).containsExactly(topic.scheduled.get(0).sequenceNumber());
@@ -287,10 +317,10 @@ class ServiceBusInboundTest {
 
     @Test
     void afterProcessorErrorsFurtherMessagesAreStillProcessed() throws Exception {
-        processor.onError.accept(new TransportError(ADDRESS, "RECEIVE", true,
-                new IllegalStateException("connection reset")));
-        processor.onError.accept(new TransportError(ADDRESS, "RECEIVE", true,
-                new IllegalStateException("ServerBusy: the request was throttled")));
+        processor.onError.accept(
+                new TransportError(ADDRESS, "RECEIVE", true, new IllegalStateException("connection reset")));
+        processor.onError.accept(new TransportError(
+                ADDRESS, "RECEIVE", true, new IllegalStateException("ServerBusy: the request was throttled")));
         FakeDelivery delivery = delivery("m2", routing(), 0);
         CompletableFuture<Void> callback = processor.deliver(delivery);
         harness.next().ack();
@@ -336,7 +366,9 @@ class ServiceBusInboundTest {
         CompletableFuture<Void> callback = processor.deliver(delivery);
         Message<?> message = harness.next();
         message.ack().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        message.nack(new PermanentFailure("Late", "too late")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        message.nack(new PermanentFailure("Late", "too late"))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         callback.get(5, TimeUnit.SECONDS);
         assertThat(delivery.settlements).containsExactly("complete");
     }
@@ -345,15 +377,18 @@ class ServiceBusInboundTest {
     void channelMistakesAreNamed() {
         ConnectorHarness other = new ConnectorHarness();
         assertThatThrownBy(() -> other.subscribe("x", Map.of("address", "chunk-ready::chunk-ready.synapse-loader")))
-                .hasMessageContaining("channel x").hasMessageContaining("<topic>/Subscriptions/<subscription>");
+                .hasMessageContaining("channel x")
+                .hasMessageContaining("<topic>/Subscriptions/<subscription>");
         assertThatThrownBy(() -> other.subscribe("x", Map.of("address", "chunk-ready/Subscriptions/nobody")))
-                .hasMessageContaining("channel x").hasMessageContaining("nobody");
+                .hasMessageContaining("channel x")
+                .hasMessageContaining("nobody");
         assertThatThrownBy(() -> other.subscribe("x", Map.of()))
-                .hasMessageContaining("channel x").hasMessageContaining("address");
+                .hasMessageContaining("channel x")
+                .hasMessageContaining("address");
         Map<String, String> badDuration = new HashMap<>(Map.of("address", ADDRESS, "retry-min-delay", "soon"));
         assertThatThrownBy(() -> other.subscribe("x", badDuration)).hasMessageContaining("retry-min-delay");
-        Map<String, String> inverted = new HashMap<>(Map.of("address", ADDRESS, "retry-min-delay", "10m",
-                "retry-max-delay", "1m"));
+        Map<String, String> inverted =
+                new HashMap<>(Map.of("address", ADDRESS, "retry-min-delay", "10m", "retry-max-delay", "1m"));
         assertThatThrownBy(() -> other.subscribe("x", inverted)).hasMessageContaining("retry-max-delay");
         Map<String, String> noCalls = new HashMap<>(Map.of("address", ADDRESS, "max-concurrent-calls", "0"));
         assertThatThrownBy(() -> other.subscribe("x", noCalls)).hasMessageContaining("max-concurrent-calls");

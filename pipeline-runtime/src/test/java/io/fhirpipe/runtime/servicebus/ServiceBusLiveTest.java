@@ -1,5 +1,8 @@
 package io.fhirpipe.runtime.servicebus;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusReceivedMessage;
@@ -13,13 +16,6 @@ import io.fhirpipe.runtime.messaging.MessageProperties;
 import io.fhirpipe.runtime.servicebus.implementation.SdkServiceBusTransport;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -30,9 +26,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The connector against a real namespace (Azure or the emulator). Skipped unless one of these is set:
@@ -69,8 +68,8 @@ class ServiceBusLiveTest {
     /** Each test reports itself skipped (not the class silently absent) when nothing is configured. */
     @BeforeEach
     void onlyWithANamespace() {
-        assumeTrue(configured(),
-                "no FHIRPIPE_AZURE_SERVICEBUS_NAMESPACE or FHIRPIPE_AZURE_SERVICEBUS_CONNECTION_STRING");
+        assumeTrue(
+                configured(), "no FHIRPIPE_AZURE_SERVICEBUS_NAMESPACE or FHIRPIPE_AZURE_SERVICEBUS_CONNECTION_STRING");
     }
 
     @BeforeAll
@@ -79,36 +78,48 @@ class ServiceBusLiveTest {
         if (!configured()) {
             return;
         }
-        settings = new ServiceBusSettings(env("FHIRPIPE_AZURE_SERVICEBUS_NAMESPACE").orElse(null),
+        settings = new ServiceBusSettings(
+                env("FHIRPIPE_AZURE_SERVICEBUS_NAMESPACE").orElse(null),
                 env("FHIRPIPE_AZURE_SERVICEBUS_CONNECTION_STRING").orElse(null),
                 env("FHIRPIPE_AZURE_SERVICEBUS_MANAGED_IDENTITY_CLIENT_ID").orElse(null));
         topic = env("FHIRPIPE_AZURE_SERVICEBUS_TOPIC").orElse("export-loaded");
         subscription = env("FHIRPIPE_AZURE_SERVICEBUS_SUBSCRIPTION").orElse("observer");
         Topology topology = Topology.standard();
-        if (topology.topic(topic).subscriptions().stream().noneMatch(s -> s.name().equals(subscription))) {
+        if (topology.topic(topic).subscriptions().stream()
+                .noneMatch(s -> s.name().equals(subscription))) {
             // a subscription outside the topology (such as the emulator's observer) gets the default limits
-            topology = new Topology(java.util.List.of(new io.fhirpipe.model.topology.TopicDefinition(topic,
-                    java.util.List.of(new io.fhirpipe.model.topology.SubscriptionDefinition(subscription,
-                            Topology.DEFAULT_MAX_DELIVERY_COUNT, Topology.DEFAULT_REDELIVERY_DELAY,
+            topology = new Topology(java.util.List.of(new io.fhirpipe.model.topology.TopicDefinition(
+                    topic,
+                    java.util.List.of(new io.fhirpipe.model.topology.SubscriptionDefinition(
+                            subscription,
+                            Topology.DEFAULT_MAX_DELIVERY_COUNT,
+                            Topology.DEFAULT_REDELIVERY_DELAY,
                             Topology.DEFAULT_MAX_REDELIVERY_DELAY)))));
         }
-        connector = new ServiceBusConnector(() -> SdkServiceBusTransport.connect(settings), topology,
-                Clock.systemUTC());
+        connector = new ServiceBusConnector(
+                () -> SdkServiceBusTransport.connect(settings.clientBuilder()), topology, Clock.systemUTC());
         drain();
-        Flow.Publisher<Message<?>> publisher = (Flow.Publisher<Message<?>>) connector.getPublisher(
-                ConnectorHarness.channel("live-in", Map.of("address", topic + "/Subscriptions/" + subscription,
-                        "retry-min-delay", "2s", "retry-max-delay", "4s", "max-concurrent-calls", "2")));
+        Flow.Publisher<Message<?>> publisher =
+                (Flow.Publisher<Message<?>>) connector.getPublisher(ConnectorHarness.channel(
+                        "live-in",
+                        Map.of(
+                                "address",
+                                topic + "/Subscriptions/" + subscription,
+                                "retry-min-delay",
+                                "2s",
+                                "retry-max-delay",
+                                "4s",
+                                "max-concurrent-calls",
+                                "2")));
         Multi.createFrom().publisher(publisher).subscribe().with(received::add);
-        sender = (Flow.Subscriber<Message<?>>) connector.getSubscriber(
-                ConnectorHarness.channel("live-out", Map.of("address", topic)));
+        sender = (Flow.Subscriber<Message<?>>)
+                connector.getSubscriber(ConnectorHarness.channel("live-out", Map.of("address", topic)));
         sender.onSubscribe(new Flow.Subscription() {
             @Override
-            public void request(long n) {
-            }
+            public void request(long n) {}
 
             @Override
-            public void cancel() {
-            }
+            public void cancel() {}
         });
     }
 
@@ -121,13 +132,17 @@ class ServiceBusLiveTest {
 
     static ServiceBusClientBuilder builder() {
         ServiceBusClientBuilder builder = new ServiceBusClientBuilder();
-        return settings.connectionString() != null ? builder.connectionString(settings.connectionString())
+        return settings.connectionString() != null
+                ? builder.connectionString(settings.connectionString())
                 : builder.credential(settings.namespace(), new DefaultAzureCredentialBuilder().build());
     }
 
     /** Leftovers of an earlier run would be taken for this run's messages. */
     static void drain() {
-        try (ServiceBusReceiverClient receiver = builder().receiver().topicName(topic).subscriptionName(subscription)
+        try (ServiceBusReceiverClient receiver = builder()
+                .receiver()
+                .topicName(topic)
+                .subscriptionName(subscription)
                 .buildClient()) {
             receiver.receiveMessages(100, Duration.ofSeconds(3)).forEach(receiver::complete);
         }
@@ -136,16 +151,22 @@ class ServiceBusLiveTest {
     static String send(Map<String, Object> properties) throws Exception {
         String id = "live-" + UUID.randomUUID();
         OutgoingAmqpMetadata.OutgoingAmqpMetadataBuilder metadata = OutgoingAmqpMetadata.builder()
-                .withMessageId(id).withContentType(MessageProperties.CONTENT_TYPE).withSubject("Observation");
+                .withMessageId(id)
+                .withContentType(MessageProperties.CONTENT_TYPE)
+                .withSubject("Observation");
         properties.forEach(metadata::withApplicationProperty);
         CompletableFuture<Void> taken = new CompletableFuture<>();
-        sender.onNext(Message.of("{\"id\":\"" + id + "\"}", Metadata.of(metadata.build()), () -> {
-            taken.complete(null);
-            return CompletableFuture.completedFuture(null);
-        }, failure -> {
-            taken.completeExceptionally(failure);
-            return CompletableFuture.completedFuture(null);
-        }));
+        sender.onNext(Message.of(
+                "{\"id\":\"" + id + "\"}",
+                Metadata.of(metadata.build()),
+                () -> {
+                    taken.complete(null);
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    taken.completeExceptionally(failure);
+                    return CompletableFuture.completedFuture(null);
+                }));
         taken.get(60, TimeUnit.SECONDS);
         return id;
     }
@@ -169,7 +190,8 @@ class ServiceBusLiveTest {
     void sendReceiveRetryWithBackoffAndComplete() throws Exception {
         String id = send(Map.of(MessageProperties.RESOURCE_TYPE, "Observation", MessageProperties.EXPORT_ID, "x1"));
         Message<?> first = receive(id, Duration.ofSeconds(60));
-        ServiceBusIncomingMetadata metadata = first.getMetadata(ServiceBusIncomingMetadata.class).orElseThrow();
+        ServiceBusIncomingMetadata metadata =
+                first.getMetadata(ServiceBusIncomingMetadata.class).orElseThrow();
         assertThat(metadata.messageId()).isEqualTo(id);
         assertThat(metadata.subject()).isEqualTo("Observation");
         assertThat(metadata.contentType()).isEqualTo(MessageProperties.CONTENT_TYPE);
@@ -177,21 +199,27 @@ class ServiceBusLiveTest {
         assertThat(IncomingBodies.deliveryCount(first)).isZero();
 
         long nacked = System.nanoTime();
-        first.nack(new TransientFailure("live test", null)).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        first.nack(new TransientFailure("live test", null))
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
         Message<?> retry = receive(id, Duration.ofSeconds(60));
         assertThat(Duration.ofNanos(System.nanoTime() - nacked)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
         assertThat(IncomingBodies.messageId(retry)).isEqualTo(id + "/retry-1");
         assertThat(IncomingBodies.deliveryCount(retry)).isEqualTo(1);
         assertThat(IncomingBodies.text(retry)).isEqualTo("{\"id\":\"" + id + "\"}");
         retry.ack().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        assertThat(received.poll(5, TimeUnit.SECONDS)).as("nothing after the completed retry").isNull();
+        assertThat(received.poll(5, TimeUnit.SECONDS))
+                .as("nothing after the completed retry")
+                .isNull();
     }
 
     @Test
     void aPermanentFailureIsDeadLetteredWithItsReason() throws Exception {
         String id = send(Map.of(MessageProperties.EXPORT_ID, "x2"));
-        receive(id, Duration.ofSeconds(60)).nack(new PermanentFailure("LiveTestReason", "live test description"))
-                .toCompletableFuture().get(60, TimeUnit.SECONDS);
+        receive(id, Duration.ofSeconds(60))
+                .nack(new PermanentFailure("LiveTestReason", "live test description"))
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
         ServiceBusClientBuilder.ServiceBusReceiverClientBuilder dlq = builder().receiver();
         Optional<String> forwardedTo = env("FHIRPIPE_AZURE_SERVICEBUS_DEAD_LETTER_QUEUE");
         if (forwardedTo.isPresent()) {

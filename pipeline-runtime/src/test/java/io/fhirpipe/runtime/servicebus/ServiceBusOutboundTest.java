@@ -1,29 +1,29 @@
 package io.fhirpipe.runtime.servicebus;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.runtime.messaging.BrokerKind;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.messaging.DeadLetterPublisher;
 import io.fhirpipe.runtime.messaging.MessageProperties;
+import io.fhirpipe.runtime.messaging.Publishing;
+import io.fhirpipe.runtime.messaging.SinkEmitter;
 import io.fhirpipe.runtime.servicebus.FakeTransport.FakeSender;
 import io.fhirpipe.runtime.servicebus.implementation.OutgoingServiceBusMessage;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
-import io.fhirpipe.runtime.messaging.SinkEmitter;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Service Bus connector's outgoing side: what the services' publishers put in SmallRye AMQP's
@@ -39,16 +39,14 @@ class ServiceBusOutboundTest {
     @BeforeEach
     @SuppressWarnings("unchecked")
     void subscribe() {
-        subscriber = (Flow.Subscriber<Message<?>>) harness.connector.getSubscriber(ConnectorHarness.channel(
-                "chunk-ready-out", Map.of("address", Topics.CHUNK_READY)));
+        subscriber = (Flow.Subscriber<Message<?>>) harness.connector.getSubscriber(
+                ConnectorHarness.channel("chunk-ready-out", Map.of("address", Topics.CHUNK_READY)));
         subscriber.onSubscribe(new Flow.Subscription() {
             @Override
-            public void request(long n) {
-            }
+            public void request(long n) {}
 
             @Override
-            public void cancel() {
-            }
+            public void cancel() {}
         });
     }
 
@@ -60,18 +58,22 @@ class ServiceBusOutboundTest {
     }
 
     Message<String> tracked(String body, OutgoingAmqpMetadata metadata) {
-        return Message.of(body, Metadata.of(metadata), () -> {
-            ackedOrNacked.set("ack");
-            return CompletableFuture.completedFuture(null);
-        }, failure -> {
-            ackedOrNacked.set("nack: " + failure.getMessage());
-            return CompletableFuture.completedFuture(null);
-        });
+        return Message.of(
+                body,
+                Metadata.of(metadata),
+                () -> {
+                    ackedOrNacked.set("ack");
+                    return CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    ackedOrNacked.set("nack: " + failure.getMessage());
+                    return CompletableFuture.completedFuture(null);
+                });
     }
 
     @Test
     void aCloudEventKeepsItsIdAsMessageIdAndItsRoutingAsApplicationProperties() throws Exception {
-        CloudEventPublisher publisher = new CloudEventPublisher(emitter, BrokerKind.SERVICE_BUS);
+        CloudEventPublisher publisher = new Publishing(BrokerKind.SERVICE_BUS, Publishing.DEFAULT_TIMEOUT).to(emitter);
         var event = TestEvents.chunkReady();
         publisher.publish(event).toCompletableFuture().get(5, TimeUnit.SECONDS);
         assertThat(topic().sent).hasSize(1);
@@ -89,7 +91,7 @@ class ServiceBusOutboundTest {
 
     @Test
     void aDelayedCloudEventIsScheduledWithAnIdPerAttempt() throws Exception {
-        CloudEventPublisher publisher = new CloudEventPublisher(emitter, BrokerKind.SERVICE_BUS);
+        CloudEventPublisher publisher = new Publishing(BrokerKind.SERVICE_BUS, Publishing.DEFAULT_TIMEOUT).to(emitter);
         var event = TestEvents.chunkReady();
         Instant at = Instant.parse("2026-12-03T12:05:00Z");
         publisher.publishAt(event, at, "poll-3").toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -102,9 +104,10 @@ class ServiceBusOutboundTest {
     @Test
     void artemisSpellingOfADelayIsScheduledToo() {
         Instant at = Instant.parse("2026-12-03T12:05:00Z");
-        OutgoingAmqpMetadata metadata = OutgoingAmqpMetadata.builder().withMessageId("m1")
-                .withMessageAnnotations(BrokerKind.ARTEMIS.scheduledDeliveryAnnotation(),
-                        BrokerKind.ARTEMIS.scheduledDeliveryValue(at))
+        OutgoingAmqpMetadata metadata = OutgoingAmqpMetadata.builder()
+                .withMessageId("m1")
+                .withMessageAnnotations(
+                        BrokerKind.ARTEMIS.scheduledDeliveryAnnotation(), BrokerKind.ARTEMIS.scheduledDeliveryValue(at))
                 .build();
         subscriber.onNext(tracked("{}", metadata));
         assertThat(topic().scheduled.get(0).enqueueAt()).isEqualTo(at);
@@ -114,7 +117,8 @@ class ServiceBusOutboundTest {
     void aMessageIsAckedOnlyOnceServiceBusHasIt() {
         CompletableFuture<Void> broker = new CompletableFuture<>();
         topic().sendOutcome = () -> broker;
-        subscriber.onNext(tracked("{}", OutgoingAmqpMetadata.builder().withMessageId("m1").build()));
+        subscriber.onNext(
+                tracked("{}", OutgoingAmqpMetadata.builder().withMessageId("m1").build()));
         assertThat(ackedOrNacked.get()).isNull();
         broker.complete(null);
         assertThat(ackedOrNacked.get()).isEqualTo("ack");
@@ -123,14 +127,17 @@ class ServiceBusOutboundTest {
     @Test
     void aRefusedMessageIsNacked() {
         topic().sendOutcome = () -> CompletableFuture.failedFuture(new IllegalStateException("QuotaExceeded"));
-        subscriber.onNext(tracked("{}", OutgoingAmqpMetadata.builder().withMessageId("m1").build()));
+        subscriber.onNext(
+                tracked("{}", OutgoingAmqpMetadata.builder().withMessageId("m1").build()));
         assertThat(ackedOrNacked.get()).isEqualTo("nack: QuotaExceeded");
     }
 
     @Test
     void aMessageNamingItsAddressGoesThere() throws Exception {
-        new DeadLetterPublisher(emitter).deadLetter(Topics.CHUNK_READY, "synapse-loader", "{}", "m1", "Bad", "x")
-                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        new DeadLetterPublisher(emitter)
+                .deadLetter(Topics.CHUNK_READY, "synapse-loader", "{}", "m1", "Bad", "x")
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
         FakeSender deadLetters = harness.transport.sender(Topology.deadLetterAddress(Topics.CHUNK_READY));
         assertThat(deadLetters.sent).hasSize(1);
         assertThat(deadLetters.sent.get(0).applicationProperties())
@@ -148,8 +155,8 @@ class ServiceBusOutboundTest {
     @Test
     void allChannelsShareOneTransport() {
         harness.connector.getSubscriber(ConnectorHarness.channel("other-out", Map.of("address", Topics.CHUNK_LOADED)));
-        harness.connector.getPublisher(ConnectorHarness.channel("chunk-ready", Map.of("address",
-                "chunk-ready/Subscriptions/synapse-loader")));
+        harness.connector.getPublisher(
+                ConnectorHarness.channel("chunk-ready", Map.of("address", "chunk-ready/Subscriptions/synapse-loader")));
         // one FakeTransport made once: the connector asked its supplier a single time
         assertThat(harness.connects()).isEqualTo(1);
     }

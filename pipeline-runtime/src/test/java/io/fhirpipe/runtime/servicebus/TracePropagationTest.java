@@ -1,5 +1,7 @@
 package io.fhirpipe.runtime.servicebus;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.runtime.logging.LogContext;
@@ -7,6 +9,7 @@ import io.fhirpipe.runtime.messaging.BrokerKind;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
 import io.fhirpipe.runtime.messaging.MessageProperties;
 import io.fhirpipe.runtime.messaging.MessageWork;
+import io.fhirpipe.runtime.messaging.Publishing;
 import io.fhirpipe.runtime.messaging.SinkEmitter;
 import io.fhirpipe.runtime.servicebus.FakeTransport.FakeDelivery;
 import io.fhirpipe.runtime.servicebus.implementation.OutgoingServiceBusMessage;
@@ -24,6 +27,11 @@ import io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
 import io.vertx.amqp.AmqpMessage;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
@@ -32,15 +40,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue #15, tracing: a consumer continues the trace an incoming message carries in its application
@@ -57,8 +56,11 @@ class TracePropagationTest {
     @BeforeAll
     static void installSdk() {
         GlobalOpenTelemetry.resetForTest();
-        GlobalOpenTelemetry.set(OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
-                .addSpanProcessor(SimpleSpanProcessor.create(SPANS)).build()).build());
+        GlobalOpenTelemetry.set(OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .addSpanProcessor(SimpleSpanProcessor.create(SPANS))
+                        .build())
+                .build());
     }
 
     @AfterAll
@@ -73,15 +75,21 @@ class TracePropagationTest {
 
     @Test
     void anArtemisMessageIsHandledInItsTraceAndWhatIsPublishedMeanwhileCarriesItOn() throws Exception {
-        AmqpMessage amqp = AmqpMessage.create().id("m1").withBody("{}").applicationProperties(new JsonObject()
-                .put(Tracing.TRACEPARENT, TRACEPARENT).put(MessageProperties.EXPORT_ID, "exp-1")
-                .put(MessageProperties.CHUNK_ID, "exp-1/Observation/000000.ndjson")).build();
+        AmqpMessage amqp = AmqpMessage.create()
+                .id("m1")
+                .withBody("{}")
+                .applicationProperties(new JsonObject()
+                        .put(Tracing.TRACEPARENT, TRACEPARENT)
+                        .put(MessageProperties.EXPORT_ID, "exp-1")
+                        .put(MessageProperties.CHUNK_ID, "exp-1/Observation/000000.ndjson"))
+                .build();
         Message<String> incoming = Message.of("{}", Metadata.of(new IncomingAmqpMetadata(amqp)));
         List<Message<? extends String>> sent = new ArrayList<>();
-        CloudEventPublisher publisher = new CloudEventPublisher(new SinkEmitter(m -> {
-            sent.add(m);
-            m.ack();
-        }), BrokerKind.ARTEMIS);
+        CloudEventPublisher publisher = new Publishing(BrokerKind.ARTEMIS, Publishing.DEFAULT_TIMEOUT)
+                .to(new SinkEmitter(m -> {
+                    sent.add(m);
+                    m.ack();
+                }));
 
         try (MessageWork ignored = MessageWork.start(incoming, "chunk-ready")) {
             assertThat(Span.current().getSpanContext().getTraceId()).isEqualTo(TRACE_ID);
@@ -92,7 +100,10 @@ class TracePropagationTest {
         assertThat(MDC.get(LogContext.EXPORT_ID)).isNull();
         assertThat(MDC.get(LogContext.CHUNK_ID)).isNull();
 
-        JsonObject properties = sent.get(0).getMetadata(OutgoingAmqpMetadata.class).orElseThrow().getProperties();
+        JsonObject properties = sent.get(0)
+                .getMetadata(OutgoingAmqpMetadata.class)
+                .orElseThrow()
+                .getProperties();
         String traceparent = properties.getString(Tracing.TRACEPARENT);
         assertThat(traceparent).startsWith("00-" + TRACE_ID + "-").endsWith("-01");
         assertThat(properties.getString(MessageProperties.CHUNK_ID))
@@ -126,31 +137,41 @@ class TracePropagationTest {
                 ConnectorHarness.channel("chunk-ready-out", Map.of("address", Topics.CHUNK_READY)));
         subscriber.onSubscribe(new Flow.Subscription() {
             @Override
-            public void request(long n) {
-            }
+            public void request(long n) {}
 
             @Override
-            public void cancel() {
-            }
+            public void cancel() {}
         });
         Emitter<String> emitter = new SinkEmitter(subscriber::onNext);
         String traceId;
         Span work = Tracing.tracer().spanBuilder("work").startSpan();
         try (Scope ignored = work.makeCurrent()) {
             traceId = work.getSpanContext().getTraceId();
-            new CloudEventPublisher(emitter, BrokerKind.SERVICE_BUS).publish(TestEvents.chunkReady())
-                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            new Publishing(BrokerKind.SERVICE_BUS, Publishing.DEFAULT_TIMEOUT)
+                    .to(emitter)
+                    .publish(TestEvents.chunkReady())
+                    .toCompletableFuture()
+                    .get(5, TimeUnit.SECONDS);
         } finally {
             work.end();
         }
-        OutgoingServiceBusMessage sent = outgoing.transport.sender(Topics.CHUNK_READY).sent.get(0);
-        assertThat((String) sent.applicationProperties().get(Tracing.TRACEPARENT)).contains(traceId);
+        OutgoingServiceBusMessage sent =
+                outgoing.transport.sender(Topics.CHUNK_READY).sent.get(0);
+        assertThat((String) sent.applicationProperties().get(Tracing.TRACEPARENT))
+                .contains(traceId);
 
         // incoming: the same properties delivered to a subscription; the consumer continues the trace
-        ConnectorHarness incoming = new ConnectorHarness().subscribe("chunk-ready", Map.of("address",
-                Topics.CHUNK_READY + "/Subscriptions/" + Subscriptions.SYNAPSE_LOADER));
-        incoming.transport.onlyProcessor().deliver(new FakeDelivery("m2", new String(sent.body(),
-                java.nio.charset.StandardCharsets.UTF_8), sent.applicationProperties(), 0));
+        ConnectorHarness incoming = new ConnectorHarness()
+                .subscribe(
+                        "chunk-ready",
+                        Map.of("address", Topics.CHUNK_READY + "/Subscriptions/" + Subscriptions.SYNAPSE_LOADER));
+        incoming.transport
+                .onlyProcessor()
+                .deliver(new FakeDelivery(
+                        "m2",
+                        new String(sent.body(), java.nio.charset.StandardCharsets.UTF_8),
+                        sent.applicationProperties(),
+                        0));
         Message<?> received = incoming.next();
         String consumedIn;
         try (MessageWork ignored = MessageWork.start(received, "chunk-ready")) {
@@ -162,7 +183,9 @@ class TracePropagationTest {
     }
 
     private static SpanData span(SpanKind kind) {
-        List<SpanData> spans = SPANS.getFinishedSpanItems().stream().filter(s -> s.getKind() == kind).toList();
+        List<SpanData> spans = SPANS.getFinishedSpanItems().stream()
+                .filter(s -> s.getKind() == kind)
+                .toList();
         assertThat(spans).as("%s spans", kind).hasSize(1);
         return spans.get(0);
     }

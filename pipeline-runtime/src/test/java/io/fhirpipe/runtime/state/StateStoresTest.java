@@ -1,59 +1,48 @@
 package io.fhirpipe.runtime.state;
 
-import com.azure.storage.blob.BlobContainerClient;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fhirpipe.model.events.ExportLevel;
 import io.fhirpipe.model.events.ExportRequested;
-import io.fhirpipe.testsupport.storage.Azurite;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
+import io.fhirpipe.testsupport.storage.AzuriteContainer;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Optimistic concurrency of the state stores, against a real Azurite. */
 class StateStoresTest {
 
-    static Azurite azurite;
-    static BlobContainerClient container;
-
-    @BeforeAll
-    static void start() {
-        azurite = Azurite.start();
-        container = azurite.blobServiceClient().getBlobContainerClient("state");
-        container.createIfNotExists();
-    }
-
-    @AfterAll
-    static void stop() {
-        azurite.close();
-    }
+    @RegisterExtension
+    static final AzuriteContainer STATE = new AzuriteContainer("state");
 
     @Test
     void onlyOneOfManyConcurrentCreatesWins() throws Exception {
-        ExportRunStore runs = new ExportRunStore(new JsonBlobStore(container));
+        ExportRunStore runs = new ExportRunStore(new JsonBlobStore(STATE.container()));
         ExportRun run = ExportRun.requested(request("race-" + UUID.randomUUID()), Instant.now());
         CountDownLatch go = new CountDownLatch(1);
         List<CompletableFuture<Boolean>> attempts = IntStream.range(0, 8)
                 .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
                     await(go);
-                    return new ExportRunStore(new JsonBlobStore(container)).create(run);
-                })).toList();
+                    return new ExportRunStore(new JsonBlobStore(STATE.container())).create(run);
+                }))
+                .toList();
         go.countDown();
-        long winners = attempts.stream().map(CompletableFuture::join).filter(Boolean::booleanValue).count();
+        long winners = attempts.stream()
+                .map(CompletableFuture::join)
+                .filter(Boolean::booleanValue)
+                .count();
         assertThat(winners).isEqualTo(1);
         assertThat(runs.find(run.exportId())).contains(run);
     }
 
     @Test
     void concurrentUpdatesAreAllApplied() {
-        ExportRunStore runs = new ExportRunStore(new JsonBlobStore(container));
+        ExportRunStore runs = new ExportRunStore(new JsonBlobStore(STATE.container()));
         String id = "updates-" + UUID.randomUUID();
         assertThat(runs.create(ExportRun.requested(request(id), Instant.now()))).isTrue();
         CountDownLatch go = new CountDownLatch(1);
@@ -61,36 +50,44 @@ class StateStoresTest {
                 .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
                     await(go);
                     return runs.update(id, r -> r.withKickoffRetry(Instant.now(), "attempt by writer " + i));
-                })).toList();
+                }))
+                .toList();
         go.countDown();
         updates.forEach(CompletableFuture::join);
 
         ExportRun result = runs.find(id).orElseThrow();
         assertThat(result.kickoffAttempts()).isEqualTo(6);
-        assertThat(result.history()).filteredOn(e -> e.event().equals("kickoff-retry")).hasSize(6);
-    }
-
-    @Test
-    void aWatermarkOnlyMovesForward() {
-        WatermarkStore watermarks = new WatermarkStore(new JsonBlobStore(container));
-        String job = "job-" + UUID.randomUUID();
-        Instant t1 = Instant.parse("2026-11-26T01:00:00Z");
-        Instant t2 = Instant.parse("2026-11-26T02:00:00Z");
-        assertThat(watermarks.find(job)).isEmpty();
-
-        assertThat(watermarks.advance(job, t2, "e2", Instant.now()).transactionTime()).isEqualTo(t2);
-        assertThat(watermarks.advance(job, t1, "e1", Instant.now()).exportId()).isEqualTo("e2");
-        assertThat(watermarks.find(job).orElseThrow().transactionTime()).isEqualTo(t2);
+        assertThat(result.history())
+                .filteredOn(e -> e.event().equals("kickoff-retry"))
+                .hasSize(6);
     }
 
     @Test
     void aMissingRunIsEmpty() {
-        assertThat(new ExportRunStore(new JsonBlobStore(container)).find("never-" + UUID.randomUUID())).isEmpty();
+        assertThat(new ExportRunStore(new JsonBlobStore(STATE.container())).find("never-" + UUID.randomUUID()))
+                .isEmpty();
     }
 
     private static ExportRequested request(String id) {
-        return new ExportRequested(id, null, "hapi", ExportLevel.SYSTEM, null, null, List.of("Patient"), null, null,
-                null, null, null, null, null, null, null, Instant.parse("2026-11-26T00:00:00Z"), "api");
+        return new ExportRequested(
+                id,
+                null,
+                "hapi",
+                ExportLevel.SYSTEM,
+                null,
+                null,
+                List.of("Patient"),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Instant.parse("2026-11-26T00:00:00Z"),
+                "api");
     }
 
     private static void await(CountDownLatch latch) {

@@ -1,10 +1,9 @@
 package io.fhirpipe.runtime.tracing;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Tracing is off unless asked for or an OTLP endpoint is configured; FHIRPIPE_TRACING=false always wins. */
 class TracingSwitchTest {
@@ -25,13 +24,15 @@ class TracingSwitchTest {
                 .isEqualTo("false");
         assertThat(sdkDisabled(Map.of("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4317"), Map.of()))
                 .isEqualTo("false");
-        assertThat(sdkDisabled(Map.of(), Map.of(TracingSwitch.ENDPOINT, "http://127.0.0.1:4318"))).isEqualTo("false");
+        assertThat(sdkDisabled(Map.of(), Map.of(TracingSwitch.ENDPOINT, "http://127.0.0.1:4318")))
+                .isEqualTo("false");
     }
 
     @Test
     void offWhenTurnedOffWhateverIsConfigured() {
-        assertThat(sdkDisabled(Map.of("FHIRPIPE_TRACING", "false", "OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4317"),
-                Map.of())).isEqualTo("true");
+        assertThat(sdkDisabled(
+                        Map.of("FHIRPIPE_TRACING", "false", "OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4317"), Map.of()))
+                .isEqualTo("true");
     }
 
     @Test

@@ -12,7 +12,8 @@ public record ChunkReady(
         int chunkIndex,
         long lineCount,
         long bytes,
-        String sha256) implements EventData {
+        String sha256)
+        implements EventData {
 
     @Override
     public List<String> identity() {

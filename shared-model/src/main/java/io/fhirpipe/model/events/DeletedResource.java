@@ -1,7 +1,6 @@
 package io.fhirpipe.model.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 
 /**
@@ -11,5 +10,4 @@ import java.time.Instant;
  * @param deletedAt the time of the delete, or null when the server gave none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeletedResource(String id, Instant deletedAt) {
-}
+public record DeletedResource(String id, Instant deletedAt) {}

@@ -1,7 +1,6 @@
 package io.fhirpipe.model.events;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
 import java.util.List;
 
 /**

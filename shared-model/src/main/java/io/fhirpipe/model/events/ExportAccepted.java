@@ -1,7 +1,6 @@
 package io.fhirpipe.model.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -11,12 +10,8 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExportAccepted(
-        String exportId,
-        String job,
-        String server,
-        String statusUrl,
-        Instant acceptedAt,
-        int pollAttempt) implements EventData {
+        String exportId, String job, String server, String statusUrl, Instant acceptedAt, int pollAttempt)
+        implements EventData {
 
     @Override
     public List<String> identity() {

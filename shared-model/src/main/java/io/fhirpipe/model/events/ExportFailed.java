@@ -1,7 +1,6 @@
 package io.fhirpipe.model.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -19,7 +18,8 @@ public record ExportFailed(
         String reason,
         Integer httpStatus,
         List<String> diagnostics,
-        Instant failedAt) implements EventData {
+        Instant failedAt)
+        implements EventData {
 
     public ExportFailed {
         diagnostics = diagnostics == null ? List.of() : List.copyOf(diagnostics);

@@ -2,12 +2,13 @@ package io.fhirpipe.model.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Locale;
 
 /** The Bulk Data export levels: {@code [base]/$export}, {@code [base]/Patient/$export}, {@code [base]/Group/[id]/$export}. */
 public enum ExportLevel {
-    SYSTEM, PATIENT, GROUP;
+    SYSTEM,
+    PATIENT,
+    GROUP;
 
     @JsonValue
     public String wireName() {

@@ -1,7 +1,6 @@
 package io.fhirpipe.model.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -34,7 +33,8 @@ public record ExportRequested(
         String anonymizationConfigEtag,
         List<String> includeAssociatedData,
         Instant requestedAt,
-        String origin) implements EventData {
+        String origin)
+        implements EventData {
 
     public ExportRequested {
         patients = patients == null ? List.of() : List.copyOf(patients);
@@ -50,8 +50,24 @@ public record ExportRequested(
     }
 
     public ExportRequested withSince(Instant newSince) {
-        return new ExportRequested(exportId, job, server, level, groupId, patients, types, newSince, until,
-                typeFilters, elements, outputFormat, container, anonymizationConfig, anonymizationConfigEtag,
-                includeAssociatedData, requestedAt, origin);
+        return new ExportRequested(
+                exportId,
+                job,
+                server,
+                level,
+                groupId,
+                patients,
+                types,
+                newSince,
+                until,
+                typeFilters,
+                elements,
+                outputFormat,
+                container,
+                anonymizationConfig,
+                anonymizationConfigEtag,
+                includeAssociatedData,
+                requestedAt,
+                origin);
     }
 }

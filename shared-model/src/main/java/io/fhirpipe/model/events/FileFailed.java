@@ -1,7 +1,6 @@
 package io.fhirpipe.model.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -21,7 +20,8 @@ public record FileFailed(
         String landingBlob,
         String stage,
         String reason,
-        Instant failedAt) implements EventData {
+        Instant failedAt)
+        implements EventData {
 
     public static final String TRANSFER = "transfer";
     public static final String SPLIT = "split";

@@ -2,12 +2,13 @@ package io.fhirpipe.model.events;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.util.Locale;
 
 /** Which manifest array a file came from. */
 public enum FileKind {
-    OUTPUT, DELETED, ERROR;
+    OUTPUT,
+    DELETED,
+    ERROR;
 
     @JsonValue
     public String wireName() {

@@ -1,7 +1,6 @@
 package io.fhirpipe.model.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -25,7 +24,8 @@ public record FileReady(
         Long expectedCount,
         boolean requiresAccessToken,
         Instant transactionTime,
-        List<DeletedResource> deletions) implements EventData {
+        List<DeletedResource> deletions)
+        implements EventData {
 
     /** Keeps a file-ready message well under a Service Bus message's 256 KB. */
     public static final int MAX_DELETIONS = 1000;
@@ -35,10 +35,27 @@ public record FileReady(
     }
 
     /** A file of the manifest, to be downloaded from {@code url}. */
-    public FileReady(String exportId, String server, FileKind kind, String resourceType, int fileIndex, String url,
-            Long expectedCount, boolean requiresAccessToken, Instant transactionTime) {
-        this(exportId, server, kind, resourceType, fileIndex, url, expectedCount, requiresAccessToken,
-                transactionTime, null);
+    public FileReady(
+            String exportId,
+            String server,
+            FileKind kind,
+            String resourceType,
+            int fileIndex,
+            String url,
+            Long expectedCount,
+            boolean requiresAccessToken,
+            Instant transactionTime) {
+        this(
+                exportId,
+                server,
+                kind,
+                resourceType,
+                fileIndex,
+                url,
+                expectedCount,
+                requiresAccessToken,
+                transactionTime,
+                null);
     }
 
     @Override

@@ -10,7 +10,8 @@ public record SplitCompleted(
         String sourceEtag,
         int chunkCount,
         long lineCount,
-        long rejectedLines) implements EventData {
+        long rejectedLines)
+        implements EventData {
 
     @Override
     public List<String> identity() {

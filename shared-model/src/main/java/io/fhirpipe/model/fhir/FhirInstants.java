@@ -1,7 +1,6 @@
 package io.fhirpipe.model.fhir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -9,8 +8,7 @@ import java.time.format.DateTimeParseException;
 /** FHIR {@code instant} values (always with a time zone) as they appear in resources and Bundles. */
 public final class FhirInstants {
 
-    private FhirInstants() {
-    }
+    private FhirInstants() {}
 
     /** The first candidate that is a FHIR instant, or null when none is. */
     public static Instant first(JsonNode... candidates) {

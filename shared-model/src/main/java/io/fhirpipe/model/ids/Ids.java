@@ -18,8 +18,7 @@ public final class Ids {
     /** Export ids, job names and the like: safe in blob paths, URLs and SQL literals. */
     public static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
-    private Ids() {
-    }
+    private Ids() {}
 
     /** A UUID-formatted id from SHA-256 over the parts (each length-prefixed, so ("ab","c") != ("a","bc")). */
     public static String deterministic(List<String> parts) {

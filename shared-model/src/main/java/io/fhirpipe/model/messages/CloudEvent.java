@@ -2,7 +2,6 @@ package io.fhirpipe.model.messages;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fhirpipe.model.events.EventData;
-
 import java.time.Instant;
 import java.util.Objects;
 
@@ -38,11 +37,12 @@ public record CloudEvent<T extends EventData>(
      */
     public static <T extends EventData> CloudEvent<T> of(MessageType type, String source, T data, Instant time) {
         if (!type.dataClass().isInstance(data)) {
-            throw new IllegalArgumentException(type + " carries " + type.dataClass().getSimpleName()
-                    + ", not " + data.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    type + " carries " + type.dataClass().getSimpleName() + ", not "
+                            + data.getClass().getSimpleName());
         }
-        return new CloudEvent<>(SPEC_VERSION, EventIds.of(type, data), source, type.cloudEventType(), data.subject(),
-                time, JSON, data);
+        return new CloudEvent<>(
+                SPEC_VERSION, EventIds.of(type, data), source, type.cloudEventType(), data.subject(), time, JSON, data);
     }
 
     public MessageType messageType() {

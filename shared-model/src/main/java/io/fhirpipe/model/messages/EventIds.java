@@ -2,15 +2,13 @@ package io.fhirpipe.model.messages;
 
 import io.fhirpipe.model.events.EventData;
 import io.fhirpipe.model.ids.Ids;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /** Derives the CloudEvent id of an event from its type and identity: one place, so ids never disagree. */
-public final class EventIds {
+final class EventIds {
 
-    private EventIds() {
-    }
+    private EventIds() {}
 
     public static String of(MessageType type, EventData data) {
         List<String> parts = new ArrayList<>();

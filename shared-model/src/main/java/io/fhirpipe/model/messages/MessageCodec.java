@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirpipe.model.events.EventData;
 import io.fhirpipe.model.validation.FieldError;
 import io.fhirpipe.model.validation.InvalidMessageException;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -21,8 +20,7 @@ public final class MessageCodec {
 
     private static final ObjectMapper MAPPER = Json.mapper();
 
-    private MessageCodec() {
-    }
+    private MessageCodec() {}
 
     public static String encode(CloudEvent<?> event) {
         try {
@@ -37,8 +35,12 @@ public final class MessageCodec {
         JsonNode tree = parse(body);
         MessageType type = typeOf(tree);
         if (expected.length > 0 && Arrays.stream(expected).noneMatch(type::equals)) {
-            throw new InvalidMessageException("type", "is '" + type.cloudEventType() + "', expected "
-                    + Arrays.stream(expected).map(MessageType::cloudEventType).collect(Collectors.joining(" or ")));
+            throw new InvalidMessageException(
+                    "type",
+                    "is '" + type.cloudEventType() + "', expected "
+                            + Arrays.stream(expected)
+                                    .map(MessageType::cloudEventType)
+                                    .collect(Collectors.joining(" or ")));
         }
         return decodeTree(type, tree);
     }
@@ -47,7 +49,8 @@ public final class MessageCodec {
     @SuppressWarnings("unchecked")
     public static <T extends EventData> CloudEvent<T> decode(String body, MessageType expected, Class<T> dataClass) {
         if (!expected.dataClass().equals(dataClass)) {
-            throw new IllegalArgumentException(expected + " carries " + expected.dataClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    expected + " carries " + expected.dataClass().getSimpleName());
         }
         return (CloudEvent<T>) (CloudEvent<?>) decode(body, expected);
     }
@@ -70,11 +73,14 @@ public final class MessageCodec {
     private static MessageType typeOf(JsonNode tree) {
         JsonNode type = tree.get("type");
         if (type == null || !type.isTextual()) {
-            throw new InvalidMessageException("type", "is required (a fhirpipe CloudEvent type such as "
-                    + MessageType.EXPORT_REQUESTED.cloudEventType() + ")");
+            throw new InvalidMessageException(
+                    "type",
+                    "is required (a fhirpipe CloudEvent type such as " + MessageType.EXPORT_REQUESTED.cloudEventType()
+                            + ")");
         }
-        return MessageType.fromCloudEventType(type.asText()).orElseThrow(() -> new InvalidMessageException("type",
-                "'" + type.asText() + "' is not a fhirpipe message type"));
+        return MessageType.fromCloudEventType(type.asText())
+                .orElseThrow(() ->
+                        new InvalidMessageException("type", "'" + type.asText() + "' is not a fhirpipe message type"));
     }
 
     private static CloudEvent<EventData> decodeTree(MessageType type, JsonNode tree) {
@@ -87,8 +93,8 @@ public final class MessageCodec {
             return MAPPER.convertValue(tree, javaType);
         } catch (IllegalArgumentException e) {
             // The schema should have caught this; report it as a field error rather than a crash.
-            throw new InvalidMessageException("data", "cannot be read as " + type.dataClass().getSimpleName() + ": "
-                    + rootMessage(e));
+            throw new InvalidMessageException(
+                    "data", "cannot be read as " + type.dataClass().getSimpleName() + ": " + rootMessage(e));
         }
     }
 

@@ -1,14 +1,13 @@
 package io.fhirpipe.model.messages;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonNodePath;
+import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.fhirpipe.model.validation.FieldError;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,8 +21,7 @@ public final class MessageSchemas {
 
     private static final Map<MessageType, JsonSchema> SCHEMAS = load();
 
-    private MessageSchemas() {
-    }
+    private MessageSchemas() {}
 
     /** Validates a whole CloudEvent document against the schema of its type; empty when valid. */
     public static List<FieldError> validate(MessageType type, JsonNode event) {
@@ -67,7 +65,8 @@ public final class MessageSchemas {
 
     private static Map<MessageType, JsonSchema> load() {
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        SchemaValidatorsConfig config =
+                SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
         Map<MessageType, JsonSchema> schemas = new EnumMap<>(MessageType.class);
         for (MessageType type : MessageType.values()) {
             try (InputStream in = MessageSchemas.class.getResourceAsStream(type.schemaResource())) {

@@ -13,7 +13,6 @@ import io.fhirpipe.model.events.ExportRequested;
 import io.fhirpipe.model.events.FileFailed;
 import io.fhirpipe.model.events.FileReady;
 import io.fhirpipe.model.events.SplitCompleted;
-
 import java.util.Optional;
 
 /** Every message fhirpipe sends: its CloudEvents type, its data record, its topic and its JSON Schema. */

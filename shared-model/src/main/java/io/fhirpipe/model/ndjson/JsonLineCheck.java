@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -51,14 +50,17 @@ public final class JsonLineCheck {
     static final int MAX_DEPTH = 64;
     /** Bounds every string of a vouched line far below Jackson's 20 M characters. */
     static final int MAX_LINE_BYTES = 8 << 20;
+
     static final int MAX_NUMBER = 100;
     static final int MAX_NAME = 1000;
     /** Names of the objects currently open; an object with more than fits goes to Jackson. */
     private static final int MAX_OPEN_NAMES = 512;
+
     private static final int MAX_NAMES_PER_OBJECT = 64;
 
     /** Azure's FHIR service marks a soft-deleted resource's exported version with this extension. */
     public static final String SOFT_DELETED_URL = "http://azurehealthcareapis.com/data-extensions/deleted-state";
+
     private static final byte[] SOFT_DELETED_HINT = "data-extensions/deleted-state".getBytes(StandardCharsets.US_ASCII);
 
     static final String NOT_A_FHIR_ID = "id is not a FHIR id (1-64 of A-Z a-z 0-9 - .)";
@@ -129,8 +131,7 @@ public final class JsonLineCheck {
     }
 
     /** The deletion a resource line stands for when it carries Azure's soft-deleted mark. */
-    public record SoftDeletion(String id, Instant lastUpdated) {
-    }
+    public record SoftDeletion(String id, Instant lastUpdated) {}
 
     /**
      * For a resource line that {@link #check} accepted: the deletion it stands for when its
@@ -157,8 +158,11 @@ public final class JsonLineCheck {
             if (SOFT_DELETED_URL.equals(extension.path("url").asText())
                     && "soft-deleted".equals(extension.path("valueString").asText())) {
                 String lastUpdated = resource.path("meta").path("lastUpdated").asText(null);
-                return new SoftDeletion(resource.path("id").asText(),
-                        lastUpdated == null ? null : OffsetDateTime.parse(lastUpdated).toInstant());
+                return new SoftDeletion(
+                        resource.path("id").asText(),
+                        lastUpdated == null
+                                ? null
+                                : OffsetDateTime.parse(lastUpdated).toInstant());
             }
         }
         return null;
@@ -206,7 +210,8 @@ public final class JsonLineCheck {
                 return "missing resourceType";
             }
             if (!resourceType.equals(expectedType)) {
-                return deletedBundles ? NOT_A_BUNDLE
+                return deletedBundles
+                        ? NOT_A_BUNDLE
                         : "resourceType '" + resourceType + "' is not the " + source + "'s type '" + expectedType + "'";
             }
             if (!idPresent) {
@@ -370,6 +375,7 @@ public final class JsonLineCheck {
 
     /** Where {@link #member} found the end of the name, and {@link #next} the byte after the comma. */
     private int at;
+
     private static final int CONTINUE = -2;
 
     /**
@@ -655,7 +661,8 @@ public final class JsonLineCheck {
         byte[] b = this.b;
         int hash = length == 0 ? 0 : (length << 16) ^ (b[start] << 8) ^ b[to - 1];
         for (int k = first; k < names; k++) {
-            if (nameHash[k] == hash && nameLength[k] == length
+            if (nameHash[k] == hash
+                    && nameLength[k] == length
                     && Arrays.equals(b, nameStart[k], nameStart[k] + length, b, start, to)) {
                 return false; // duplicate: Jackson words the reason
             }
@@ -708,14 +715,35 @@ public final class JsonLineCheck {
         if (e - s < 20) {
             return false;
         }
-        if (!(d(s) && d(s + 1) && d(s + 2) && d(s + 3) && b[s + 4] == '-' && d(s + 5) && d(s + 6) && b[s + 7] == '-'
-                && d(s + 8) && d(s + 9) && b[s + 10] == 'T' && d(s + 11) && d(s + 12) && b[s + 13] == ':'
-                && d(s + 14) && d(s + 15) && b[s + 16] == ':' && d(s + 17) && d(s + 18))) {
+        if (!(d(s)
+                && d(s + 1)
+                && d(s + 2)
+                && d(s + 3)
+                && b[s + 4] == '-'
+                && d(s + 5)
+                && d(s + 6)
+                && b[s + 7] == '-'
+                && d(s + 8)
+                && d(s + 9)
+                && b[s + 10] == 'T'
+                && d(s + 11)
+                && d(s + 12)
+                && b[s + 13] == ':'
+                && d(s + 14)
+                && d(s + 15)
+                && b[s + 16] == ':'
+                && d(s + 17)
+                && d(s + 18))) {
             return false;
         }
         int month = two(s + 5);
         int day = two(s + 8);
-        if (month < 1 || month > 12 || day < 1 || day > 28 || two(s + 11) > 23 || two(s + 14) > 59
+        if (month < 1
+                || month > 12
+                || day < 1
+                || day > 28
+                || two(s + 11) > 23
+                || two(s + 14) > 59
                 || two(s + 17) > 59) {
             return false;
         }
@@ -733,8 +761,15 @@ public final class JsonLineCheck {
         if (k == e - 1 && b[k] == 'Z') {
             return true;
         }
-        return k == e - 6 && (b[k] == '+' || b[k] == '-') && d(k + 1) && d(k + 2) && b[k + 3] == ':' && d(k + 4)
-                && d(k + 5) && two(k + 1) < 18 && two(k + 4) < 60;
+        return k == e - 6
+                && (b[k] == '+' || b[k] == '-')
+                && d(k + 1)
+                && d(k + 2)
+                && b[k + 3] == ':'
+                && d(k + 4)
+                && d(k + 5)
+                && two(k + 1) < 18
+                && two(k + 4) < 60;
     }
 
     private boolean d(int k) {

@@ -8,5 +8,4 @@ package io.fhirpipe.model.ndjson;
  * @param line       the line's text (without terminator), or only its first bytes when it was too
  *                   long to keep ({@code truncated} is then true)
  */
-public record LineRejection(long lineNumber, String reason, String line, boolean truncated) {
-}
+public record LineRejection(long lineNumber, String reason, String line, boolean truncated) {}

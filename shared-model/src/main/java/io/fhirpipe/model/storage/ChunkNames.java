@@ -1,7 +1,6 @@
 package io.fhirpipe.model.storage;
 
 import io.fhirpipe.model.ids.Ids;
-
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -20,8 +19,7 @@ public final class ChunkNames {
 
     private static final Pattern PLAIN_ETAG = Pattern.compile("[A-Za-z0-9]{1,64}");
 
-    private ChunkNames() {
-    }
+    private ChunkNames() {}
 
     /** An ETag without the quotes HTTP puts around it: the form used in events and names. */
     public static String normalizeEtag(String etag) {

@@ -17,6 +17,5 @@ public final class Containers {
 
     public static final List<String> ALL = List.of(LANDING, CHUNKS, REJECTED, CURATED, STATE);
 
-    private Containers() {
-    }
+    private Containers() {}
 }

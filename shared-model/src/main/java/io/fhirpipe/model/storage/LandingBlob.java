@@ -2,7 +2,6 @@ package io.fhirpipe.model.storage;
 
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.model.ids.Ids;
-
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,8 +14,8 @@ import java.util.regex.Pattern;
  */
 public record LandingBlob(String exportId, FileKind kind, String resourceType, int fileIndex, boolean gzip) {
 
-    private static final Pattern PATH = Pattern.compile(
-            "(?<export>[A-Za-z0-9][A-Za-z0-9._-]{0,127})/(?:(?<kind>deleted|error)/)?"
+    private static final Pattern PATH =
+            Pattern.compile("(?<export>[A-Za-z0-9][A-Za-z0-9._-]{0,127})/(?:(?<kind>deleted|error)/)?"
                     + "(?<type>[A-Z][A-Za-z]{1,63})-(?<index>\\d{1,6})\\.ndjson(?<gz>\\.gz)?");
 
     public LandingBlob {
@@ -42,7 +41,7 @@ public record LandingBlob(String exportId, FileKind kind, String resourceType, i
             return Optional.empty();
         }
         FileKind kind = m.group("kind") == null ? FileKind.OUTPUT : FileKind.fromWireName(m.group("kind"));
-        return Optional.of(new LandingBlob(m.group("export"), kind, m.group("type"),
-                Integer.parseInt(m.group("index")), m.group("gz") != null));
+        return Optional.of(new LandingBlob(
+                m.group("export"), kind, m.group("type"), Integer.parseInt(m.group("index")), m.group("gz") != null));
     }
 }

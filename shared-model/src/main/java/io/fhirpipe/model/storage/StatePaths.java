@@ -5,12 +5,16 @@ import io.fhirpipe.model.ids.Ids;
 /** Names of the blobs in the {@code state} container. */
 public final class StatePaths {
 
-    private StatePaths() {
-    }
+    private StatePaths() {}
 
     /** The run record of one export. */
     public static String exportRun(String exportId) {
         return "exports/" + requireSafe(exportId) + ".json";
+    }
+
+    /** The poller's poll loop of one export (polls, retries, how deletes were learned): only the poller writes it. */
+    public static String pollState(String exportId) {
+        return "polls/" + requireSafe(exportId) + ".json";
     }
 
     /** The claim on one export's kick-off attempt: only its holder calls the FHIR server. */
@@ -25,7 +29,8 @@ public final class StatePaths {
 
     /** The transfer's record of one landed file (one document per file: parallel transfers never contend). */
     public static String transferRecord(LandingBlob blob) {
-        return transferRecordPrefix(blob.exportId()) + blob.name().substring(blob.exportId().length() + 1) + ".json";
+        return transferRecordPrefix(blob.exportId())
+                + blob.name().substring(blob.exportId().length() + 1) + ".json";
     }
 
     /** Every transfer record of one export lies under this prefix. */
@@ -38,8 +43,8 @@ public final class StatePaths {
         if (!transferRecordName.startsWith("transfers/") || !transferRecordName.endsWith(".json")) {
             return java.util.Optional.empty();
         }
-        return LandingBlob.parse(transferRecordName.substring("transfers/".length(),
-                transferRecordName.length() - ".json".length()));
+        return LandingBlob.parse(
+                transferRecordName.substring("transfers/".length(), transferRecordName.length() - ".json".length()));
     }
 
     public static String exportRunPrefix() {

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.storage.Containers;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,14 +51,13 @@ public final class BicepTopology {
     /** The name of each subscription's rule on Azure: it replaces the true filter ARM creates. */
     public static final String DEFAULT_RULE = "$Default";
     /** The writes that mean a finished file in storage (Event Grid's {@code data.api}). */
-    public static final List<String> FINISHED_BLOB_APIS = List.of("PutBlob", "PutBlockList", "FlushWithClose",
-            "CopyBlob");
+    public static final List<String> FINISHED_BLOB_APIS =
+            List.of("PutBlob", "PutBlockList", "FlushWithClose", "CopyBlob");
     /** The container Event Grid watches: BlobCreated under it goes to {@link Topics#BLOB_CREATED}. */
     public static final String WATCHED_CONTAINER = Containers.LANDING;
 
     /** A subscription a service receives from. */
-    public record Receive(String topic, String subscription) {
-    }
+    public record Receive(String topic, String subscription) {}
 
     /**
      * One of the four services on Azure.
@@ -81,39 +79,61 @@ public final class BicepTopology {
     }
 
     public static final List<Service> SERVICES = List.of(
-            new Service("export-trigger", 8081, 1,
-                    List.of(new Receive(Topics.EXPORT_REQUESTED, Subscriptions.EXPORT_TRIGGER),
+            new Service(
+                    "export-trigger",
+                    8081,
+                    1,
+                    List.of(
+                            new Receive(Topics.EXPORT_REQUESTED, Subscriptions.EXPORT_TRIGGER),
                             new Receive(Topics.EXPORT_COMPLETED, Subscriptions.EXPORT_TRACKER),
                             new Receive(Topics.EXPORT_FAILED, Subscriptions.EXPORT_TRACKER),
                             new Receive(Topics.SPLIT_COMPLETED, Subscriptions.EXPORT_TRACKER),
                             new Receive(Topics.CHUNK_LOADED, Subscriptions.EXPORT_TRACKER),
                             new Receive(Topics.CHUNK_FAILED, Subscriptions.EXPORT_TRACKER),
                             new Receive(Topics.FILE_FAILED, Subscriptions.EXPORT_TRACKER)),
-                    List.of(Topics.EXPORT_REQUESTED, Topics.EXPORT_ACCEPTED, Topics.EXPORT_FAILED,
+                    List.of(
+                            Topics.EXPORT_REQUESTED,
+                            Topics.EXPORT_ACCEPTED,
+                            Topics.EXPORT_FAILED,
                             Topics.EXPORT_LOADED)),
-            new Service("export-poller", 8082, 0,
-                    List.of(new Receive(Topics.EXPORT_ACCEPTED, Subscriptions.EXPORT_POLLER),
+            new Service(
+                    "export-poller",
+                    8082,
+                    0,
+                    List.of(
+                            new Receive(Topics.EXPORT_ACCEPTED, Subscriptions.EXPORT_POLLER),
                             new Receive(Topics.EXPORT_FILE_READY, Subscriptions.EXPORT_TRANSFER)),
-                    List.of(Topics.EXPORT_ACCEPTED, Topics.EXPORT_FILE_READY, Topics.EXPORT_COMPLETED,
-                            Topics.EXPORT_FAILED, Topics.FILE_FAILED)),
-            new Service("ndjson-splitter", 8083, 0,
+                    List.of(
+                            Topics.EXPORT_ACCEPTED,
+                            Topics.EXPORT_FILE_READY,
+                            Topics.EXPORT_COMPLETED,
+                            Topics.EXPORT_FAILED,
+                            Topics.FILE_FAILED)),
+            new Service(
+                    "ndjson-splitter",
+                    8083,
+                    0,
                     List.of(new Receive(Topics.BLOB_CREATED, Subscriptions.NDJSON_SPLITTER)),
                     List.of(Topics.CHUNK_READY, Topics.SPLIT_COMPLETED, Topics.FILE_FAILED)),
-            new Service("synapse-loader", 8084, 0,
+            new Service(
+                    "synapse-loader",
+                    8084,
+                    0,
                     List.of(new Receive(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER)),
                     List.of(Topics.CHUNK_LOADED, Topics.CHUNK_FAILED)));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private BicepTopology() {
-    }
+    private BicepTopology() {}
 
     /** The deployment's topology for {@code topology} and {@code services}, as a JSON tree. */
     public static ObjectNode generate(Topology topology, List<Service> services) {
         Objects.requireNonNull(topology, "topology");
         ObjectNode root = JSON.createObjectNode();
-        root.put("generatedBy", BicepTopology.class.getName()
-                + " from Topology.standard(); do not edit, regenerate (see deploy/README.md)");
+        root.put(
+                "generatedBy",
+                BicepTopology.class.getName()
+                        + " from Topology.standard(); do not edit, regenerate (see deploy/README.md)");
         ArrayNode topics = root.putArray("topics");
         ArrayNode queues = root.putArray("deadLetterQueues");
         ArrayNode subscriptions = root.putArray("subscriptions");
@@ -173,18 +193,28 @@ public final class BicepTopology {
         ArrayNode senderAssignments = root.putArray("senderAssignments");
         for (Service service : services) {
             for (Receive receive : service.receives()) {
-                receiverAssignments.addObject().put("service", service.name()).put("topic", receive.topic())
+                receiverAssignments
+                        .addObject()
+                        .put("service", service.name())
+                        .put("topic", receive.topic())
                         .put("subscription", receive.subscription());
             }
             for (String topic : service.sendTopics()) {
                 senderAssignments.addObject().put("service", service.name()).put("topic", topic);
             }
         }
-        root.putArray("containers").addAll(Containers.ALL.stream().map(JSON.getNodeFactory()::textNode).toList());
+        root.putArray("containers")
+                .addAll(Containers.ALL.stream()
+                        .map(JSON.getNodeFactory()::textNode)
+                        .toList());
         ObjectNode eventGrid = root.putObject("eventGrid");
         eventGrid.put("topic", topology.topic(Topics.BLOB_CREATED).name());
         eventGrid.put("subjectBeginsWith", "/blobServices/default/containers/" + WATCHED_CONTAINER + "/");
-        eventGrid.putArray("apis").addAll(FINISHED_BLOB_APIS.stream().map(JSON.getNodeFactory()::textNode).toList());
+        eventGrid
+                .putArray("apis")
+                .addAll(FINISHED_BLOB_APIS.stream()
+                        .map(JSON.getNodeFactory()::textNode)
+                        .toList());
         return root;
     }
 
@@ -192,8 +222,8 @@ public final class BicepTopology {
     public static String render(Topology topology) {
         DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
-                .withSeparators(Separators.createDefaultInstance()
-                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+                .withSeparators(
+                        Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
                 .withObjectIndenter(indenter)
                 .withArrayIndenter(indenter);
         try {
@@ -208,7 +238,8 @@ public final class BicepTopology {
      * under the repository root found from the working directory.
      */
     public static void main(String[] args) throws IOException {
-        Path target = args.length > 0 ? Paths.get(args[0])
+        Path target = args.length > 0
+                ? Paths.get(args[0])
                 : ServiceBusEmulatorConfig.findRepositoryRoot(Paths.get(System.getProperty("user.dir")))
                         .resolve(RELATIVE_PATH);
         Files.createDirectories(target.toAbsolutePath().getParent());

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,10 +74,10 @@ public final class ServiceBusEmulatorConfig {
      * while the first still works on it.
      */
     static final String LOCK_DURATION = capped(Topology.LOCK_DURATION, Duration.ofMinutes(5));
+
     static final String DEAD_LETTER_QUEUE_LOCK_DURATION = "PT1M";
     /** The emulator's maximum duplicate detection window (its default is 20 s). */
-    static final String DUPLICATE_DETECTION_WINDOW = capped(Topology.DUPLICATE_DETECTION_WINDOW,
-            Duration.ofMinutes(5));
+    static final String DUPLICATE_DETECTION_WINDOW = capped(Topology.DUPLICATE_DETECTION_WINDOW, Duration.ofMinutes(5));
     /** The emulator's default window, written on the dead-letter queues, which do not detect duplicates. */
     static final String QUEUE_DUPLICATE_DETECTION_WINDOW = "PT20S";
     /** The name of each subscription's one rule on the emulator (on Azure the rule is {@code $Default}). */
@@ -86,8 +85,7 @@ public final class ServiceBusEmulatorConfig {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ServiceBusEmulatorConfig() {
-    }
+    private ServiceBusEmulatorConfig() {}
 
     /**
      * The AMQP address a receiver attaches to for a subscription on Service Bus (the emulator and
@@ -95,8 +93,8 @@ public final class ServiceBusEmulatorConfig {
      * on Service Bus; the Azure SDK spells the middle segment in lower case.
      */
     public static String subscriptionAddress(String topic, String subscription) {
-        return Objects.requireNonNull(topic, "topic") + "/Subscriptions/" + Objects.requireNonNull(subscription,
-                "subscription");
+        return Objects.requireNonNull(topic, "topic") + "/Subscriptions/"
+                + Objects.requireNonNull(subscription, "subscription");
     }
 
     /** The emulator configuration for {@code topology}, as a JSON tree. */
@@ -128,8 +126,8 @@ public final class ServiceBusEmulatorConfig {
     public static String render(Topology topology) {
         DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
-                .withSeparators(Separators.createDefaultInstance()
-                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+                .withSeparators(
+                        Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
                 .withObjectIndenter(indenter)
                 .withArrayIndenter(indenter);
         try {
@@ -144,7 +142,8 @@ public final class ServiceBusEmulatorConfig {
      * under the repository root found from the working directory.
      */
     public static void main(String[] args) throws IOException {
-        Path target = args.length > 0 ? Paths.get(args[0])
+        Path target = args.length > 0
+                ? Paths.get(args[0])
                 : findRepositoryRoot(Paths.get(System.getProperty("user.dir"))).resolve(RELATIVE_PATH);
         Files.createDirectories(target.toAbsolutePath().getParent());
         Files.writeString(target, render(Topology.standard()), StandardCharsets.UTF_8);
@@ -170,11 +169,15 @@ public final class ServiceBusEmulatorConfig {
         properties.put("RequiresDuplicateDetection", Topology.REQUIRES_DUPLICATE_DETECTION);
         ArrayNode subscriptions = node.putArray("Subscriptions");
         List<SubscriptionDefinition> defined = topic.subscriptions().isEmpty()
-                ? List.of(new SubscriptionDefinition(OBSERVER_SUBSCRIPTION, Topology.DEFAULT_MAX_DELIVERY_COUNT,
-                        Topology.DEFAULT_REDELIVERY_DELAY, Topology.DEFAULT_MAX_REDELIVERY_DELAY))
+                ? List.of(new SubscriptionDefinition(
+                        OBSERVER_SUBSCRIPTION,
+                        Topology.DEFAULT_MAX_DELIVERY_COUNT,
+                        Topology.DEFAULT_REDELIVERY_DELAY,
+                        Topology.DEFAULT_MAX_REDELIVERY_DELAY))
                 : topic.subscriptions();
         for (SubscriptionDefinition subscription : defined) {
-            subscriptions.add(subscription(topic.name(), subscription, !topic.subscriptions().isEmpty()));
+            subscriptions.add(subscription(
+                    topic.name(), subscription, !topic.subscriptions().isEmpty()));
         }
         return node;
     }

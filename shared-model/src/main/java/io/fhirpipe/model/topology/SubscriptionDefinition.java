@@ -13,8 +13,8 @@ import java.util.Optional;
  *               message; Service Bus and its emulator apply it (see {@link #routingFilter()}), Artemis
  *               ignores it (a receiver selector does that job there)
  */
-public record SubscriptionDefinition(String name, int maxDeliveryCount, Duration redeliveryDelay,
-        Duration maxRedeliveryDelay, String filter) {
+public record SubscriptionDefinition(
+        String name, int maxDeliveryCount, Duration redeliveryDelay, Duration maxRedeliveryDelay, String filter) {
 
     public SubscriptionDefinition {
         Objects.requireNonNull(name, "name");
@@ -33,8 +33,8 @@ public record SubscriptionDefinition(String name, int maxDeliveryCount, Duration
     }
 
     /** A subscription that receives every message of its topic (apart from other subscriptions' retry copies). */
-    public SubscriptionDefinition(String name, int maxDeliveryCount, Duration redeliveryDelay,
-            Duration maxRedeliveryDelay) {
+    public SubscriptionDefinition(
+            String name, int maxDeliveryCount, Duration redeliveryDelay, Duration maxRedeliveryDelay) {
         this(name, maxDeliveryCount, redeliveryDelay, maxRedeliveryDelay, null);
     }
 

@@ -2,7 +2,6 @@ package io.fhirpipe.model.topology;
 
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -30,6 +29,7 @@ public record Topology(List<TopicDefinition> topics) {
      * harmless (the loader's ledger, the tracker's idempotent counts), only extra work.
      */
     public static final boolean REQUIRES_DUPLICATE_DETECTION = true;
+
     public static final Duration DUPLICATE_DETECTION_WINDOW = Duration.ofMinutes(10);
     /**
      * Peek-lock duration of every subscription: the longest Service Bus allows (5 minutes). The
@@ -71,19 +71,25 @@ public record Topology(List<TopicDefinition> topics) {
     }
 
     private static TopicDefinition define(String name, String... subscriptions) {
-        return new TopicDefinition(name, java.util.Arrays.stream(subscriptions)
-                .map(s -> new SubscriptionDefinition(s, DEFAULT_MAX_DELIVERY_COUNT, DEFAULT_REDELIVERY_DELAY,
-                        DEFAULT_MAX_REDELIVERY_DELAY))
-                .toList());
+        return new TopicDefinition(
+                name,
+                java.util.Arrays.stream(subscriptions)
+                        .map(s -> new SubscriptionDefinition(
+                                s, DEFAULT_MAX_DELIVERY_COUNT, DEFAULT_REDELIVERY_DELAY, DEFAULT_MAX_REDELIVERY_DELAY))
+                        .toList());
     }
 
     public TopicDefinition topic(String name) {
-        return topics.stream().filter(t -> t.name().equals(name)).findFirst()
+        return topics.stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new NoSuchElementException("no topic named '" + name + "' in the topology"));
     }
 
     public SubscriptionDefinition subscription(String topic, String subscription) {
-        return topic(topic).subscriptions().stream().filter(s -> s.name().equals(subscription)).findFirst()
+        return topic(topic).subscriptions().stream()
+                .filter(s -> s.name().equals(subscription))
+                .findFirst()
                 .orElseThrow(() -> new NoSuchElementException(
                         "topic '" + topic + "' has no subscription named '" + subscription + "'"));
     }

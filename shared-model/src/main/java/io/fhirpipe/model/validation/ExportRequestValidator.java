@@ -3,7 +3,6 @@ package io.fhirpipe.model.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirpipe.model.fhir.FhirR4ResourceTypes;
 import io.fhirpipe.model.ids.Ids;
-
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,18 +22,35 @@ import java.util.regex.Pattern;
  */
 public final class ExportRequestValidator {
 
-    private static final Set<String> FIELDS = Set.of("exportId", "job", "server", "level", "groupId", "patients",
-            "types", "since", "until", "typeFilters", "elements", "outputFormat", "container", "anonymizationConfig",
-            "anonymizationConfigEtag", "includeAssociatedData", "requestedAt", "origin");
+    private static final Set<String> FIELDS = Set.of(
+            "exportId",
+            "job",
+            "server",
+            "level",
+            "groupId",
+            "patients",
+            "types",
+            "since",
+            "until",
+            "typeFilters",
+            "elements",
+            "outputFormat",
+            "container",
+            "anonymizationConfig",
+            "anonymizationConfigEtag",
+            "includeAssociatedData",
+            "requestedAt",
+            "origin");
     private static final Set<String> OUTPUT_FORMATS = Set.of("application/fhir+ndjson", "application/ndjson", "ndjson");
-    private static final Set<String> ASSOCIATED_DATA = Set.of("LatestProvenanceResources",
-            "RelevantProvenanceResources");
+    private static final Set<String> ASSOCIATED_DATA =
+            Set.of("LatestProvenanceResources", "RelevantProvenanceResources");
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern PATIENT_REF = Pattern.compile("Patient/[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern ELEMENT = Pattern.compile("(?:[A-Z][A-Za-z]+\\.)?[a-z][A-Za-z0-9]*");
     private static final Pattern TYPE_FILTER = Pattern.compile("([A-Z][A-Za-z]+)\\?(.+)");
     /** Azure Storage container naming rules. */
     private static final Pattern CONTAINER = Pattern.compile("(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]");
+
     private static final Pattern CONFIG_FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
     private static final Pattern CUSTOM_ASSOCIATED = Pattern.compile("_[A-Za-z0-9-]{1,64}");
 
@@ -59,8 +75,8 @@ public final class ExportRequestValidator {
     public List<FieldError> validate(JsonNode request, String prefix) {
         List<FieldError> errors = new ArrayList<>();
         if (request == null || !request.isObject()) {
-            errors.add(new FieldError(prefix.isEmpty() ? "(body)" : prefix.substring(0, prefix.length() - 1),
-                    "must be a JSON object"));
+            errors.add(new FieldError(
+                    prefix.isEmpty() ? "(body)" : prefix.substring(0, prefix.length() - 1), "must be a JSON object"));
             return errors;
         }
         Checker c = new Checker(request, prefix, errors);
@@ -68,30 +84,44 @@ public final class ExportRequestValidator {
         for (Iterator<Map.Entry<String, JsonNode>> it = request.fields(); it.hasNext(); ) {
             String name = it.next().getKey();
             if (!FIELDS.contains(name)) {
-                errors.add(new FieldError(prefix + name, "is not a known field (known: " + String.join(", ",
-                        FIELDS.stream().sorted().toList()) + ")"));
+                errors.add(new FieldError(
+                        prefix + name,
+                        "is not a known field (known: "
+                                + String.join(", ", FIELDS.stream().sorted().toList()) + ")"));
             }
         }
 
-        c.optionalString("exportId", v -> Ids.isSafe(v) ? null
-                : "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        c.optionalString("job", v -> Ids.isSafe(v) ? null
-                : "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
-        c.requiredString("server", v -> knownServer.test(v) ? null
-                : "'" + v + "' is not a configured FHIR server (configured: " + String.join(", ",
-                serverNames.stream().sorted().toList()) + ")");
-        String level = c.requiredString("level", v -> Set.of("system", "patient", "group").contains(v) ? null
-                : "must be one of system, patient, group");
-        String groupId = c.optionalString("groupId", v -> FHIR_ID.matcher(v).matches() ? null
-                : "must be a FHIR id (1-64 letters, digits, '-' or '.')");
+        c.optionalString(
+                "exportId",
+                v -> Ids.isSafe(v)
+                        ? null
+                        : "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        c.optionalString(
+                "job",
+                v -> Ids.isSafe(v)
+                        ? null
+                        : "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        c.requiredString(
+                "server",
+                v -> knownServer.test(v)
+                        ? null
+                        : "'" + v + "' is not a configured FHIR server (configured: "
+                                + String.join(
+                                        ", ", serverNames.stream().sorted().toList()) + ")");
+        String level = c.requiredString(
+                "level",
+                v -> Set.of("system", "patient", "group").contains(v) ? null : "must be one of system, patient, group");
+        String groupId = c.optionalString(
+                "groupId",
+                v -> FHIR_ID.matcher(v).matches() ? null : "must be a FHIR id (1-64 letters, digits, '-' or '.')");
         if ("group".equals(level) && groupId == null && !request.hasNonNull("groupId")) {
             errors.add(new FieldError(prefix + "groupId", "is required when level is group"));
         }
         if (groupId != null && level != null && !"group".equals(level)) {
             errors.add(new FieldError(prefix + "groupId", "is only allowed when level is group"));
         }
-        List<String> patients = c.stringArray("patients", v -> PATIENT_REF.matcher(v).matches() ? null
-                : "must be a reference like Patient/123");
+        List<String> patients = c.stringArray(
+                "patients", v -> PATIENT_REF.matcher(v).matches() ? null : "must be a reference like Patient/123");
         if (!patients.isEmpty() && level != null && !"patient".equals(level)) {
             errors.add(new FieldError(prefix + "patients", "is only allowed when level is patient"));
         }
@@ -132,21 +162,36 @@ public final class ExportRequestValidator {
             }
             return null;
         });
-        c.optionalString("outputFormat", v -> OUTPUT_FORMATS.contains(v) ? null
-                : "must be one of " + String.join(", ", OUTPUT_FORMATS.stream().sorted().toList()));
-        c.optionalString("container", v -> CONTAINER.matcher(v).matches() ? null
-                : "must be a storage container name (3-63 lowercase letters, digits and single hyphens)");
-        String anonymization = c.optionalString("anonymizationConfig", v -> CONFIG_FILE.matcher(v).matches() ? null
-                : "must be a configuration file name in the anonymization container (no folders)");
+        c.optionalString(
+                "outputFormat",
+                v -> OUTPUT_FORMATS.contains(v)
+                        ? null
+                        : "must be one of "
+                                + String.join(
+                                        ", ", OUTPUT_FORMATS.stream().sorted().toList()));
+        c.optionalString(
+                "container",
+                v -> CONTAINER.matcher(v).matches()
+                        ? null
+                        : "must be a storage container name (3-63 lowercase letters, digits and single hyphens)");
+        String anonymization = c.optionalString(
+                "anonymizationConfig",
+                v -> CONFIG_FILE.matcher(v).matches()
+                        ? null
+                        : "must be a configuration file name in the anonymization container (no folders)");
         String etag = c.optionalString("anonymizationConfigEtag", v -> null);
         if (etag != null && anonymization == null && !request.hasNonNull("anonymizationConfig")) {
             errors.add(new FieldError(prefix + "anonymizationConfigEtag", "is only allowed with anonymizationConfig"));
         }
-        c.stringArray("includeAssociatedData", v -> ASSOCIATED_DATA.contains(v) || CUSTOM_ASSOCIATED.matcher(v)
-                .matches() ? null : "must be LatestProvenanceResources, RelevantProvenanceResources or a custom "
-                + "value starting with '_'");
-        c.optionalString("origin", v -> Set.of("api", "schedule", "replay").contains(v) ? null
-                : "must be one of api, schedule, replay");
+        c.stringArray(
+                "includeAssociatedData",
+                v -> ASSOCIATED_DATA.contains(v) || CUSTOM_ASSOCIATED.matcher(v).matches()
+                        ? null
+                        : "must be LatestProvenanceResources, RelevantProvenanceResources or a custom "
+                                + "value starting with '_'");
+        c.optionalString(
+                "origin",
+                v -> Set.of("api", "schedule", "replay").contains(v) ? null : "must be one of api, schedule, replay");
         return errors;
     }
 
@@ -195,7 +240,8 @@ public final class ExportRequestValidator {
             try {
                 return OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeException e) {
-                errors.add(new FieldError(prefix + field,
+                errors.add(new FieldError(
+                        prefix + field,
                         "must be a FHIR instant with a time zone, e.g. 2026-01-31T12:00:00Z (was '" + text + "')"));
                 return null;
             }

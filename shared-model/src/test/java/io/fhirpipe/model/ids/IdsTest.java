@@ -1,23 +1,25 @@
 package io.fhirpipe.model.ids;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class IdsTest {
 
     @Test
     void deterministicIdsDependOnEveryPartAndItsBoundaries() {
-        assertThat(Ids.deterministic("a", "b")).isEqualTo(Ids.deterministic("a", "b"))
-                .isNotEqualTo(Ids.deterministic("ab", "")).isNotEqualTo(Ids.deterministic("a", "c"));
+        assertThat(Ids.deterministic("a", "b"))
+                .isEqualTo(Ids.deterministic("a", "b"))
+                .isNotEqualTo(Ids.deterministic("ab", ""))
+                .isNotEqualTo(Ids.deterministic("a", "c"));
     }
 
     @Test
     void aScheduleWindowHasOneExportId() {
         Instant window = Instant.parse("2026-11-26T02:00:00Z");
-        assertThat(Ids.scheduledExportId("nightly", window)).isEqualTo(Ids.scheduledExportId("nightly", window))
+        assertThat(Ids.scheduledExportId("nightly", window))
+                .isEqualTo(Ids.scheduledExportId("nightly", window))
                 .isNotEqualTo(Ids.scheduledExportId("nightly", window.plusSeconds(86400)))
                 .isNotEqualTo(Ids.scheduledExportId("hourly", window));
     }

@@ -1,14 +1,13 @@
 package io.fhirpipe.model.ndjson;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The one line check of the splitter and the loader. The fast recogniser may only skip Jackson for
@@ -32,48 +31,49 @@ class JsonLineCheckTest {
             + "\"deceasedBoolean\":false,\"x\":null,\"multipleBirthInteger\":-0,\"n\":1.5e+10,"
             + "\"name\":[{\"family\":\"Müller 李 \\u00e9\\n\\\"q\\\"\",\"given\":[\"A\",\"B\"]}], \"empty\" : { } , \"a\":[ ]}";
 
-    private static final List<String> FOR_JACKSON = List.of(
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"meta\":{\"a\":1,\"a\":2}}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"res\\u006furceType\":\"Patient\"}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"n\":01}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"n\":1.}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"n\":.5}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"n\":+1}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"n\":NaN}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"b\":truex}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"x\":tru}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"a\":[1,]}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"s\":\"tab\there\"}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"s\":\"\\x\"}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"s\":\"\\u12G4\"}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",'s':1}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\"} x",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\"}{}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\"} {}",
-            "{\"resourceType\":\"Patient\",\"id\":\"\"}",
-            "{\"resourceType\":\"Patient\",\"id\":\"  \"}",
-            "{\"resourceType\":\"Patient\",\"id\":\"\\u0070\"}",
-            "{\"resourceType\":\"Patient\",\"id\":7}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p\",\"id\":\"q\"}",
-            "{\"resourceType\":\"Patient\",\"id\":\"has space\"}",
-            "{\"resourceType\":\"Patient\",\"id\":\"" + "a".repeat(65) + "\"}",
-            "{\"resourceType\":\"Observation\",\"id\":\"o1\"}",
-            "{\"resourceType\":\"Pat\\u0069ent\",\"id\":\"p1\"}",
-            "{\"resource\\u0054ype\":\"Patient\",\"id\":\"p\"}",
-            "{\"resourceType\":\"Patient\"}",
-            "{\"id\":\"p1\"}",
-            "[{\"resourceType\":\"Patient\",\"id\":\"p1\"}]",
-            "\uFEFF{\"resourceType\":\"Patient\",\"id\":\"p1\"}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\"",
-            "{\"resourceType\":\"Patient\",\"id\":\"p\",\"meta\":{\"lastUpdated\":\"2024-01-31T00:00:00Z\"}}", // day > 28
-            "{\"resourceType\":\"Patient\",\"id\":\"p\",\"meta\":{\"lastUpdated\":\"2024-13-01T00:00:00Z\"}}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p\",\"meta\":{\"lastUpdated\":\"2024-01-01\"}}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p\",\"meta\":{\"lastUpdated\":\"2024-01-01T00:00:00\\u005a\"}}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p\",\"meta\":{\"versionId\":1}}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p\",\"x\":" + "1".repeat(200) + "}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"a\":" + "[".repeat(100) + "]".repeat(100) + "}",
-            "{\"resourceType\":\"Patient\",\"id\":\"p\",\"x\":" + "[".repeat(300) + "]".repeat(300) + "}");
+    private static final List<String> FOR_JACKSON =
+            List.of(
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"meta\":{\"a\":1,\"a\":2}}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"res\\u006furceType\":\"Patient\"}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"n\":01}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"n\":1.}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"n\":.5}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"n\":+1}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"n\":NaN}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"b\":truex}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"x\":tru}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"a\":[1,]}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"s\":\"tab\there\"}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"s\":\"\\x\"}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"s\":\"\\u12G4\"}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",'s':1}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\"} x",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\"}{}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\"} {}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"\"}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"  \"}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"\\u0070\"}",
+                    "{\"resourceType\":\"Patient\",\"id\":7}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p\",\"id\":\"q\"}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"has space\"}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"" + "a".repeat(65) + "\"}",
+                    "{\"resourceType\":\"Observation\",\"id\":\"o1\"}",
+                    "{\"resourceType\":\"Pat\\u0069ent\",\"id\":\"p1\"}",
+                    "{\"resource\\u0054ype\":\"Patient\",\"id\":\"p\"}",
+                    "{\"resourceType\":\"Patient\"}",
+                    "{\"id\":\"p1\"}",
+                    "[{\"resourceType\":\"Patient\",\"id\":\"p1\"}]",
+                    "\uFEFF{\"resourceType\":\"Patient\",\"id\":\"p1\"}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\"",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p\",\"meta\":{\"lastUpdated\":\"2024-01-31T00:00:00Z\"}}", // day > 28
+                    "{\"resourceType\":\"Patient\",\"id\":\"p\",\"meta\":{\"lastUpdated\":\"2024-13-01T00:00:00Z\"}}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p\",\"meta\":{\"lastUpdated\":\"2024-01-01\"}}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p\",\"meta\":{\"lastUpdated\":\"2024-01-01T00:00:00\\u005a\"}}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p\",\"meta\":{\"versionId\":1}}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p\",\"x\":" + "1".repeat(200) + "}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"a\":" + "[".repeat(100) + "]".repeat(100) + "}",
+                    "{\"resourceType\":\"Patient\",\"id\":\"p\",\"x\":" + "[".repeat(300) + "]".repeat(300) + "}");
 
     private final JsonLineCheck check = JsonLineCheck.resources("Patient", "chunk");
 
@@ -89,9 +89,11 @@ class JsonLineCheckTest {
     @Test
     void ordinaryValidLinesTakeTheFastPathAndJacksonAgrees() {
         List<String> lines = new ArrayList<>(VALID);
-        lines.addAll(List.of(ORDINARY,
+        lines.addAll(List.of(
+                ORDINARY,
                 "  {\"id\":\"p3\", \"resourceType\":\"Patient\", \"meta\":{\"lastUpdated\":\"2024-01-01T00:00:00Z\"}}\t",
-                "{\"resourceType\":\"Patient\",\"id\":\"" + "a".repeat(64) + "\",\"meta\":\"not an object is skipped\"}",
+                "{\"resourceType\":\"Patient\",\"id\":\"" + "a".repeat(64)
+                        + "\",\"meta\":\"not an object is skipped\"}",
                 "{\"resourceType\":\"Patient\",\"id\":\"p\",\"meta\":{\"versionId\":\"\\u0031\"}}"));
         for (String line : lines) {
             byte[] bytes = utf8(line);
@@ -106,7 +108,8 @@ class JsonLineCheckTest {
         for (String line : FOR_JACKSON) {
             byte[] bytes = utf8(line);
             assertThat(check.definitelyValid(bytes, 0, bytes.length)).as(line).isFalse();
-            assertThat(check.check(bytes, 0, bytes.length)).as(line)
+            assertThat(check.check(bytes, 0, bytes.length))
+                    .as(line)
                     .isEqualTo(check.checkWithJackson(bytes, 0, bytes.length));
         }
         // Jackson still accepts the ones that are fine, so the answer does not depend on the fast path
@@ -120,7 +123,9 @@ class JsonLineCheckTest {
                 "{\"resourceType\":\"Patient\",\"id\":\"p\",\"x\":" + "[".repeat(300) + "]".repeat(300) + "}")) {
             assertThat(reason(check, fine)).as(fine).isNull();
         }
-        assertThat(reason(check, FOR_JACKSON.get(0))).startsWith("malformed JSON").contains("Duplicate field");
+        assertThat(reason(check, FOR_JACKSON.get(0)))
+                .startsWith("malformed JSON")
+                .contains("Duplicate field");
     }
 
     @Test
@@ -132,8 +137,13 @@ class JsonLineCheckTest {
         overlong[overlong.length - 3] = (byte) 0xAF;
         assertThat(check.definitelyValid(overlong, 0, overlong.length)).isFalse();
         byte[] prefix = utf8("{\"resourceType\":\"Patient\",\"id\":\"p\",\"x\":\"");
-        byte[][] bad = {{(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xFF},
-                {(byte) 0xE2, (byte) 0x82}, {(byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80}};
+        byte[][] bad = {
+            {(byte) 0xC0, (byte) 0x80},
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+            {(byte) 0xFF},
+            {(byte) 0xE2, (byte) 0x82},
+            {(byte) 0xF5, (byte) 0x80, (byte) 0x80, (byte) 0x80}
+        };
         for (byte[] seq : bad) {
             byte[] line = new byte[prefix.length + seq.length + 2];
             System.arraycopy(prefix, 0, line, 0, prefix.length);
@@ -158,7 +168,8 @@ class JsonLineCheckTest {
         assertThat(reason(check, "not json at all")).startsWith("malformed JSON");
         assertThat(reason(check, "{\"resourceType\":\"Observation\",\"id\":\"o1\"}"))
                 .isEqualTo("resourceType 'Observation' is not the chunk's type 'Patient'");
-        assertThat(reason(JsonLineCheck.resources("Patient", "file"), "{\"resourceType\":\"Observation\",\"id\":\"o1\"}"))
+        assertThat(reason(
+                        JsonLineCheck.resources("Patient", "file"), "{\"resourceType\":\"Observation\",\"id\":\"o1\"}"))
                 .isEqualTo("resourceType 'Observation' is not the file's type 'Patient'");
         assertThat(reason(check, "{\"resourceType\":7,\"id\":\"p\"}")).isEqualTo("resourceType is not a string");
         assertThat(reason(check, "{\"resourceType\":\"Patient\"}")).isEqualTo("missing id");
@@ -168,17 +179,20 @@ class JsonLineCheckTest {
         assertThat(reason(check, "{\"resourceType\":\"Patient\",\"id\":\"a\"} {\"id\":\"b\"}"))
                 .isEqualTo("more than one JSON value on the line");
         assertThat(reason(check, "{\"resourceType\":\"Patient\",\"id\":\"\"}")).isEqualTo("id is empty");
-        assertThat(reason(check, "{\"resourceType\":\"Patient\",\"id\":\"  \"}")).isEqualTo("id is empty");
+        assertThat(reason(check, "{\"resourceType\":\"Patient\",\"id\":\"  \"}"))
+                .isEqualTo("id is empty");
         assertThat(reason(check, "{\"resourceType\":\"Patient\",\"id\":\"has space\"}"))
                 .isEqualTo("id is not a FHIR id (1-64 of A-Z a-z 0-9 - .)");
         assertThat(reason(check, "{\"resourceType\":\"Patient\",\"id\":\"" + "a".repeat(65) + "\"}"))
                 .isEqualTo("id is not a FHIR id (1-64 of A-Z a-z 0-9 - .)");
-        assertThat(reason(check, "{\"resourceType\":\"Patient\",\"id\":\"t\",\"meta\":{\"lastUpdated\":\"yesterday\"}}"))
+        assertThat(reason(
+                        check, "{\"resourceType\":\"Patient\",\"id\":\"t\",\"meta\":{\"lastUpdated\":\"yesterday\"}}"))
                 .isEqualTo("meta.lastUpdated is not a FHIR instant");
         assertThat(reason(check, "{\"resourceType\":\"Patient\",\"id\":\"t\",\"meta\":{\"versionId\":1}}"))
                 .isEqualTo("meta.versionId is not a string");
         assertThat(reason(check, "{\"resourceType\":\"Patient\",\"id\":\"p8\",\"id\":\"p9\"}"))
-                .startsWith("malformed JSON").contains("Duplicate field");
+                .startsWith("malformed JSON")
+                .contains("Duplicate field");
         String deep = "{\"resourceType\":\"Patient\",\"id\":\"p\",\"x\":" + "[".repeat(1001) + "]".repeat(1001) + "}";
         assertThat(reason(check, deep)).startsWith("malformed JSON").contains("nesting depth");
     }
@@ -190,25 +204,33 @@ class JsonLineCheckTest {
         assertThat(bundles.definitelyValid(bundle, 0, bundle.length)).isTrue();
         assertThat(bundles.check(bundle, 0, bundle.length)).isNull();
         assertThat(bundles.checkWithJackson(bundle, 0, bundle.length)).isNull();
-        assertThat(JsonLineCheck.resources("Bundle", "file").check(bundle, 0, bundle.length)).isEqualTo("missing id");
+        assertThat(JsonLineCheck.resources("Bundle", "file").check(bundle, 0, bundle.length))
+                .isEqualTo("missing id");
         assertThat(reason(bundles, "{\"resourceType\":\"Bundle\",\"id\":\"\"}")).isEqualTo("id is empty");
         assertThat(reason(bundles, "{\"resourceType\":\"Bundle\",\"id\":7}")).isEqualTo("id is not a string");
         // The Bundle's own id and meta are not read: any non-empty id and any meta will do.
-        assertThat(reason(bundles, "{\"resourceType\":\"Bundle\",\"id\":\"urn:uuid:1 2\",\"meta\":{\"lastUpdated\":\"x\"}}"))
+        assertThat(reason(
+                        bundles,
+                        "{\"resourceType\":\"Bundle\",\"id\":\"urn:uuid:1 2\",\"meta\":{\"lastUpdated\":\"x\"}}"))
                 .isNull();
-        assertThat(reason(bundles, "{\"resourceType\":\"Patient\",\"id\":\"p\"}")).isEqualTo(JsonLineCheck.NOT_A_BUNDLE);
+        assertThat(reason(bundles, "{\"resourceType\":\"Patient\",\"id\":\"p\"}"))
+                .isEqualTo(JsonLineCheck.NOT_A_BUNDLE);
         assertThat(reason(bundles, "{\"resourceType\":\"Bundle\",\"entry\":[]} {}"))
                 .isEqualTo("more than one JSON value on the line");
-        assertThat(reason(bundles, "{\"resourceType\":\"Bundle\",\"entry\":[],\"entry\":[]}")).startsWith("malformed JSON");
+        assertThat(reason(bundles, "{\"resourceType\":\"Bundle\",\"entry\":[],\"entry\":[]}"))
+                .startsWith("malformed JSON");
     }
 
     @Test
     void theLimitsOnlyDecideWhoChecks() {
         String depth64 = "{\"resourceType\":\"Patient\",\"id\":\"p\",\"a\":" + "[".repeat(63) + "]".repeat(63) + "}";
         String depth65 = "{\"resourceType\":\"Patient\",\"id\":\"p\",\"a\":" + "[".repeat(64) + "]".repeat(64) + "}";
-        String number100 = "{\"resourceType\":\"Patient\",\"id\":\"p\",\"n\":" + "1".repeat(JsonLineCheck.MAX_NUMBER) + "}";
-        String number101 = "{\"resourceType\":\"Patient\",\"id\":\"p\",\"n\":" + "1".repeat(JsonLineCheck.MAX_NUMBER + 1) + "}";
-        String longLine = "{\"resourceType\":\"Patient\",\"id\":\"p\",\"s\":\"" + "x".repeat(JsonLineCheck.MAX_LINE_BYTES) + "\"}";
+        String number100 =
+                "{\"resourceType\":\"Patient\",\"id\":\"p\",\"n\":" + "1".repeat(JsonLineCheck.MAX_NUMBER) + "}";
+        String number101 =
+                "{\"resourceType\":\"Patient\",\"id\":\"p\",\"n\":" + "1".repeat(JsonLineCheck.MAX_NUMBER + 1) + "}";
+        String longLine = "{\"resourceType\":\"Patient\",\"id\":\"p\",\"s\":\""
+                + "x".repeat(JsonLineCheck.MAX_LINE_BYTES) + "\"}";
         StringBuilder manyNames = new StringBuilder("{\"resourceType\":\"Patient\",\"id\":\"p\"");
         for (int k = 0; k < 62; k++) {
             manyNames.append(",\"k").append(k).append("\":1");
@@ -228,7 +250,8 @@ class JsonLineCheckTest {
 
     @Test
     void aSoftDeletedMarkIsFoundInMetaOnly() throws Exception {
-        String mark = "\"extension\":[{\"url\":\"" + JsonLineCheck.SOFT_DELETED_URL + "\",\"valueString\":\"soft-deleted\"}]";
+        String mark =
+                "\"extension\":[{\"url\":\"" + JsonLineCheck.SOFT_DELETED_URL + "\",\"valueString\":\"soft-deleted\"}]";
         String marked = "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"meta\":{\"versionId\":\"2\","
                 + "\"lastUpdated\":\"2024-03-01T10:00:00+01:00\"," + mark + "}}";
         byte[] bytes = utf8(marked);
@@ -248,8 +271,10 @@ class JsonLineCheckTest {
         // elsewhere than meta.extension, or another state, it is no mark
         for (String unmarked : List.of(
                 "{\"resourceType\":\"Patient\",\"id\":\"p3\"," + mark + "}",
-                "{\"resourceType\":\"Patient\",\"id\":\"p3\",\"text\":{\"div\":\"" + JsonLineCheck.SOFT_DELETED_URL + "\"}}",
-                "{\"resourceType\":\"Patient\",\"id\":\"p3\",\"meta\":{" + mark.replace("soft-deleted", "active") + "}}",
+                "{\"resourceType\":\"Patient\",\"id\":\"p3\",\"text\":{\"div\":\"" + JsonLineCheck.SOFT_DELETED_URL
+                        + "\"}}",
+                "{\"resourceType\":\"Patient\",\"id\":\"p3\",\"meta\":{" + mark.replace("soft-deleted", "active")
+                        + "}}",
                 "{\"resourceType\":\"Patient\",\"id\":\"p3\"}")) {
             byte[] line = utf8(unmarked);
             assertThat(check.check(line, 0, line.length)).as(unmarked).isNull();

@@ -1,8 +1,8 @@
 package io.fhirpipe.model.storage;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class ChunkNamesTest {
 
@@ -18,8 +18,10 @@ class ChunkNamesTest {
 
     @Test
     void quotedAndUnquotedEtagsGiveTheSameNameAndOddEtagsAreHashed() {
-        assertThat(ChunkNames.chunkBlob("e/P-1.ndjson", "\"abc\"", 1)).isEqualTo(ChunkNames.chunkBlob("e/P-1.ndjson", "abc", 1));
+        assertThat(ChunkNames.chunkBlob("e/P-1.ndjson", "\"abc\"", 1))
+                .isEqualTo(ChunkNames.chunkBlob("e/P-1.ndjson", "abc", 1));
         assertThat(ChunkNames.chunkBlob("e/P-1.ndjson", "a/../b", 1)).matches("e/P-1/h[0-9a-f]{32}/000001\\.ndjson");
-        assertThat(ChunkNames.chunkBlob("e/P-1.ndjson", "v1", 1)).isNotEqualTo(ChunkNames.chunkBlob("e/P-1.ndjson", "v2", 1));
+        assertThat(ChunkNames.chunkBlob("e/P-1.ndjson", "v1", 1))
+                .isNotEqualTo(ChunkNames.chunkBlob("e/P-1.ndjson", "v2", 1));
     }
 }

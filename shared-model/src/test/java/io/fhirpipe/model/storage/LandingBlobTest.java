@@ -1,21 +1,22 @@
 package io.fhirpipe.model.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fhirpipe.model.events.FileKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LandingBlobTest {
 
     @Test
     void namesRoundTripThroughParse() {
         for (LandingBlob blob : new LandingBlob[] {
-                new LandingBlob("exp-1", FileKind.OUTPUT, "Observation", 1, false),
-                new LandingBlob("exp-1", FileKind.DELETED, "Patient", 0, false),
-                new LandingBlob("exp-1", FileKind.ERROR, "OperationOutcome", 0, true)}) {
+            new LandingBlob("exp-1", FileKind.OUTPUT, "Observation", 1, false),
+            new LandingBlob("exp-1", FileKind.DELETED, "Patient", 0, false),
+            new LandingBlob("exp-1", FileKind.ERROR, "OperationOutcome", 0, true)
+        }) {
             assertThat(LandingBlob.parse(blob.name())).contains(blob);
         }
         assertThat(new LandingBlob("exp-1", FileKind.OUTPUT, "Observation", 1, false).name())
@@ -25,9 +26,17 @@ class LandingBlobTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "exp-1/observation-1.ndjson", "exp-1/Observation.ndjson", "../x/Patient-0.ndjson",
-            "exp-1/../Patient-0.ndjson", "exp-1/other/Patient-0.ndjson", "exp-1/Patient-0.json",
-            "exp-1/Patient-0.ndjson?sv=1"})
+    @ValueSource(
+            strings = {
+                "",
+                "exp-1/observation-1.ndjson",
+                "exp-1/Observation.ndjson",
+                "../x/Patient-0.ndjson",
+                "exp-1/../Patient-0.ndjson",
+                "exp-1/other/Patient-0.ndjson",
+                "exp-1/Patient-0.json",
+                "exp-1/Patient-0.ndjson?sv=1"
+            })
     void namesOutsideTheLayoutDoNotParse(String name) {
         assertThat(LandingBlob.parse(name)).isEmpty();
     }

@@ -1,10 +1,10 @@
 package io.fhirpipe.model.storage;
 
-import io.fhirpipe.model.events.FileKind;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fhirpipe.model.events.FileKind;
+import org.junit.jupiter.api.Test;
 
 class StatePathsTest {
 

@@ -1,11 +1,12 @@
 package io.fhirpipe.model.topology;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.storage.Containers;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,9 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class BicepTopologyTest {
 
@@ -28,9 +27,11 @@ class BicepTopologyTest {
         Path committed = root.resolve(BicepTopology.RELATIVE_PATH);
         assertThat(committed).as("%s is missing", committed).isRegularFile();
         assertThat(Files.readString(committed, StandardCharsets.UTF_8))
-                .as("%s is out of date; regenerate it at the repository root with: mvn -q -pl shared-model compile"
-                        + " org.codehaus.mojo:exec-maven-plugin:3.5.1:java"
-                        + " -Dexec.mainClass=io.fhirpipe.model.topology.BicepTopology", BicepTopology.RELATIVE_PATH)
+                .as(
+                        "%s is out of date; regenerate it at the repository root with: mvn -q -pl shared-model compile"
+                                + " org.codehaus.mojo:exec-maven-plugin:3.5.1:java"
+                                + " -Dexec.mainClass=io.fhirpipe.model.topology.BicepTopology",
+                        BicepTopology.RELATIVE_PATH)
                 .isEqualTo(BicepTopology.render(Topology.standard()));
     }
 
@@ -39,11 +40,16 @@ class BicepTopologyTest {
         Topology topology = Topology.standard();
         JsonNode root = BicepTopology.generate(topology, BicepTopology.SERVICES);
         assertThat(names(root.path("topics"), "name"))
-                .containsExactlyElementsOf(topology.topics().stream().map(TopicDefinition::name).toList());
-        assertThat(names(root.path("deadLetterQueues"), "name")).containsExactlyElementsOf(
-                topology.topics().stream().map(t -> Topology.deadLetterAddress(t.name())).toList());
+                .containsExactlyElementsOf(
+                        topology.topics().stream().map(TopicDefinition::name).toList());
+        assertThat(names(root.path("deadLetterQueues"), "name"))
+                .containsExactlyElementsOf(topology.topics().stream()
+                        .map(t -> Topology.deadLetterAddress(t.name()))
+                        .toList());
         List<String> subscriptions = new ArrayList<>();
-        root.path("subscriptions").forEach(s -> subscriptions.add(s.path("topic").asText() + "/" + s.path("name").asText()));
+        root.path("subscriptions")
+                .forEach(s -> subscriptions.add(
+                        s.path("topic").asText() + "/" + s.path("name").asText()));
         assertThat(subscriptions).containsExactlyElementsOf(BicepTopology.subscriptionPaths(topology));
 
         root.path("topics").forEach(t -> {
@@ -52,10 +58,14 @@ class BicepTopologyTest {
             assertThat(p.path("duplicateDetectionHistoryTimeWindow").asText()).isEqualTo("PT10M");
             assertThat(p.path("defaultMessageTimeToLive").asText()).isEqualTo("P14D");
         });
-        root.path("deadLetterQueues").forEach(q ->
-                assertThat(q.path("properties").path("requiresDuplicateDetection").asBoolean()).isFalse());
+        root.path("deadLetterQueues")
+                .forEach(q -> assertThat(q.path("properties")
+                                .path("requiresDuplicateDetection")
+                                .asBoolean())
+                        .isFalse());
         root.path("subscriptions").forEach(s -> {
-            SubscriptionDefinition defined = topology.subscription(s.path("topic").asText(), s.path("name").asText());
+            SubscriptionDefinition defined = topology.subscription(
+                    s.path("topic").asText(), s.path("name").asText());
             JsonNode p = s.path("properties");
             assertThat(p.path("maxDeliveryCount").asInt()).isEqualTo(defined.maxDeliveryCount());
             assertThat(p.path("lockDuration").asText()).isEqualTo("PT5M");
@@ -63,7 +73,8 @@ class BicepTopologyTest {
             assertThat(p.path("forwardDeadLetteredMessagesTo").asText())
                     .isEqualTo(Topology.deadLetterAddress(s.path("topic").asText()));
             assertThat(s.path("rule").path("name").asText()).isEqualTo("$Default");
-            assertThat(s.path("rule").path("sqlExpression").asText()).isEqualTo(defined.routingFilter())
+            assertThat(s.path("rule").path("sqlExpression").asText())
+                    .isEqualTo(defined.routingFilter())
                     .contains("'" + defined.name() + "'");
         });
         assertThat(names(root.path("containers"), null)).containsExactlyElementsOf(Containers.ALL);
@@ -81,40 +92,50 @@ class BicepTopologyTest {
         for (BicepTopology.Service service : BicepTopology.SERVICES) {
             for (BicepTopology.Receive r : service.receives()) {
                 received.add(r.topic() + "/" + r.subscription());
-                assertThat(service.sendTopics()).as("%s sends retry copies to %s", service.name(), r.topic())
+                assertThat(service.sendTopics())
+                        .as("%s sends retry copies to %s", service.name(), r.topic())
                         .contains(r.topic());
             }
         }
-        assertThat(received).doesNotHaveDuplicates()
+        assertThat(received)
+                .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(BicepTopology.subscriptionPaths(topology));
 
         JsonNode root = BicepTopology.generate(topology, BicepTopology.SERVICES);
         assertThat(root.path("receiverAssignments").size()).isEqualTo(received.size());
         Set<String> senders = new TreeSet<>();
-        root.path("senderAssignments").forEach(a -> senders.add(a.path("service").asText() + ">" + a.path("topic").asText()));
-        assertThat(senders).contains("ndjson-splitter>" + Topics.CHUNK_READY, "synapse-loader>" + Topics.CHUNK_READY,
-                "export-trigger>" + Topics.EXPORT_LOADED)
+        root.path("senderAssignments")
+                .forEach(a -> senders.add(
+                        a.path("service").asText() + ">" + a.path("topic").asText()));
+        assertThat(senders)
+                .contains(
+                        "ndjson-splitter>" + Topics.CHUNK_READY,
+                        "synapse-loader>" + Topics.CHUNK_READY,
+                        "export-trigger>" + Topics.EXPORT_LOADED)
                 // Event Grid publishes blob-created on Azure, not the poller's transfer
                 .doesNotContain("export-poller>" + Topics.BLOB_CREATED);
-        assertThat(BicepTopology.SERVICES.stream().filter(s -> s.minReplicas() > 0).map(BicepTopology.Service::name))
+        assertThat(BicepTopology.SERVICES.stream()
+                        .filter(s -> s.minReplicas() > 0)
+                        .map(BicepTopology.Service::name))
                 .containsExactly("export-trigger");
     }
 
     @Test
     void aServiceReceivingFromASubscriptionTheTopologyLacksFails() {
-        List<BicepTopology.Service> wrong = List.of(new BicepTopology.Service("x", 1, 0,
-                List.of(new BicepTopology.Receive(Topics.CHUNK_READY, "nobody")), List.of()));
-        assertThatThrownBy(() -> BicepTopology.generate(Topology.standard(), wrong)).hasMessageContaining("nobody");
+        List<BicepTopology.Service> wrong = List.of(new BicepTopology.Service(
+                "x", 1, 0, List.of(new BicepTopology.Receive(Topics.CHUNK_READY, "nobody")), List.of()));
+        assertThatThrownBy(() -> BicepTopology.generate(Topology.standard(), wrong))
+                .hasMessageContaining("nobody");
     }
 
     @Test
     void routingFilterLetsRetryCopiesOnlyToTheirSubscriptionAndKeepsAnOwnFilter() {
-        SubscriptionDefinition loader = new SubscriptionDefinition(Subscriptions.SYNAPSE_LOADER, 10,
-                Duration.ofSeconds(1), Duration.ofSeconds(60));
-        assertThat(loader.routingFilter()).isEqualTo(
-                "NOT EXISTS([fhirpipe-retry-for]) OR [fhirpipe-retry-for] = 'synapse-loader'");
-        assertThat(loader.withFilter("resourceType IN ('Observation')").routingFilter()).isEqualTo(
-                "(resourceType IN ('Observation')) AND (NOT EXISTS([fhirpipe-retry-for])"
+        SubscriptionDefinition loader = new SubscriptionDefinition(
+                Subscriptions.SYNAPSE_LOADER, 10, Duration.ofSeconds(1), Duration.ofSeconds(60));
+        assertThat(loader.routingFilter())
+                .isEqualTo("NOT EXISTS([fhirpipe-retry-for]) OR [fhirpipe-retry-for] = 'synapse-loader'");
+        assertThat(loader.withFilter("resourceType IN ('Observation')").routingFilter())
+                .isEqualTo("(resourceType IN ('Observation')) AND (NOT EXISTS([fhirpipe-retry-for])"
                         + " OR [fhirpipe-retry-for] = 'synapse-loader')");
         assertThatThrownBy(() -> new SubscriptionDefinition("it's", 1, Duration.ZERO, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);

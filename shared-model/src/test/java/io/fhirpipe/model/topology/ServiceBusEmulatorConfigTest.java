@@ -1,11 +1,12 @@
 package io.fhirpipe.model.topology;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,9 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class ServiceBusEmulatorConfigTest {
 
@@ -32,9 +31,10 @@ class ServiceBusEmulatorConfigTest {
         Path committed = root.resolve(ServiceBusEmulatorConfig.RELATIVE_PATH);
         assertThat(committed).as("%s is missing", committed).isRegularFile();
         assertThat(Files.readString(committed, StandardCharsets.UTF_8))
-                .as("%s is out of date; regenerate it at the repository root with: mvn -q -pl shared-model compile"
-                        + " org.codehaus.mojo:exec-maven-plugin:3.5.1:java"
-                        + " -Dexec.mainClass=io.fhirpipe.model.topology.ServiceBusEmulatorConfig",
+                .as(
+                        "%s is out of date; regenerate it at the repository root with: mvn -q -pl shared-model compile"
+                                + " org.codehaus.mojo:exec-maven-plugin:3.5.1:java"
+                                + " -Dexec.mainClass=io.fhirpipe.model.topology.ServiceBusEmulatorConfig",
                         ServiceBusEmulatorConfig.RELATIVE_PATH)
                 .isEqualTo(ServiceBusEmulatorConfig.render(Topology.standard()));
     }
@@ -46,39 +46,57 @@ class ServiceBusEmulatorConfigTest {
         assertThat(namespace.path("Name").asText()).isEqualTo("sbemulatorns");
 
         Map<String, JsonNode> topics = byName(namespace.path("Topics"));
-        assertThat(topics.keySet()).containsExactlyElementsOf(
-                topology.topics().stream().map(TopicDefinition::name).toList());
+        assertThat(topics.keySet())
+                .containsExactlyElementsOf(
+                        topology.topics().stream().map(TopicDefinition::name).toList());
         for (TopicDefinition topic : topology.topics()) {
-            Map<String, JsonNode> subscriptions = byName(topics.get(topic.name()).path("Subscriptions"));
+            Map<String, JsonNode> subscriptions =
+                    byName(topics.get(topic.name()).path("Subscriptions"));
             if (topic.subscriptions().isEmpty()) {
                 assertThat(subscriptions.keySet()).containsExactly(ServiceBusEmulatorConfig.OBSERVER_SUBSCRIPTION);
                 continue;
             }
-            assertThat(subscriptions.keySet()).containsExactlyElementsOf(
-                    topic.subscriptions().stream().map(SubscriptionDefinition::name).toList());
+            assertThat(subscriptions.keySet())
+                    .containsExactlyElementsOf(topic.subscriptions().stream()
+                            .map(SubscriptionDefinition::name)
+                            .toList());
             for (SubscriptionDefinition subscription : topic.subscriptions()) {
                 JsonNode properties = subscriptions.get(subscription.name()).path("Properties");
                 assertThat(properties.path("MaxDeliveryCount").asInt()).isEqualTo(subscription.maxDeliveryCount());
-                assertThat(properties.path("DeadLetteringOnMessageExpiration").asBoolean()).isTrue();
+                assertThat(properties.path("DeadLetteringOnMessageExpiration").asBoolean())
+                        .isTrue();
                 assertThat(properties.path("ForwardDeadLetteredMessagesTo").asText())
                         .isEqualTo(topic.name() + ".dead-letter");
                 assertThat(properties.path("RequiresSession").asBoolean()).isFalse();
                 JsonNode rules = subscriptions.get(subscription.name()).path("Rules");
-                assertThat(rules.size()).as("rules of %s/%s", topic.name(), subscription.name()).isEqualTo(1);
-                assertThat(rules.get(0).path("Name").asText()).isEqualTo("fhirpipe-route")
+                assertThat(rules.size())
+                        .as("rules of %s/%s", topic.name(), subscription.name())
+                        .isEqualTo(1);
+                assertThat(rules.get(0).path("Name").asText())
+                        .isEqualTo("fhirpipe-route")
                         .matches("^[A-Za-z0-9][\\w-\\.\\/]*[A-Za-z0-9]$");
-                assertThat(rules.get(0).path("Properties").path("FilterType").asText()).isEqualTo("Sql");
-                assertThat(rules.get(0).path("Properties").path("SqlFilter").path("SqlExpression").asText())
+                assertThat(rules.get(0).path("Properties").path("FilterType").asText())
+                        .isEqualTo("Sql");
+                assertThat(rules.get(0)
+                                .path("Properties")
+                                .path("SqlFilter")
+                                .path("SqlExpression")
+                                .asText())
                         .isEqualTo(subscription.routingFilter());
             }
             JsonNode topicProperties = topics.get(topic.name()).path("Properties");
-            assertThat(topicProperties.path("RequiresDuplicateDetection").asBoolean()).isTrue();
-            assertThat(topicProperties.path("DuplicateDetectionHistoryTimeWindow").asText()).isEqualTo("PT5M");
+            assertThat(topicProperties.path("RequiresDuplicateDetection").asBoolean())
+                    .isTrue();
+            assertThat(topicProperties
+                            .path("DuplicateDetectionHistoryTimeWindow")
+                            .asText())
+                    .isEqualTo("PT5M");
         }
         // Spot checks of names the services hard-wire, so a renamed constant shows up here too.
         assertThat(byName(topics.get(Topics.CHUNK_READY).path("Subscriptions")))
                 .containsOnlyKeys(Subscriptions.SYNAPSE_LOADER);
-        assertThat(byName(topics.get(Topics.EXPORT_LOADED).path("Subscriptions"))).containsOnlyKeys("observer");
+        assertThat(byName(topics.get(Topics.EXPORT_LOADED).path("Subscriptions")))
+                .containsOnlyKeys("observer");
     }
 
     @Test
@@ -86,24 +104,41 @@ class ServiceBusEmulatorConfigTest {
         Topology topology = Topology.standard();
         JsonNode namespace = onlyNamespace(ServiceBusEmulatorConfig.generate(topology));
         Set<String> queues = byName(namespace.path("Queues")).keySet();
-        assertThat(queues).containsExactlyElementsOf(
-                topology.topics().stream().map(t -> Topology.deadLetterAddress(t.name())).toList());
-        namespace.path("Topics").forEach(topic -> topic.path("Subscriptions").forEach(s -> assertThat(queues)
-                .contains(s.path("Properties").path("ForwardDeadLetteredMessagesTo").asText())));
-        namespace.path("Queues").forEach(q -> assertThat(q.path("Properties").path("ForwardDeadLetteredMessagesTo")
-                .asText()).isEmpty());
+        assertThat(queues)
+                .containsExactlyElementsOf(topology.topics().stream()
+                        .map(t -> Topology.deadLetterAddress(t.name()))
+                        .toList());
+        namespace
+                .path("Topics")
+                .forEach(topic -> topic.path("Subscriptions")
+                        .forEach(s -> assertThat(queues)
+                                .contains(s.path("Properties")
+                                        .path("ForwardDeadLetteredMessagesTo")
+                                        .asText())));
+        namespace
+                .path("Queues")
+                .forEach(q -> assertThat(q.path("Properties")
+                                .path("ForwardDeadLetteredMessagesTo")
+                                .asText())
+                        .isEmpty());
         // A dead letter that comes again after a replay must arrive: no duplicate detection on the queues.
-        namespace.path("Queues").forEach(q -> assertThat(q.path("Properties").path("RequiresDuplicateDetection")
-                .asBoolean()).isFalse());
+        namespace
+                .path("Queues")
+                .forEach(q -> assertThat(q.path("Properties")
+                                .path("RequiresDuplicateDetection")
+                                .asBoolean())
+                        .isFalse());
     }
 
     @Test
     void staysWithinTheEmulatorsLimits() {
         JsonNode root = ServiceBusEmulatorConfig.generate(Topology.standard());
         JsonNode namespace = onlyNamespace(root);
-        assertThat(namespace.path("Queues").size() + namespace.path("Topics").size()).isEqualTo(24)
+        assertThat(namespace.path("Queues").size() + namespace.path("Topics").size())
+                .isEqualTo(24)
                 .isLessThanOrEqualTo(50);
-        assertThat(root.path("UserConfig").path("Logging").path("Type").asText()).isEqualTo("File,Console");
+        assertThat(root.path("UserConfig").path("Logging").path("Type").asText())
+                .isEqualTo("File,Console");
         List<JsonNode> entityProperties = new ArrayList<>();
         namespace.path("Queues").forEach(q -> entityProperties.add(q.path("Properties")));
         namespace.path("Topics").forEach(t -> {
@@ -116,7 +151,10 @@ class ServiceBusEmulatorConfigTest {
                 assertThat(properties.path("MaxDeliveryCount").asInt()).isBetween(1, 10);
             }
             if (properties.has("DuplicateDetectionHistoryTimeWindow")) {
-                assertThat(properties.path("DuplicateDetectionHistoryTimeWindow").asText()).isIn("PT20S", "PT5M");
+                assertThat(properties
+                                .path("DuplicateDetectionHistoryTimeWindow")
+                                .asText())
+                        .isIn("PT20S", "PT5M");
             }
             if (properties.has("LockDuration")) {
                 assertThat(properties.path("LockDuration").asText()).isIn("PT1M", "PT5M");
@@ -126,18 +164,24 @@ class ServiceBusEmulatorConfigTest {
 
     @Test
     void refusesWhatTheEmulatorWouldRefuse() {
-        Topology tooManyDeliveries = new Topology(List.of(new TopicDefinition("t", List.of(
-                new SubscriptionDefinition("s", 11, Duration.ofSeconds(1), Duration.ofSeconds(2))))));
+        Topology tooManyDeliveries = new Topology(List.of(new TopicDefinition(
+                "t", List.of(new SubscriptionDefinition("s", 11, Duration.ofSeconds(1), Duration.ofSeconds(2))))));
         assertThatThrownBy(() -> ServiceBusEmulatorConfig.generate(tooManyDeliveries))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDeliveryCount 11");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxDeliveryCount 11");
 
         Topology tooManyEntities = new Topology(IntStream.range(0, 26)
-                .mapToObj(i -> new TopicDefinition("topic-" + i, List.of())).toList());
+                .mapToObj(i -> new TopicDefinition("topic-" + i, List.of()))
+                .toList());
         assertThatThrownBy(() -> ServiceBusEmulatorConfig.generate(tooManyEntities))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs 52");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs 52");
         Topology twentyFiveTopics = new Topology(IntStream.range(0, 25)
-                .mapToObj(i -> new TopicDefinition("topic-" + i, List.of())).toList());
-        assertThat(onlyNamespace(ServiceBusEmulatorConfig.generate(twentyFiveTopics)).path("Queues").size())
+                .mapToObj(i -> new TopicDefinition("topic-" + i, List.of()))
+                .toList());
+        assertThat(onlyNamespace(ServiceBusEmulatorConfig.generate(twentyFiveTopics))
+                        .path("Queues")
+                        .size())
                 .isEqualTo(25);
     }
 
@@ -145,7 +189,8 @@ class ServiceBusEmulatorConfigTest {
     void azureLengthsAreCappedAtTheEmulatorsMaximum() {
         assertThat(ServiceBusEmulatorConfig.capped(Topology.DUPLICATE_DETECTION_WINDOW, Duration.ofMinutes(5)))
                 .isEqualTo("PT5M");
-        assertThat(ServiceBusEmulatorConfig.capped(Duration.ofSeconds(30), Duration.ofMinutes(5))).isEqualTo("PT30S");
+        assertThat(ServiceBusEmulatorConfig.capped(Duration.ofSeconds(30), Duration.ofMinutes(5)))
+                .isEqualTo("PT30S");
         assertThat(ServiceBusEmulatorConfig.MESSAGE_TIME_TO_LIVE).isEqualTo("PT1H");
         assertThat(ServiceBusEmulatorConfig.LOCK_DURATION).isEqualTo("PT5M");
     }
@@ -167,7 +212,8 @@ class ServiceBusEmulatorConfigTest {
     void findsTheRepositoryRootFromASubdirectory(@org.junit.jupiter.api.io.TempDir Path temp) throws IOException {
         Files.createDirectories(temp.resolve("deploy"));
         Path nested = Files.createDirectories(temp.resolve("a/b/c"));
-        assertThat(ServiceBusEmulatorConfig.findRepositoryRoot(nested)).isEqualTo(temp.toAbsolutePath().normalize());
+        assertThat(ServiceBusEmulatorConfig.findRepositoryRoot(nested))
+                .isEqualTo(temp.toAbsolutePath().normalize());
     }
 
     private static JsonNode onlyNamespace(JsonNode root) {

@@ -1,13 +1,12 @@
 package io.fhirpipe.model.topology;
 
-import io.fhirpipe.model.Topics;
-import io.fhirpipe.model.messages.MessageType;
-import org.junit.jupiter.api.Test;
-
-import java.util.NoSuchElementException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fhirpipe.model.Topics;
+import io.fhirpipe.model.messages.MessageType;
+import java.util.NoSuchElementException;
+import org.junit.jupiter.api.Test;
 
 class TopologyTest {
 
@@ -17,8 +16,9 @@ class TopologyTest {
         for (MessageType type : MessageType.values()) {
             assertThat(topology.topic(type.topic()).name()).isEqualTo(type.topic());
         }
-        topology.topics().forEach(t -> t.subscriptions()
-                .forEach(s -> assertThat(s.maxDeliveryCount()).isGreaterThan(1)));
+        topology.topics()
+                .forEach(t -> t.subscriptions()
+                        .forEach(s -> assertThat(s.maxDeliveryCount()).isGreaterThan(1)));
     }
 
     @Test
@@ -28,6 +28,7 @@ class TopologyTest {
                 .isEqualTo("export-requested::export-requested.export-trigger");
         assertThat(Topology.deadLetterAddress(Topics.CHUNK_READY)).isEqualTo("chunk-ready.dead-letter");
         assertThatThrownBy(() -> topology.subscription(Topics.EXPORT_REQUESTED, "nobody"))
-                .isInstanceOf(NoSuchElementException.class).hasMessageContaining("nobody");
+                .isInstanceOf(NoSuchElementException.class)
+                .hasMessageContaining("nobody");
     }
 }

@@ -1,13 +1,12 @@
 package io.fhirpipe.model.validation;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirpipe.model.messages.Json;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ExportRequestValidatorTest {
 
@@ -32,26 +31,47 @@ class ExportRequestValidatorTest {
                  "outputFormat":"text/csv","container":"Bad_Name","anonymizationConfigEtag":"x",
                  "includeAssociatedData":["Everything"],"surprise":1}""");
 
-        assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder(
-                "server", "groupId", "types[1]", "types[2]", "since", "typeFilters[0]", "typeFilters[1]",
-                "elements[1]", "outputFormat", "container", "anonymizationConfigEtag", "includeAssociatedData[0]",
-                "surprise");
-        assertThat(errors).contains(
-                new FieldError("types[1]", "'Foo' is not a FHIR R4 resource type"),
-                new FieldError("types[2]", "'Patient' is listed twice"),
-                new FieldError("groupId", "is required when level is group"),
-                new FieldError("typeFilters[0]", "filters Condition, which is not in types, so the server would ignore it"));
-        assertThat(errors.stream().filter(e -> e.field().equals("server")).findFirst().orElseThrow().problem())
+        assertThat(errors)
+                .extracting(FieldError::field)
+                .containsExactlyInAnyOrder(
+                        "server",
+                        "groupId",
+                        "types[1]",
+                        "types[2]",
+                        "since",
+                        "typeFilters[0]",
+                        "typeFilters[1]",
+                        "elements[1]",
+                        "outputFormat",
+                        "container",
+                        "anonymizationConfigEtag",
+                        "includeAssociatedData[0]",
+                        "surprise");
+        assertThat(errors)
+                .contains(
+                        new FieldError("types[1]", "'Foo' is not a FHIR R4 resource type"),
+                        new FieldError("types[2]", "'Patient' is listed twice"),
+                        new FieldError("groupId", "is required when level is group"),
+                        new FieldError(
+                                "typeFilters[0]",
+                                "filters Condition, which is not in types, so the server would ignore it"));
+        assertThat(errors.stream()
+                        .filter(e -> e.field().equals("server"))
+                        .findFirst()
+                        .orElseThrow()
+                        .problem())
                 .isEqualTo("'nope' is not a configured FHIR server (configured: azure, hapi)");
     }
 
     @Test
     void requiredFieldsAndLevelRules() {
-        assertThat(validate("{}")).containsExactlyInAnyOrder(
-                new FieldError("server", "is required"), new FieldError("level", "is required"));
+        assertThat(validate("{}"))
+                .containsExactlyInAnyOrder(
+                        new FieldError("server", "is required"), new FieldError("level", "is required"));
         assertThat(validate("""
                 {"server":"hapi","level":"system","groupId":"g1","patients":["Patient/1"]}"""))
-                .containsExactlyInAnyOrder(new FieldError("groupId", "is only allowed when level is group"),
+                .containsExactlyInAnyOrder(
+                        new FieldError("groupId", "is only allowed when level is group"),
                         new FieldError("patients", "is only allowed when level is patient"));
         assertThat(validate("""
                 {"server":"hapi","level":"patient","patients":["Patient/1","Observation/2"]}"""))
@@ -61,18 +81,17 @@ class ExportRequestValidatorTest {
     @Test
     void untilMustFollowSinceAndInstantsNeedAZone() {
         assertThat(validate("""
-                {"server":"hapi","level":"system","since":"2026-01-02T00:00:00Z","until":"2026-01-01T00:00:00Z"}"""))
-                .containsExactly(new FieldError("until", "must be after since"));
+                {"server":"hapi","level":"system","since":"2026-01-02T00:00:00Z","until":"2026-01-01T00:00:00Z"}""")).containsExactly(new FieldError("until", "must be after since"));
         assertThat(validate("""
-                {"server":"hapi","level":"system","since":"2026-01-02T00:00:00"}"""))
-                .extracting(FieldError::field).containsExactly("since");
+                {"server":"hapi","level":"system","since":"2026-01-02T00:00:00"}""")).extracting(FieldError::field).containsExactly("since");
     }
 
     @Test
     void wrongJsonTypesAreFieldErrorsNotCrashes() {
         assertThat(validate("""
                 {"server":42,"level":"system","types":"Patient","typeFilters":[1]}"""))
-                .containsExactlyInAnyOrder(new FieldError("server", "must be a non-empty string"),
+                .containsExactlyInAnyOrder(
+                        new FieldError("server", "must be a non-empty string"),
                         new FieldError("types", "must be an array of strings"),
                         new FieldError("typeFilters[0]", "must be a non-empty string"));
         assertThat(validator.validate(Json.mapper().valueToTree(List.of(1))))

@@ -17,44 +17,43 @@ import java.util.List;
  */
 public final class DefaultViewDefinitions {
 
-  private static final String FOLDER = "/view-definitions/";
+    private static final String FOLDER = "/view-definitions/";
 
-  private DefaultViewDefinitions() {}
+    private DefaultViewDefinitions() {}
 
-  public static List<ViewDefinition> load() {
-    ViewDefinitionParser parser = new ViewDefinitionParser();
-    List<ViewDefinition> views = new ArrayList<>();
-    for (String file : index()) {
-      try (InputStream in = open(file)) {
-        views.add(parser.parse(in));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read default view " + file, e);
-      }
-    }
-    return views;
-  }
-
-  private static List<String> index() {
-    List<String> files = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(
-        new InputStreamReader(open("index.txt"), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        if (!line.isBlank()) {
-          files.add(line.strip());
+    public static List<ViewDefinition> load() {
+        ViewDefinitionParser parser = new ViewDefinitionParser();
+        List<ViewDefinition> views = new ArrayList<>();
+        for (String file : index()) {
+            try (InputStream in = open(file)) {
+                views.add(parser.parse(in));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read default view " + file, e);
+            }
         }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read view-definitions/index.txt", e);
+        return views;
     }
-    return files;
-  }
 
-  private static InputStream open(String file) {
-    InputStream in = DefaultViewDefinitions.class.getResourceAsStream(FOLDER + file);
-    if (in == null) {
-      throw new IllegalStateException("missing resource " + FOLDER + file);
+    private static List<String> index() {
+        List<String> files = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(open("index.txt"), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (!line.isBlank()) {
+                    files.add(line.strip());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read view-definitions/index.txt", e);
+        }
+        return files;
     }
-    return in;
-  }
+
+    private static InputStream open(String file) {
+        InputStream in = DefaultViewDefinitions.class.getResourceAsStream(FOLDER + file);
+        if (in == null) {
+            throw new IllegalStateException("missing resource " + FOLDER + file);
+        }
+        return in;
+    }
 }

@@ -24,50 +24,51 @@ import java.util.stream.Stream;
  */
 public final class ViewCatalog {
 
-  private final Map<String, ViewDefinition> views;
+    private final Map<String, ViewDefinition> views;
 
-  private ViewCatalog(Map<String, ViewDefinition> views) {
-    this.views = views;
-  }
-
-  public static ViewCatalog withDefaults() {
-    Map<String, ViewDefinition> byName = new LinkedHashMap<>();
-    for (ViewDefinition v : DefaultViewDefinitions.load()) {
-      byName.put(v.name(), v);
+    private ViewCatalog(Map<String, ViewDefinition> views) {
+        this.views = views;
     }
-    return new ViewCatalog(byName);
-  }
 
-  /** A catalog where each *.json file in {@code directory} adds or replaces a view by name. */
-  public ViewCatalog overriddenBy(Path directory) {
-    Map<String, ViewDefinition> byName = new LinkedHashMap<>(views);
-    ViewDefinitionParser parser = new ViewDefinitionParser();
-    try (Stream<Path> files = Files.list(directory)) {
-      for (Path file : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-        try (InputStream in = Files.newInputStream(file)) {
-          ViewDefinition v = parser.parse(in);
-          byName.put(v.name(), v);
+    public static ViewCatalog withDefaults() {
+        Map<String, ViewDefinition> byName = new LinkedHashMap<>();
+        for (ViewDefinition v : DefaultViewDefinitions.load()) {
+            byName.put(v.name(), v);
         }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read view definitions from " + directory, e);
+        return new ViewCatalog(byName);
     }
-    return new ViewCatalog(byName);
-  }
 
-  public List<ViewDefinition> views() {
-    return List.copyOf(views.values());
-  }
-
-  /**
-   * @param rawTableFor the raw table of a resource type, e.g. {@code t -> "raw_" + t}
-   */
-  public List<CompiledView> compileAll(SqlDialect dialect, Function<String, String> rawTableFor,
-      String resourceColumn) {
-    List<CompiledView> out = new ArrayList<>();
-    for (ViewDefinition v : views.values()) {
-      out.add(new ViewCompiler(dialect, rawTableFor.apply(v.resource()), resourceColumn).compile(v));
+    /** A catalog where each *.json file in {@code directory} adds or replaces a view by name. */
+    public ViewCatalog overriddenBy(Path directory) {
+        Map<String, ViewDefinition> byName = new LinkedHashMap<>(views);
+        ViewDefinitionParser parser = new ViewDefinitionParser();
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file :
+                    files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    ViewDefinition v = parser.parse(in);
+                    byName.put(v.name(), v);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read view definitions from " + directory, e);
+        }
+        return new ViewCatalog(byName);
     }
-    return out;
-  }
+
+    public List<ViewDefinition> views() {
+        return List.copyOf(views.values());
+    }
+
+    /**
+     * @param rawTableFor the raw table of a resource type, e.g. {@code t -> "raw_" + t}
+     */
+    public List<CompiledView> compileAll(
+            SqlDialect dialect, Function<String, String> rawTableFor, String resourceColumn) {
+        List<CompiledView> out = new ArrayList<>();
+        for (ViewDefinition v : views.values()) {
+            out.add(new ViewCompiler(dialect, rawTableFor.apply(v.resource()), resourceColumn).compile(v));
+        }
+        return out;
+    }
 }

@@ -5,7 +5,7 @@ package io.fhirpipe.sqlonfhir.fhirpath;
  * catches it and rethrows with both, so the parser stays independent of views.
  */
 public class UnsupportedPathException extends RuntimeException {
-  public UnsupportedPathException(String reason) {
-    super(reason);
-  }
+    public UnsupportedPathException(String reason) {
+        super(reason);
+    }
 }

@@ -9,14 +9,13 @@ package io.fhirpipe.sqlonfhir.model;
  * {@code DATE}), null without one; which values are supported is decided by the compiler
  * ({@link AnsiType}).
  */
-public record Column(String name, String path, boolean collection, String type, boolean single,
-    String ansiType) {
+public record Column(String name, String path, boolean collection, String type, boolean single, String ansiType) {
 
-  public Column(String name, String path, boolean collection, String type, boolean single) {
-    this(name, path, collection, type, single, null);
-  }
+    public Column(String name, String path, boolean collection, String type, boolean single) {
+        this(name, path, collection, type, single, null);
+    }
 
-  public Column(String name, String path, boolean collection, String type) {
-    this(name, path, collection, type, false, null);
-  }
+    public Column(String name, String path, boolean collection, String type) {
+        this(name, path, collection, type, false, null);
+    }
 }

@@ -8,27 +8,31 @@ import java.util.List;
  * recursively from the context, each reached element giving one row.
  */
 public record SelectNode(
-    List<Column> columns,
-    String forEach,
-    String forEachOrNull,
-    List<String> repeat,
-    List<SelectNode> select,
-    List<SelectNode> unionAll) {
+        List<Column> columns,
+        String forEach,
+        String forEachOrNull,
+        List<String> repeat,
+        List<SelectNode> select,
+        List<SelectNode> unionAll) {
 
-  public SelectNode {
-    columns = List.copyOf(columns);
-    repeat = List.copyOf(repeat);
-    select = List.copyOf(select);
-    unionAll = List.copyOf(unionAll);
-  }
+    public SelectNode {
+        columns = List.copyOf(columns);
+        repeat = List.copyOf(repeat);
+        select = List.copyOf(select);
+        unionAll = List.copyOf(unionAll);
+    }
 
-  public SelectNode(List<Column> columns, String forEach, String forEachOrNull,
-      List<SelectNode> select, List<SelectNode> unionAll) {
-    this(columns, forEach, forEachOrNull, List.of(), select, unionAll);
-  }
+    public SelectNode(
+            List<Column> columns,
+            String forEach,
+            String forEachOrNull,
+            List<SelectNode> select,
+            List<SelectNode> unionAll) {
+        this(columns, forEach, forEachOrNull, List.of(), select, unionAll);
+    }
 
-  /** The iteration path of forEach / forEachOrNull, whichever is set. */
-  public String iterationPath() {
-    return forEach != null ? forEach : forEachOrNull;
-  }
+    /** The iteration path of forEach / forEachOrNull, whichever is set. */
+    public String iterationPath() {
+        return forEach != null ? forEach : forEachOrNull;
+    }
 }

@@ -8,15 +8,11 @@ import java.util.Map;
  * require it); such a view compiles to a SELECT but cannot be created as a named view.
  */
 public record ViewDefinition(
-    String name,
-    String resource,
-    Map<String, Constant> constants,
-    List<SelectNode> select,
-    List<String> where) {
+        String name, String resource, Map<String, Constant> constants, List<SelectNode> select, List<String> where) {
 
-  public ViewDefinition {
-    constants = Map.copyOf(constants);
-    select = List.copyOf(select);
-    where = List.copyOf(where);
-  }
+    public ViewDefinition {
+        constants = Map.copyOf(constants);
+        select = List.copyOf(select);
+        where = List.copyOf(where);
+    }
 }

@@ -2,9 +2,9 @@ package io.fhirpipe.sqlonfhir.sql;
 
 /** Hands out unique table aliases for one compiled statement, so nested scopes never shadow. */
 final class AliasSequence {
-  private int next = 1;
+    private int next = 1;
 
-  String next(String prefix) {
-    return prefix + next++;
-  }
+    String next(String prefix) {
+        return prefix + next++;
+    }
 }

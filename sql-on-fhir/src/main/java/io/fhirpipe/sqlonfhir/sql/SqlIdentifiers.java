@@ -9,19 +9,19 @@ import java.util.regex.Pattern;
  */
 public final class SqlIdentifiers {
 
-  private static final Pattern SAFE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
-  private SqlIdentifiers() {}
+    private SqlIdentifiers() {}
 
-  public static boolean isValid(String name) {
-    return name != null && SAFE.matcher(name).matches();
-  }
-
-  public static String requireValid(String name, String what) {
-    if (!isValid(name)) {
-      throw new IllegalArgumentException(
-          what + " '" + name + "' is not a valid identifier (letters, digits, underscore only)");
+    public static boolean isValid(String name) {
+        return name != null && SAFE.matcher(name).matches();
     }
-    return name;
-  }
+
+    public static String requireValid(String name, String what) {
+        if (!isValid(name)) {
+            throw new IllegalArgumentException(
+                    what + " '" + name + "' is not a valid identifier (letters, digits, underscore only)");
+        }
+        return name;
+    }
 }

@@ -1,7 +1,8 @@
 package io.fhirpipe.synapseloader.api;
 
-import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
 import io.fhirpipe.synapseloader.views.LoaderViews;
+import io.fhirpipe.synapseloader.warehouse.Warehouse;
+import io.fhirpipe.synapseloader.warehouse.WarehouseQueries;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -11,7 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -39,22 +39,18 @@ public class WarehouseResource {
             FROM observation o JOIN patient p ON p.id = o.patient_id
             GROUP BY o.code_display ORDER BY observations DESC, observation LIMIT 8""";
 
-    /** Null with a T-SQL dialect: Synapse and Fabric have their own query tools. */
+    /** Without {@link Warehouse#queries()} with a T-SQL dialect: Synapse and Fabric have their own query tools. */
     @Inject
-    DuckDbWarehouse warehouse;
+    Warehouse warehouse;
 
-    public record Table(String name, long rows) {
-    }
+    public record Table(String name, long rows) {}
 
-    public record Tables(List<Table> tables) {
-    }
+    public record Tables(List<Table> tables) {}
 
-    public record Sample(String sql, List<String> columns, List<List<Object>> rows) {
-    }
+    public record Sample(String sql, List<String> columns, List<List<Object>> rows) {}
 
     /** {@code last_updated} of the given ids' rows in a typed view; ids without a row are absent. */
-    public record LastUpdated(String view, Map<String, String> rows) {
-    }
+    public record LastUpdated(String view, Map<String, String> rows) {}
 
     /** At most this many ids per request: the ids travel in the query string. */
     static final int MAX_IDS = 200;
@@ -64,63 +60,69 @@ public class WarehouseResource {
     @Path("/tables")
     @Produces(MediaType.APPLICATION_JSON)
     public Response tables() {
-        if (warehouse == null) {
+        if (warehouse.queries().isEmpty()) {
             return notDuckDb();
         }
-        return Response.ok(warehouse.query(c -> {
-            List<String[]> names = new ArrayList<>();
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT schema_name, name FROM ("
-                            + "SELECT schema_name, table_name AS name FROM duckdb_tables() "
-                            + "WHERE NOT temporary AND database_name = current_database() "
-                            + "AND schema_name IN ('main', 'raw') "
-                            // typed views (fhirpipe.loader.duckdb.typed=views) count like tables
-                            + "UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
-                            + "WHERE NOT temporary AND NOT internal AND database_name = current_database() "
-                            + "AND schema_name = 'main') ORDER BY schema_name, name")) {
-                while (rs.next()) {
-                    names.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-            }
-            List<Table> tables = new ArrayList<>();
-            for (String[] n : names) {
-                String display = n[0].equals("main") ? n[1] : n[0] + "." + n[1];
-                try (Statement s = c.createStatement();
-                        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + quote(n[0]) + "." + quote(n[1]))) {
-                    rs.next();
-                    tables.add(new Table(display, rs.getLong(1)));
-                }
-            }
-            return new Tables(tables);
-        })).build();
+        WarehouseQueries queries = warehouse.queries().get();
+        return Response.ok(queries.query(c -> {
+                    List<String[]> names = new ArrayList<>();
+                    try (Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery("SELECT schema_name, name FROM ("
+                                    + "SELECT schema_name, table_name AS name FROM duckdb_tables() "
+                                    + "WHERE NOT temporary AND database_name = current_database() "
+                                    + "AND schema_name IN ('main', 'raw') "
+                                    // typed views (fhirpipe.loader.duckdb.typed=views) count like tables
+                                    + "UNION ALL SELECT schema_name, view_name FROM duckdb_views() "
+                                    + "WHERE NOT temporary AND NOT internal AND database_name = current_database() "
+                                    + "AND schema_name = 'main') ORDER BY schema_name, name")) {
+                        while (rs.next()) {
+                            names.add(new String[] {rs.getString(1), rs.getString(2)});
+                        }
+                    }
+                    List<Table> tables = new ArrayList<>();
+                    for (String[] n : names) {
+                        String display = n[0].equals("main") ? n[1] : n[0] + "." + n[1];
+                        try (Statement s = c.createStatement();
+                                ResultSet rs =
+                                        s.executeQuery("SELECT count(*) FROM " + quote(n[0]) + "." + quote(n[1]))) {
+                            rs.next();
+                            tables.add(new Table(display, rs.getLong(1)));
+                        }
+                    }
+                    return new Tables(tables);
+                }))
+                .build();
     }
 
     @GET
     @Path("/sample")
     @Produces(MediaType.APPLICATION_JSON)
     public Response sample() {
-        if (warehouse == null) {
+        if (warehouse.queries().isEmpty()) {
             return notDuckDb();
         }
-        return Response.ok(warehouse.query(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SAMPLE_QUERY)) {
-                int n = rs.getMetaData().getColumnCount();
-                List<String> columns = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    columns.add(rs.getMetaData().getColumnLabel(i));
-                }
-                List<List<Object>> rows = new ArrayList<>();
-                while (rs.next()) {
-                    List<Object> row = new ArrayList<>();
-                    for (int i = 1; i <= n; i++) {
-                        Object v = rs.getObject(i);
-                        row.add(v == null || v instanceof Number || v instanceof Boolean ? v : v.toString());
+        WarehouseQueries queries = warehouse.queries().get();
+        return Response.ok(queries.query(c -> {
+                    try (Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery(SAMPLE_QUERY)) {
+                        int n = rs.getMetaData().getColumnCount();
+                        List<String> columns = new ArrayList<>();
+                        for (int i = 1; i <= n; i++) {
+                            columns.add(rs.getMetaData().getColumnLabel(i));
+                        }
+                        List<List<Object>> rows = new ArrayList<>();
+                        while (rs.next()) {
+                            List<Object> row = new ArrayList<>();
+                            for (int i = 1; i <= n; i++) {
+                                Object v = rs.getObject(i);
+                                row.add(v == null || v instanceof Number || v instanceof Boolean ? v : v.toString());
+                            }
+                            rows.add(row);
+                        }
+                        return new Sample(SAMPLE_QUERY, columns, rows);
                     }
-                    rows.add(row);
-                }
-                return new Sample(SAMPLE_QUERY, columns, rows);
-            }
-        })).build();
+                }))
+                .build();
     }
 
     /**
@@ -132,13 +134,14 @@ public class WarehouseResource {
     @Path("/views/{view}/last-updated")
     @Produces(MediaType.APPLICATION_JSON)
     public Response lastUpdated(@PathParam("view") String view, @QueryParam("id") List<String> ids) {
-        if (warehouse == null) {
+        if (warehouse.queries().isEmpty()) {
             return notDuckDb();
         }
+        WarehouseQueries queries = warehouse.queries().get();
         if (ids == null || ids.isEmpty() || ids.size() > MAX_IDS) {
             return problem(400, "urn:fhirpipe:problem:bad-ids", "Bad ids", "give 1 to " + MAX_IDS + " id parameters");
         }
-        LastUpdated answer = warehouse.query(c -> {
+        LastUpdated answer = queries.query(c -> {
             try (PreparedStatement known = c.prepareStatement("SELECT count(*) FROM duckdb_columns() "
                     + "WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? "
                     + "AND column_name = 'last_updated'")) {
@@ -163,25 +166,40 @@ public class WarehouseResource {
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         long micros = rs.getLong(2);
-                        rows.put(rs.getString(1), rs.wasNull() ? null
-                                : Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                                        Math.floorMod(micros, 1_000_000L) * 1000L).toString());
+                        rows.put(
+                                rs.getString(1),
+                                rs.wasNull()
+                                        ? null
+                                        : Instant.ofEpochSecond(
+                                                        Math.floorDiv(micros, 1_000_000L),
+                                                        Math.floorMod(micros, 1_000_000L) * 1000L)
+                                                .toString());
                     }
                 }
             }
             return new LastUpdated(view, rows);
         });
-        return answer == null ? problem(404, "urn:fhirpipe:problem:no-such-view", "No such view",
-                "no typed view or table '" + view + "' with a last_updated column") : Response.ok(answer).build();
+        return answer == null
+                ? problem(
+                        404,
+                        "urn:fhirpipe:problem:no-such-view",
+                        "No such view",
+                        "no typed view or table '" + view + "' with a last_updated column")
+                : Response.ok(answer).build();
     }
 
     private static Response problem(int status, String type, String title, String detail) {
-        return Response.status(status).type("application/problem+json").entity(Map.of("type", type, "title", title,
-                "status", status, "detail", detail)).build();
+        return Response.status(status)
+                .type("application/problem+json")
+                .entity(Map.of("type", type, "title", title, "status", status, "detail", detail))
+                .build();
     }
 
     private static Response notDuckDb() {
-        return problem(404, "urn:fhirpipe:problem:no-local-warehouse", "No local warehouse",
+        return problem(
+                404,
+                "urn:fhirpipe:problem:no-local-warehouse",
+                "No local warehouse",
                 "this loader writes to a Synapse or Fabric warehouse (fhirpipe.loader.dialect);"
                         + " /warehouse describes the local DuckDB warehouse only");
     }

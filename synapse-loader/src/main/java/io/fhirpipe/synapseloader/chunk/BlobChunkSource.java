@@ -6,7 +6,6 @@ import com.azure.storage.blob.models.BlobStorageException;
 import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.runtime.failure.FailureClassifier;
 import io.fhirpipe.runtime.failure.TransientFailure;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,23 +33,29 @@ public final class BlobChunkSource implements ChunkSource {
             throw new UncheckedIOException("cannot create a temporary file in " + workDirectory, e);
         }
         try {
-            storage.getBlobContainerClient(Containers.CHUNKS).getBlobClient(chunk.chunkBlob())
+            storage.getBlobContainerClient(Containers.CHUNKS)
+                    .getBlobClient(chunk.chunkBlob())
                     .downloadToFile(file.toString(), true);
             return new LocalChunk(file, true);
         } catch (BlobStorageException e) {
             delete(file);
-            if (e.getStatusCode() == 404 || BlobErrorCode.BLOB_NOT_FOUND.equals(e.getErrorCode())
+            if (e.getStatusCode() == 404
+                    || BlobErrorCode.BLOB_NOT_FOUND.equals(e.getErrorCode())
                     || BlobErrorCode.CONTAINER_NOT_FOUND.equals(e.getErrorCode())) {
-                throw new ChunkFailure(ChunkFailure.CHUNK_NOT_FOUND,
+                throw new ChunkFailure(
+                        ChunkFailure.CHUNK_NOT_FOUND,
                         "chunk blob '" + chunk.chunkBlob() + "' does not exist in container " + Containers.CHUNKS);
             }
-            throw new TransientFailure("downloading chunk " + chunk.chunkBlob() + " failed with HTTP "
-                    + e.getStatusCode() + " (" + e.getErrorCode() + ")", null, e);
+            throw new TransientFailure(
+                    "downloading chunk " + chunk.chunkBlob() + " failed with HTTP " + e.getStatusCode() + " ("
+                            + e.getErrorCode() + ")",
+                    null,
+                    e);
         } catch (RuntimeException e) {
             delete(file);
             if (FailureClassifier.isTransientIo(e) || e.getCause() != null) {
-                throw new TransientFailure("downloading chunk " + chunk.chunkBlob() + " failed: " + e.getMessage(),
-                        null, e);
+                throw new TransientFailure(
+                        "downloading chunk " + chunk.chunkBlob() + " failed: " + e.getMessage(), null, e);
             }
             throw e;
         }

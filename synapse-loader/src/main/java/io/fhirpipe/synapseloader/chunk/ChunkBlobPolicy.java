@@ -4,7 +4,6 @@ import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.model.fhir.FhirR4ResourceTypes;
 import io.fhirpipe.model.storage.LandingBlob;
-
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -21,33 +20,44 @@ public final class ChunkBlobPolicy {
 
     public ChunkRef check(ChunkReady chunk) {
         String name = chunk.chunkBlob();
-        if (name == null || !SAFE_NAME.matcher(name).matches() || name.contains("/../") || name.contains("/./")
+        if (name == null
+                || !SAFE_NAME.matcher(name).matches()
+                || name.contains("/../")
+                || name.contains("/./")
                 || name.endsWith("/..")) {
-            throw new ChunkFailure(ChunkFailure.FOREIGN_CHUNK,
+            throw new ChunkFailure(
+                    ChunkFailure.FOREIGN_CHUNK,
                     "chunkBlob must be a blob name inside the chunks container, got '" + shorten(name) + "'");
         }
         Optional<LandingBlob> source = LandingBlob.parse(chunk.sourceBlob());
         if (source.isEmpty()) {
-            throw new ChunkFailure(ChunkFailure.FOREIGN_CHUNK,
+            throw new ChunkFailure(
+                    ChunkFailure.FOREIGN_CHUNK,
                     "sourceBlob '" + shorten(chunk.sourceBlob()) + "' is not a landing file name");
         }
         LandingBlob landing = source.get();
-        if (!landing.exportId().equals(chunk.exportId()) || !landing.resourceType().equals(chunk.resourceType())) {
-            throw new ChunkFailure(ChunkFailure.FOREIGN_CHUNK, "exportId/resourceType " + chunk.exportId() + "/"
-                    + chunk.resourceType() + " do not match the source blob " + landing.name());
+        if (!landing.exportId().equals(chunk.exportId())
+                || !landing.resourceType().equals(chunk.resourceType())) {
+            throw new ChunkFailure(
+                    ChunkFailure.FOREIGN_CHUNK,
+                    "exportId/resourceType " + chunk.exportId() + "/" + chunk.resourceType()
+                            + " do not match the source blob " + landing.name());
         }
         String folder = stem(landing.name()) + "/";
         if (!name.startsWith(folder) || name.length() == folder.length()) {
-            throw new ChunkFailure(ChunkFailure.FOREIGN_CHUNK,
+            throw new ChunkFailure(
+                    ChunkFailure.FOREIGN_CHUNK,
                     "chunk '" + shorten(name) + "' is not in its source's folder '" + folder + "'");
         }
         if (!FhirR4ResourceTypes.isResourceType(chunk.resourceType())) {
-            throw new ChunkFailure(ChunkFailure.UNKNOWN_RESOURCE_TYPE,
+            throw new ChunkFailure(
+                    ChunkFailure.UNKNOWN_RESOURCE_TYPE,
                     "'" + chunk.resourceType() + "' is not a FHIR R4 resource type");
         }
         FileKind kind = landing.kind();
         if (kind == FileKind.ERROR) {
-            throw new ChunkFailure(ChunkFailure.FOREIGN_CHUNK,
+            throw new ChunkFailure(
+                    ChunkFailure.FOREIGN_CHUNK,
                     "chunk of an error file (OperationOutcome) is not warehouse data: " + landing.name());
         }
         return new ChunkRef(chunk, kind, name + "#" + chunk.sha256());

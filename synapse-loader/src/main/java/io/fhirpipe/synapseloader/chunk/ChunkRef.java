@@ -40,8 +40,16 @@ public record ChunkRef(ChunkReady event, FileKind kind, String chunkId) {
      * ({@code last}), which then records the whole chunk as done.
      */
     public ChunkRef deletionsOf(String resourceType, boolean last) {
-        ChunkReady typed = new ChunkReady(event.exportId(), resourceType, event.sourceBlob(), event.sourceEtag(),
-                event.chunkBlob(), event.chunkIndex(), event.lineCount(), event.bytes(), event.sha256());
+        ChunkReady typed = new ChunkReady(
+                event.exportId(),
+                resourceType,
+                event.sourceBlob(),
+                event.sourceEtag(),
+                event.chunkBlob(),
+                event.chunkIndex(),
+                event.lineCount(),
+                event.bytes(),
+                event.sha256());
         return new ChunkRef(typed, FileKind.DELETED, last ? chunkId : chunkId + "/" + resourceType);
     }
 }

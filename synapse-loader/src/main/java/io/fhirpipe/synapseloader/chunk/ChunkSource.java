@@ -9,6 +9,5 @@ public interface ChunkSource {
     LocalChunk fetch(ChunkRef chunk, Path workDirectory);
 
     /** @param temporary whether the loader deletes the file when done */
-    record LocalChunk(Path file, boolean temporary) {
-    }
+    record LocalChunk(Path file, boolean temporary) {}
 }

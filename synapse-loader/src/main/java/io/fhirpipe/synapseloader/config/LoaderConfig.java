@@ -2,9 +2,8 @@ package io.fhirpipe.synapseloader.config;
 
 import io.fhirpipe.runtime.messaging.MessagingConfig;
 import io.fhirpipe.runtime.storage.StorageConfig;
-import io.smallrye.config.WithDefault;
 import io.smallrye.config.ConfigMapping;
-
+import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -59,9 +58,6 @@ public interface LoaderConfig {
         @WithDefault("15s")
         Duration curatedInterval();
 
-        @WithDefault("60s")
-        Duration publishTimeout();
-
         /** In-process retries of a transient warehouse failure before the message is abandoned. */
         Retry retry();
     }
@@ -106,15 +102,15 @@ public interface LoaderConfig {
         String typed();
 
         /**
-         * DuckDB's checkpoint_threshold (application.properties: 256MiB); DuckDB's default (16MB) when
-         * set empty.
+         * DuckDB's checkpoint_threshold (application.properties: 16MB, DuckDB's own default, which is
+         * also what applies when it is set empty).
          */
         Optional<String> checkpointThreshold();
     }
 
     /**
      * Settings of the T-SQL dialects; which are required is checked at start-up
-     * (io.fhirpipe.synapseloader.warehouse.TSqlSettings), naming the missing property.
+     * (io.fhirpipe.synapseloader.dialect.TSqlSettings), naming the missing property.
      */
     interface Sql {
         /** jdbc:sqlserver://... without credentials (they are rejected in the URL). */

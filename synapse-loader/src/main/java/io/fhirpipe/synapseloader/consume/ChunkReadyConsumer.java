@@ -6,17 +6,14 @@ import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.messages.CloudEvent;
 import io.fhirpipe.model.messages.MessageCodec;
 import io.fhirpipe.model.messages.MessageType;
-import io.fhirpipe.runtime.failure.PermanentFailure;
-import io.fhirpipe.runtime.failure.TransientFailure;
-import io.fhirpipe.runtime.failure.TransientRetries;
+import io.fhirpipe.runtime.messaging.Announcement;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
+import io.fhirpipe.runtime.messaging.DeadLetterReason;
 import io.fhirpipe.runtime.messaging.IncomingBodies;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
 import io.fhirpipe.runtime.messaging.MessageWork;
 import io.fhirpipe.runtime.metrics.PipelineMetrics;
 import io.fhirpipe.runtime.tracing.Tracing;
-import io.fhirpipe.synapseloader.chunk.ChunkFailure;
-import io.fhirpipe.synapseloader.config.LoaderConfig;
 import io.fhirpipe.synapseloader.load.ChunkLoader;
 import io.fhirpipe.synapseloader.load.LoadReport;
 import io.fhirpipe.synapseloader.messaging.LoaderChannels;
@@ -25,19 +22,17 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.eclipse.microprofile.reactive.messaging.Message;
-
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Consumes {@code chunk.ready} (queue {@code chunk-ready::chunk-ready.synapse-loader}): loads the
  * chunk, publishes {@code chunk.loaded} once the load is committed (also for a redelivered chunk,
  * with the ledger's figures and the same event id), then acks. A chunk that can never load gets
- * {@code chunk.failed} and is dead-lettered with its reason, and so does one whose transient failure
- * outlasts the subscription's deliveries; an invalid message is dead-lettered; anything else is
+ * {@code chunk.failed} and is dead-lettered with its reason (one {@link DeadLetterReason} for both),
+ * and so does one whose transient failure outlasts the subscription's deliveries; an invalid message is dead-lettered; anything else is
  * abandoned for redelivery. Several deliveries run at once (the {@value #WORKER_POOL}
  * pool), so one chunk is downloaded and screened while another holds the warehouse lock.
  */
@@ -48,16 +43,12 @@ public class ChunkReadyConsumer {
     public static final String SOURCE = "/fhirpipe/synapse-loader";
     /** The worker pool; smallrye.messaging.worker.chunk-loads.max-concurrency bounds the chunks in flight. */
     public static final String WORKER_POOL = "chunk-loads";
-    private static final TransientRetries ANNOUNCE_RETRIES = TransientRetries.beforeDeadLetter();
 
     @Inject
     ChunkLoader loader;
 
     @Inject
     MessageSettlement settlement;
-
-    @Inject
-    LoaderConfig config;
 
     @Inject
     @Named(LoaderChannels.CHUNK_LOADED_OUT)
@@ -93,24 +84,28 @@ public class ChunkReadyConsumer {
                 return loader.load(ready);
             });
             timer.stop(report.alreadyLoaded() ? "already-loaded" : "ok");
-        } catch (ChunkFailure failure) {
-            timer.stop("failed");
-            return failed(message, chunk, failure);
         } catch (RuntimeException failure) {
             timer.stop("failed");
-            // on the subscription's last delivery a transient failure is final too
-            Throwable outcome = settlement.outcome(message, failure);
-            return outcome != failure && outcome instanceof PermanentFailure given
-                    ? failed(message, chunk, given) : settlement.settle(message, failure);
+            // a chunk that can never load, or whose transient failure outlasts the subscription's
+            // deliveries: chunk.failed first, so the tracker hears of it, then the dead letter
+            return settlement.settle(message, failure, Announcement.of(chunkFailed, why -> chunkFailed(chunk, why)));
         }
         if (!report.alreadyLoaded()) {
             // a redelivery of a chunk in the ledger moved no rows
             PipelineMetrics.loaded(chunk.resourceType(), report.rowsLoaded(), report.rowsRejected());
         }
         try {
-            await(chunkLoaded.publish(CloudEvent.of(MessageType.CHUNK_LOADED, SOURCE,
-                    new ChunkLoaded(chunk.exportId(), chunk.resourceType(), chunk.chunkBlob(), report.rowsLoaded(),
-                            report.rowsRejected(), report.loadedAt()), report.loadedAt())));
+            chunkLoaded.publishAndWait(CloudEvent.of(
+                    MessageType.CHUNK_LOADED,
+                    SOURCE,
+                    new ChunkLoaded(
+                            chunk.exportId(),
+                            chunk.resourceType(),
+                            chunk.chunkBlob(),
+                            report.rowsLoaded(),
+                            report.rowsRejected(),
+                            report.loadedAt()),
+                    report.loadedAt()));
         } catch (RuntimeException notSent) {
             // The rows are in (the ledger says so): never announce chunk.failed for this chunk. A
             // redelivery announces chunk.loaded from the ledger.
@@ -119,33 +114,16 @@ public class ChunkReadyConsumer {
         return settlement.settle(message, null);
     }
 
-    /** chunk.failed first, so the tracker hears of it, then the dead letter. */
-    private CompletionStage<Void> failed(Message<Object> message, ChunkReady chunk, PermanentFailure failure) {
+    /** None for a chunk this loader does not serve: it is another loader's, which loads it. */
+    private static CloudEvent<ChunkFailed> chunkFailed(ChunkReady chunk, DeadLetterReason why) {
+        if (ChunkLoader.RESOURCE_TYPE_NOT_SERVED.equals(why.reason())) {
+            return null;
+        }
         Instant now = Instant.now();
-        CloudEvent<ChunkFailed> event = CloudEvent.of(MessageType.CHUNK_FAILED, SOURCE, new ChunkFailed(
-                chunk.exportId(), chunk.resourceType(), chunk.chunkBlob(), failure.reason() + ": " + failure.getMessage(),
-                now), now);
-        try {
-            // the message is about to be dead-lettered: a broker hiccup must not leave it unannounced
-            ANNOUNCE_RETRIES.call("announcing chunk.failed for " + chunk.chunkBlob(), () -> {
-                await(chunkFailed.publish(event));
-                return null;
-            });
-        } catch (RuntimeException publishFailed) {
-            return settlement.settle(message, new TransientFailure(
-                    "could not publish chunk.failed: " + publishFailed.getMessage(), null, publishFailed));
-        }
-        return settlement.settle(message, failure);
-    }
-
-    private void await(CompletionStage<Void> sent) {
-        try {
-            sent.toCompletableFuture().get(config.loader().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientFailure("interrupted while publishing", null, e);
-        } catch (Exception e) {
-            throw new TransientFailure("publishing failed: " + e.getMessage(), null, e);
-        }
+        return CloudEvent.of(
+                MessageType.CHUNK_FAILED,
+                SOURCE,
+                new ChunkFailed(chunk.exportId(), chunk.resourceType(), chunk.chunkBlob(), why.text(), now),
+                now);
     }
 }

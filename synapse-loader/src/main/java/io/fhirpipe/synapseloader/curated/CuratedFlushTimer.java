@@ -1,12 +1,10 @@
 package io.fhirpipe.synapseloader.curated;
 
-import io.fhirpipe.synapseloader.warehouse.Warehouse;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Writes pending curated snapshots every interval, and once more when closed, so that with a
@@ -17,15 +15,15 @@ public final class CuratedFlushTimer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(CuratedFlushTimer.class);
 
-    private final Warehouse warehouse;
+    private final CuratedSnapshots snapshots;
     private final CuratedSink sink;
     private final ScheduledExecutorService timer;
 
-    public CuratedFlushTimer(Warehouse warehouse, CuratedSink sink, Duration every) {
+    public CuratedFlushTimer(CuratedSnapshots snapshots, CuratedSink sink, Duration every) {
         if (every.isZero() || every.isNegative()) {
             throw new IllegalArgumentException("a flush interval must be positive, not " + every);
         }
-        this.warehouse = warehouse;
+        this.snapshots = snapshots;
         this.sink = sink;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "curated-flush");
@@ -37,7 +35,7 @@ public final class CuratedFlushTimer implements AutoCloseable {
 
     private void flush() {
         try {
-            warehouse.flushCurated(sink);
+            snapshots.flush(sink);
         } catch (RuntimeException e) {
             LOG.warnf("writing the curated snapshots failed (kept pending for the next flush): %s", e.getMessage());
         }

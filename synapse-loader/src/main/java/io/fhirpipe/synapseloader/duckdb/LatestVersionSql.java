@@ -7,11 +7,10 @@ package io.fhirpipe.synapseloader.duckdb;
  * versionId is not a number, as text. A missing value is older than any present one. Equal versions
  * tie; the load breaks the tie for what was stored before, so reloading a version changes nothing.
  */
-public final class LatestVersionSql {
+final class LatestVersionSql {
 
     static final String ORDER_NEWEST_FIRST = "last_updated DESC NULLS LAST, "
             + "TRY_CAST(version_id AS HUGEINT) DESC NULLS LAST, version_id DESC NULLS LAST";
 
-    private LatestVersionSql() {
-    }
+    private LatestVersionSql() {}
 }

@@ -8,10 +8,9 @@ import io.fhirpipe.synapseloader.config.LoaderConfig;
 import io.fhirpipe.synapseloader.warehouse.Warehouse;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.sql.SQLException;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-
-import java.sql.SQLException;
 
 /**
  * Ready while the warehouse answers {@code SELECT 1} ({@link Warehouse#ping}, never behind the
@@ -32,8 +31,8 @@ class WarehouseReadiness implements HealthCheck {
                 warehouse.ping();
                 return Probe.up(what + " answers SELECT 1");
             } catch (SQLException e) {
-                return Probe.down(what + " failed SELECT 1: SQL state " + e.getSQLState()
-                        + ", error " + e.getErrorCode());
+                return Probe.down(
+                        what + " failed SELECT 1: SQL state " + e.getSQLState() + ", error " + e.getErrorCode());
             }
         }));
     }

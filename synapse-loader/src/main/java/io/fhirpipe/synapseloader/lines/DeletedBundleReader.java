@@ -6,7 +6,6 @@ import io.fhirpipe.model.fhir.FhirInstants;
 import io.fhirpipe.model.fhir.FhirReferences;
 import io.fhirpipe.model.ndjson.JsonLineCheck;
 import io.fhirpipe.model.ndjson.LineRejection;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -57,18 +56,21 @@ public final class DeletedBundleReader {
                 }
                 if (reason == null) {
                     accepted[0]++;
-                    line.forEach((type, found) -> deletions.computeIfAbsent(type, t -> new ArrayList<>()).addAll(found));
+                    line.forEach((type, found) -> deletions
+                            .computeIfAbsent(type, t -> new ArrayList<>())
+                            .addAll(found));
                 } else {
                     rejections.add(NdjsonLines.reject(n, reason, buffer, offset, length));
                 }
             });
         }
-        return new DeletedScreenResult(deletions, accepted[0], rejections, HexFormat.of().formatHex(sha256.digest()));
+        return new DeletedScreenResult(
+                deletions, accepted[0], rejections, HexFormat.of().formatHex(sha256.digest()));
     }
 
     /** The deletions of a Bundle the line check accepted, or why one of its entries is not understood. */
-    private static String entries(JsonNode bundle, String resourceType, Instant fallback,
-            java.util.Map<String, List<Deletion>> out) {
+    private static String entries(
+            JsonNode bundle, String resourceType, Instant fallback, java.util.Map<String, List<Deletion>> out) {
         JsonNode entries = bundle.path("entry");
         if (!entries.isArray() || entries.isEmpty()) {
             return "Bundle has no entry";
@@ -88,8 +90,8 @@ public final class DeletedBundleReader {
                 return "entry[" + i + "] deletes a " + m.group(1) + " in a " + resourceType + " file";
             }
             Instant when = FhirInstants.first(entries.get(i).path("response").path("lastModified"));
-            out.computeIfAbsent(m.group(1), t -> new ArrayList<>()).add(new Deletion(m.group(2),
-                    when != null ? when : bundleTime != null ? bundleTime : fallback));
+            out.computeIfAbsent(m.group(1), t -> new ArrayList<>())
+                    .add(new Deletion(m.group(2), when != null ? when : bundleTime != null ? bundleTime : fallback));
         }
         return null;
     }

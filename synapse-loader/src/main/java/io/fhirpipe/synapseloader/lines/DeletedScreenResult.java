@@ -1,7 +1,6 @@
 package io.fhirpipe.synapseloader.lines;
 
 import io.fhirpipe.model.ndjson.LineRejection;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,8 +14,8 @@ import java.util.Map;
  *               a file of one type, several for a manifest's {@code Bundle} file
  * @param accepted lines whose every entry was understood
  */
-public record DeletedScreenResult(Map<String, List<Deletion>> byType, long accepted, List<LineRejection> rejections,
-        String sha256) {
+public record DeletedScreenResult(
+        Map<String, List<Deletion>> byType, long accepted, List<LineRejection> rejections, String sha256) {
 
     public DeletedScreenResult {
         Map<String, List<Deletion>> copy = new LinkedHashMap<>();

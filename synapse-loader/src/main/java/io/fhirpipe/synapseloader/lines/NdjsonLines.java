@@ -1,7 +1,6 @@
 package io.fhirpipe.synapseloader.lines;
 
 import io.fhirpipe.model.ndjson.LineRejection;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
@@ -24,8 +23,7 @@ public final class NdjsonLines {
         void line(long lineNumber, byte[] buffer, int offset, int length) throws IOException;
     }
 
-    private NdjsonLines() {
-    }
+    private NdjsonLines() {}
 
     public static void forEach(InputStream in, LineHandler handler) throws IOException {
         byte[] buffer = new byte[1 << 20];
@@ -69,8 +67,8 @@ public final class NdjsonLines {
 
     public static LineRejection reject(long lineNumber, String reason, byte[] buffer, int offset, int length) {
         int excerpt = Math.min(length, EXCERPT_BYTES);
-        return new LineRejection(lineNumber, reason, new String(buffer, offset, excerpt, StandardCharsets.UTF_8),
-                excerpt < length);
+        return new LineRejection(
+                lineNumber, reason, new String(buffer, offset, excerpt, StandardCharsets.UTF_8), excerpt < length);
     }
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);

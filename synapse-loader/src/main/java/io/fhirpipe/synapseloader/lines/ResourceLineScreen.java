@@ -2,7 +2,6 @@ package io.fhirpipe.synapseloader.lines;
 
 import io.fhirpipe.model.ndjson.JsonLineCheck;
 import io.fhirpipe.model.ndjson.LineRejection;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +60,8 @@ public final class ResourceLineScreen {
                     accepted[0]++;
                     JsonLineCheck.SoftDeletion deletion = check.softDeletion(buffer, offset, length);
                     if (deletion != null) {
-                        softDeleted.add(new Deletion(deletion.id(),
+                        softDeleted.add(new Deletion(
+                                deletion.id(),
                                 deletion.lastUpdated() == null ? clock.instant() : deletion.lastUpdated()));
                     }
                 } else {

@@ -1,7 +1,6 @@
 package io.fhirpipe.synapseloader.lines;
 
 import io.fhirpipe.model.ndjson.LineRejection;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,8 +16,8 @@ import java.util.List;
  *                    as its deleted version, marked in {@code meta.extension}; each is a deletion at
  *                    that version's {@code meta.lastUpdated}
  */
-public record ScreenResult(Path loadable, long accepted, List<LineRejection> rejections, String sha256,
-        List<Deletion> softDeleted) {
+public record ScreenResult(
+        Path loadable, long accepted, List<LineRejection> rejections, String sha256, List<Deletion> softDeleted) {
 
     public ScreenResult {
         rejections = List.copyOf(rejections);

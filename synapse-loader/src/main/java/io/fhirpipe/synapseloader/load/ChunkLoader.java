@@ -4,24 +4,22 @@ import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.events.FileKind;
 import io.fhirpipe.runtime.failure.PermanentFailure;
 import io.fhirpipe.runtime.failure.TransientRetries;
+import io.fhirpipe.runtime.logging.LogValues;
 import io.fhirpipe.runtime.tracing.Tracing;
-import io.opentelemetry.api.trace.SpanKind;
 import io.fhirpipe.synapseloader.chunk.ChunkBlobPolicy;
 import io.fhirpipe.synapseloader.chunk.ChunkFailure;
 import io.fhirpipe.synapseloader.chunk.ChunkRef;
 import io.fhirpipe.synapseloader.chunk.ChunkSource;
 import io.fhirpipe.synapseloader.curated.CuratedSink;
-import io.fhirpipe.synapseloader.duckdb.LedgerEntry;
 import io.fhirpipe.synapseloader.lines.DeletedBundleReader;
 import io.fhirpipe.synapseloader.lines.DeletedScreenResult;
 import io.fhirpipe.synapseloader.lines.Deletion;
 import io.fhirpipe.synapseloader.lines.ResourceLineScreen;
 import io.fhirpipe.synapseloader.lines.ScreenResult;
 import io.fhirpipe.synapseloader.rejects.OversizedLines;
+import io.fhirpipe.synapseloader.warehouse.LedgerEntry;
 import io.fhirpipe.synapseloader.warehouse.Warehouse;
-import io.fhirpipe.runtime.logging.LogValues;
-import org.jboss.logging.Logger;
-
+import io.opentelemetry.api.trace.SpanKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,6 +31,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * Loads one chunk, exactly once in effect: policy check, ledger check, fetch, screen (bad lines to
@@ -62,21 +61,49 @@ public final class ChunkLoader {
     private final ResourceLineScreen screen = new ResourceLineScreen();
     private final DeletedBundleReader deleted = new DeletedBundleReader();
 
-    public ChunkLoader(Warehouse warehouse, ChunkSource source, RejectSink rejects,
-            Optional<CuratedSink> curated, Optional<Set<String>> onlyTypes, Path workDirectory, Clock clock) {
+    public ChunkLoader(
+            Warehouse warehouse,
+            ChunkSource source,
+            RejectSink rejects,
+            Optional<CuratedSink> curated,
+            Optional<Set<String>> onlyTypes,
+            Path workDirectory,
+            Clock clock) {
         this(warehouse, source, rejects, curated, Duration.ZERO, onlyTypes, workDirectory, clock);
     }
 
     /** @param curatedInterval the least time between two curated snapshots (0: after every commit) */
-    public ChunkLoader(Warehouse warehouse, ChunkSource source, RejectSink rejects, Optional<CuratedSink> curated,
-            Duration curatedInterval, Optional<Set<String>> onlyTypes, Path workDirectory, Clock clock) {
-        this(warehouse, source, rejects, curated, curatedInterval, onlyTypes, workDirectory, clock,
+    public ChunkLoader(
+            Warehouse warehouse,
+            ChunkSource source,
+            RejectSink rejects,
+            Optional<CuratedSink> curated,
+            Duration curatedInterval,
+            Optional<Set<String>> onlyTypes,
+            Path workDirectory,
+            Clock clock) {
+        this(
+                warehouse,
+                source,
+                rejects,
+                curated,
+                curatedInterval,
+                onlyTypes,
+                workDirectory,
+                clock,
                 TransientRetries.none());
     }
 
     /** @param retries how often, and after what waits, a transient warehouse failure is tried again */
-    public ChunkLoader(Warehouse warehouse, ChunkSource source, RejectSink rejects, Optional<CuratedSink> curated,
-            Duration curatedInterval, Optional<Set<String>> onlyTypes, Path workDirectory, Clock clock,
+    public ChunkLoader(
+            Warehouse warehouse,
+            ChunkSource source,
+            RejectSink rejects,
+            Optional<CuratedSink> curated,
+            Duration curatedInterval,
+            Optional<Set<String>> onlyTypes,
+            Path workDirectory,
+            Clock clock,
             TransientRetries retries) {
         this.retries = retries;
         this.curatedInterval = curatedInterval;
@@ -92,8 +119,10 @@ public final class ChunkLoader {
     public LoadReport load(ChunkReady event) {
         ChunkRef chunk = policy.check(event);
         if (onlyTypes.isPresent() && !onlyTypes.get().contains(chunk.resourceType())) {
-            throw new PermanentFailure(RESOURCE_TYPE_NOT_SERVED, "this loader serves " + onlyTypes.get()
-                    + ", not " + chunk.resourceType() + "; route chunks with a subscription filter on resourceType");
+            throw new PermanentFailure(
+                    RESOURCE_TYPE_NOT_SERVED,
+                    "this loader serves " + onlyTypes.get() + ", not " + chunk.resourceType()
+                            + "; route chunks with a subscription filter on resourceType");
         }
         // A redelivery is recognised before the download, but only when the warehouse is free: waiting
         // for another chunk's load here would keep this one from being fetched and screened meanwhile.
@@ -102,8 +131,8 @@ public final class ChunkLoader {
         if (done.isPresent()) {
             return done.get();
         }
-        ChunkSource.LocalChunk local = Tracing.inSpan("download chunk", SpanKind.CLIENT,
-                span -> source.fetch(chunk, workDirectory));
+        ChunkSource.LocalChunk local =
+                Tracing.inSpan("download chunk", SpanKind.CLIENT, span -> source.fetch(chunk, workDirectory));
         Path extra = null;
         try {
             // DuckDB keeps microseconds: the ledger must give back exactly the reported time
@@ -112,40 +141,73 @@ public final class ChunkLoader {
                 DeletedScreenResult read = deleted.read(local.file(), chunk.resourceType(), now);
                 verify(chunk, read.sha256());
                 rejects.write(chunk, read.rejections());
-                return lockedWithRetries(chunk, () -> alreadyLoaded(chunk).orElseGet(() -> {
-                    long applied = Tracing.inSpan("sql apply deletes " + chunk.resourceType(), SpanKind.CLIENT,
-                            span -> applyDeletes(chunk, read, now));
-                    publishCurated();
-                    return new LoadReport(chunk.chunkId(), read.accepted(), read.rejections().size(), applied, now,
-                            false);
-                }));
+                return lockedWithRetries(
+                        chunk,
+                        () -> alreadyLoaded(chunk).orElseGet(() -> {
+                            long applied = Tracing.inSpan(
+                                    "sql apply deletes " + chunk.resourceType(),
+                                    SpanKind.CLIENT,
+                                    span -> applyDeletes(chunk, read, now));
+                            publishCurated();
+                            return new LoadReport(
+                                    chunk.chunkId(),
+                                    read.accepted(),
+                                    read.rejections().size(),
+                                    applied,
+                                    now,
+                                    false);
+                        }));
             }
             // a line too long for the warehouse's bulk load would fail the whole chunk: rejected/ instead
-            ScreenResult screened = OversizedLines.divert(local.file(),
-                    screen.screen(local.file(), chunk.resourceType(), workDirectory), warehouse.lineLimit(),
+            ScreenResult screened = OversizedLines.divert(
+                    local.file(),
+                    screen.screen(local.file(), chunk.resourceType(), workDirectory),
+                    warehouse.lineLimit(),
                     workDirectory);
             if (!screened.loadable().equals(local.file())) {
                 extra = screened.loadable();
             }
             verify(chunk, screened.sha256());
             rejects.write(chunk, screened.rejections());
-            return lockedWithRetries(chunk, () -> alreadyLoaded(chunk).orElseGet(() -> {
-                if (!screened.softDeleted().isEmpty()) {
-                    // first, so that the tombstone also hides the soft-deleted version the rows hold
-                    ChunkRef marks = chunk.softDeletedPart();
-                    if (warehouse.ledger(marks.chunkId()).isEmpty()) {
-                        warehouse.applyDeletes(marks, screened.softDeleted(), screened.softDeleted().size(), 0, now);
-                    }
-                }
-                long applied = Tracing.inSpan("sql load " + chunk.resourceType(), SpanKind.CLIENT,
-                        span -> warehouse.loadResources(chunk, screened.loadable(), screened.accepted(),
-                                screened.rejections().size(), now));
-                publishCurated();
-                LOG.debugf("loaded %s: %d accepted, %d applied, %d rejected", chunk.chunkBlob(), screened.accepted(),
-                        applied, screened.rejections().size());
-                return new LoadReport(chunk.chunkId(), screened.accepted(), screened.rejections().size(), applied,
-                        now, false);
-            }));
+            return lockedWithRetries(
+                    chunk,
+                    () -> alreadyLoaded(chunk).orElseGet(() -> {
+                        if (!screened.softDeleted().isEmpty()) {
+                            // first, so that the tombstone also hides the soft-deleted version the rows hold
+                            ChunkRef marks = chunk.softDeletedPart();
+                            if (warehouse.ledger(marks.chunkId()).isEmpty()) {
+                                warehouse.applyDeletes(
+                                        marks,
+                                        screened.softDeleted(),
+                                        screened.softDeleted().size(),
+                                        0,
+                                        now);
+                            }
+                        }
+                        long applied = Tracing.inSpan(
+                                "sql load " + chunk.resourceType(),
+                                SpanKind.CLIENT,
+                                span -> warehouse.loadResources(
+                                        chunk,
+                                        screened.loadable(),
+                                        screened.accepted(),
+                                        screened.rejections().size(),
+                                        now));
+                        publishCurated();
+                        LOG.debugf(
+                                "loaded %s: %d accepted, %d applied, %d rejected",
+                                chunk.chunkBlob(),
+                                screened.accepted(),
+                                applied,
+                                screened.rejections().size());
+                        return new LoadReport(
+                                chunk.chunkId(),
+                                screened.accepted(),
+                                screened.rejections().size(),
+                                applied,
+                                now,
+                                false);
+                    }));
         } catch (IOException e) {
             throw new UncheckedIOException("reading chunk " + chunk.chunkBlob() + " locally failed", e);
         } finally {
@@ -166,8 +228,8 @@ public final class ChunkLoader {
     private long applyDeletes(ChunkRef chunk, DeletedScreenResult read, Instant now) {
         long rejected = read.rejections().size();
         if (!DeletedBundleReader.ANY_TYPE.equals(chunk.resourceType())) {
-            return warehouse.applyDeletes(chunk, read.byType().getOrDefault(chunk.resourceType(), List.of()),
-                    read.accepted(), rejected, now);
+            return warehouse.applyDeletes(
+                    chunk, read.byType().getOrDefault(chunk.resourceType(), List.of()), read.accepted(), rejected, now);
         }
         if (read.byType().isEmpty()) {
             // only rejected lines: the ledger row still records the chunk as done
@@ -182,10 +244,11 @@ public final class ChunkLoader {
                 continue;
             }
             List<Deletion> deletions = read.byType().get(types.get(i));
-            long n = warehouse.applyDeletes(part, deletions, last ? read.accepted() : deletions.size(),
-                    last ? rejected : 0, now);
+            long n = warehouse.applyDeletes(
+                    part, deletions, last ? read.accepted() : deletions.size(), last ? rejected : 0, now);
             applied = n == Warehouse.APPLIED_UNKNOWN || applied == Warehouse.APPLIED_UNKNOWN
-                    ? Warehouse.APPLIED_UNKNOWN : applied + n;
+                    ? Warehouse.APPLIED_UNKNOWN
+                    : applied + n;
         }
         return applied;
     }
@@ -210,20 +273,23 @@ public final class ChunkLoader {
      * dead-lettered, with its rows loaded.
      */
     private void publishCurated() {
-        curated.ifPresent(sink -> {
+        curated.ifPresent(sink -> warehouse.curated().ifPresent(snapshots -> {
             try {
-                warehouse.publishCuratedIfDue(sink, curatedInterval);
+                snapshots.publishIfDue(sink, curatedInterval);
             } catch (RuntimeException e) {
-                LOG.warnf("curated snapshot not written, kept pending for the next load or flush: %s",
+                LOG.warnf(
+                        "curated snapshot not written, kept pending for the next load or flush: %s",
                         LogValues.escaped(e.getMessage()));
             }
-        });
+        }));
     }
 
     private static void verify(ChunkRef chunk, String sha256) {
         if (!chunk.event().sha256().equals(sha256)) {
-            throw new ChunkFailure(ChunkFailure.CHECKSUM_MISMATCH, "chunk " + chunk.chunkBlob()
-                    + " has SHA-256 " + sha256 + ", the event announced " + chunk.event().sha256());
+            throw new ChunkFailure(
+                    ChunkFailure.CHECKSUM_MISMATCH,
+                    "chunk " + chunk.chunkBlob() + " has SHA-256 " + sha256 + ", the event announced "
+                            + chunk.event().sha256());
         }
     }
 

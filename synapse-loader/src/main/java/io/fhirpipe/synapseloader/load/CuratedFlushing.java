@@ -4,23 +4,21 @@ import com.azure.storage.blob.BlobServiceClient;
 import io.fhirpipe.synapseloader.config.LoaderConfig;
 import io.fhirpipe.synapseloader.curated.BlobCuratedSink;
 import io.fhirpipe.synapseloader.curated.CuratedFlushTimer;
-import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
 import io.fhirpipe.synapseloader.warehouse.Warehouse;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-
 import java.time.Duration;
 
 /**
  * Starts the curated flush timer when snapshots are debounced (fhirpipe.loader.curated-interval > 0);
- * at shutdown checkpoints DuckDB, then writes the last snapshots. The warehouse bean's disposer
+ * at shutdown checkpoints the warehouse, then writes the last snapshots. The warehouse bean's disposer
  * checkpoints again and closes.
  */
 @ApplicationScoped
-public class CuratedFlushing {
+class CuratedFlushing {
 
     @Inject
     LoaderConfig config;
@@ -35,8 +33,11 @@ public class CuratedFlushing {
 
     void start(@Observes StartupEvent startup) {
         Duration every = config.loader().curatedInterval();
-        if (config.loader().curatedParquet() && !every.isZero() && warehouse instanceof DuckDbWarehouse) {
-            timer = new CuratedFlushTimer(warehouse, new BlobCuratedSink(storage), every);
+        if (config.loader().curatedParquet() && !every.isZero()) {
+            warehouse
+                    .curated()
+                    .ifPresent(
+                            snapshots -> timer = new CuratedFlushTimer(snapshots, new BlobCuratedSink(storage), every));
         }
     }
 
@@ -50,9 +51,7 @@ public class CuratedFlushing {
      * the database file must already hold every row when that happens.
      */
     static void stop(Warehouse warehouse, CuratedFlushTimer timer) {
-        if (warehouse instanceof DuckDbWarehouse duckdb) {
-            duckdb.checkpoint();
-        }
+        warehouse.checkpoint();
         if (timer != null) {
             timer.close();
         }

@@ -12,6 +12,5 @@ import java.time.Instant;
  * @param alreadyLoaded the ledger already had the chunk: nothing was touched, the figures are the
  *                      ledger's
  */
-public record LoadReport(String chunkId, long rowsLoaded, long rowsRejected, long applied, Instant loadedAt,
-        boolean alreadyLoaded) {
-}
+public record LoadReport(
+        String chunkId, long rowsLoaded, long rowsRejected, long applied, Instant loadedAt, boolean alreadyLoaded) {}

@@ -8,27 +8,23 @@ import io.fhirpipe.synapseloader.chunk.BlobChunkSource;
 import io.fhirpipe.synapseloader.config.LoaderConfig;
 import io.fhirpipe.synapseloader.curated.BlobCuratedSink;
 import io.fhirpipe.synapseloader.curated.CuratedSink;
-import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
+import io.fhirpipe.synapseloader.dialect.Warehouses;
 import io.fhirpipe.synapseloader.rejects.RejectedLinesWriter;
 import io.fhirpipe.synapseloader.tsql.BlobStorageFolders;
 import io.fhirpipe.synapseloader.warehouse.Warehouse;
-import io.fhirpipe.synapseloader.warehouse.Warehouses;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import jakarta.inject.Singleton;
-
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
 /** Storage client, the configured warehouse dialect and the loader, built from configuration. */
 @ApplicationScoped
-public class LoaderBeans {
+class LoaderBeans {
 
     public static final String DUCKDB = Warehouses.DUCKDB;
 
@@ -43,38 +39,39 @@ public class LoaderBeans {
     @Singleton
     @Typed(Warehouse.class)
     Warehouse warehouse(LoaderConfig config, BlobServiceClient storage) {
-        return Warehouses.open(config.loader(), workDirectory(config), onlyTypes(config),
-                settings -> settings.connections()::open, new BlobStorageFolders(storage));
+        return Warehouses.open(
+                config.loader(),
+                workDirectory(config),
+                onlyTypes(config),
+                settings -> settings.connections()::open,
+                new BlobStorageFolders(storage));
     }
 
     void closeWarehouse(@Disposes Warehouse warehouse) {
         warehouse.close();
     }
 
-    /**
-     * The DuckDB warehouse for the /warehouse query endpoints, which only the duckdb dialect has;
-     * null (dependent scope allows it) with the T-SQL dialects, whose tables are queried in the
-     * warehouse itself. Not disposed here: it is the {@link Warehouse} bean.
-     */
-    @Produces
-    @Dependent
-    @Typed(DuckDbWarehouse.class)
-    DuckDbWarehouse duckDbWarehouse(Warehouse warehouse) {
-        return warehouse instanceof DuckDbWarehouse duckdb ? duckdb : null;
-    }
-
     @Produces
     @Singleton
     ChunkLoader chunkLoader(LoaderConfig config, Warehouse warehouse, BlobServiceClient storage) {
         RejectedLinesWriter rejects = new RejectedLinesWriter(storage);
-        // only the embedded dialect publishes Parquet snapshots; the T-SQL warehouses are the store
-        Optional<CuratedSink> curated = config.loader().curatedParquet() && warehouse instanceof DuckDbWarehouse
-                ? Optional.of(new BlobCuratedSink(storage)) : Optional.empty();
+        // only a warehouse with curated snapshots (the embedded one) publishes Parquet; the T-SQL ones are the store
+        Optional<CuratedSink> curated =
+                config.loader().curatedParquet() && warehouse.curated().isPresent()
+                        ? Optional.of(new BlobCuratedSink(storage))
+                        : Optional.empty();
         LoaderConfig.Retry retry = config.loader().retry();
-        return new ChunkLoader(warehouse, new BlobChunkSource(storage), rejects::write, curated,
-                config.loader().curatedInterval(), onlyTypes(config), workDirectory(config), Clock.systemUTC(),
-                new TransientRetries(retry.maxAttempts(), new RetryBackoff(retry.minDelay(), retry.maxDelay()),
-                        retry.maxElapsed()));
+        return new ChunkLoader(
+                warehouse,
+                new BlobChunkSource(storage),
+                rejects::write,
+                curated,
+                config.loader().curatedInterval(),
+                onlyTypes(config),
+                workDirectory(config),
+                Clock.systemUTC(),
+                new TransientRetries(
+                        retry.maxAttempts(), new RetryBackoff(retry.minDelay(), retry.maxDelay()), retry.maxElapsed()));
     }
 
     private static Optional<Set<String>> onlyTypes(LoaderConfig config) {
@@ -82,7 +79,8 @@ public class LoaderBeans {
     }
 
     private static Path workDirectory(LoaderConfig config) {
-        return config.loader().workDirectory()
+        return config.loader()
+                .workDirectory()
                 .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "fhirpipe-loader"));
     }
 }

@@ -11,7 +11,7 @@ import jakarta.inject.Inject;
  * naming the view, the column and the expression.
  */
 @ApplicationScoped
-public class LoaderStartup {
+class LoaderStartup {
 
     @Inject
     ChunkLoader loader;

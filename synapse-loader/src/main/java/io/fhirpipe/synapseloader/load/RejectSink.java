@@ -2,7 +2,6 @@ package io.fhirpipe.synapseloader.load;
 
 import io.fhirpipe.model.ndjson.LineRejection;
 import io.fhirpipe.synapseloader.chunk.ChunkRef;
-
 import java.util.List;
 
 /** Where rejected lines go: the rejected container in the service. */

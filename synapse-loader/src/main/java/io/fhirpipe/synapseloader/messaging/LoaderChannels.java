@@ -3,8 +3,8 @@ package io.fhirpipe.synapseloader.messaging;
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.runtime.messaging.CloudEventPublisher;
-import io.fhirpipe.runtime.messaging.DeadLetterPublisher;
 import io.fhirpipe.runtime.messaging.MessageSettlement;
+import io.fhirpipe.runtime.messaging.Publishing;
 import io.fhirpipe.synapseloader.config.LoaderConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -39,19 +39,18 @@ public class LoaderChannels {
     @Produces
     @Named(CHUNK_LOADED_OUT)
     CloudEventPublisher chunkLoadedPublisher() {
-        return new CloudEventPublisher(chunkLoaded, config.messaging().brokerKind());
+        return Publishing.of(config.messaging()).to(chunkLoaded);
     }
 
     @Produces
     @Named(CHUNK_FAILED_OUT)
     CloudEventPublisher chunkFailedPublisher() {
-        return new CloudEventPublisher(chunkFailed, config.messaging().brokerKind());
+        return Publishing.of(config.messaging()).to(chunkFailed);
     }
 
     @Produces
     @ApplicationScoped
     MessageSettlement chunkReadySettlement() {
-        return new MessageSettlement(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER,
-                new DeadLetterPublisher(deadLetters));
+        return MessageSettlement.of(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER, deadLetters);
     }
 }

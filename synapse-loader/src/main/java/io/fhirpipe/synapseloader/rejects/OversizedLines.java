@@ -4,7 +4,6 @@ import io.fhirpipe.model.ndjson.LineRejection;
 import io.fhirpipe.synapseloader.lines.NdjsonLines;
 import io.fhirpipe.synapseloader.lines.ScreenResult;
 import io.fhirpipe.synapseloader.warehouse.LineLimit;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,8 +30,7 @@ import java.util.Set;
  */
 public final class OversizedLines {
 
-    private OversizedLines() {
-    }
+    private OversizedLines() {}
 
     /**
      * @param chunk the chunk as downloaded (the screen's input)
@@ -54,8 +52,13 @@ public final class OversizedLines {
         try (InputStream in = Files.newInputStream(chunk)) {
             NdjsonLines.forEach(in, (n, buffer, offset, length) -> {
                 if (length > max && !rejected.contains(n) && !NdjsonLines.isBlank(buffer, offset, length)) {
-                    oversized.add(NdjsonLines.reject(n, "line of " + length + " bytes is over the warehouse's limit of "
-                            + max + " bytes per line (" + limit.get().why() + ")", buffer, offset, length));
+                    oversized.add(NdjsonLines.reject(
+                            n,
+                            "line of " + length + " bytes is over the warehouse's limit of " + max + " bytes per line ("
+                                    + limit.get().why() + ")",
+                            buffer,
+                            offset,
+                            length));
                 }
             });
         }
@@ -80,7 +83,7 @@ public final class OversizedLines {
         List<LineRejection> all = new ArrayList<>(screened.rejections());
         all.addAll(oversized);
         all.sort(Comparator.comparingLong(LineRejection::lineNumber));
-        return new ScreenResult(clean, screened.accepted() - oversized.size(), all, screened.sha256(),
-                screened.softDeleted());
+        return new ScreenResult(
+                clean, screened.accepted() - oversized.size(), all, screened.sha256(), screened.softDeleted());
     }
 }

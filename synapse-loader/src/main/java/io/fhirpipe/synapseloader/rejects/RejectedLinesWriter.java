@@ -9,7 +9,6 @@ import io.fhirpipe.model.ndjson.LineRejection;
 import io.fhirpipe.model.storage.Containers;
 import io.fhirpipe.runtime.failure.TransientFailure;
 import io.fhirpipe.synapseloader.chunk.ChunkRef;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,11 +61,15 @@ public final class RejectedLinesWriter {
             throw new UncheckedIOException(e);
         }
         try {
-            storage.getBlobContainerClient(Containers.REJECTED).getBlobClient(blobName(chunk.chunkBlob()))
-                    .getBlockBlobClient().upload(BinaryData.fromBytes(out.toByteArray()), true);
+            storage.getBlobContainerClient(Containers.REJECTED)
+                    .getBlobClient(blobName(chunk.chunkBlob()))
+                    .getBlockBlobClient()
+                    .upload(BinaryData.fromBytes(out.toByteArray()), true);
         } catch (BlobStorageException e) {
-            throw new TransientFailure("writing rejected lines of " + chunk.chunkBlob() + " failed with HTTP "
-                    + e.getStatusCode(), null, e);
+            throw new TransientFailure(
+                    "writing rejected lines of " + chunk.chunkBlob() + " failed with HTTP " + e.getStatusCode(),
+                    null,
+                    e);
         }
     }
 }

@@ -18,31 +18,35 @@ import java.util.List;
  *     serverless, which has no transactions: its stage is the whole, idempotent, load)
  * @param cleanup statements dropping the staging objects after commit
  */
-public record LoadPlan(SqlStatement ledgerCheck, List<SqlStatement> stage,
-    SqlStatement rejectedCount, SqlStatement rejectedLines, List<SqlStatement> transaction,
-    List<SqlStatement> cleanup) {
+record LoadPlan(
+        SqlStatement ledgerCheck,
+        List<SqlStatement> stage,
+        SqlStatement rejectedCount,
+        SqlStatement rejectedLines,
+        List<SqlStatement> transaction,
+        List<SqlStatement> cleanup) {
 
-  public LoadPlan {
-    stage = List.copyOf(stage);
-    transaction = List.copyOf(transaction);
-    cleanup = List.copyOf(cleanup);
-  }
+    public LoadPlan {
+        stage = List.copyOf(stage);
+        transaction = List.copyOf(transaction);
+        cleanup = List.copyOf(cleanup);
+    }
 
-  /** Every statement, in order, for golden files and reviews. */
-  public List<SqlStatement> all() {
-    List<SqlStatement> all = new ArrayList<>();
-    if (ledgerCheck != null) {
-      all.add(ledgerCheck);
+    /** Every statement, in order, for golden files and reviews. */
+    public List<SqlStatement> all() {
+        List<SqlStatement> all = new ArrayList<>();
+        if (ledgerCheck != null) {
+            all.add(ledgerCheck);
+        }
+        all.addAll(stage);
+        if (rejectedCount != null) {
+            all.add(rejectedCount);
+        }
+        if (rejectedLines != null) {
+            all.add(rejectedLines);
+        }
+        all.addAll(transaction);
+        all.addAll(cleanup);
+        return all;
     }
-    all.addAll(stage);
-    if (rejectedCount != null) {
-      all.add(rejectedCount);
-    }
-    if (rejectedLines != null) {
-      all.add(rejectedLines);
-    }
-    all.addAll(transaction);
-    all.addAll(cleanup);
-    return all;
-  }
 }

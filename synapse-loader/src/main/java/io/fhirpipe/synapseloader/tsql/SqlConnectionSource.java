@@ -6,5 +6,5 @@ import java.sql.SQLException;
 /** Opens a warehouse connection ({@link SqlServerConnections#open} in production). */
 @FunctionalInterface
 public interface SqlConnectionSource {
-  Connection open() throws SQLException;
+    Connection open() throws SQLException;
 }

@@ -32,49 +32,50 @@ import java.util.Set;
  * HYT01 (timeouts), {@link SQLTransientException} and {@link SQLRecoverableException}. Error
  * number 0 alone is not enough: the driver uses it for many client-side errors.
  */
-public final class SqlServerTransientErrors {
+final class SqlServerTransientErrors {
 
-  public static final Set<Integer> TRANSIENT_ERROR_NUMBERS = Set.of(
-      1204, 1205, 1222, 49918, 49919, 49920, 4060, 4221, 40143, 40197, 40501, 40540, 40613,
-      10928, 10929, 10053, 10054, 10060, 997, 233, 64, 20, -2, 24556, 24706, 3960);
+    public static final Set<Integer> TRANSIENT_ERROR_NUMBERS = Set.of(
+            1204, 1205, 1222, 49918, 49919, 49920, 4060, 4221, 40143, 40197, 40501, 40540, 40613, 10928, 10929, 10053,
+            10054, 10060, 997, 233, 64, 20, -2, 24556, 24706, 3960);
 
-  private SqlServerTransientErrors() {}
+    private SqlServerTransientErrors() {}
 
-  /** True when {@code failure} or anything it wraps / chains is a transient SQL error. */
-  public static boolean isTransient(Throwable failure) {
-    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-    return check(failure, seen);
-  }
+    /** True when {@code failure} or anything it wraps / chains is a transient SQL error. */
+    public static boolean isTransient(Throwable failure) {
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        return check(failure, seen);
+    }
 
-  private static boolean check(Throwable t, Map<Throwable, Boolean> seen) {
-    if (t == null || seen.put(t, Boolean.TRUE) != null) {
-      return false;
+    private static boolean check(Throwable t, Map<Throwable, Boolean> seen) {
+        if (t == null || seen.put(t, Boolean.TRUE) != null) {
+            return false;
+        }
+        if (t instanceof SQLException sql) {
+            if (isTransient(sql)) {
+                return true;
+            }
+            if (check(sql.getNextException(), seen)) {
+                return true;
+            }
+        }
+        return check(t.getCause(), seen);
     }
-    if (t instanceof SQLException sql) {
-      if (isTransient(sql)) {
-        return true;
-      }
-      if (check(sql.getNextException(), seen)) {
-        return true;
-      }
-    }
-    return check(t.getCause(), seen);
-  }
 
-  private static boolean isTransient(SQLException e) {
-    if (e instanceof SQLTransientException || e instanceof SQLRecoverableException
-        || e instanceof SQLTimeoutException) {
-      return true;
+    private static boolean isTransient(SQLException e) {
+        if (e instanceof SQLTransientException
+                || e instanceof SQLRecoverableException
+                || e instanceof SQLTimeoutException) {
+            return true;
+        }
+        int number = e.getErrorCode();
+        if (e instanceof SQLServerException server && server.getSQLServerError() != null) {
+            number = server.getSQLServerError().getErrorNumber();
+        }
+        if (number != 0 && TRANSIENT_ERROR_NUMBERS.contains(number)) {
+            return true;
+        }
+        String state = e.getSQLState();
+        return state != null
+                && (state.startsWith("08") || state.equals("HYT00") || state.equals("HYT01") || state.equals("40001"));
     }
-    int number = e.getErrorCode();
-    if (e instanceof SQLServerException server && server.getSQLServerError() != null) {
-      number = server.getSQLServerError().getErrorNumber();
-    }
-    if (number != 0 && TRANSIENT_ERROR_NUMBERS.contains(number)) {
-      return true;
-    }
-    String state = e.getSQLState();
-    return state != null && (state.startsWith("08") || state.equals("HYT00")
-        || state.equals("HYT01") || state.equals("40001"));
-  }
 }

@@ -14,27 +14,27 @@ import java.util.Locale;
  */
 final class TypedColumns {
 
-  private TypedColumns() {}
+    private TypedColumns() {}
 
-  static String sqlType(Column column, boolean unicode) {
-    if (column.ansiType() != null) {
-      // the compiler has refused any other ansi/type before a table is declared
-      return AnsiType.parse(column.ansiType()).orElseThrow() == AnsiType.DATE ? "DATE" : "DATETIME2(6)";
+    static String sqlType(Column column, boolean unicode) {
+        if (column.ansiType() != null) {
+            // the compiler has refused any other ansi/type before a table is declared
+            return AnsiType.parse(column.ansiType()).orElseThrow() == AnsiType.DATE ? "DATE" : "DATETIME2(6)";
+        }
+        String type = column.type() == null ? "" : column.type().toLowerCase(Locale.ROOT);
+        switch (type) {
+            case "boolean":
+                return "BIT";
+            case "integer", "positiveint", "unsignedint", "integer64":
+                return "BIGINT";
+            case "decimal":
+                return "FLOAT";
+            default:
+                boolean unbounded = column.collection()
+                        || (column.path() != null && column.path().contains("join("));
+                return unicode
+                        ? (unbounded ? "NVARCHAR(MAX)" : "NVARCHAR(4000)")
+                        : (unbounded ? "VARCHAR(MAX)" : "VARCHAR(8000)");
+        }
     }
-    String type = column.type() == null ? "" : column.type().toLowerCase(Locale.ROOT);
-    switch (type) {
-      case "boolean":
-        return "BIT";
-      case "integer", "positiveint", "unsignedint", "integer64":
-        return "BIGINT";
-      case "decimal":
-        return "FLOAT";
-      default:
-        boolean unbounded = column.collection()
-            || (column.path() != null && column.path().contains("join("));
-        return unicode
-            ? (unbounded ? "NVARCHAR(MAX)" : "NVARCHAR(4000)")
-            : (unbounded ? "VARCHAR(MAX)" : "VARCHAR(8000)");
-    }
-  }
 }

@@ -9,16 +9,16 @@ import io.fhirpipe.sqlonfhir.sql.SqlIdentifiers;
  */
 public record WarehouseLayout(String rawSchema, String typedSchema, String controlSchema) {
 
-  public static final String RESOURCE_KEY = "_resource_key";
-  public static final String LEDGER_TABLE = "chunk_ledger";
+    public static final String RESOURCE_KEY = "_resource_key";
+    public static final String LEDGER_TABLE = "chunk_ledger";
 
-  public WarehouseLayout {
-    SqlIdentifiers.requireValid(rawSchema, "raw schema");
-    SqlIdentifiers.requireValid(typedSchema, "typed schema");
-    SqlIdentifiers.requireValid(controlSchema, "control schema");
-  }
+    public WarehouseLayout {
+        SqlIdentifiers.requireValid(rawSchema, "raw schema");
+        SqlIdentifiers.requireValid(typedSchema, "typed schema");
+        SqlIdentifiers.requireValid(controlSchema, "control schema");
+    }
 
-  public static WarehouseLayout defaults() {
-    return new WarehouseLayout("raw", "dbo", "fhirpipe");
-  }
+    public static WarehouseLayout defaults() {
+        return new WarehouseLayout("raw", "dbo", "fhirpipe");
+    }
 }

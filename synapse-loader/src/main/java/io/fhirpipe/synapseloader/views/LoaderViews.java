@@ -7,7 +7,6 @@ import io.fhirpipe.sqlonfhir.model.ViewDefinition;
 import io.fhirpipe.sqlonfhir.sql.CompiledView;
 import io.fhirpipe.sqlonfhir.sql.SqlDialect;
 import io.fhirpipe.sqlonfhir.sql.ViewCompiler;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,8 +39,12 @@ public final class LoaderViews {
      * @param rawTableFor the raw table of a resource type (column {@code resource})
      * @param onlyTypes when present, views of other resource types are left out
      */
-    public static LoaderViews compile(SqlDialect dialect, Optional<Path> viewsDirectory, String chunkTable,
-            Function<String, String> rawTableFor, Optional<? extends Collection<String>> onlyTypes) {
+    public static LoaderViews compile(
+            SqlDialect dialect,
+            Optional<Path> viewsDirectory,
+            String chunkTable,
+            Function<String, String> rawTableFor,
+            Optional<? extends Collection<String>> onlyTypes) {
         ViewCatalog catalog = ViewCatalog.withDefaults();
         if (viewsDirectory.isPresent()) {
             catalog = catalog.overriddenBy(viewsDirectory.get());
@@ -53,9 +56,10 @@ public final class LoaderViews {
             }
             ViewDefinition keyed = withResourceKey(view);
             CompiledView fromChunk = new ViewCompiler(dialect, chunkTable, "resource").compile(keyed);
-            CompiledView fromRaw = new ViewCompiler(dialect, rawTableFor.apply(view.resource()), "resource")
-                    .compile(keyed);
-            List<String> columns = fromChunk.columns().subList(1, fromChunk.columns().size());
+            CompiledView fromRaw =
+                    new ViewCompiler(dialect, rawTableFor.apply(view.resource()), "resource").compile(keyed);
+            List<String> columns =
+                    fromChunk.columns().subList(1, fromChunk.columns().size());
             byType.computeIfAbsent(view.resource(), t -> new ArrayList<>())
                     .add(new TypedView(view.name(), view.resource(), columns, fromChunk.select(), fromRaw.select()));
         }
@@ -65,8 +69,8 @@ public final class LoaderViews {
 
     private static ViewDefinition withResourceKey(ViewDefinition view) {
         List<SelectNode> select = new ArrayList<>();
-        select.add(new SelectNode(List.of(new Column(RESOURCE_KEY, "getResourceKey()", false, null)), null, null,
-                List.of(), List.of()));
+        select.add(new SelectNode(
+                List.of(new Column(RESOURCE_KEY, "getResourceKey()", false, null)), null, null, List.of(), List.of()));
         select.addAll(view.select());
         return new ViewDefinition(view.name(), view.resource(), view.constants(), select, view.where());
     }

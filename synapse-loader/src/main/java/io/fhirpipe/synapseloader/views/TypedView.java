@@ -8,8 +8,8 @@ import java.util.List;
  * as the first column: one over the rows of the chunk being loaded (to rebuild the affected ids)
  * and one over the whole raw table (to rebuild the table when its definition changed).
  */
-public record TypedView(String table, String resourceType, List<String> columns, String selectFromChunk,
-        String selectFromRaw) {
+public record TypedView(
+        String table, String resourceType, List<String> columns, String selectFromChunk, String selectFromRaw) {
 
     public TypedView {
         columns = List.copyOf(columns);

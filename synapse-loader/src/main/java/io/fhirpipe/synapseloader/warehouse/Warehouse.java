@@ -1,10 +1,8 @@
 package io.fhirpipe.synapseloader.warehouse;
 
 import io.fhirpipe.synapseloader.chunk.ChunkRef;
-import io.fhirpipe.synapseloader.curated.CuratedSink;
-import io.fhirpipe.synapseloader.duckdb.LedgerEntry;
+import io.fhirpipe.synapseloader.curated.CuratedSnapshots;
 import io.fhirpipe.synapseloader.lines.Deletion;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -13,8 +11,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What the loader needs of a warehouse dialect ({@code fhirpipe.loader.dialect}): the chunk
- * ledger, loading a screened chunk of resources, applying a chunk of deletions, and the curated
- * snapshot, each called with {@link #lock()} held.
+ * ledger, loading a screened chunk of resources and applying a chunk of deletions, each called with
+ * {@link #lock()} held; curated snapshots and local queries are capabilities only some dialects
+ * have ({@link #curated()}, {@link #queries()}).
  *
  * <p>Failures: a {@link io.fhirpipe.runtime.failure.TransientFailure} (or any other runtime
  * exception) hands the message back to the broker, which redelivers it and dead-letters it after
@@ -47,44 +46,37 @@ public interface Warehouse extends AutoCloseable {
      * The longest line {@link #loadResources} can take; longer lines are diverted to rejected/ before it
      * is called. Empty: no limit (DuckDB reads lines of any size).
      */
-    default java.util.Optional<LineLimit> lineLimit() {
-        return java.util.Optional.empty();
+    default Optional<LineLimit> lineLimit() {
+        return Optional.empty();
     }
 
     /** Applies a chunk of a manifest's deleted[] file; returns how many deletions took effect (or unknown). */
     long applyDeletes(ChunkRef chunk, List<Deletion> deletions, long accepted, long rejected, Instant now);
 
-    /** Publishes what changed to the curated sink; a no-op where the warehouse is the curated store. */
-    void publishCurated(CuratedSink sink);
+    /**
+     * Parquet snapshots of the typed tables, where the warehouse is not itself the curated store
+     * (the embedded dialect); empty where it is (the T-SQL dialects).
+     */
+    default Optional<CuratedSnapshots> curated() {
+        return Optional.empty();
+    }
+
+    /** Read-only queries on a warehouse held open by this process (the embedded dialect); empty otherwise. */
+    default Optional<WarehouseQueries> queries() {
+        return Optional.empty();
+    }
 
     /**
-     * Publishes to the curated sink when at least {@code minInterval} has passed since the last
-     * snapshot, else leaves it pending; the caller holds {@link #lock()}. Dialects without
-     * debouncing publish every time.
-     *
-     * @return whether anything was published
+     * Makes every committed load durable in the warehouse's own files, for shutdown; a no-op where
+     * a commit already is (the T-SQL dialects).
      */
-    default boolean publishCuratedIfDue(CuratedSink sink, java.time.Duration minInterval) {
-        publishCurated(sink);
-        return true;
-    }
-
-    /** Publishes whatever is pending now (the curated timer, shutdown); takes the lock itself. */
-    default void flushCurated(CuratedSink sink) {
-        lock().lock();
-        try {
-            publishCurated(sink);
-        } finally {
-            lock().unlock();
-        }
-    }
+    default void checkpoint() {}
 
     /**
      * Proves the warehouse answers ({@code SELECT 1}) without {@link #lock()}: readiness must not
      * wait behind a long load. The loader's test stand-ins answer always.
      */
-    default void ping() throws java.sql.SQLException {
-    }
+    default void ping() throws java.sql.SQLException {}
 
     @Override
     void close();

@@ -1,7 +1,6 @@
 package io.fhirpipe.synapseloader.bench;
 
 import io.fhirpipe.model.events.ChunkReady;
-import io.fhirpipe.model.ids.Ids;
 import io.fhirpipe.sqlonfhir.sql.DuckDbDialect;
 import io.fhirpipe.synapseloader.chunk.ChunkFailure;
 import io.fhirpipe.synapseloader.chunk.ChunkRef;
@@ -13,8 +12,6 @@ import io.fhirpipe.synapseloader.load.ChunkLoader;
 import io.fhirpipe.synapseloader.load.LoadReport;
 import io.fhirpipe.synapseloader.views.LoaderViews;
 import io.fhirpipe.synapseloader.views.TypedView;
-import org.duckdb.DuckDBDriver;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +34,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.duckdb.DuckDBDriver;
 
 /**
  * Loads generated chunks (synthetic Observations and Patients, 100k lines each) into DuckDB through
@@ -48,8 +46,7 @@ import java.util.stream.Stream;
  * other; prints rows/s of each and the ratios. Every runner has its own fresh database and runs on
  * its own, one after the other.
  *
- * <p>It also prints where the loader's time goes inside the warehouse lock, step by step
- * ({@link DuckDbWarehouse#stepNanos()}), and the line screen with its SHA-256 on its own.
+ * <p>It also prints the time the curated snapshots took, and the line screen with its SHA-256 on its own.
  *
  * <p>Usage: {@code LoaderBenchmark [sizeMB=1024] [workDir=/tmp/fhirpipe-loader-bench] [linesPerChunk=100000]
  * [curatedIntervalSeconds=15] [checkpointThreshold=default]} with {@code -Dbench.concurrency=2} (chunks in
@@ -61,16 +58,16 @@ import java.util.stream.Stream;
  */
 public final class LoaderBenchmark {
 
-    record Chunk(Path file, String type, ChunkReady event, long lines) {
-    }
+    record Chunk(Path file, String type, ChunkReady event, long lines) {}
 
     public static void main(String[] args) throws Exception {
         long sizeMb = args.length > 0 ? Long.parseLong(args[0]) : 1024;
         Path work = Path.of(args.length > 1 ? args[1] : "/tmp/fhirpipe-loader-bench");
         int linesPerChunk = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
-        java.time.Duration curatedInterval = java.time.Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 15);
-        Optional<String> checkpoint = args.length > 4 && !args[4].equals("default") ? Optional.of(args[4])
-                : Optional.empty();
+        java.time.Duration curatedInterval =
+                java.time.Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 15);
+        Optional<String> checkpoint =
+                args.length > 4 && !args[4].equals("default") ? Optional.of(args[4]) : Optional.empty();
         System.out.printf("checkpoint_threshold: %s (every runner)%n", checkpoint.orElse("DuckDB default"));
         clean(work);
         Files.createDirectories(work.resolve("chunks"));
@@ -82,18 +79,25 @@ public final class LoaderBenchmark {
             bytes += Files.size(c.file());
             lines += c.lines();
         }
-        System.out.printf("generated %d chunks, %d lines, %.1f MB in %.1f s%n", chunks.size(), lines,
-                bytes / 1048576.0, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                "generated %d chunks, %d lines, %.1f MB in %.1f s%n",
+                chunks.size(), lines, bytes / 1048576.0, (System.nanoTime() - t0) / 1e9);
 
-        LoaderViews views = LoaderViews.compile(new DuckDbDialect(), Optional.empty(), DuckDbWarehouse.CHUNK_TABLE,
-                DuckDbWarehouse::rawTable, Optional.of(List.of("Observation", "Patient")));
+        LoaderViews views = LoaderViews.compile(
+                new DuckDbDialect(),
+                Optional.empty(),
+                DuckDbWarehouse.CHUNK_TABLE,
+                DuckDbWarehouse::rawTable,
+                Optional.of(List.of("Observation", "Patient")));
 
         int concurrency = Integer.getInteger("bench.concurrency", 2);
         int rounds = Integer.getInteger("bench.rounds", 1);
         // e.g. -Dbench.runners=own-raw,views-noparquet for more rounds of the headline pair
-        List<String> only = System.getProperty("bench.runners", "").isBlank() ? List.of()
+        List<String> only = System.getProperty("bench.runners", "").isBlank()
+                ? List.of()
                 : List.of(System.getProperty("bench.runners").split(","));
-        System.out.printf("loader: %d chunks in flight (the service's FHIRPIPE_LOADER_CONCURRENCY), %d round(s)%n",
+        System.out.printf(
+                "loader: %d chunks in flight (the service's FHIRPIPE_LOADER_CONCURRENCY), %d round(s)%n",
                 concurrency, rounds);
         List<String> names = new ArrayList<>();
         List<String> labels = new ArrayList<>();
@@ -105,16 +109,44 @@ public final class LoaderBenchmark {
             List<Runner> runners = List.of(
                     new OwnRunner(roundDir.resolve("own-raw.duckdb"), views, false, checkpoint),
                     new OwnRunner(roundDir.resolve("own-typed.duckdb"), views, true, checkpoint),
-                    new LoaderRunner(roundDir, "tables-noparquet", chunks, views, null, TypedStorage.TABLES,
-                            checkpoint, concurrency),
-                    new LoaderRunner(roundDir, "tables", chunks, views, curatedInterval, TypedStorage.TABLES,
-                            checkpoint, concurrency),
-                    new LoaderRunner(roundDir, "views-noparquet", chunks, views, null, TypedStorage.VIEWS,
-                            checkpoint, concurrency),
-                    new LoaderRunner(roundDir, "views-noparquet-serial", chunks, views, null, TypedStorage.VIEWS,
-                            checkpoint, 1),
-                    new LoaderRunner(roundDir, "views", chunks, views, curatedInterval, TypedStorage.VIEWS,
-                            checkpoint, concurrency));
+                    new LoaderRunner(
+                            roundDir,
+                            "tables-noparquet",
+                            chunks,
+                            views,
+                            null,
+                            TypedStorage.TABLES,
+                            checkpoint,
+                            concurrency),
+                    new LoaderRunner(
+                            roundDir,
+                            "tables",
+                            chunks,
+                            views,
+                            curatedInterval,
+                            TypedStorage.TABLES,
+                            checkpoint,
+                            concurrency),
+                    new LoaderRunner(
+                            roundDir,
+                            "views-noparquet",
+                            chunks,
+                            views,
+                            null,
+                            TypedStorage.VIEWS,
+                            checkpoint,
+                            concurrency),
+                    new LoaderRunner(
+                            roundDir, "views-noparquet-serial", chunks, views, null, TypedStorage.VIEWS, checkpoint, 1),
+                    new LoaderRunner(
+                            roundDir,
+                            "views",
+                            chunks,
+                            views,
+                            curatedInterval,
+                            TypedStorage.VIEWS,
+                            checkpoint,
+                            concurrency));
             for (Runner runner : runners) {
                 if (!only.isEmpty() && !only.contains(runner.name())) {
                     runner.close();
@@ -131,26 +163,23 @@ public final class LoaderBenchmark {
                     labels.add(runner.label());
                 }
                 System.out.printf("round %d %-24s %6.2f s%n", round, runner.name(), d / 1e9);
-                if (runner instanceof LoaderRunner l) {
-                    long inWarehouse = 0;
-                    for (Map.Entry<String, Long> e : l.warehouse.stepNanos().entrySet()) {
-                        System.out.printf("    %-45s %8.2f s%n", e.getKey(), e.getValue() / 1e9);
-                        inWarehouse += e.getValue();
-                    }
-                    System.out.printf("    %-45s %8.2f s%n", "wall time outside the warehouse steps",
-                            (d - inWarehouse) / 1e9);
+                if (runner instanceof LoaderRunner l && l.parquet) {
+                    System.out.printf(
+                            "    %-45s %8.2f s%n", "of which curated Parquet snapshots", l.snapshotNanos / 1e9);
                 }
                 runner.close();
             }
         }
         long screenNanos = 0;
-        io.fhirpipe.synapseloader.lines.ResourceLineScreen screen = new io.fhirpipe.synapseloader.lines.ResourceLineScreen();
+        io.fhirpipe.synapseloader.lines.ResourceLineScreen screen =
+                new io.fhirpipe.synapseloader.lines.ResourceLineScreen();
         for (Chunk c : chunks) {
             long t = System.nanoTime();
             screen.screen(c.file(), c.type(), work);
             screenNanos += System.nanoTime() - t;
         }
-        System.out.printf("line screen + SHA-256 alone, all chunks once, one thread: %.2f s (%.0f MB/s)%n",
+        System.out.printf(
+                "line screen + SHA-256 alone, all chunks once, one thread: %.2f s (%.0f MB/s)%n",
                 screenNanos / 1e9, bytes / 1048576.0 / (screenNanos / 1e9));
         Map<String, Double> rate = new java.util.LinkedHashMap<>();
         for (int r = 0; r < names.size(); r++) {
@@ -162,8 +191,9 @@ public final class LoaderBenchmark {
             if (loader.startsWith("own-")) {
                 continue;
             }
-            System.out.printf("ratio %-24s / DuckDB own raw only: %s   / DuckDB own raw+typed: %s%n", loader,
-                    ratio(rate, loader, "own-raw"), ratio(rate, loader, "own-typed"));
+            System.out.printf(
+                    "ratio %-24s / DuckDB own raw only: %s   / DuckDB own raw+typed: %s%n",
+                    loader, ratio(rate, loader, "own-raw"), ratio(rate, loader, "own-typed"));
         }
         System.out.printf("target >= 0.70%n");
     }
@@ -179,8 +209,7 @@ public final class LoaderBenchmark {
 
         void loadAll(List<Chunk> chunks) throws Exception;
 
-        default void finish() {
-        }
+        default void finish() {}
 
         @Override
         void close();
@@ -188,8 +217,8 @@ public final class LoaderBenchmark {
 
     /**
      * The loader's own code path: ChunkLoader with a local chunk source and, with Parquet, a local
-     * curated folder written as the service does it: {@code publishCuratedIfDue} after each chunk,
-     * {@code flushCurated} at the end (the service's timer).
+     * curated folder written as the service does it: {@code publishIfDue} after each chunk,
+     * {@code flush} at the end (the service's timer).
      */
     static final class LoaderRunner implements Runner {
         final String name;
@@ -198,13 +227,22 @@ public final class LoaderBenchmark {
         final java.time.Duration curatedInterval;
         final CuratedSink sink;
         int snapshots;
+        long snapshotNanos;
         final DuckDbWarehouse warehouse;
         final ChunkLoader loader;
         final int concurrency;
         final java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
 
-        LoaderRunner(Path work, String name, List<Chunk> chunks, LoaderViews views, java.time.Duration curatedInterval,
-                TypedStorage typed, Optional<String> checkpoint, int concurrency) throws IOException {
+        LoaderRunner(
+                Path work,
+                String name,
+                List<Chunk> chunks,
+                LoaderViews views,
+                java.time.Duration curatedInterval,
+                TypedStorage typed,
+                Optional<String> checkpoint,
+                int concurrency)
+                throws IOException {
             this.name = name;
             this.concurrency = concurrency;
             this.typed = typed;
@@ -224,19 +262,33 @@ public final class LoaderBenchmark {
             sink = (type, view, file) -> {
                 try {
                     Files.createDirectories(curated.resolve(type));
-                    Files.copy(file, curated.resolve(type).resolve(view + ".parquet"),
+                    Files.copy(
+                            file,
+                            curated.resolve(type).resolve(view + ".parquet"),
                             StandardCopyOption.REPLACE_EXISTING);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             };
-            warehouse = DuckDbWarehouse.open(work.resolve(name + ".duckdb"), views, work.resolve(name + "-work"),
-                    Optional.of(MEMORY), Optional.empty(), typed, checkpoint);
-            loader = new ChunkLoader(warehouse, source, (c, r) -> {
-                if (!r.isEmpty()) {
-                    throw new IllegalStateException("unexpected rejects in " + c.chunkBlob());
-                }
-            }, Optional.empty(), Optional.empty(), work.resolve(name + "-work"),
+            warehouse = DuckDbWarehouse.open(
+                    work.resolve(name + ".duckdb"),
+                    views,
+                    work.resolve(name + "-work"),
+                    Optional.of(MEMORY),
+                    Optional.empty(),
+                    typed,
+                    checkpoint);
+            loader = new ChunkLoader(
+                    warehouse,
+                    source,
+                    (c, r) -> {
+                        if (!r.isEmpty()) {
+                            throw new IllegalStateException("unexpected rejects in " + c.chunkBlob());
+                        }
+                    },
+                    Optional.empty(),
+                    Optional.empty(),
+                    work.resolve(name + "-work"),
                     Clock.systemUTC());
         }
 
@@ -247,10 +299,11 @@ public final class LoaderBenchmark {
 
         @Override
         public String label() {
-            String kind = (typed == TypedStorage.VIEWS ? "fhirpipe loader (typed views" : "fhirpipe loader (typed tables")
-                    + ", " + concurrency + " in flight";
-            return parquet ? kind + ", curated Parquet at most every " + curatedInterval.toSeconds()
-                    + " s + final flush)"
+            String kind =
+                    (typed == TypedStorage.VIEWS ? "fhirpipe loader (typed views" : "fhirpipe loader (typed tables")
+                            + ", " + concurrency + " in flight";
+            return parquet
+                    ? kind + ", curated Parquet at most every " + curatedInterval.toSeconds() + " s + final flush)"
                     : kind + ", no curated Parquet)";
         }
 
@@ -277,7 +330,9 @@ public final class LoaderBenchmark {
             if (parquet) {
                 warehouse.lock().lock();
                 try {
-                    snapshots += warehouse.publishCuratedIfDue(sink, curatedInterval) ? 1 : 0;
+                    long t = System.nanoTime();
+                    snapshots += warehouse.curated().orElseThrow().publishIfDue(sink, curatedInterval) ? 1 : 0;
+                    snapshotNanos += System.nanoTime() - t;
                 } finally {
                     warehouse.lock().unlock();
                 }
@@ -287,7 +342,9 @@ public final class LoaderBenchmark {
         @Override
         public void finish() {
             if (parquet) {
-                warehouse.flushCurated(sink);
+                long t = System.nanoTime();
+                warehouse.curated().orElseThrow().flush(sink);
+                snapshotNanos += System.nanoTime() - t;
                 snapshots++;
                 System.out.printf("%s: %d curated snapshots written%n", name, snapshots);
             }
@@ -295,8 +352,9 @@ public final class LoaderBenchmark {
 
         @Override
         public void close() {
-            long rawRows = warehouse.query(conn -> count(conn, "SELECT (SELECT count(*) FROM raw.\"Observation\") "
-                    + "+ (SELECT count(*) FROM raw.\"Patient\")"));
+            long rawRows = warehouse.query(conn -> count(
+                    conn,
+                    "SELECT (SELECT count(*) FROM raw.\"Observation\") " + "+ (SELECT count(*) FROM raw.\"Patient\")"));
             if (rawRows != total.get()) {
                 throw new IllegalStateException(name + ": raw rows " + rawRows + " != loaded " + total);
             }
@@ -336,7 +394,8 @@ public final class LoaderBenchmark {
 
         @Override
         public String label() {
-            return typed ? "DuckDB own INSERT ... SELECT FROM read_ndjson_objects: raw + typed views"
+            return typed
+                    ? "DuckDB own INSERT ... SELECT FROM read_ndjson_objects: raw + typed views"
                     : "DuckDB own INSERT ... SELECT FROM read_ndjson_objects: raw table only";
         }
 
@@ -364,8 +423,8 @@ public final class LoaderBenchmark {
             s.execute("CREATE OR REPLACE TEMP TABLE _chunk_rows AS " + read);
             s.execute("INSERT INTO " + raw + " SELECT * FROM _chunk_rows");
             for (TypedView view : views.forType(chunk.type())) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + sql.quote(view.table()) + " AS "
-                        + view.selectFromChunk() + " LIMIT 0");
+                s.execute("CREATE TABLE IF NOT EXISTS " + sql.quote(view.table()) + " AS " + view.selectFromChunk()
+                        + " LIMIT 0");
                 s.execute("INSERT INTO " + sql.quote(view.table()) + " " + view.selectFromChunk());
             }
             s.execute("COMMIT");
@@ -385,7 +444,8 @@ public final class LoaderBenchmark {
     static final String MEMORY = "3GB";
 
     static long count(Connection c, String sql) throws java.sql.SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -411,8 +471,8 @@ public final class LoaderBenchmark {
             }
             long size = Files.size(file);
             written += size;
-            ChunkReady event = new ChunkReady("bench", type, source, "0xBENCH", chunkBlob, 0, linesPerChunk, size,
-                    sha256(file));
+            ChunkReady event =
+                    new ChunkReady("bench", type, source, "0xBENCH", chunkBlob, 0, linesPerChunk, size, sha256(file));
             chunks.add(new Chunk(file, type, event, linesPerChunk));
             n++;
         }
@@ -467,6 +527,5 @@ public final class LoaderBenchmark {
         }
     }
 
-    private LoaderBenchmark() {
-    }
+    private LoaderBenchmark() {}
 }

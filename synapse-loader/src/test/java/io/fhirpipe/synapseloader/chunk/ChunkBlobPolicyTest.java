@@ -1,11 +1,11 @@
 package io.fhirpipe.synapseloader.chunk;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.events.FileKind;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ChunkBlobPolicyTest {
 
@@ -21,8 +21,13 @@ class ChunkBlobPolicyTest {
         ChunkRef ref = policy.check(chunk("e1", "Patient", "e1/Patient-0.ndjson.gz", "e1/Patient-0/0x1/000003.ndjson"));
         assertThat(ref.kind()).isEqualTo(FileKind.OUTPUT);
         assertThat(ref.chunkId()).isEqualTo("e1/Patient-0/0x1/000003.ndjson#" + SHA);
-        assertThat(policy.check(chunk("e1", "Patient", "e1/deleted/Patient-2.ndjson",
-                "e1/deleted/Patient-2/0x1/000000.ndjson")).kind()).isEqualTo(FileKind.DELETED);
+        assertThat(policy.check(chunk(
+                                "e1",
+                                "Patient",
+                                "e1/deleted/Patient-2.ndjson",
+                                "e1/deleted/Patient-2/0x1/000000.ndjson"))
+                        .kind())
+                .isEqualTo(FileKind.DELETED);
     }
 
     @Test
@@ -35,10 +40,15 @@ class ChunkBlobPolicyTest {
             chunk("e1", "Observation", "e1/Patient-0.ndjson", "e1/Patient-0/0x1/000000.ndjson"),
             chunk("e2", "Patient", "e1/Patient-0.ndjson", "e1/Patient-0/0x1/000000.ndjson"),
             chunk("e1", "Patient", "e1/nested/Patient-0.ndjson", "e1/nested/Patient-0/0x1/000000.ndjson"),
-            chunk("e1", "OperationOutcome", "e1/error/OperationOutcome-0.ndjson",
+            chunk(
+                    "e1",
+                    "OperationOutcome",
+                    "e1/error/OperationOutcome-0.ndjson",
                     "e1/error/OperationOutcome-0/0x1/000000.ndjson"),
         }) {
-            assertThatThrownBy(() -> policy.check(bad)).as(bad.chunkBlob()).isInstanceOf(ChunkFailure.class)
+            assertThatThrownBy(() -> policy.check(bad))
+                    .as(bad.chunkBlob())
+                    .isInstanceOf(ChunkFailure.class)
                     .satisfies(e -> assertThat(((ChunkFailure) e).reason()).isEqualTo(ChunkFailure.FOREIGN_CHUNK));
         }
     }

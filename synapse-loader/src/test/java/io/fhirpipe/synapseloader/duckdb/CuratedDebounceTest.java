@@ -1,15 +1,13 @@
 package io.fhirpipe.synapseloader.duckdb;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fhirpipe.sqlonfhir.sql.DuckDbDialect;
 import io.fhirpipe.synapseloader.LocalChunks;
 import io.fhirpipe.synapseloader.curated.CuratedSink;
 import io.fhirpipe.synapseloader.load.ChunkLoader;
 import io.fhirpipe.synapseloader.views.LoaderViews;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -18,9 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Debounced curated snapshots: within the interval loads only leave the pending marker; once it
@@ -37,6 +36,7 @@ class CuratedDebounceTest {
     ChunkLoader loader;
     /** (type/view, row count of the Parquet file) per put. */
     final List<String> puts = new ArrayList<>();
+
     CuratedSink sink;
 
     /** Overridden by the views-mode subclass: the same assertions must hold for typed views. */
@@ -46,20 +46,37 @@ class CuratedDebounceTest {
 
     @BeforeEach
     void open() {
-        LoaderViews views = LoaderViews.compile(new DuckDbDialect(), Optional.empty(), DuckDbWarehouse.CHUNK_TABLE,
-                DuckDbWarehouse::rawTable, Optional.of(List.of("Patient")));
-        warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"), views, dir.resolve("work"), Optional.empty(),
-                Optional.empty(), typed(), Optional.empty());
+        LoaderViews views = LoaderViews.compile(
+                new DuckDbDialect(),
+                Optional.empty(),
+                DuckDbWarehouse.CHUNK_TABLE,
+                DuckDbWarehouse::rawTable,
+                Optional.of(List.of("Patient")));
+        warehouse = DuckDbWarehouse.open(
+                dir.resolve("w.duckdb"),
+                views,
+                dir.resolve("work"),
+                Optional.empty(),
+                Optional.empty(),
+                typed(),
+                Optional.empty());
         chunks = new LocalChunks(dir);
-        loader = new ChunkLoader(warehouse, chunks, (c, r) -> { }, Optional.empty(), Optional.empty(),
-                dir.resolve("work"), Clock.systemUTC());
-        sink = (type, view, file) -> puts.add(type + "/" + view + "=" + warehouse.query(c -> {
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet('" + file + "')")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }));
+        loader = new ChunkLoader(
+                warehouse,
+                chunks,
+                (c, r) -> {},
+                Optional.empty(),
+                Optional.empty(),
+                dir.resolve("work"),
+                Clock.systemUTC());
+        sink = (type, view, file) -> puts.add(type + "/" + view + "="
+                + warehouse.query(c -> {
+                    try (Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery("SELECT count(*) FROM read_parquet('" + file + "')")) {
+                        rs.next();
+                        return rs.getLong(1);
+                    }
+                }));
     }
 
     @AfterEach
@@ -91,7 +108,7 @@ class CuratedDebounceTest {
     boolean ifDue(Duration interval) {
         warehouse.lock().lock();
         try {
-            return warehouse.publishCuratedIfDue(sink, interval);
+            return warehouse.snapshots().publishIfDue(sink, interval);
         } finally {
             warehouse.lock().unlock();
         }
@@ -106,12 +123,12 @@ class CuratedDebounceTest {
         assertThat(puts).isEmpty();
         assertThat(pending()).containsExactly("Patient");
 
-        warehouse.flushCurated(sink);
+        warehouse.snapshots().flush(sink);
         assertThat(puts).containsExactly("Patient/patient=3");
         assertThat(pending()).isEmpty();
 
         // nothing pending: a flush writes nothing
-        warehouse.flushCurated(sink);
+        warehouse.snapshots().flush(sink);
         assertThat(puts).hasSize(1);
     }
 
@@ -133,17 +150,17 @@ class CuratedDebounceTest {
         CuratedSink failing = (type, view, file) -> {
             throw new IllegalStateException("storage down");
         };
-        assertThatThrownBy(() -> warehouse.flushCurated(failing)).hasMessage("storage down");
+        assertThatThrownBy(() -> warehouse.snapshots().flush(failing)).hasMessage("storage down");
         assertThat(pending()).containsExactly("Patient");
         // the marker survived, so the next flush (the timer) writes it
-        warehouse.flushCurated(sink);
+        warehouse.snapshots().flush(sink);
         assertThat(puts).containsExactly("Patient/patient=1");
         assertThat(pending()).isEmpty();
     }
 
     @Test
     void publishingNeedsTheLock() {
-        assertThatThrownBy(() -> warehouse.publishCuratedIfDue(sink, Duration.ZERO))
+        assertThatThrownBy(() -> warehouse.snapshots().publishIfDue(sink, Duration.ZERO))
                 .isInstanceOf(IllegalStateException.class);
     }
 }

@@ -1,15 +1,12 @@
 package io.fhirpipe.synapseloader.duckdb;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fhirpipe.sqlonfhir.sql.DuckDbDialect;
 import io.fhirpipe.synapseloader.LocalChunks;
 import io.fhirpipe.synapseloader.load.ChunkLoader;
 import io.fhirpipe.synapseloader.load.LoadReport;
 import io.fhirpipe.synapseloader.views.LoaderViews;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -19,8 +16,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The latest-version rule as the warehouse applies it (the SQL macros and the within-chunk
@@ -44,13 +43,29 @@ class LatestVersionTest {
 
     @BeforeEach
     void open() {
-        LoaderViews views = LoaderViews.compile(new DuckDbDialect(), Optional.empty(), DuckDbWarehouse.CHUNK_TABLE,
-                DuckDbWarehouse::rawTable, Optional.empty());
-        warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"), views, dir.resolve("work"), Optional.empty(),
-                Optional.empty(), typed(), Optional.empty());
+        LoaderViews views = LoaderViews.compile(
+                new DuckDbDialect(),
+                Optional.empty(),
+                DuckDbWarehouse.CHUNK_TABLE,
+                DuckDbWarehouse::rawTable,
+                Optional.empty());
+        warehouse = DuckDbWarehouse.open(
+                dir.resolve("w.duckdb"),
+                views,
+                dir.resolve("work"),
+                Optional.empty(),
+                Optional.empty(),
+                typed(),
+                Optional.empty());
         chunks = new LocalChunks(dir);
-        loader = new ChunkLoader(warehouse, chunks, (c, r) -> { }, Optional.empty(), Optional.empty(),
-                dir.resolve("work"), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+        loader = new ChunkLoader(
+                warehouse,
+                chunks,
+                (c, r) -> {},
+                Optional.empty(),
+                Optional.empty(),
+                dir.resolve("work"),
+                Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
     }
 
     @AfterEach
@@ -64,10 +79,13 @@ class LatestVersionTest {
             meta.append("\"versionId\":\"").append(version).append('"');
         }
         if (lastUpdated != null) {
-            meta.append(meta.length() > 0 ? "," : "").append("\"lastUpdated\":\"").append(lastUpdated).append('"');
+            meta.append(meta.length() > 0 ? "," : "")
+                    .append("\"lastUpdated\":\"")
+                    .append(lastUpdated)
+                    .append('"');
         }
-        return "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"meta\":{" + meta
-                + "},\"name\":[{\"family\":\"" + family + "\"}]}";
+        return "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"meta\":{" + meta + "},\"name\":[{\"family\":\""
+                + family + "\"}]}";
     }
 
     long rawRows() {
@@ -80,7 +98,8 @@ class LatestVersionTest {
 
     long countOf(String sql) {
         return warehouse.query(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
                 rs.next();
                 return rs.getLong(1);
             }
@@ -163,7 +182,8 @@ class LatestVersionTest {
 
     @Test
     void withinOneChunkTheNewestVersionOfAnIdIsKept() {
-        LoadReport r = load(patient("p", "1", "2024-05-01T10:00:00Z", "One"),
+        LoadReport r = load(
+                patient("p", "1", "2024-05-01T10:00:00Z", "One"),
                 patient("p", "3", "2024-05-03T10:00:00Z", "Three"),
                 patient("p", "2", "2024-05-02T10:00:00Z", "Two"));
         assertThat(r.rowsLoaded()).isEqualTo(3);
@@ -184,7 +204,8 @@ class LatestVersionTest {
     @Test
     void aMixedChunkAddsNewIdsReplacesOlderStoredOnesAndKeepsNewerStoredOnes() {
         load(patient("a", "1", "2024-05-01T10:00:00Z", "A1"), patient("b", "5", "2024-05-05T10:00:00Z", "B5"));
-        LoadReport r = load(patient("a", "2", "2024-05-02T10:00:00Z", "A2"),
+        LoadReport r = load(
+                patient("a", "2", "2024-05-02T10:00:00Z", "A2"),
                 patient("b", "4", "2024-05-04T10:00:00Z", "B4"),
                 patient("c", "1", "2024-05-01T10:00:00Z", "C1"));
         assertThat(r.applied()).isEqualTo(2);
@@ -201,11 +222,21 @@ class LatestVersionTest {
      */
     @Test
     void aChunkNameCutAgainFromOtherBytesStillLeavesOneRowPerId() {
-        loader.load(chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(
-                patient("a", "1", "2024-05-01T10:00:00Z", "A1"), patient("b", "1", "2024-05-01T10:00:00Z", "B1"))));
-        LoadReport again = loader.load(chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(
-                patient("a", "2", "2024-05-02T10:00:00Z", "A2"), patient("b", "1", "2024-05-01T10:00:00Z", "B1"),
-                patient("c", "1", "2024-05-01T10:00:00Z", "C1"))));
+        loader.load(chunks.add(
+                "e1/Patient-0.ndjson",
+                "Patient",
+                0,
+                List.of(
+                        patient("a", "1", "2024-05-01T10:00:00Z", "A1"),
+                        patient("b", "1", "2024-05-01T10:00:00Z", "B1"))));
+        LoadReport again = loader.load(chunks.add(
+                "e1/Patient-0.ndjson",
+                "Patient",
+                0,
+                List.of(
+                        patient("a", "2", "2024-05-02T10:00:00Z", "A2"),
+                        patient("b", "1", "2024-05-01T10:00:00Z", "B1"),
+                        patient("c", "1", "2024-05-01T10:00:00Z", "C1"))));
         assertThat(again.alreadyLoaded()).isFalse();
         assertThat(family("a")).isEqualTo("A2");
         assertThat(family("b")).isEqualTo("B1");

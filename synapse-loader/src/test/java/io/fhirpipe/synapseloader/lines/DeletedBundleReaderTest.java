@@ -1,14 +1,13 @@
 package io.fhirpipe.synapseloader.lines;
 
-import io.fhirpipe.model.ndjson.LineRejection;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fhirpipe.model.ndjson.LineRejection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DeletedBundleReaderTest {
 
@@ -34,20 +33,22 @@ class DeletedBundleReaderTest {
 
     @Test
     void entriesGiveIdsAndTheBestKnownDeletionTime() throws Exception {
-        DeletedScreenResult r = read(
-                bundle(",\"meta\":{\"lastUpdated\":\"2024-06-01T00:00:00Z\"}",
+        DeletedScreenResult r = read(bundle(
+                        ",\"meta\":{\"lastUpdated\":\"2024-06-01T00:00:00Z\"}",
                         delete("Patient/a", ""),
-                        delete("http://fhir.example/fhir/Patient/b/_history/3",
+                        delete(
+                                "http://fhir.example/fhir/Patient/b/_history/3",
                                 ",\"response\":{\"status\":\"200\",\"lastModified\":\"2024-06-02T00:00:00+02:00\"}"))
-                        + "\n" + bundle(",\"timestamp\":\"2024-07-01T00:00:00Z\"", delete("Patient/c", "")) + "\n"
-                        + bundle("", delete("Patient/d", "")) + "\n");
+                + "\n" + bundle(",\"timestamp\":\"2024-07-01T00:00:00Z\"", delete("Patient/c", "")) + "\n"
+                + bundle("", delete("Patient/d", "")) + "\n");
         assertThat(r.accepted()).isEqualTo(3);
         assertThat(r.rejections()).isEmpty();
-        assertThat(r.deletions()).containsExactly(
-                new Deletion("a", Instant.parse("2024-06-01T00:00:00Z")),
-                new Deletion("b", Instant.parse("2024-06-01T22:00:00Z")),
-                new Deletion("c", Instant.parse("2024-07-01T00:00:00Z")),
-                new Deletion("d", FALLBACK));
+        assertThat(r.deletions())
+                .containsExactly(
+                        new Deletion("a", Instant.parse("2024-06-01T00:00:00Z")),
+                        new Deletion("b", Instant.parse("2024-06-01T22:00:00Z")),
+                        new Deletion("c", Instant.parse("2024-07-01T00:00:00Z")),
+                        new Deletion("d", FALLBACK));
     }
 
     @Test
@@ -62,10 +63,12 @@ class DeletedBundleReaderTest {
         assertThat(r.deletions()).containsExactly(new Deletion("fine", FALLBACK));
         assertThat(r.accepted()).isEqualTo(1);
         assertThat(r.rejections()).extracting(LineRejection::lineNumber).containsExactly(1L, 2L, 3L, 4L, 5L);
-        assertThat(r.rejections()).extracting(LineRejection::reason).startsWith(
-                "entry[1].request.method is not DELETE",
-                "entry[0] deletes a Observation in a Patient file",
-                "a deleted-resources line must be a Bundle",
-                "entry[0].request.url is not Type/id");
+        assertThat(r.rejections())
+                .extracting(LineRejection::reason)
+                .startsWith(
+                        "entry[1].request.method is not DELETE",
+                        "entry[0] deletes a Observation in a Patient file",
+                        "a deleted-resources line must be a Bundle",
+                        "entry[0].request.url is not Type/id");
     }
 }

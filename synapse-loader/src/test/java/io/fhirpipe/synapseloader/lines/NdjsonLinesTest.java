@@ -1,14 +1,13 @@
 package io.fhirpipe.synapseloader.lines;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The word-at-a-time LF search splits exactly like String.split on LF, CR before LF dropped. */
 class NdjsonLinesTest {
@@ -25,7 +24,9 @@ class NdjsonLinesTest {
                         b[at + 1] = '\n' + 1;
                     }
                 }
-                assertThat(NdjsonLines.newline(b, 0, length)).as("length %d, LF at %d", length, at).isEqualTo(at);
+                assertThat(NdjsonLines.newline(b, 0, length))
+                        .as("length %d, LF at %d", length, at)
+                        .isEqualTo(at);
             }
         }
         byte[] two = "ab\ncd\nef".getBytes(StandardCharsets.UTF_8);
@@ -51,7 +52,8 @@ class NdjsonLinesTest {
         expected.add("last");
         List<String> actual = new ArrayList<>();
         List<Long> numbers = new ArrayList<>();
-        NdjsonLines.forEach(new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)),
+        NdjsonLines.forEach(
+                new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)),
                 (n, buffer, offset, length) -> {
                     actual.add(new String(buffer, offset, length, StandardCharsets.UTF_8));
                     numbers.add(n);

@@ -1,15 +1,14 @@
 package io.fhirpipe.synapseloader.lines;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fhirpipe.model.ids.Ids;
 import io.fhirpipe.model.ndjson.LineRejection;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ResourceLineScreenTest {
 
@@ -42,26 +41,28 @@ class ResourceLineScreenTest {
     @Test
     void badLinesAreRejectedWithNumberAndReasonAndTheRestCopied() throws Exception {
         String text = P1 + "\r\n"
-                + "{\"resourceType\":\"Patient\",\"id\":\"x\",\n"                      // 2 malformed
-                + "\n"                                                                  // 3 blank: skipped
-                + "{\"resourceType\":\"Observation\",\"id\":\"o\"}\n"                   // 4 wrong type
-                + "{\"resourceType\":\"Patient\"}\n"                                    // 5 no id
-                + "{\"resourceType\":\"Patient\",\"id\":\"has space\"}\n"               // 6 bad id
+                + "{\"resourceType\":\"Patient\",\"id\":\"x\",\n" // 2 malformed
+                + "\n" // 3 blank: skipped
+                + "{\"resourceType\":\"Observation\",\"id\":\"o\"}\n" // 4 wrong type
+                + "{\"resourceType\":\"Patient\"}\n" // 5 no id
+                + "{\"resourceType\":\"Patient\",\"id\":\"has space\"}\n" // 6 bad id
                 + "{\"resourceType\":\"Patient\",\"id\":\"t\",\"meta\":{\"lastUpdated\":\"yesterday\"}}\n" // 7
-                + "[1,2]\n"                                                             // 8 not an object
-                + "{\"resourceType\":\"Patient\",\"id\":\"a\"} {\"id\":\"b\"}\n"          // 9 two values
-                + P2;                                                                   // 10, no final newline
+                + "[1,2]\n" // 8 not an object
+                + "{\"resourceType\":\"Patient\",\"id\":\"a\"} {\"id\":\"b\"}\n" // 9 two values
+                + P2; // 10, no final newline
         ScreenResult r = screen.screen(write(text), "Patient", dir);
         assertThat(r.accepted()).isEqualTo(2);
         assertThat(r.rejections()).extracting(LineRejection::lineNumber).containsExactly(2L, 4L, 5L, 6L, 7L, 8L, 9L);
-        assertThat(r.rejections()).extracting(LineRejection::reason).containsExactly(
-                r.rejections().get(0).reason(),
-                "resourceType 'Observation' is not the chunk's type 'Patient'",
-                "missing id",
-                "id is not a FHIR id (1-64 of A-Z a-z 0-9 - .)",
-                "meta.lastUpdated is not a FHIR instant",
-                "not a JSON object",
-                "more than one JSON value on the line");
+        assertThat(r.rejections())
+                .extracting(LineRejection::reason)
+                .containsExactly(
+                        r.rejections().get(0).reason(),
+                        "resourceType 'Observation' is not the chunk's type 'Patient'",
+                        "missing id",
+                        "id is not a FHIR id (1-64 of A-Z a-z 0-9 - .)",
+                        "meta.lastUpdated is not a FHIR instant",
+                        "not a JSON object",
+                        "more than one JSON value on the line");
         assertThat(r.rejections().get(0).reason()).startsWith("malformed JSON");
         assertThat(r.rejections().get(1).line()).isEqualTo("{\"resourceType\":\"Observation\",\"id\":\"o\"}");
         assertThat(Files.readString(r.loadable())).isEqualTo(P1 + "\n" + P2 + "\n");

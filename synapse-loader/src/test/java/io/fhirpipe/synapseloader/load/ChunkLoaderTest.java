@@ -1,5 +1,8 @@
 package io.fhirpipe.synapseloader.load;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fhirpipe.model.events.ChunkReady;
 import io.fhirpipe.model.ndjson.LineRejection;
 import io.fhirpipe.runtime.failure.FailureClassifier;
@@ -13,11 +16,6 @@ import io.fhirpipe.synapseloader.chunk.ChunkRef;
 import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
 import io.fhirpipe.synapseloader.duckdb.TypedStorage;
 import io.fhirpipe.synapseloader.views.LoaderViews;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -29,9 +27,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The loader's decisions around the warehouse, with chunks from local files. */
 class ChunkLoaderTest {
@@ -53,10 +52,20 @@ class ChunkLoaderTest {
 
     @BeforeEach
     void open() {
-        LoaderViews views = LoaderViews.compile(new DuckDbDialect(), Optional.empty(), DuckDbWarehouse.CHUNK_TABLE,
-                DuckDbWarehouse::rawTable, Optional.empty());
-        warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"), views, dir.resolve("work"), Optional.empty(),
-                Optional.empty(), typed(), Optional.empty());
+        LoaderViews views = LoaderViews.compile(
+                new DuckDbDialect(),
+                Optional.empty(),
+                DuckDbWarehouse.CHUNK_TABLE,
+                DuckDbWarehouse::rawTable,
+                Optional.empty());
+        warehouse = DuckDbWarehouse.open(
+                dir.resolve("w.duckdb"),
+                views,
+                dir.resolve("work"),
+                Optional.empty(),
+                Optional.empty(),
+                typed(),
+                Optional.empty());
         chunks = new LocalChunks(dir);
     }
 
@@ -66,14 +75,20 @@ class ChunkLoaderTest {
     }
 
     ChunkLoader loader(Optional<Set<String>> onlyTypes) {
-        return new ChunkLoader(warehouse, chunks, (ChunkRef c, List<LineRejection> r) -> rejected.addAll(r),
-                Optional.empty(), onlyTypes, dir.resolve("work"),
+        return new ChunkLoader(
+                warehouse,
+                chunks,
+                (ChunkRef c, List<LineRejection> r) -> rejected.addAll(r),
+                Optional.empty(),
+                onlyTypes,
+                dir.resolve("work"),
                 Clock.fixed(Instant.parse("2026-01-01T00:00:00.123456789Z"), ZoneOffset.UTC));
     }
 
     long count(String sql) {
         return warehouse.query(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
                 rs.next();
                 return rs.getLong(1);
             }
@@ -84,32 +99,47 @@ class ChunkLoaderTest {
     void aTypeOutsideTheConfiguredListIsRefusedPermanentlyWithoutLoading() {
         ChunkReady chunk = chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(P.formatted("a")));
         assertThatThrownBy(() -> loader(Optional.of(Set.of("Observation"))).load(chunk))
-                .isInstanceOf(PermanentFailure.class).isNotInstanceOf(ChunkFailure.class)
-                .satisfies(e -> assertThat(((PermanentFailure) e).reason())
-                        .isEqualTo(ChunkLoader.RESOURCE_TYPE_NOT_SERVED));
+                .isInstanceOf(PermanentFailure.class)
+                .isNotInstanceOf(ChunkFailure.class)
+                .satisfies(e ->
+                        assertThat(((PermanentFailure) e).reason()).isEqualTo(ChunkLoader.RESOURCE_TYPE_NOT_SERVED));
         assertThat(count("SELECT count(*) FROM raw.\"Patient\"")).isZero();
-        assertThat(loader(Optional.of(Set.of("Patient"))).load(chunk).rowsLoaded()).isEqualTo(1);
+        assertThat(loader(Optional.of(Set.of("Patient"))).load(chunk).rowsLoaded())
+                .isEqualTo(1);
     }
 
     @Test
     void bytesThatDoNotMatchTheAnnouncedChecksumFailTheChunk() {
         ChunkReady good = chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(P.formatted("a")));
-        ChunkReady lying = new ChunkReady(good.exportId(), good.resourceType(), good.sourceBlob(), good.sourceEtag(),
-                good.chunkBlob(), good.chunkIndex(), good.lineCount(), good.bytes(), "b".repeat(64));
-        assertThatThrownBy(() -> loader(Optional.empty()).load(lying)).isInstanceOf(ChunkFailure.class)
+        ChunkReady lying = new ChunkReady(
+                good.exportId(),
+                good.resourceType(),
+                good.sourceBlob(),
+                good.sourceEtag(),
+                good.chunkBlob(),
+                good.chunkIndex(),
+                good.lineCount(),
+                good.bytes(),
+                "b".repeat(64));
+        assertThatThrownBy(() -> loader(Optional.empty()).load(lying))
+                .isInstanceOf(ChunkFailure.class)
                 .satisfies(e -> assertThat(((ChunkFailure) e).reason()).isEqualTo(ChunkFailure.CHECKSUM_MISMATCH));
         assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger")).isZero();
     }
 
     @Test
     void aChunkOfOnlyBadLinesIsLedgeredWithNothingLoaded() {
-        ChunkReady chunk = chunks.add("e1/Patient-0.ndjson", "Patient", 0,
+        ChunkReady chunk = chunks.add(
+                "e1/Patient-0.ndjson",
+                "Patient",
+                0,
                 "{oops\n{\"resourceType\":\"Patient\"}\n".getBytes(StandardCharsets.UTF_8));
         LoadReport r = loader(Optional.empty()).load(chunk);
         assertThat(r.rowsLoaded()).isZero();
         assertThat(r.rowsRejected()).isEqualTo(2);
         assertThat(rejected).hasSize(2);
-        assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger WHERE rows_rejected = 2")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger WHERE rows_rejected = 2"))
+                .isEqualTo(1);
         LoadReport again = loader(Optional.empty()).load(chunk);
         assertThat(again.alreadyLoaded()).isTrue();
         assertThat(again.rowsRejected()).isEqualTo(2);
@@ -124,9 +154,15 @@ class ChunkLoaderTest {
         io.fhirpipe.synapseloader.curated.CuratedSink failing = (type, view, file) -> {
             throw new IllegalStateException("Out of Memory Error: could not allocate block");
         };
-        ChunkLoader withFailingSnapshots = new ChunkLoader(warehouse, chunks,
-                (ChunkRef c, List<LineRejection> r) -> rejected.addAll(r), Optional.of(failing), java.time.Duration.ZERO,
-                Optional.empty(), dir.resolve("work"), Clock.systemUTC());
+        ChunkLoader withFailingSnapshots = new ChunkLoader(
+                warehouse,
+                chunks,
+                (ChunkRef c, List<LineRejection> r) -> rejected.addAll(r),
+                Optional.of(failing),
+                java.time.Duration.ZERO,
+                Optional.empty(),
+                dir.resolve("work"),
+                Clock.systemUTC());
 
         LoadReport report = withFailingSnapshots.load(chunk);
 
@@ -134,10 +170,11 @@ class ChunkLoaderTest {
         assertThat(report.rowsLoaded()).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM raw.\"Patient\"")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM fhirpipe_state.curated_pending WHERE resource_type = 'Patient'"))
-                .as("the snapshot is still owed").isEqualTo(1);
+                .as("the snapshot is still owed")
+                .isEqualTo(1);
 
         List<String> written = new ArrayList<>();
-        warehouse.flushCurated((type, view, file) -> written.add(type + "/" + view));
+        warehouse.curated().orElseThrow().flush((type, view, file) -> written.add(type + "/" + view));
         assertThat(written).contains("Patient/patient");
         assertThat(count("SELECT count(*) FROM fhirpipe_state.curated_pending")).isZero();
     }
@@ -146,23 +183,37 @@ class ChunkLoaderTest {
     void aWarehouseFailureIsTransientSoTheMessageIsAbandoned() {
         ChunkReady chunk = chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(P.formatted("a")));
         warehouse.close();
-        assertThatThrownBy(() -> loader(Optional.empty()).load(chunk)).isInstanceOf(TransientFailure.class)
+        assertThatThrownBy(() -> loader(Optional.empty()).load(chunk))
+                .isInstanceOf(TransientFailure.class)
                 .satisfies(e -> assertThat(FailureClassifier.classify(e)).isEqualTo(FailureKind.TRANSIENT));
     }
 
     @Test
     void aChangedViewDefinitionRebuildsItsTableFromTheRawTableAtStartUp() throws Exception {
-        ChunkReady chunk = chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(
-                "{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"female\"}"));
+        ChunkReady chunk = chunks.add(
+                "e1/Patient-0.ndjson",
+                "Patient",
+                0,
+                List.of("{\"resourceType\":\"Patient\",\"id\":\"a\",\"gender\":\"female\"}"));
         loader(Optional.empty()).load(chunk);
         warehouse.close();
         Path views = java.nio.file.Files.createDirectories(dir.resolve("views"));
         java.nio.file.Files.writeString(views.resolve("patient.json"), """
                 {"resourceType":"ViewDefinition","name":"patient","resource":"Patient","select":[{"column":[
                   {"name":"pid","path":"getResourceKey()"},{"name":"sex","path":"gender"}]}]}""");
-        warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"), LoaderViews.compile(new DuckDbDialect(),
-                Optional.of(views), DuckDbWarehouse.CHUNK_TABLE, DuckDbWarehouse::rawTable, Optional.empty()),
-                dir.resolve("work"), Optional.empty(), Optional.empty(), typed(), Optional.empty());
+        warehouse = DuckDbWarehouse.open(
+                dir.resolve("w.duckdb"),
+                LoaderViews.compile(
+                        new DuckDbDialect(),
+                        Optional.of(views),
+                        DuckDbWarehouse.CHUNK_TABLE,
+                        DuckDbWarehouse::rawTable,
+                        Optional.empty()),
+                dir.resolve("work"),
+                Optional.empty(),
+                Optional.empty(),
+                typed(),
+                Optional.empty());
         assertThat(count("SELECT count(*) FROM patient WHERE _resource_key = 'a' AND pid = 'a' AND sex = 'female'"))
                 .isEqualTo(1);
         assertThat(count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'patient'"))
@@ -209,9 +260,11 @@ class ChunkLoaderTest {
     }
 
     static String version(String id, String versionId, String lastUpdated, boolean softDeleted) {
-        return "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"meta\":{" + (softDeleted
-                ? "\"extension\":[{\"url\":\"http://azurehealthcareapis.com/data-extensions/deleted-state\","
-                        + "\"valueString\":\"soft-deleted\"}]," : "")
+        return "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"meta\":{"
+                + (softDeleted
+                        ? "\"extension\":[{\"url\":\"http://azurehealthcareapis.com/data-extensions/deleted-state\","
+                                + "\"valueString\":\"soft-deleted\"}],"
+                        : "")
                 + "\"versionId\":\"" + versionId + "\",\"lastUpdated\":\"" + lastUpdated + "\"},\"gender\":\"female\"}";
     }
 
@@ -223,33 +276,45 @@ class ChunkLoaderTest {
     @Test
     void anAzureSoftDeletedVersionDeletesTheResourceInsteadOfLoadingIt() {
         ChunkLoader loader = loader(Optional.empty());
-        loader.load(chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(
-                version("gone", "1", "2024-01-01T00:00:00Z", false),
-                version("kept", "1", "2024-01-01T00:00:00Z", false))));
-        ChunkReady incremental = chunks.add("e2/Patient-0.ndjson", "Patient", 0, List.of(
-                version("gone", "2", "2024-02-01T00:00:00Z", true),
-                version("new", "1", "2024-02-01T00:00:00Z", false),
-                version("never-seen", "3", "2024-02-02T00:00:00Z", true)));
+        loader.load(chunks.add(
+                "e1/Patient-0.ndjson",
+                "Patient",
+                0,
+                List.of(
+                        version("gone", "1", "2024-01-01T00:00:00Z", false),
+                        version("kept", "1", "2024-01-01T00:00:00Z", false))));
+        ChunkReady incremental = chunks.add(
+                "e2/Patient-0.ndjson",
+                "Patient",
+                0,
+                List.of(
+                        version("gone", "2", "2024-02-01T00:00:00Z", true),
+                        version("new", "1", "2024-02-01T00:00:00Z", false),
+                        version("never-seen", "3", "2024-02-02T00:00:00Z", true)));
 
         LoadReport report = loader.load(incremental);
 
         assertThat(report.rowsLoaded()).as("every line accounted for").isEqualTo(3);
         assertThat(count("SELECT count(*) FROM raw.\"Patient\"")).isEqualTo(2);
-        assertThat(count("SELECT count(*) FROM raw.\"Patient\" WHERE id IN ('gone', 'never-seen')")).isZero();
-        assertThat(count("SELECT count(*) FROM patient WHERE id IN ('gone', 'never-seen')")).isZero();
+        assertThat(count("SELECT count(*) FROM raw.\"Patient\" WHERE id IN ('gone', 'never-seen')"))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM patient WHERE id IN ('gone', 'never-seen')"))
+                .isZero();
         assertThat(count("SELECT count(*) FROM patient")).isEqualTo(2);
         assertThat(count("SELECT count(*) FROM fhirpipe_state.deleted_resources WHERE id = 'gone' "
-                + "AND deleted_at = TIMESTAMPTZ '2024-02-01 00:00:00+00'")).isEqualTo(1);
+                        + "AND deleted_at = TIMESTAMPTZ '2024-02-01 00:00:00+00'"))
+                .isEqualTo(1);
 
         assertThat(loader.load(incremental).alreadyLoaded()).isTrue();
         assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger")).isEqualTo(3);
 
         // an older version arriving late stays deleted; a re-creation after the delete comes back
-        loader.load(chunks.add("e0/Patient-0.ndjson", "Patient", 0, List.of(
-                version("gone", "1", "2024-01-01T00:00:00Z", false))));
-        assertThat(count("SELECT count(*) FROM raw.\"Patient\" WHERE id = 'gone'")).isZero();
-        loader.load(chunks.add("e3/Patient-0.ndjson", "Patient", 0, List.of(
-                version("gone", "3", "2024-03-01T00:00:00Z", false))));
+        loader.load(chunks.add(
+                "e0/Patient-0.ndjson", "Patient", 0, List.of(version("gone", "1", "2024-01-01T00:00:00Z", false))));
+        assertThat(count("SELECT count(*) FROM raw.\"Patient\" WHERE id = 'gone'"))
+                .isZero();
+        loader.load(chunks.add(
+                "e3/Patient-0.ndjson", "Patient", 0, List.of(version("gone", "3", "2024-03-01T00:00:00Z", false))));
         assertThat(count("SELECT count(*) FROM patient WHERE id = 'gone'")).isEqualTo(1);
     }
 
@@ -261,14 +326,21 @@ class ChunkLoaderTest {
     void aManifestsBundleFileDeletesResourcesOfEveryTypeItNames() {
         ChunkLoader loader = loader(Optional.empty());
         loader.load(chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(P.formatted("p1"), P.formatted("p2"))));
-        loader.load(chunks.add("e1/Observation-0.ndjson", "Observation", 0, List.of(
-                "{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\",\"meta\":{"
+        loader.load(chunks.add(
+                "e1/Observation-0.ndjson",
+                "Observation",
+                0,
+                List.of("{\"resourceType\":\"Observation\",\"id\":\"o1\",\"status\":\"final\",\"meta\":{"
                         + "\"lastUpdated\":\"2024-01-01T00:00:00Z\"}}")));
-        ChunkReady deletions = chunks.add("e2/deleted/Bundle-0.ndjson", "Bundle", 0, List.of(
-                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
-                        + "{\"method\":\"DELETE\",\"url\":\"Patient/p1\"}}]}",
-                "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
-                        + "{\"method\":\"DELETE\",\"url\":\"Observation/o1\"}}]}"));
+        ChunkReady deletions = chunks.add(
+                "e2/deleted/Bundle-0.ndjson",
+                "Bundle",
+                0,
+                List.of(
+                        "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
+                                + "{\"method\":\"DELETE\",\"url\":\"Patient/p1\"}}]}",
+                        "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[{\"request\":"
+                                + "{\"method\":\"DELETE\",\"url\":\"Observation/o1\"}}]}"));
 
         LoadReport report = loader.load(deletions);
 
@@ -276,7 +348,8 @@ class ChunkLoaderTest {
         assertThat(count("SELECT count(*) FROM raw.\"Patient\"")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM raw.\"Observation\"")).isZero();
         assertThat(count("SELECT count(*) FROM observation")).isZero();
-        assertThat(count("SELECT count(*) FROM fhirpipe_state.deleted_resources")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM fhirpipe_state.deleted_resources"))
+                .isEqualTo(2);
         assertThat(loader.load(deletions).alreadyLoaded()).isTrue();
         assertThat(count("SELECT count(*) FROM fhirpipe_state.chunk_ledger")).isEqualTo(4);
     }
@@ -293,7 +366,7 @@ class ChunkLoaderTest {
         }
 
         @Override
-        public Optional<io.fhirpipe.synapseloader.duckdb.LedgerEntry> ledger(String chunkId) {
+        public Optional<io.fhirpipe.synapseloader.warehouse.LedgerEntry> ledger(String chunkId) {
             return warehouse.ledger(chunkId);
         }
 
@@ -313,42 +386,57 @@ class ChunkLoaderTest {
         }
 
         @Override
-        public long applyDeletes(ChunkRef chunk, List<io.fhirpipe.synapseloader.lines.Deletion> deletions,
-                long accepted, long rejected, Instant now) {
+        public long applyDeletes(
+                ChunkRef chunk,
+                List<io.fhirpipe.synapseloader.lines.Deletion> deletions,
+                long accepted,
+                long rejected,
+                Instant now) {
             return warehouse.applyDeletes(chunk, deletions, accepted, rejected, now);
         }
 
         @Override
-        public void publishCurated(io.fhirpipe.synapseloader.curated.CuratedSink sink) {
-            warehouse.publishCurated(sink);
+        public Optional<io.fhirpipe.synapseloader.curated.CuratedSnapshots> curated() {
+            return warehouse.curated();
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
     void transientWarehouseFailuresAreRetriedWithBackoffAndTheLedgerKeepsTheLoadSingle() {
         FlakyWarehouse flaky = new FlakyWarehouse();
         List<java.time.Duration> waits = new ArrayList<>();
-        ChunkLoader retrying = new ChunkLoader(flaky, chunks, (c, r) -> rejected.addAll(r), Optional.empty(),
-                java.time.Duration.ZERO, Optional.empty(), dir.resolve("work"), Clock.systemUTC(),
-                new io.fhirpipe.runtime.failure.TransientRetries(4, new io.fhirpipe.runtime.failure.RetryBackoff(
-                        java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(5)), waits::add));
+        ChunkLoader retrying = new ChunkLoader(
+                flaky,
+                chunks,
+                (c, r) -> rejected.addAll(r),
+                Optional.empty(),
+                java.time.Duration.ZERO,
+                Optional.empty(),
+                dir.resolve("work"),
+                Clock.systemUTC(),
+                new io.fhirpipe.runtime.failure.TransientRetries(
+                        4,
+                        new io.fhirpipe.runtime.failure.RetryBackoff(
+                                java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(5)),
+                        waits::add));
 
         flaky.failuresBefore = 2;
-        LoadReport first = retrying.load(chunks.add("e1/Patient-0.ndjson", "Patient", 0,
-                List.of(String.format(P, "a"), String.format(P, "b"))));
+        LoadReport first = retrying.load(
+                chunks.add("e1/Patient-0.ndjson", "Patient", 0, List.of(String.format(P, "a"), String.format(P, "b"))));
         assertThat(first.alreadyLoaded()).isFalse();
         assertThat(flaky.loadCalls).isEqualTo(3);
-        assertThat(waits).hasSize(2).allSatisfy(w -> assertThat(w).isBetween(java.time.Duration.ofMillis(500),
-                java.time.Duration.ofSeconds(1)));
+        assertThat(waits)
+                .hasSize(2)
+                .allSatisfy(w ->
+                        assertThat(w).isBetween(java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1)));
 
         // committed, then the connection broke: the retry finds the ledger row and applies nothing again
         flaky.failuresAfter = 1;
-        LoadReport second = retrying.load(chunks.add("e1/Patient-1.ndjson", "Patient", 0,
-                List.of(String.format(P, "c"))));
+        LoadReport second =
+                retrying.load(chunks.add("e1/Patient-1.ndjson", "Patient", 0, List.of(String.format(P, "c"))));
         assertThat(second.alreadyLoaded()).isTrue();
         assertThat(second.rowsLoaded()).isEqualTo(1);
         assertThat(flaky.loadCalls).isEqualTo(4);
@@ -358,8 +446,9 @@ class ChunkLoaderTest {
         // still failing after every attempt: the last failure goes back to the broker
         flaky.failuresBefore = 10;
         waits.clear();
-        assertThatThrownBy(() -> retrying.load(chunks.add("e1/Patient-2.ndjson", "Patient", 0,
-                List.of(String.format(P, "d"))))).isInstanceOf(TransientFailure.class)
+        assertThatThrownBy(() ->
+                        retrying.load(chunks.add("e1/Patient-2.ndjson", "Patient", 0, List.of(String.format(P, "d")))))
+                .isInstanceOf(TransientFailure.class)
                 .hasMessageContaining("throttling");
         assertThat(waits).hasSize(3);
         assertThat(count("SELECT count(*) FROM raw.\"Patient\" WHERE id = 'd'")).isZero();

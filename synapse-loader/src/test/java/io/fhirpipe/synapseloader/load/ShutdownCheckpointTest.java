@@ -1,17 +1,13 @@
 package io.fhirpipe.synapseloader.load;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fhirpipe.sqlonfhir.sql.DuckDbDialect;
 import io.fhirpipe.synapseloader.LocalChunks;
 import io.fhirpipe.synapseloader.curated.CuratedFlushTimer;
 import io.fhirpipe.synapseloader.duckdb.DuckDbWarehouse;
 import io.fhirpipe.synapseloader.duckdb.TypedStorage;
 import io.fhirpipe.synapseloader.views.LoaderViews;
-import org.duckdb.DuckDBDriver;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,8 +23,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.duckdb.DuckDBDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue "Real servers, real data", item 6: with the loader's large checkpoint threshold every load
@@ -50,13 +49,29 @@ class ShutdownCheckpointTest {
     void loadIntoTheWal() throws IOException {
         file = dir.resolve("w.duckdb");
         wal = dir.resolve("w.duckdb.wal");
-        LoaderViews views = LoaderViews.compile(new DuckDbDialect(), Optional.empty(), DuckDbWarehouse.CHUNK_TABLE,
-                DuckDbWarehouse::rawTable, Optional.empty());
-        warehouse = DuckDbWarehouse.open(file, views, dir.resolve("work"), Optional.empty(), Optional.empty(),
-                TypedStorage.TABLES, Optional.of("1GiB"));
+        LoaderViews views = LoaderViews.compile(
+                new DuckDbDialect(),
+                Optional.empty(),
+                DuckDbWarehouse.CHUNK_TABLE,
+                DuckDbWarehouse::rawTable,
+                Optional.empty());
+        warehouse = DuckDbWarehouse.open(
+                file,
+                views,
+                dir.resolve("work"),
+                Optional.empty(),
+                Optional.empty(),
+                TypedStorage.TABLES,
+                Optional.of("1GiB"));
         LocalChunks chunks = new LocalChunks(dir);
-        ChunkLoader loader = new ChunkLoader(warehouse, chunks, (c, r) -> { }, Optional.empty(), Optional.empty(),
-                dir.resolve("work"), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+        ChunkLoader loader = new ChunkLoader(
+                warehouse,
+                chunks,
+                (c, r) -> {},
+                Optional.empty(),
+                Optional.empty(),
+                dir.resolve("work"),
+                Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
         for (int chunk = 0; chunk < 3; chunk++) {
             List<String> lines = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
@@ -75,10 +90,13 @@ class ShutdownCheckpointTest {
     @Test
     void aStopKilledDuringTheLastCuratedUploadLeavesEveryRowInTheDatabaseFile() throws Exception {
         Path killedHere = dir.resolve("killed").resolve("w.duckdb");
-        CuratedFlushTimer timer = new CuratedFlushTimer(warehouse, (type, view, parquet) -> {
-            // what the disk holds if the process dies now: the database file, its WAL not looked at
-            copyAlone(file, killedHere);
-        }, Duration.ofHours(1));
+        CuratedFlushTimer timer = new CuratedFlushTimer(
+                warehouse.curated().orElseThrow(),
+                (type, view, parquet) -> {
+                    // what the disk holds if the process dies now: the database file, its WAL not looked at
+                    copyAlone(file, killedHere);
+                },
+                Duration.ofHours(1));
 
         CuratedFlushing.stop(warehouse, timer);
 
@@ -88,24 +106,32 @@ class ShutdownCheckpointTest {
 
     @Test
     void afterTheStopAndTheCloseTheDatabaseFileAloneHoldsEveryRow() throws Exception {
-        CuratedFlushing.stop(warehouse, new CuratedFlushTimer(warehouse, (type, view, parquet) -> { },
-                Duration.ofHours(1)));
+        CuratedFlushing.stop(
+                warehouse,
+                new CuratedFlushTimer(
+                        warehouse.curated().orElseThrow(), (type, view, parquet) -> {}, Duration.ofHours(1)));
         warehouse.close();
 
         Path alone = dir.resolve("alone").resolve("w.duckdb");
         copyAlone(file, alone);
         assertEveryRow(alone);
-        try (Connection c = connect(alone); Statement s = c.createStatement()) {
-            assertThat(count(s, "SELECT count(*) FROM fhirpipe_state.curated_pending")).isZero();
+        try (Connection c = connect(alone);
+                Statement s = c.createStatement()) {
+            assertThat(count(s, "SELECT count(*) FROM fhirpipe_state.curated_pending"))
+                    .isZero();
         }
-        assertThat(!Files.exists(wal) || Files.size(wal) == 0).as("no WAL left beside the file").isTrue();
+        assertThat(!Files.exists(wal) || Files.size(wal) == 0)
+                .as("no WAL left beside the file")
+                .isTrue();
     }
 
     private static void assertEveryRow(Path databaseFile) throws Exception {
-        try (Connection c = connect(databaseFile); Statement s = c.createStatement()) {
+        try (Connection c = connect(databaseFile);
+                Statement s = c.createStatement()) {
             assertThat(count(s, "SELECT count(*) FROM raw.\"Patient\"")).isEqualTo(3000);
             assertThat(count(s, "SELECT count(*) FROM patient")).isEqualTo(3000);
-            assertThat(count(s, "SELECT count(*) FROM fhirpipe_state.chunk_ledger")).isEqualTo(3);
+            assertThat(count(s, "SELECT count(*) FROM fhirpipe_state.chunk_ledger"))
+                    .isEqualTo(3);
         }
     }
 

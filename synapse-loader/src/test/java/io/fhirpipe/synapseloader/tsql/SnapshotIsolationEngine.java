@@ -22,77 +22,80 @@ import java.util.regex.Pattern;
  */
 final class SnapshotIsolationEngine implements RecordingJdbc.Engine {
 
-  static final int UPDATE_CONFLICT = 24556;
-  private static final Pattern DELETE = Pattern.compile("^DELETE FROM (\\[[^\\]]+\\]\\.\\[[^\\]]+\\])");
+    static final int UPDATE_CONFLICT = 24556;
+    private static final Pattern DELETE = Pattern.compile("^DELETE FROM (\\[[^\\]]+\\]\\.\\[[^\\]]+\\])");
 
-  private final CountDownLatch begun;
-  private final Map<String, Long> committedAt = new HashMap<>();
-  private final Map<RecordingJdbc, Transaction> open = new HashMap<>();
-  private long version;
-  int commits;
-  int conflicts;
+    private final CountDownLatch begun;
+    private final Map<String, Long> committedAt = new HashMap<>();
+    private final Map<RecordingJdbc, Transaction> open = new HashMap<>();
+    private long version;
+    int commits;
+    int conflicts;
 
-  private static final class Transaction {
-    final long snapshot;
-    final Set<String> deletedFrom = new HashSet<>();
+    private static final class Transaction {
+        final long snapshot;
+        final Set<String> deletedFrom = new HashSet<>();
 
-    Transaction(long snapshot) {
-      this.snapshot = snapshot;
-    }
-  }
-
-  SnapshotIsolationEngine(int parties) {
-    this.begun = new CountDownLatch(parties);
-  }
-
-  @Override
-  public void execute(RecordingJdbc source, String sql) throws SQLException {
-    if (sql.equals(TSqlPlanRunner.T_SQL.begin().sql())) {
-      synchronized (this) {
-        open.put(source, new Transaction(version));
-      }
-      begun.countDown();
-    } else if (sql.equals(TSqlPlanRunner.T_SQL.commit().sql())) {
-      try {
-        if (!begun.await(10, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("the other loader never began its transaction");
+        Transaction(long snapshot) {
+            this.snapshot = snapshot;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      commit(source);
-    } else if (sql.equals(TSqlPlanRunner.T_SQL.rollback().sql())) {
-      synchronized (this) {
-        open.remove(source);
-      }
-    } else {
-      Matcher m = DELETE.matcher(sql);
-      if (m.find()) {
-        synchronized (this) {
-          Transaction tx = open.get(source);
-          if (tx != null) {
-            tx.deletedFrom.add(m.group(1));
-          }
-        }
-      }
     }
-  }
 
-  private synchronized void commit(RecordingJdbc source) throws SQLException {
-    Transaction tx = open.remove(source);
-    for (String table : tx.deletedFrom) {
-      if (committedAt.getOrDefault(table, -1L) > tx.snapshot) {
-        conflicts++;
-        throw new SQLException("Snapshot isolation transaction aborted due to update conflict. Using"
-            + " snapshot isolation to access table '" + table + "' directly or indirectly in database"
-            + " 'fhirpipe' can cause update conflicts if rows in that table have been deleted or"
-            + " updated by another concurrent transaction. Retry the transaction.", "S0001",
-            UPDATE_CONFLICT);
-      }
+    SnapshotIsolationEngine(int parties) {
+        this.begun = new CountDownLatch(parties);
     }
-    version++;
-    tx.deletedFrom.forEach(t -> committedAt.put(t, version));
-    commits++;
-  }
+
+    @Override
+    public void execute(RecordingJdbc source, String sql) throws SQLException {
+        if (sql.equals(TSqlPlanRunner.T_SQL.begin().sql())) {
+            synchronized (this) {
+                open.put(source, new Transaction(version));
+            }
+            begun.countDown();
+        } else if (sql.equals(TSqlPlanRunner.T_SQL.commit().sql())) {
+            try {
+                if (!begun.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the other loader never began its transaction");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            commit(source);
+        } else if (sql.equals(TSqlPlanRunner.T_SQL.rollback().sql())) {
+            synchronized (this) {
+                open.remove(source);
+            }
+        } else {
+            Matcher m = DELETE.matcher(sql);
+            if (m.find()) {
+                synchronized (this) {
+                    Transaction tx = open.get(source);
+                    if (tx != null) {
+                        tx.deletedFrom.add(m.group(1));
+                    }
+                }
+            }
+        }
+    }
+
+    private synchronized void commit(RecordingJdbc source) throws SQLException {
+        Transaction tx = open.remove(source);
+        for (String table : tx.deletedFrom) {
+            if (committedAt.getOrDefault(table, -1L) > tx.snapshot) {
+                conflicts++;
+                throw new SQLException(
+                        "Snapshot isolation transaction aborted due to update conflict. Using"
+                                + " snapshot isolation to access table '" + table
+                                + "' directly or indirectly in database"
+                                + " 'fhirpipe' can cause update conflicts if rows in that table have been deleted or"
+                                + " updated by another concurrent transaction. Retry the transaction.",
+                        "S0001",
+                        UPDATE_CONFLICT);
+            }
+        }
+        version++;
+        tx.deletedFrom.forEach(t -> committedAt.put(t, version));
+        commits++;
+    }
 }

@@ -14,20 +14,21 @@ import java.nio.file.Path;
  */
 final class TSqlGolden {
 
-  private TSqlGolden() {}
+    private TSqlGolden() {}
 
-  static void assertMatches(String file, String actual) throws IOException {
-    if (Boolean.getBoolean("golden.update")) {
-      Path p = Path.of("src/test/resources/golden/tsql", file);
-      Files.createDirectories(p.getParent());
-      Files.writeString(p, actual + "\n");
-      return;
+    static void assertMatches(String file, String actual) throws IOException {
+        if (Boolean.getBoolean("golden.update")) {
+            Path p = Path.of("src/test/resources/golden/tsql", file);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, actual + "\n");
+            return;
+        }
+        try (InputStream in = TSqlGolden.class.getResourceAsStream("/golden/tsql/" + file)) {
+            assertThat(in)
+                    .as("golden file golden/tsql/" + file + " (run with -Dgolden.update=true)")
+                    .isNotNull();
+            String expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+            assertThat(actual).as("golden tsql/" + file).isEqualTo(expected);
+        }
     }
-    try (InputStream in = TSqlGolden.class.getResourceAsStream("/golden/tsql/" + file)) {
-      assertThat(in).as("golden file golden/tsql/" + file + " (run with -Dgolden.update=true)")
-          .isNotNull();
-      String expected = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-      assertThat(actual).as("golden tsql/" + file).isEqualTo(expected);
-    }
-  }
 }

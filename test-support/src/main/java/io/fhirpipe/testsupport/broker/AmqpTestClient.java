@@ -13,13 +13,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.proton.ProtonDelivery;
 import io.vertx.proton.ProtonHelper;
 import io.vertx.proton.ProtonReceiver;
-import org.apache.qpid.proton.amqp.Symbol;
-import org.apache.qpid.proton.amqp.messaging.AmqpValue;
-import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
-import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
-import org.apache.qpid.proton.amqp.messaging.Source;
-import org.apache.qpid.proton.message.Message;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +29,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.AmqpValue;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.message.Message;
 
 /**
  * A blocking AMQP 1.0 client for tests, on Vert.x AMQP: posts messages by hand and reads what
@@ -61,8 +60,8 @@ public final class AmqpTestClient implements AutoCloseable {
     // Touched on the connection's context thread only.
     private final Map<String, AmqpSender> senders = new HashMap<>();
 
-    private AmqpTestClient(Vertx vertx, Context context, AmqpClient client, AmqpConnection connection,
-            Duration operationTimeout) {
+    private AmqpTestClient(
+            Vertx vertx, Context context, AmqpClient client, AmqpConnection connection, Duration operationTimeout) {
         this.vertx = vertx;
         this.context = context;
         this.client = client;
@@ -84,23 +83,28 @@ public final class AmqpTestClient implements AutoCloseable {
      *        refuse: for tests that show so)
      * @throws IllegalStateException naming the address when the broker cannot be reached or refuses the login
      */
-    public static AmqpTestClient connect(String host, int port, BrokerCredentials credentials,
-            Duration operationTimeout) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
-                .setInternalBlockingPoolSize(1));
+    public static AmqpTestClient connect(
+            String host, int port, BrokerCredentials credentials, Duration operationTimeout) {
+        Vertx vertx = Vertx.vertx(
+                new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
         // Called off any Vert.x thread, this creates a fresh event-loop context; connecting from
         // inside it binds the connection to it, so every later link operation can run there too.
         Context context = vertx.getOrCreateContext();
-        AmqpClient client = AmqpClient.create(vertx, new AmqpClientOptions()
-                .setHost(host)
-                .setPort(port)
-                .setContainerId("fhirpipe-test-client-" + UUID.randomUUID())
-                .setConnectTimeout((int) operationTimeout.toMillis())
-                .setReconnectAttempts(0)
-                .setUsername(credentials == null ? null : credentials.username())
-                .setPassword(credentials == null ? null : credentials.password()));
+        AmqpClient client = AmqpClient.create(
+                vertx,
+                new AmqpClientOptions()
+                        .setHost(host)
+                        .setPort(port)
+                        .setContainerId("fhirpipe-test-client-" + UUID.randomUUID())
+                        .setConnectTimeout((int) operationTimeout.toMillis())
+                        .setReconnectAttempts(0)
+                        .setUsername(credentials == null ? null : credentials.username())
+                        .setPassword(credentials == null ? null : credentials.password()));
         try {
-            AmqpConnection connection = await(context, operationTimeout, "connect to amqp://" + host + ":" + port,
+            AmqpConnection connection = await(
+                    context,
+                    operationTimeout,
+                    "connect to amqp://" + host + ":" + port,
                     promise -> client.connect().onComplete(promise));
             return new AmqpTestClient(vertx, context, client, connection, operationTimeout);
         } catch (RuntimeException e) {
@@ -122,10 +126,13 @@ public final class AmqpTestClient implements AutoCloseable {
         send(address, OutgoingMessage.of(body).withApplicationProperties(applicationProperties));
     }
 
-    public void send(String address, String body, Map<String, ?> applicationProperties,
-            Map<String, ?> messageAnnotations) {
-        send(address, OutgoingMessage.of(body).withApplicationProperties(applicationProperties)
-                .withMessageAnnotations(messageAnnotations));
+    public void send(
+            String address, String body, Map<String, ?> applicationProperties, Map<String, ?> messageAnnotations) {
+        send(
+                address,
+                OutgoingMessage.of(body)
+                        .withApplicationProperties(applicationProperties)
+                        .withMessageAnnotations(messageAnnotations));
     }
 
     /**
@@ -136,9 +143,12 @@ public final class AmqpTestClient implements AutoCloseable {
     public void send(String address, OutgoingMessage message) {
         Objects.requireNonNull(address, "address");
         Message proton = toProton(message);
-        this.<Void>await("send to '" + address + "'", promise -> sender(address)
-                .compose(sender -> sender.sendWithAck(AmqpMessage.create(proton).build()))
-                .onComplete(promise));
+        this.<Void>await(
+                "send to '" + address + "'",
+                promise -> sender(address)
+                        .compose(sender ->
+                                sender.sendWithAck(AmqpMessage.create(proton).build()))
+                        .onComplete(promise));
     }
 
     /** Receives one message from {@code address} and accepts it; empty if none arrives within {@code timeout}. */
@@ -184,15 +194,21 @@ public final class AmqpTestClient implements AutoCloseable {
                 List<Future<Void>> closing = new ArrayList<>();
                 senders.values().forEach(sender -> closing.add(sender.close()));
                 senders.clear();
-                Future.join(closing).eventually(() -> connection.close())
-                        .<Void>mapEmpty().onComplete(promise);
+                Future.join(closing)
+                        .eventually(() -> connection.close())
+                        .<Void>mapEmpty()
+                        .onComplete(promise);
             });
         } catch (RuntimeException e) {
             // The broker may already be gone (stopped before the client); nothing left to release.
         } finally {
             client.close();
-            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(operationTimeout.toMillis(),
-                    TimeUnit.MILLISECONDS).exceptionally(e -> null).join();
+            vertx.close()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .orTimeout(operationTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> null)
+                    .join();
         }
     }
 
@@ -257,7 +273,8 @@ public final class AmqpTestClient implements AutoCloseable {
             proton.setContentType(message.contentType());
         }
         if (!message.applicationProperties().isEmpty()) {
-            proton.setApplicationProperties(new ApplicationProperties(new LinkedHashMap<>(message.applicationProperties())));
+            proton.setApplicationProperties(
+                    new ApplicationProperties(new LinkedHashMap<>(message.applicationProperties())));
         }
         if (!message.messageAnnotations().isEmpty()) {
             Map<Symbol, Object> annotations = new LinkedHashMap<>();
@@ -291,7 +308,8 @@ public final class AmqpTestClient implements AutoCloseable {
         try {
             return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("AMQP: could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "AMQP: could not " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("AMQP: could not " + what + " within " + timeout, e);
         } catch (InterruptedException e) {
@@ -300,8 +318,7 @@ public final class AmqpTestClient implements AutoCloseable {
         }
     }
 
-    private record Arrival(ProtonDelivery delivery, Message message) {
-    }
+    private record Arrival(ProtonDelivery delivery, Message message) {}
 
     /** One receiving link; credit is granted one message at a time. */
     private final class Link implements AutoCloseable {
@@ -325,8 +342,8 @@ public final class AmqpTestClient implements AutoCloseable {
             }
             if (arrival == null) {
                 if (closedByBroker != null) {
-                    throw new IllegalStateException("the broker closed the receiver on '" + address + "': "
-                            + closedByBroker);
+                    throw new IllegalStateException(
+                            "the broker closed the receiver on '" + address + "': " + closedByBroker);
                 }
                 return Optional.empty();
             }

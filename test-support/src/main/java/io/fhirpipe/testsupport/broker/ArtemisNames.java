@@ -2,7 +2,6 @@ package io.fhirpipe.testsupport.broker;
 
 import io.fhirpipe.model.topology.TopicDefinition;
 import io.fhirpipe.model.topology.Topology;
-
 import java.util.List;
 
 /**
@@ -20,8 +19,7 @@ public final class ArtemisNames {
 
     static final String FQQN_SEPARATOR = "::";
 
-    private ArtemisNames() {
-    }
+    private ArtemisNames() {}
 
     /** The broker-wide unique queue name of a subscription, e.g. {@code chunk-ready.synapse-loader}. */
     public static String subscriptionQueue(String topic, String subscription) {

@@ -3,14 +3,13 @@ package io.fhirpipe.testsupport.broker;
 import io.fhirpipe.model.topology.SubscriptionDefinition;
 import io.fhirpipe.model.topology.TopicDefinition;
 import io.fhirpipe.model.topology.Topology;
+import java.util.List;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
-
-import java.util.List;
 
 /**
  * Writes a {@link Topology} into an Artemis configuration before the broker starts: per topic a
@@ -22,7 +21,7 @@ import java.util.List;
  * API so that a persistent broker restarted on the same data directory takes them over instead
  * of failing on queues that already exist.
  */
-public final class ArtemisTopology {
+final class ArtemisTopology {
 
     /**
      * Service Bus has no back-off between deliveries; Artemis does. Doubling from the
@@ -40,8 +39,7 @@ public final class ArtemisTopology {
     /** Where expired messages go (nothing in fhirpipe sets a time-to-live; this keeps Artemis quiet). */
     public static final String EXPIRED = "expired";
 
-    private ArtemisTopology() {
-    }
+    private ArtemisTopology() {}
 
     /**
      * Adds the addresses, queues and address settings of {@code topology} to {@code configuration}.
@@ -54,13 +52,15 @@ public final class ArtemisTopology {
         configuration.addAddressConfiguration(anycast(FALLBACK_DEAD_LETTER));
         configuration.addAddressConfiguration(anycast(EXPIRED));
         // Every address inherits these; the per-topic settings below override what they set.
-        configuration.addAddressSetting("#", new AddressSettings()
-                .setDeadLetterAddress(SimpleString.of(FALLBACK_DEAD_LETTER))
-                .setExpiryAddress(SimpleString.of(EXPIRED))
-                .setAutoCreateAddresses(autoCreateAddresses)
-                .setAutoCreateQueues(autoCreateAddresses)
-                .setAutoCreateDeadLetterResources(false)
-                .setAutoCreateExpiryResources(false));
+        configuration.addAddressSetting(
+                "#",
+                new AddressSettings()
+                        .setDeadLetterAddress(SimpleString.of(FALLBACK_DEAD_LETTER))
+                        .setExpiryAddress(SimpleString.of(EXPIRED))
+                        .setAutoCreateAddresses(autoCreateAddresses)
+                        .setAutoCreateQueues(autoCreateAddresses)
+                        .setAutoCreateDeadLetterResources(false)
+                        .setAutoCreateExpiryResources(false));
         for (TopicDefinition topic : topology.topics()) {
             requirePlainName(topic.name());
             configuration.addAddressConfiguration(topicAddress(topic));
@@ -70,9 +70,8 @@ public final class ArtemisTopology {
     }
 
     private static CoreAddressConfiguration topicAddress(TopicDefinition topic) {
-        CoreAddressConfiguration address = new CoreAddressConfiguration()
-                .setName(topic.name())
-                .addRoutingType(RoutingType.MULTICAST);
+        CoreAddressConfiguration address =
+                new CoreAddressConfiguration().setName(topic.name()).addRoutingType(RoutingType.MULTICAST);
         for (SubscriptionDefinition subscription : topic.subscriptions()) {
             requirePlainName(subscription.name());
             address.addQueueConfig(QueueConfiguration.of(topic.subscriptionQueue(subscription.name()))
@@ -87,7 +86,9 @@ public final class ArtemisTopology {
         return new CoreAddressConfiguration()
                 .setName(name)
                 .addRoutingType(RoutingType.ANYCAST)
-                .addQueueConfig(QueueConfiguration.of(name).setAddress(name).setRoutingType(RoutingType.ANYCAST)
+                .addQueueConfig(QueueConfiguration.of(name)
+                        .setAddress(name)
+                        .setRoutingType(RoutingType.ANYCAST)
                         .setDurable(true));
     }
 
@@ -115,8 +116,7 @@ public final class ArtemisTopology {
                         + " them per address, so they must agree");
             }
         }
-        return settings
-                .setMaxDeliveryAttempts(first.maxDeliveryCount())
+        return settings.setMaxDeliveryAttempts(first.maxDeliveryCount())
                 .setRedeliveryDelay(first.redeliveryDelay().toMillis())
                 .setMaxRedeliveryDelay(first.maxRedeliveryDelay().toMillis());
     }

@@ -27,6 +27,7 @@ public record BrokerCredentials(String username, String password) {
     public static final String PASSWORD_ENV = "FHIRPIPE_BROKER_PASSWORD";
     /** In the local stack's work folder, so a restart on the same folder uses the same password. */
     public static final String FILE_NAME = "broker-credentials.properties";
+
     static final String DEFAULT_USERNAME = "fhirpipe";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -40,7 +41,8 @@ public record BrokerCredentials(String username, String password) {
     public static BrokerCredentials generate() {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
-        return new BrokerCredentials(DEFAULT_USERNAME, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+        return new BrokerCredentials(
+                DEFAULT_USERNAME, Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
     }
 
     /**
@@ -63,8 +65,8 @@ public record BrokerCredentials(String username, String password) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the broker credentials in " + file, e);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(file + " holds no username and password; delete it to have new ones made",
-                    e);
+            throw new IllegalStateException(
+                    file + " holds no username and password; delete it to have new ones made", e);
         }
     }
 
@@ -95,11 +97,13 @@ public record BrokerCredentials(String username, String password) {
         Path temporary = file.resolveSibling(file.getFileName() + ".new");
         Files.deleteIfExists(temporary);
         try {
-            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException notPosix) {
             Files.createFile(temporary);
         }
-        try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (Writer out =
+                Files.newBufferedWriter(temporary, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING)) {
             properties.store(out, "the local broker's only user; made by LocalStack, read again at every start");
         }
         try {

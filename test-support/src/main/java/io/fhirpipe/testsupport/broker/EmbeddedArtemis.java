@@ -1,22 +1,8 @@
 package io.fhirpipe.testsupport.broker;
 
+import io.fhirpipe.model.topology.TopicDefinition;
 import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.testsupport.QuietLogging;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.config.Configuration;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
-import org.apache.activemq.artemis.core.security.Role;
-import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
-import org.apache.activemq.artemis.core.server.ActiveMQServer;
-import org.apache.activemq.artemis.core.server.ActiveMQServers;
-import org.apache.activemq.artemis.core.server.JournalType;
-import org.apache.activemq.artemis.core.server.Queue;
-import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
-import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -26,7 +12,22 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptor;
+import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
+import org.apache.activemq.artemis.core.server.ActiveMQServers;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.Queue;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
+import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
 
 /**
  * An embedded ActiveMQ Artemis broker with an AMQP 1.0 acceptor on {@code 127.0.0.1}, carrying a
@@ -60,7 +61,11 @@ public final class EmbeddedArtemis implements AutoCloseable {
     private final Path scratchDirectory;
     private final BrokerCredentials credentials;
 
-    private EmbeddedArtemis(ActiveMQServer server, Topology topology, int amqpPort, Path scratchDirectory,
+    private EmbeddedArtemis(
+            ActiveMQServer server,
+            Topology topology,
+            int amqpPort,
+            Path scratchDirectory,
             BrokerCredentials credentials) {
         this.server = server;
         this.topology = topology;
@@ -168,7 +173,9 @@ public final class EmbeddedArtemis implements AutoCloseable {
         topology.topic(topic);
         String queue = ArtemisNames.subscriptionQueue(topic, subscription);
         try {
-            server.createQueue(QueueConfiguration.of(queue).setAddress(topic).setRoutingType(RoutingType.MULTICAST)
+            server.createQueue(QueueConfiguration.of(queue)
+                    .setAddress(topic)
+                    .setRoutingType(RoutingType.MULTICAST)
                     .setDurable(true));
         } catch (Exception e) {
             throw new IllegalStateException("cannot create queue '" + queue + "' on topic '" + topic + "'", e);
@@ -232,8 +239,17 @@ public final class EmbeddedArtemis implements AutoCloseable {
         private int amqpPort;
         private boolean autoCreateAddresses;
         private BrokerCredentials credentials;
+        private boolean duplicateDelivery;
 
-        private Builder() {
+        private Builder() {}
+
+        /**
+         * Every message a client sends to a topic reaches each of its subscription queues twice (same body,
+         * properties and message-id; a different broker message id), for the fault suite; off by default.
+         */
+        public Builder duplicateDelivery(boolean duplicateDelivery) {
+            this.duplicateDelivery = duplicateDelivery;
+            return this;
         }
 
         /** The one user clients connect as; by default {@link BrokerCredentials#generate()}. */
@@ -279,29 +295,34 @@ public final class EmbeddedArtemis implements AutoCloseable {
             Configuration configuration = configuration(directory);
             BrokerCredentials user = credentials == null ? BrokerCredentials.generate() : credentials;
             // The flag overrides the configuration's own persistence setting.
-            ActiveMQServer server = ActiveMQServers.newActiveMQServer(configuration,
-                    ManagementFactory.getPlatformMBeanServer(), securityManager(user),
+            ActiveMQServer server = ActiveMQServers.newActiveMQServer(
+                    configuration,
+                    ManagementFactory.getPlatformMBeanServer(),
+                    securityManager(user),
                     configuration.isPersistenceEnabled());
             try {
                 server.start();
                 if (!server.isActive()) {
                     throw new IllegalStateException("the embedded Artemis broker did not become active");
                 }
-                NettyAcceptor acceptor = (NettyAcceptor) server.getRemotingService().getAcceptor(ACCEPTOR_NAME);
+                NettyAcceptor acceptor =
+                        (NettyAcceptor) server.getRemotingService().getAcceptor(ACCEPTOR_NAME);
                 return new EmbeddedArtemis(server, topology, acceptor.getActualPort(), scratch, user);
             } catch (Exception e) {
                 stopQuietly(server, e);
                 if (scratch != null) {
                     deleteRecursively(scratch);
                 }
-                throw e instanceof RuntimeException r ? r
+                throw e instanceof RuntimeException r
+                        ? r
                         : new IllegalStateException("the embedded Artemis broker failed to start", e);
             }
         }
 
         private Configuration configuration(Path directory) {
             ConfigurationImpl configuration = new ConfigurationImpl();
-            configuration.setName("fhirpipe-embedded")
+            configuration
+                    .setName("fhirpipe-embedded")
                     .setPersistenceEnabled(dataDirectory != null)
                     .setSecurityEnabled(true)
                     .setJMXManagementEnabled(false)
@@ -312,19 +333,25 @@ public final class EmbeddedArtemis implements AutoCloseable {
                     .setBindingsDirectory(directory.resolve("bindings").toString())
                     .setJournalDirectory(directory.resolve("journal").toString())
                     .setPagingDirectory(directory.resolve("paging").toString())
-                    .setLargeMessagesDirectory(directory.resolve("large-messages").toString())
+                    .setLargeMessagesDirectory(
+                            directory.resolve("large-messages").toString())
                     .setNodeManagerLockDirectory(directory.resolve("lock").toString());
             // A slow, overloaded CI machine must not make the analyser stop the broker.
             configuration.setCriticalAnalyzer(false);
             try {
-                configuration.addAcceptorConfiguration(ACCEPTOR_NAME,
-                        "tcp://" + HOST + ":" + amqpPort + "?protocols=AMQP");
+                configuration.addAcceptorConfiguration(
+                        ACCEPTOR_NAME, "tcp://" + HOST + ":" + amqpPort + "?protocols=AMQP");
             } catch (Exception e) {
                 throw new IllegalStateException("invalid AMQP acceptor", e);
             }
             ArtemisTopology.configure(topology, configuration, autoCreateAddresses);
-            configuration.putSecurityRoles("#", Set.of(new Role(ROLE, true, true, true, true, true, true, true, true,
-                    true, true, true, true)));
+            if (duplicateDelivery) {
+                configuration.registerBrokerPlugin(new DuplicateDelivery(
+                        topology.topics().stream().map(TopicDefinition::name).collect(Collectors.toSet())));
+            }
+            configuration.putSecurityRoles(
+                    "#",
+                    Set.of(new Role(ROLE, true, true, true, true, true, true, true, true, true, true, true, true)));
             return configuration;
         }
 

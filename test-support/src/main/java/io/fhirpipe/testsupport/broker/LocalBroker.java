@@ -1,7 +1,6 @@
 package io.fhirpipe.testsupport.broker;
 
 import io.fhirpipe.model.topology.Topology;
-
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -10,12 +9,15 @@ import java.util.concurrent.CountDownLatch;
  * persistent, on a fixed port, running until the process is stopped. Its one user comes from the
  * environment ({@value BrokerCredentials#USERNAME_ENV}, {@value BrokerCredentials#PASSWORD_ENV}; the
  * local stack keeps them in its work folder), not from arguments, which {@code ps} shows to anyone.
- * Usage: {@code LocalBroker [--port 5672] [--data .fhirpipe/artemis]}.
+ * Usage: {@code LocalBroker [--port 5672] [--data .fhirpipe/artemis]}. With
+ * {@value #DUPLICATE_DELIVERY_ENV}{@code =true} every message sent to a topic is delivered twice to each
+ * subscription (the fault suite's duplicate-delivery scenario; {@link EmbeddedArtemis.Builder#duplicateDelivery}).
  */
 public final class LocalBroker {
 
-    private LocalBroker() {
-    }
+    public static final String DUPLICATE_DELIVERY_ENV = "FHIRPIPE_BROKER_DUPLICATE_DELIVERY";
+
+    private LocalBroker() {}
 
     public static void main(String[] args) throws InterruptedException {
         int port = 5672;
@@ -30,22 +32,33 @@ public final class LocalBroker {
                 }
             }
         }
-        BrokerCredentials credentials = BrokerCredentials.fromEnvironment(System.getenv()).orElse(null);
+        BrokerCredentials credentials =
+                BrokerCredentials.fromEnvironment(System.getenv()).orElse(null);
         if (credentials == null) {
             System.err.println("LocalBroker needs its user in " + BrokerCredentials.USERNAME_ENV + " and "
                     + BrokerCredentials.PASSWORD_ENV + ": it accepts no anonymous connections");
             System.exit(2);
             return;
         }
-        EmbeddedArtemis broker = EmbeddedArtemis.builder().topology(Topology.standard()).amqpPort(port)
-                .dataDirectory(data).credentials(credentials).start();
+        boolean duplicates = Boolean.parseBoolean(System.getenv(DUPLICATE_DELIVERY_ENV));
+        EmbeddedArtemis broker = EmbeddedArtemis.builder()
+                .topology(Topology.standard())
+                .amqpPort(port)
+                .dataDirectory(data)
+                .credentials(credentials)
+                .duplicateDelivery(duplicates)
+                .start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            stopped.countDown();
-        }, "local-broker-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            broker.close();
+                            stopped.countDown();
+                        },
+                        "local-broker-shutdown"));
         System.out.println("fhirpipe local broker: AMQP on " + broker.amqpUrl() + ", data in " + data.toAbsolutePath()
-                + ", user " + credentials.username() + " (anonymous connections refused)");
+                + ", user " + credentials.username() + " (anonymous connections refused)"
+                + (duplicates ? ", every message delivered twice (" + DUPLICATE_DELIVERY_ENV + ")" : ""));
         stopped.await();
     }
 }

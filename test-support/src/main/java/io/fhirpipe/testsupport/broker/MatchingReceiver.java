@@ -42,7 +42,7 @@ public final class MatchingReceiver {
                 setAside.add(next.get());
             }
         }
-        throw new AssertionError("no matching message on " + queue + " within " + wait + "; " + setAside.size()
-                + " others set aside");
+        throw new AssertionError(
+                "no matching message on " + queue + " within " + wait + "; " + setAside.size() + " others set aside");
     }
 }

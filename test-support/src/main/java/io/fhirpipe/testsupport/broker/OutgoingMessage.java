@@ -15,8 +15,12 @@ import java.util.Objects;
  * @param messageId             the AMQP message id, or null for none
  * @param contentType           the AMQP content type, or null for none
  */
-public record OutgoingMessage(String body, Map<String, Object> applicationProperties,
-        Map<String, Object> messageAnnotations, String messageId, String contentType) {
+public record OutgoingMessage(
+        String body,
+        Map<String, Object> applicationProperties,
+        Map<String, Object> messageAnnotations,
+        String messageId,
+        String contentType) {
 
     /** The annotation with which Artemis delays delivery until an epoch-millisecond time. */
     public static final String DELIVERY_TIME_ANNOTATION = "x-opt-delivery-time";
@@ -32,8 +36,8 @@ public record OutgoingMessage(String body, Map<String, Object> applicationProper
     }
 
     public OutgoingMessage withApplicationProperty(String name, Object value) {
-        return new OutgoingMessage(body, with(applicationProperties, name, value), messageAnnotations, messageId,
-                contentType);
+        return new OutgoingMessage(
+                body, with(applicationProperties, name, value), messageAnnotations, messageId, contentType);
     }
 
     public OutgoingMessage withApplicationProperties(Map<String, ?> properties) {
@@ -43,8 +47,8 @@ public record OutgoingMessage(String body, Map<String, Object> applicationProper
     }
 
     public OutgoingMessage withMessageAnnotation(String name, Object value) {
-        return new OutgoingMessage(body, applicationProperties, with(messageAnnotations, name, value), messageId,
-                contentType);
+        return new OutgoingMessage(
+                body, applicationProperties, with(messageAnnotations, name, value), messageId, contentType);
     }
 
     public OutgoingMessage withMessageAnnotations(Map<String, ?> annotations) {

@@ -1,5 +1,9 @@
 package io.fhirpipe.testsupport.broker;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.AmqpSequence;
@@ -7,11 +11,6 @@ import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.messaging.Section;
 import org.apache.qpid.proton.message.Message;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A message as a test consumer saw it.
@@ -26,8 +25,14 @@ import java.util.Map;
  * @param contentType           the AMQP content type, or null
  * @param subject               the AMQP subject, or null
  */
-public record ReceivedMessage(String messageId, String body, Map<String, Object> applicationProperties,
-        Map<String, Object> messageAnnotations, int deliveryCount, boolean durable, String contentType,
+public record ReceivedMessage(
+        String messageId,
+        String body,
+        Map<String, Object> applicationProperties,
+        Map<String, Object> messageAnnotations,
+        int deliveryCount,
+        boolean durable,
+        String contentType,
         String subject) {
 
     public ReceivedMessage {
@@ -42,18 +47,28 @@ public record ReceivedMessage(String messageId, String body, Map<String, Object>
 
     static ReceivedMessage of(Message message) {
         Map<String, Object> properties = new LinkedHashMap<>();
-        if (message.getApplicationProperties() != null && message.getApplicationProperties().getValue() != null) {
+        if (message.getApplicationProperties() != null
+                && message.getApplicationProperties().getValue() != null) {
             message.getApplicationProperties().getValue().forEach((k, v) -> properties.put(k, plain(v)));
         }
         Map<String, Object> annotations = new LinkedHashMap<>();
-        if (message.getMessageAnnotations() != null && message.getMessageAnnotations().getValue() != null) {
+        if (message.getMessageAnnotations() != null
+                && message.getMessageAnnotations().getValue() != null) {
             message.getMessageAnnotations().getValue().forEach((k, v) -> annotations.put(k.toString(), plain(v)));
         }
-        int deliveryCount = message.getHeader() == null || message.getHeader().getDeliveryCount() == null ? 0
+        int deliveryCount = message.getHeader() == null || message.getHeader().getDeliveryCount() == null
+                ? 0
                 : message.getHeader().getDeliveryCount().intValue();
         Object id = message.getMessageId();
-        return new ReceivedMessage(id == null ? null : id.toString(), text(message.getBody()), properties,
-                annotations, deliveryCount, message.isDurable(), message.getContentType(), message.getSubject());
+        return new ReceivedMessage(
+                id == null ? null : id.toString(),
+                text(message.getBody()),
+                properties,
+                annotations,
+                deliveryCount,
+                message.isDurable(),
+                message.getContentType(),
+                message.getSubject());
     }
 
     private static String text(Section body) {
@@ -77,7 +92,8 @@ public record ReceivedMessage(String messageId, String body, Map<String, Object>
     }
 
     private static String utf8(Binary binary) {
-        return binary == null ? null
+        return binary == null
+                ? null
                 : new String(binary.getArray(), binary.getArrayOffset(), binary.getLength(), StandardCharsets.UTF_8);
     }
 

@@ -3,11 +3,10 @@ package io.fhirpipe.testsupport.broker;
 import io.fhirpipe.model.topology.Topology;
 import io.smallrye.reactive.messaging.amqp.IncomingAmqpMetadata;
 import io.vertx.amqp.impl.AmqpMessageImpl;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
-
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 /**
  * An incoming message as the AMQP connector hands it to a consumer on a later delivery: the body,
@@ -17,8 +16,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Redeliveries {
 
-    private Redeliveries() {
-    }
+    private Redeliveries() {}
 
     /** The subscription's max delivery count in the standard topology. */
     public static int maxDeliveries(String topic, String subscription) {
@@ -34,7 +32,9 @@ public final class Redeliveries {
         org.apache.qpid.proton.message.Message proton = org.apache.qpid.proton.message.Message.Factory.create();
         proton.setDeliveryCount(failedBefore);
         proton.setMessageId("redelivery-" + failedBefore);
-        return Message.<Object>of(body, Metadata.of(new IncomingAmqpMetadata(new AmqpMessageImpl(proton))),
+        return Message.<Object>of(
+                body,
+                Metadata.of(new IncomingAmqpMetadata(new AmqpMessageImpl(proton))),
                 () -> {
                     settled.add("ack");
                     return CompletableFuture.completedFuture(null);

@@ -64,8 +64,8 @@ public final class DevFhirServerProcess implements AutoCloseable {
     private final Thread shutdownHook;
     private boolean stopped;
 
-    private DevFhirServerProcess(Process process, URI baseUrl, Map<String, Integer> seeded, Path logFile,
-                                 Duration startupTime) {
+    private DevFhirServerProcess(
+            Process process, URI baseUrl, Map<String, Integer> seeded, Path logFile, Duration startupTime) {
         this.process = process;
         this.baseUrl = baseUrl;
         this.seeded = seeded;
@@ -141,7 +141,8 @@ public final class DevFhirServerProcess implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "DevFhirServerProcess[" + baseUrl + ", pid " + process.pid() + (process.isAlive() ? "" : ", stopped") + "]";
+        return "DevFhirServerProcess[" + baseUrl + ", pid " + process.pid() + (process.isAlive() ? "" : ", stopped")
+                + "]";
     }
 
     /**
@@ -163,8 +164,10 @@ public final class DevFhirServerProcess implements AutoCloseable {
         for (Path dir = start.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
             // The module folder itself (working directory inside it) or a sibling named dev-fhir-server;
             // never just any folder with a target/classpath.txt, as other modules write one too.
-            Path candidate = dir.getFileName() != null && dir.getFileName().toString().equals(MODULE)
-                    ? dir : dir.resolve(MODULE);
+            Path candidate =
+                    dir.getFileName() != null && dir.getFileName().toString().equals(MODULE)
+                            ? dir
+                            : dir.resolve(MODULE);
             if (Files.isRegularFile(classpathFile(candidate))) {
                 requireBuilt(candidate);
                 return candidate;
@@ -173,12 +176,14 @@ public final class DevFhirServerProcess implements AutoCloseable {
                 unbuilt = candidate;
             }
         }
-        throw new IllegalStateException(unbuilt != null
-                ? MODULE + " at " + unbuilt + " is not built: run 'mvn -pl " + MODULE + " package' in "
-                        + unbuilt.getParent() + " (it writes target/classpath.txt)"
-                : "no " + MODULE + "/target/classpath.txt at or above " + start.toAbsolutePath().normalize()
-                        + ": run 'mvn -pl " + MODULE + " package' in the fhirpipe repository, or set -D"
-                        + MODULE_DIR_PROPERTY + "=<path to " + MODULE + ">");
+        throw new IllegalStateException(
+                unbuilt != null
+                        ? MODULE + " at " + unbuilt + " is not built: run 'mvn -pl " + MODULE + " package' in "
+                                + unbuilt.getParent() + " (it writes target/classpath.txt)"
+                        : "no " + MODULE + "/target/classpath.txt at or above "
+                                + start.toAbsolutePath().normalize()
+                                + ": run 'mvn -pl " + MODULE + " package' in the fhirpipe repository, or set -D"
+                                + MODULE_DIR_PROPERTY + "=<path to " + MODULE + ">");
     }
 
     private static void requireBuilt(Path module) {
@@ -221,8 +226,7 @@ public final class DevFhirServerProcess implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(90);
         private Path logFile;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** A fixed loopback port; 0 (the default) lets the server pick a free one. */
         public Builder port(int port) {
@@ -285,7 +289,10 @@ public final class DevFhirServerProcess implements AutoCloseable {
             Process process;
             try {
                 Files.createDirectories(log.getParent());
-                process = new ProcessBuilder(command).directory(module.toFile()).redirectErrorStream(true).start();
+                process = new ProcessBuilder(command)
+                        .directory(module.toFile())
+                        .redirectErrorStream(true)
+                        .start();
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start " + MAIN_CLASS + ": " + e.getMessage(), e);
             }
@@ -304,7 +311,8 @@ public final class DevFhirServerProcess implements AutoCloseable {
         List<String> command(Path module) {
             String classpath;
             try {
-                classpath = module.resolve("target/classes") + java.io.File.pathSeparator
+                classpath = module.resolve("target/classes")
+                        + java.io.File.pathSeparator
                         + Files.readString(classpathFile(module)).trim();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + classpathFile(module), e);
@@ -327,21 +335,29 @@ public final class DevFhirServerProcess implements AutoCloseable {
         }
 
         private static Path defaultLogFile() {
-            return Path.of("target").toAbsolutePath()
-                    .resolve("dev-fhir-server-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid() + ".log");
+            return Path.of("target")
+                    .toAbsolutePath()
+                    .resolve("dev-fhir-server-" + System.currentTimeMillis() + "-"
+                            + ProcessHandle.current().pid() + ".log");
         }
 
         private static void requireMetadata(URI baseUrl) {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/metadata"))
-                    .header("Accept", "application/fhir+json").timeout(Duration.ofSeconds(30)).build();
+                    .header("Accept", "application/fhir+json")
+                    .timeout(Duration.ofSeconds(30))
+                    .build();
             try {
-                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                int status = http.send(request, HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
                 if (status != 200) {
                     throw new IllegalStateException(baseUrl + "/metadata answered " + status + " after the ready line");
                 }
             } catch (IOException e) {
-                throw new IllegalStateException(baseUrl + "/metadata failed after the ready line: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        baseUrl + "/metadata failed after the ready line: " + e.getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while checking " + baseUrl + "/metadata", e);
@@ -368,8 +384,9 @@ public final class DevFhirServerProcess implements AutoCloseable {
         }
 
         private void run(Process process, Path log) {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-                 BufferedWriter out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+            try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                    BufferedWriter out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     out.write(line);
@@ -379,7 +396,8 @@ public final class DevFhirServerProcess implements AutoCloseable {
                     if (line.startsWith(SEEDED_PREFIX)) {
                         seeded = parseSeeded(line.substring(SEEDED_PREFIX.length()));
                     } else if (line.startsWith(READY_PREFIX)) {
-                        ready.complete(URI.create(line.substring(READY_PREFIX.length()).trim()));
+                        ready.complete(
+                                URI.create(line.substring(READY_PREFIX.length()).trim()));
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -393,11 +411,13 @@ public final class DevFhirServerProcess implements AutoCloseable {
             try {
                 return ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                throw new IllegalStateException(MAIN_CLASS + " not ready within " + timeout + " (log " + log + "):\n" + tail());
+                throw new IllegalStateException(
+                        MAIN_CLASS + " not ready within " + timeout + " (log " + log + "):\n" + tail());
             } catch (ExecutionException e) {
                 String exit = process.isAlive() ? "" : " (exit code " + waitForExit(process) + ")";
-                throw new IllegalStateException(MAIN_CLASS + " stopped before it was ready" + exit + " (log " + log
-                        + "):\n" + tail(), e.getCause());
+                throw new IllegalStateException(
+                        MAIN_CLASS + " stopped before it was ready" + exit + " (log " + log + "):\n" + tail(),
+                        e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for " + MAIN_CLASS, e);

@@ -3,7 +3,7 @@ package io.fhirpipe.testsupport.fhir;
 import java.util.Objects;
 
 /** One response header line; a name may repeat. */
-public record HttpHeader(String name, String value) {
+record HttpHeader(String name, String value) {
 
     public HttpHeader {
         Objects.requireNonNull(name, "name");

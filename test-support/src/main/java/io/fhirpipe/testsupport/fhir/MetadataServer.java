@@ -1,7 +1,6 @@
 package io.fhirpipe.testsupport.fhir;
 
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -15,15 +14,15 @@ import java.nio.charset.StandardCharsets;
  */
 public final class MetadataServer implements AutoCloseable {
 
-    private static final byte[] CAPABILITIES = "{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\"}"
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CAPABILITIES =
+            "{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\"}".getBytes(StandardCharsets.UTF_8);
 
     /** 0 until the first start picks a free port, then kept for every later start. */
     private int port;
+
     private HttpServer server;
 
-    private MetadataServer() {
-    }
+    private MetadataServer() {}
 
     /** Starts on a free port. */
     public static MetadataServer start() {
@@ -51,13 +50,15 @@ public final class MetadataServer implements AutoCloseable {
             return;
         }
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(RecordedBulkDataServer.HOST), port), 0);
+            server = HttpServer.create(
+                    new InetSocketAddress(InetAddress.getByName(RecordedBulkDataServer.HOST), port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + RecordedBulkDataServer.HOST + ":" + port, e);
         }
         port = server.getAddress().getPort();
         server.createContext("/", exchange -> {
-            boolean metadata = exchange.getRequestURI().getPath().equals(RecordedBulkDataServer.BASE_PATH + "/metadata");
+            boolean metadata =
+                    exchange.getRequestURI().getPath().equals(RecordedBulkDataServer.BASE_PATH + "/metadata");
             exchange.getResponseHeaders().add("Content-Type", "application/fhir+json");
             exchange.sendResponseHeaders(metadata ? 200 : 404, metadata ? CAPABILITIES.length : -1);
             if (metadata) {

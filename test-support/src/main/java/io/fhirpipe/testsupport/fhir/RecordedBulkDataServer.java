@@ -3,7 +3,6 @@ package io.fhirpipe.testsupport.fhir;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -187,8 +186,8 @@ public final class RecordedBulkDataServer implements AutoCloseable {
     }
 
     private Script script(String method, String pathPrefix) {
-        return scripts.computeIfAbsent(new Key(method.toUpperCase(Locale.ROOT), normalize(pathPrefix)),
-                key -> new Script());
+        return scripts.computeIfAbsent(
+                new Key(method.toUpperCase(Locale.ROOT), normalize(pathPrefix)), key -> new Script());
     }
 
     private String normalize(String pathPrefix) {
@@ -209,16 +208,16 @@ public final class RecordedBulkDataServer implements AutoCloseable {
         String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
         String path = exchange.getRequestURI().getRawPath();
         String query = exchange.getRequestURI().getRawQuery();
-        Answer answer = record(new RecordedRequest(method, path, query, exchange.getRequestHeaders(), body,
-                Instant.now()));
+        Answer answer =
+                record(new RecordedRequest(method, path, query, exchange.getRequestHeaders(), body, Instant.now()));
         if (answer == Answer.DROP) {
             // HttpServer closes the connection without a response when a handler throws before
             // closing the exchange (closing it first would complete an empty response).
             throw new ConnectionDrop();
         }
         try (exchange) {
-            RecordedResponse response = answer == null ? unscripted(method, path, query)
-                    : answer.response.servedFrom(baseUrl);
+            RecordedResponse response =
+                    answer == null ? unscripted(method, path, query) : answer.response.servedFrom(baseUrl);
             send(exchange, method, response);
         }
     }
@@ -234,7 +233,9 @@ public final class RecordedBulkDataServer implements AutoCloseable {
         int bestLength = -1;
         for (Map.Entry<Key, Script> entry : scripts.entrySet()) {
             Key key = entry.getKey();
-            if (key.method.equals(request.method()) && matches(key.prefix, target) && key.prefix.length() > bestLength) {
+            if (key.method.equals(request.method())
+                    && matches(key.prefix, target)
+                    && key.prefix.length() > bestLength) {
                 best = entry.getValue();
                 bestLength = key.prefix.length();
             }
@@ -255,13 +256,15 @@ public final class RecordedBulkDataServer implements AutoCloseable {
         }
         char last = prefix.charAt(prefix.length() - 1);
         char next = target.charAt(prefix.length());
-        return last == '/' || last == '?' || last == '&' || last == '='
-                || next == '/' || next == '?' || next == '&';
+        return last == '/' || last == '?' || last == '&' || last == '=' || next == '/' || next == '?' || next == '&';
     }
 
     private static RecordedResponse unscripted(String method, String path, String query) {
-        return RecordedResponse.operationOutcome(404, "not-found", "fhirpipe RecordedBulkDataServer: no response"
-                + " scripted for " + method + " " + path + (query == null ? "" : "?" + query));
+        return RecordedResponse.operationOutcome(
+                404,
+                "not-found",
+                "fhirpipe RecordedBulkDataServer: no response" + " scripted for " + method + " " + path
+                        + (query == null ? "" : "?" + query));
     }
 
     private static void send(HttpExchange exchange, String method, RecordedResponse response) throws IOException {
@@ -276,8 +279,8 @@ public final class RecordedBulkDataServer implements AutoCloseable {
         Headers headers = exchange.getResponseHeaders();
         response.headers().forEach(h -> headers.add(h.name(), h.value()));
         byte[] body = response.body();
-        boolean noBody = body.length == 0 || method.equals("HEAD") || response.status() == 204
-                || response.status() == 304;
+        boolean noBody =
+                body.length == 0 || method.equals("HEAD") || response.status() == 204 || response.status() == 304;
         exchange.sendResponseHeaders(response.status(), noBody ? -1 : body.length);
         if (!noBody) {
             try (OutputStream out = exchange.getResponseBody()) {
@@ -286,8 +289,7 @@ public final class RecordedBulkDataServer implements AutoCloseable {
         }
     }
 
-    private record Key(String method, String prefix) {
-    }
+    private record Key(String method, String prefix) {}
 
     private static final class Script {
         final Deque<Answer> queue = new ArrayDeque<>();

@@ -20,8 +20,13 @@ import java.util.TreeMap;
  * @param body       the body bytes, empty for none
  * @param receivedAt when the server had read the request
  */
-public record RecordedRequest(String method, String path, String rawQuery, Map<String, List<String>> headers,
-        byte[] body, Instant receivedAt) {
+public record RecordedRequest(
+        String method,
+        String path,
+        String rawQuery,
+        Map<String, List<String>> headers,
+        byte[] body,
+        Instant receivedAt) {
 
     public RecordedRequest {
         TreeMap<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -54,7 +59,7 @@ public record RecordedRequest(String method, String path, String rawQuery, Map<S
     @Override
     public String toString() {
         // Header values may carry bearer tokens: name the headers, never print their values.
-        return "RecordedRequest[" + method + " " + target() + ", headers=" + headers.keySet() + ", body="
-                + body.length + " bytes]";
+        return "RecordedRequest[" + method + " " + target() + ", headers=" + headers.keySet() + ", body=" + body.length
+                + " bytes]";
     }
 }

@@ -1,7 +1,6 @@
 package io.fhirpipe.testsupport.fhir;
 
 import io.fhirpipe.testsupport.fixture.Fixtures;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +24,8 @@ import java.util.Set;
  *                               true for fixtures
  * @param delay                  how long the server waits before answering
  */
-public record RecordedResponse(int status, List<HttpHeader> headers, byte[] body, boolean rewriteRecordedBaseUrl,
-        Duration delay) {
+public record RecordedResponse(
+        int status, List<HttpHeader> headers, byte[] body, boolean rewriteRecordedBaseUrl, Duration delay) {
 
     /** The base URLs of the HAPI servers the fixtures were recorded from. */
     public static final List<String> RECORDED_BASE_URLS =
@@ -35,8 +34,8 @@ public record RecordedResponse(int status, List<HttpHeader> headers, byte[] body
     public static final String FHIR_JSON = "application/fhir+json;charset=UTF-8";
 
     // Framing and per-connection headers describe the recorded exchange, not this one.
-    private static final Set<String> NOT_REPLAYED = Set.of("content-length", "transfer-encoding", "connection",
-            "keep-alive", "date");
+    private static final Set<String> NOT_REPLAYED =
+            Set.of("content-length", "transfer-encoding", "connection", "keep-alive", "date");
 
     public RecordedResponse {
         if (status < 100 || status > 599) {
@@ -70,8 +69,12 @@ public record RecordedResponse(int status, List<HttpHeader> headers, byte[] body
      * this status and content type. Recorded base URLs are rewritten when served.
      */
     public static RecordedResponse fixtureBody(String fileName, int status, String contentType) {
-        return new RecordedResponse(status, List.of(new HttpHeader("Content-Type", contentType)),
-                Fixtures.bulkDataBytes(fileName), true, Duration.ZERO);
+        return new RecordedResponse(
+                status,
+                List.of(new HttpHeader("Content-Type", contentType)),
+                Fixtures.bulkDataBytes(fileName),
+                true,
+                Duration.ZERO);
     }
 
     /** A hand-built response with no headers and no body. */
@@ -86,8 +89,10 @@ public record RecordedResponse(int status, List<HttpHeader> headers, byte[] body
 
     /** A hand-built OperationOutcome with one error issue, as HAPI answers failures. */
     public static RecordedResponse operationOutcome(int status, String code, String diagnostics) {
-        return json(status, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\""
-                + jsonEscape(code) + "\",\"diagnostics\":\"" + jsonEscape(diagnostics) + "\"}]}");
+        return json(
+                status,
+                "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\""
+                        + jsonEscape(code) + "\",\"diagnostics\":\"" + jsonEscape(diagnostics) + "\"}]}");
     }
 
     public RecordedResponse withHeader(String name, String value) {
@@ -98,7 +103,8 @@ public record RecordedResponse(int status, List<HttpHeader> headers, byte[] body
 
     /** Replaces every header of this name (case-insensitive) by one with {@code value}. */
     public RecordedResponse replacingHeader(String name, String value) {
-        List<HttpHeader> others = new ArrayList<>(headers.stream().filter(h -> !h.name().equalsIgnoreCase(name)).toList());
+        List<HttpHeader> others = new ArrayList<>(
+                headers.stream().filter(h -> !h.name().equalsIgnoreCase(name)).toList());
         others.add(new HttpHeader(name, value));
         return new RecordedResponse(status, others, body, rewriteRecordedBaseUrl, delay);
     }
@@ -132,7 +138,10 @@ public record RecordedResponse(int status, List<HttpHeader> headers, byte[] body
 
     /** The first header of this name (case-insensitive). */
     public Optional<String> header(String name) {
-        return headers.stream().filter(h -> h.name().equalsIgnoreCase(name)).map(HttpHeader::value).findFirst();
+        return headers.stream()
+                .filter(h -> h.name().equalsIgnoreCase(name))
+                .map(HttpHeader::value)
+                .findFirst();
     }
 
     @Override
@@ -155,8 +164,8 @@ public record RecordedResponse(int status, List<HttpHeader> headers, byte[] body
                 .toList();
         // ISO-8859-1 maps every byte to one char and back, so bytes other than the URLs survive
         // untouched whatever the body's real encoding.
-        byte[] rewrittenBody = rewrite(new String(body, StandardCharsets.ISO_8859_1), baseUrl)
-                .getBytes(StandardCharsets.ISO_8859_1);
+        byte[] rewrittenBody =
+                rewrite(new String(body, StandardCharsets.ISO_8859_1), baseUrl).getBytes(StandardCharsets.ISO_8859_1);
         return new RecordedResponse(status, rewritten, rewrittenBody, false, delay);
     }
 
@@ -178,7 +187,8 @@ public record RecordedResponse(int status, List<HttpHeader> headers, byte[] body
         try {
             status = Integer.parseInt(statusLine[1]);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(source + ": no status code in '" + lines.get(0).trim() + "'", e);
+            throw new IllegalArgumentException(
+                    source + ": no status code in '" + lines.get(0).trim() + "'", e);
         }
         List<HttpHeader> headers = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {

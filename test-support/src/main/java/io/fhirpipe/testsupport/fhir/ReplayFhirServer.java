@@ -9,8 +9,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class ReplayFhirServer {
 
-    private ReplayFhirServer() {
-    }
+    private ReplayFhirServer() {}
 
     public static void main(String[] args) throws InterruptedException {
         RecordedBulkDataServer server = RecordedBulkDataServer.start();
@@ -21,10 +20,13 @@ public final class ReplayFhirServer {
         }
         server.always("GET", "/$export-poll-status", RecordedResponse.fixture("03-system-manifest"));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "replay-fhir-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            stopped.countDown();
+                        },
+                        "replay-fhir-shutdown"));
         System.out.println("FHIR base URL: " + server.baseUrl());
         System.out.flush();
         stopped.await();

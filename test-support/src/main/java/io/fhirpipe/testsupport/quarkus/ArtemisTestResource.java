@@ -6,7 +6,6 @@ import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.testsupport.broker.AmqpTestClient;
 import io.fhirpipe.testsupport.broker.EmbeddedArtemis;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.time.Duration;
 import java.util.Map;
 
@@ -35,7 +34,7 @@ import java.util.Map;
  * {@value #MAX_REDELIVERY_DELAY_MS}, e.g.
  * {@code @WithTestResource(value = ArtemisTestResource.class, initArgs = @ResourceArg(name = "max-delivery-count", value = "2"))}.
  */
-public class ArtemisTestResource implements QuarkusTestResourceLifecycleManager {
+class ArtemisTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String MAX_DELIVERY_COUNT = "max-delivery-count";
     public static final String REDELIVERY_DELAY_MS = "redelivery-delay-ms";
@@ -60,10 +59,10 @@ public class ArtemisTestResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public synchronized void inject(TestInjector testInjector) {
-        testInjector.injectIntoFields(broker, new TestInjector.AnnotatedAndMatchesType(InjectArtemis.class,
-                EmbeddedArtemis.class));
-        testInjector.injectIntoFields(client(), new TestInjector.AnnotatedAndMatchesType(InjectArtemis.class,
-                AmqpTestClient.class));
+        testInjector.injectIntoFields(
+                broker, new TestInjector.AnnotatedAndMatchesType(InjectArtemis.class, EmbeddedArtemis.class));
+        testInjector.injectIntoFields(
+                client(), new TestInjector.AnnotatedAndMatchesType(InjectArtemis.class, AmqpTestClient.class));
     }
 
     @Override
@@ -95,12 +94,15 @@ public class ArtemisTestResource implements QuarkusTestResourceLifecycleManager 
             return topology;
         }
         return new Topology(topology.topics().stream()
-                .map(topic -> new TopicDefinition(topic.name(), topic.subscriptions().stream()
-                        .map(s -> new SubscriptionDefinition(s.name(),
-                                intArg(args, MAX_DELIVERY_COUNT, s.maxDeliveryCount()),
-                                millisArg(args, REDELIVERY_DELAY_MS, s.redeliveryDelay()),
-                                millisArg(args, MAX_REDELIVERY_DELAY_MS, s.maxRedeliveryDelay())))
-                        .toList()))
+                .map(topic -> new TopicDefinition(
+                        topic.name(),
+                        topic.subscriptions().stream()
+                                .map(s -> new SubscriptionDefinition(
+                                        s.name(),
+                                        intArg(args, MAX_DELIVERY_COUNT, s.maxDeliveryCount()),
+                                        millisArg(args, REDELIVERY_DELAY_MS, s.redeliveryDelay()),
+                                        millisArg(args, MAX_REDELIVERY_DELAY_MS, s.maxRedeliveryDelay())))
+                                .toList()))
                 .toList());
     }
 

@@ -2,7 +2,6 @@ package io.fhirpipe.testsupport.quarkus;
 
 import io.fhirpipe.testsupport.storage.Azurite;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.util.Map;
 
 /**
@@ -17,7 +16,7 @@ import java.util.Map;
  * }
  * }</pre>
  */
-public class AzuriteTestResource implements QuarkusTestResourceLifecycleManager {
+class AzuriteTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String CONNECTION_STRING = "fhirpipe.storage.connection-string";
 
@@ -31,8 +30,8 @@ public class AzuriteTestResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public void inject(TestInjector testInjector) {
-        testInjector.injectIntoFields(azurite, new TestInjector.AnnotatedAndMatchesType(InjectAzurite.class,
-                Azurite.class));
+        testInjector.injectIntoFields(
+                azurite, new TestInjector.AnnotatedAndMatchesType(InjectAzurite.class, Azurite.class));
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.fhirpipe.testsupport.broker.AmqpTestClient;
 import io.fhirpipe.testsupport.broker.EmbeddedArtemis;
 import io.fhirpipe.testsupport.fhir.RecordedBulkDataServer;
 import io.fhirpipe.testsupport.storage.Azurite;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -26,8 +25,8 @@ public final class PipelineTestStack implements AutoCloseable {
     private final AmqpTestClient amqp;
     private final RecordedBulkDataServer fhir;
 
-    private PipelineTestStack(EmbeddedArtemis broker, Azurite azurite, AmqpTestClient amqp,
-            RecordedBulkDataServer fhir) {
+    private PipelineTestStack(
+            EmbeddedArtemis broker, Azurite azurite, AmqpTestClient amqp, RecordedBulkDataServer fhir) {
         this.broker = broker;
         this.azurite = azurite;
         this.amqp = amqp;
@@ -37,7 +36,10 @@ public final class PipelineTestStack implements AutoCloseable {
     public static PipelineTestStack start(boolean withFhirServer) {
         EmbeddedArtemis broker = EmbeddedArtemis.start();
         Azurite azurite = Azurite.start();
-        return new PipelineTestStack(broker, azurite, AmqpTestClient.connect(broker),
+        return new PipelineTestStack(
+                broker,
+                azurite,
+                AmqpTestClient.connect(broker),
                 withFhirServer ? RecordedBulkDataServer.start() : null);
     }
 

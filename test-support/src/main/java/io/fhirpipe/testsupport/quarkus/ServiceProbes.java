@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  */
 public final class ServiceProbes {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)\\})? (\\S+)(?: [^\\n]*)?$",
-            Pattern.MULTILINE);
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Pattern SAMPLE =
+            Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{([^}]*)\\})? (\\S+)(?: [^\\n]*)?$", Pattern.MULTILINE);
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private final String baseUrl;
@@ -32,13 +33,16 @@ public final class ServiceProbes {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     }
 
-    public record Answer(int status, String body) {
-    }
+    public record Answer(int status, String body) {}
 
     public Answer get(String path) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(baseUrl + path))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -54,8 +58,8 @@ public final class ServiceProbes {
         Answer last = get(path);
         while (!expected.test(last)) {
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("after " + timeout + ", " + path + " still answers " + last.status() + ": "
-                        + last.body());
+                throw new AssertionError(
+                        "after " + timeout + ", " + path + " still answers " + last.status() + ": " + last.body());
             }
             try {
                 Thread.sleep(250);
@@ -74,8 +78,8 @@ public final class ServiceProbes {
     }
 
     /** Polls the scrape until {@link #metric} of {@code name} matches; fails with the last value after {@code timeout}. */
-    public double awaitMetric(String name, Map<String, String> labels, java.util.function.DoublePredicate expected,
-            Duration timeout) {
+    public double awaitMetric(
+            String name, Map<String, String> labels, java.util.function.DoublePredicate expected, Duration timeout) {
         Answer answer = await("/q/metrics", a -> expected.test(metric(a.body(), name, labels)), timeout);
         return metric(answer.body(), name, labels);
     }

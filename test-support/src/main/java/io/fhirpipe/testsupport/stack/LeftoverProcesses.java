@@ -97,8 +97,11 @@ final class LeftoverProcesses {
     }
 
     private static Optional<ProcessHandle> alive(long pid, long startMillis) {
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(p -> sameStart(startMillis, p.info().startInstant().map(Instant::toEpochMilli).orElse(-1L)));
+        return ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .filter(p -> sameStart(
+                        startMillis,
+                        p.info().startInstant().map(Instant::toEpochMilli).orElse(-1L)));
     }
 
     private static void stop(ProcessHandle process) {

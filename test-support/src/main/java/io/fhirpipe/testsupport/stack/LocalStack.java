@@ -3,7 +3,6 @@ package io.fhirpipe.testsupport.stack;
 import io.fhirpipe.testsupport.broker.BrokerCredentials;
 import io.fhirpipe.testsupport.fhir.DevFhirServerProcess;
 import io.fhirpipe.testsupport.storage.Azurite;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,8 +30,8 @@ import java.util.regex.Pattern;
  */
 public final class LocalStack implements AutoCloseable {
 
-    public static final List<String> SERVICES = List.of("export-trigger", "export-poller", "ndjson-splitter",
-            "synapse-loader");
+    public static final List<String> SERVICES =
+            List.of("export-trigger", "export-poller", "ndjson-splitter", "synapse-loader");
     /**
      * Each service's heap, sized with {@link #CONTAINER_JVM} so that a service stays under 300 MB of
      * resident memory (README, Performance: the heap is about half of it; metaspace, code cache,
@@ -40,19 +39,26 @@ public final class LocalStack implements AutoCloseable {
      * its transfers' upload blocks (4 x 3 x 4 MiB) and the splitter its splits' read-ahead and
      * blocks; the loader's heap only screens lines, its warehouse is DuckDB's memory_limit.
      */
-    public static final Map<String, String> CONTAINER_HEAP = Map.of("export-trigger", "96m", "export-poller",
-            "128m", "ndjson-splitter", "128m", "synapse-loader", "96m");
+    public static final Map<String, String> CONTAINER_HEAP = Map.of(
+            "export-trigger", "96m", "export-poller", "128m", "ndjson-splitter", "128m", "synapse-loader", "96m");
     /**
      * The services' JVM sized as in a small container: a serial collector (one or two cores, no
      * concurrent GC threads or remembered sets), capped metaspace, code cache, direct buffers and
      * thread stacks, and glibc's freed memory given back every 5 s: without that the C2 compiler's
      * and Netty's transient allocations stayed resident (50-65 MB above what NMT accounted for).
      */
-    public static final List<String> CONTAINER_JVM = List.of("-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m",
-            "-XX:ReservedCodeCacheSize=48m", "-XX:MaxDirectMemorySize=64m", "-Xss512k", "-XX:CICompilerCount=2",
-            "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError");
+    public static final List<String> CONTAINER_JVM = List.of(
+            "-XX:+UseSerialGC",
+            "-XX:MaxMetaspaceSize=128m",
+            "-XX:ReservedCodeCacheSize=48m",
+            "-XX:MaxDirectMemorySize=64m",
+            "-Xss512k",
+            "-XX:CICompilerCount=2",
+            "-XX:TrimNativeHeapInterval=5000",
+            "-XX:+ExitOnOutOfMemoryError");
     /** Two glibc malloc arenas instead of eight per core: fewer half-used arenas kept resident. */
     public static final Map<String, String> CONTAINER_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
+
     private static final Pattern BROKER_READY = Pattern.compile("AMQP on amqp://[^:]+:(\\d+)");
 
     private final Path root;
@@ -68,6 +74,8 @@ public final class LocalStack implements AutoCloseable {
     private int amqpPort;
     private BrokerCredentials brokerCredentials;
     private Path duckDbPath;
+    private Builder settings;
+    private int blobPort;
 
     private LocalStack(Path root, Path workDirectory) {
         this.root = root;
@@ -160,6 +168,81 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGKILL of one component ({@code artemis}, {@code azurite} or a service), as a crash or an OOM
+     * kill would end it: no shutdown hook runs, nothing is flushed. {@link #restart} starts it again.
+     */
+    public void kill(String component) {
+        ProcessHandle handle = ProcessHandle.of(pidOf(component)).orElse(null);
+        if (handle == null) {
+            return;
+        }
+        handle.descendants().forEach(ProcessHandle::destroyForcibly);
+        handle.destroyForcibly();
+        try {
+            handle.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(component + " did not end after SIGKILL", e);
+        }
+    }
+
+    /**
+     * Starts one component again on its port and work files, waiting until it is ready: after
+     * {@link #kill}, or as a clean restart (a component still running is stopped first).
+     */
+    public void restart(String component) {
+        int index = indexOf(component);
+        try {
+            started.get(index).close();
+        } catch (Exception e) {
+            System.err.println("stopping " + component + " failed: " + e);
+        }
+        if (started.get(index) instanceof ManagedProcess p && Files.isRegularFile(p.log())) {
+            // the log of the run before the restart is where a crash's cause is: kept, not overwritten
+            try {
+                Files.move(p.log(), p.log().resolveSibling(component + "." + System.currentTimeMillis() + ".log"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        AutoCloseable replacement;
+        if (component.equals("artemis")) {
+            replacement = broker(settings, amqpPort);
+        } else if (component.equals("azurite")) {
+            replacement = startAzurite();
+        } else if (SERVICES.contains(component)) {
+            ManagedProcess service = service(component, servicePorts.get(component), settings);
+            replacement = service;
+            started.set(index, replacement);
+            service.awaitHttpOk(serviceUrl(component) + "/q/health/ready", settings.startTimeout);
+            return;
+        } else {
+            throw new IllegalArgumentException("cannot restart " + component);
+        }
+        started.set(index, replacement);
+    }
+
+    private long pidOf(String component) {
+        Long pid = processIds().get(component);
+        if (pid == null) {
+            throw new IllegalArgumentException(
+                    "no " + component + " in this stack; one of " + processIds().keySet());
+        }
+        return pid;
+    }
+
+    private int indexOf(String component) {
+        pidOf(component);
+        for (int i = 0; i < started.size(); i++) {
+            AutoCloseable c = started.get(i);
+            if ((c instanceof ManagedProcess p && p.name().equals(component))
+                    || (c instanceof Azurite && component.equals("azurite"))) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no " + component + " in this stack");
+    }
+
     @Override
     public void close() {
         for (int i = started.size() - 1; i >= 0; i--) {
@@ -176,6 +259,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void start(Builder b) {
+        settings = b;
         try {
             Files.createDirectories(logs);
             processes = LeftoverProcesses.in(workDirectory);
@@ -185,7 +269,7 @@ public final class LocalStack implements AutoCloseable {
             // All ports first, checked and recorded before anything starts.
             StackPorts stackPorts = StackPorts.in(workDirectory);
             int amqp = stackPorts.port(StackPorts.AMQP, b.amqpPort);
-            int blob = stackPorts.port(StackPorts.AZURITE_BLOB, 0);
+            blobPort = stackPorts.port(StackPorts.AZURITE_BLOB, 0);
             int fhirPort = b.fhirBaseUrl == null ? stackPorts.port(StackPorts.DEV_FHIR_SERVER, 0) : 0;
             Map<String, Integer> serviceHttpPorts = new LinkedHashMap<>();
             for (int i = 0; i < SERVICES.size(); i++) {
@@ -196,18 +280,20 @@ public final class LocalStack implements AutoCloseable {
             ports = Map.copyOf(stackPorts.assigned());
             brokerCredentials = BrokerCredentials.inFolder(workDirectory);
             startBroker(b, amqp);
-            azurite = Azurite.builder().dataDirectory(workDirectory.resolve("azurite")).blobPort(blob).start();
-            started.add(azurite);
-            processes.record("azurite", azurite.pid());
+            started.add(startAzurite());
             if (b.fhirBaseUrl != null) {
                 fhirBaseUrl = b.fhirBaseUrl;
             } else {
                 // On file in the work folder: a second run finds the same resources (same versions and
                 // lastUpdated), so an incremental export sees only what changed in between.
-                devFhirServer = DevFhirServerProcess.builder().port(fhirPort).seedPatients(b.seedPatients)
+                devFhirServer = DevFhirServerProcess.builder()
+                        .port(fhirPort)
+                        .seedPatients(b.seedPatients)
                         .seedRandom(b.seedRandom)
                         .h2File(workDirectory.resolve("fhir").resolve("fhir"))
-                        .logFile(logs.resolve("dev-fhir-server.log")).startTimeout(b.startTimeout).start();
+                        .logFile(logs.resolve("dev-fhir-server.log"))
+                        .startTimeout(b.startTimeout)
+                        .start();
                 started.add(devFhirServer);
                 processes.record("dev-fhir-server", devFhirServer.pid());
                 fhirBaseUrl = devFhirServer.baseUrl();
@@ -230,18 +316,49 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    private Azurite startAzurite() {
+        azurite = Azurite.builder()
+                .dataDirectory(workDirectory.resolve("azurite"))
+                .blobPort(blobPort)
+                .start();
+        processes.record("azurite", azurite.pid());
+        return azurite;
+    }
+
     private void startBroker(Builder b, int port) {
-        ManagedProcess broker = ManagedProcess.start("artemis", List.of(ManagedProcess.java(), "-Xmx256m", "-cp",
-                        System.getProperty("java.class.path"), "io.fhirpipe.testsupport.broker.LocalBroker", "--port",
-                        Integer.toString(port), "--data", workDirectory.resolve("artemis").toString()),
-                brokerCredentials.environment(),
+        started.add(broker(b, port));
+    }
+
+    private ManagedProcess broker(Builder b, int port) {
+        Map<String, String> env = new LinkedHashMap<>(brokerCredentials.environment());
+        env.putAll(b.brokerEnvironment);
+        ManagedProcess broker = ManagedProcess.start(
+                "artemis",
+                List.of(
+                        ManagedProcess.java(),
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.fhirpipe.testsupport.broker.LocalBroker",
+                        "--port",
+                        Integer.toString(port),
+                        "--data",
+                        workDirectory.resolve("artemis").toString()),
+                env,
                 logs.resolve("artemis.log"));
-        started.add(broker);
         processes.record("artemis", broker.pid());
-        amqpPort = Integer.parseInt(broker.awaitLine(BROKER_READY, b.startTimeout).group(1));
+        amqpPort =
+                Integer.parseInt(broker.awaitLine(BROKER_READY, b.startTimeout).group(1));
+        return broker;
     }
 
     private ManagedProcess startService(String service, int port, Builder b) {
+        ManagedProcess process = service(service, port, b);
+        started.add(process);
+        return process;
+    }
+
+    private ManagedProcess service(String service, int port, Builder b) {
         Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build the services first (mvn install -DskipTests)");
@@ -256,14 +373,17 @@ public final class LocalStack implements AutoCloseable {
         env.put("FHIRPIPE_DUCKDB_PATH", duckDbPath.toString());
         env.putAll(CONTAINER_ENVIRONMENT);
         String heap = b.serviceHeap != null ? b.serviceHeap : CONTAINER_HEAP.get(service);
-        List<String> command = new ArrayList<>(List.of(ManagedProcess.java(), "-Xmx" + heap,
-                "-Dquarkus.profile=local", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
+        List<String> command = new ArrayList<>(List.of(
+                ManagedProcess.java(),
+                "-Xmx" + heap,
+                "-Dquarkus.profile=local",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.host=127.0.0.1"));
         command.addAll(b.serviceJvmOptions);
         b.serviceConfig.getOrDefault(service, Map.of()).forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         servicePorts.put(service, port);
         ManagedProcess process = ManagedProcess.start(service, command, env, logs.resolve(service + ".log"));
-        started.add(process);
         processes.record(service, process.pid());
         return process;
     }
@@ -291,6 +411,7 @@ public final class LocalStack implements AutoCloseable {
         private List<String> serviceJvmOptions = CONTAINER_JVM;
         private Duration startTimeout = Duration.ofSeconds(180);
         private final Map<String, Map<String, String>> serviceConfig = new LinkedHashMap<>();
+        private final Map<String, String> brokerEnvironment = new LinkedHashMap<>();
 
         public Builder root(Path root) {
             this.root = root;
@@ -357,6 +478,12 @@ public final class LocalStack implements AutoCloseable {
                 throw new IllegalArgumentException("unknown service " + service + "; one of " + SERVICES);
             }
             serviceConfig.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(key, value);
+            return this;
+        }
+
+        /** An environment variable of the broker process, e.g. a delivery mode of the local broker. */
+        public Builder brokerEnvironment(String name, String value) {
+            brokerEnvironment.put(name, value);
             return this;
         }
 

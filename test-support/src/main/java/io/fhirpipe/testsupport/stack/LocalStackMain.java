@@ -1,7 +1,6 @@
 package io.fhirpipe.testsupport.stack;
 
 import io.fhirpipe.testsupport.broker.BrokerCredentials;
-
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -11,8 +10,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalStackMain {
 
-    private LocalStackMain() {
-    }
+    private LocalStackMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         LocalStack.Builder builder = LocalStack.builder();
@@ -40,10 +38,13 @@ public final class LocalStackMain {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stack.close();
-            stopped.countDown();
-        }, "local-stack-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stack.close();
+                            stopped.countDown();
+                        },
+                        "local-stack-shutdown"));
         System.out.println("STACK READY trigger=" + stack.triggerUrl() + " fhir=" + stack.fhirBaseUrl()
                 + " loader=" + stack.serviceUrl("synapse-loader") + " amqp=127.0.0.1:" + stack.amqpPort()
                 + " duckdb=" + stack.duckDbPath() + " logs=" + stack.logs() + " ports=" + stack.portsFile()

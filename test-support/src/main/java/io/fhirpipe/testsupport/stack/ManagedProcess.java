@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 public final class ManagedProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Process process;
@@ -36,7 +37,8 @@ public final class ManagedProcess implements AutoCloseable {
     public static ManagedProcess start(String name, List<String> command, Map<String, String> environment, Path log) {
         try {
             Files.createDirectories(log.getParent());
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
             builder.environment().putAll(environment);
             return new ManagedProcess(name, builder.start(), log);
@@ -77,8 +79,8 @@ public final class ManagedProcess implements AutoCloseable {
             }
             checkAlive();
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " did not print /" + pattern + "/ within " + timeout
-                        + "; log " + log + " ends with:\n" + tail(40));
+                throw new IllegalStateException(name + " did not print /" + pattern + "/ within " + timeout + "; log "
+                        + log + " ends with:\n" + tail(40));
             }
             sleep(200);
         }
@@ -90,8 +92,12 @@ public final class ManagedProcess implements AutoCloseable {
         String last = "no answer";
         while (true) {
             try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(5))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
                     return;
                 }
@@ -104,8 +110,8 @@ public final class ManagedProcess implements AutoCloseable {
             }
             checkAlive();
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " was not ready at " + url + " within " + timeout + " ("
-                        + last + "); log " + log + " ends with:\n" + tail(40));
+                throw new IllegalStateException(name + " was not ready at " + url + " within " + timeout + " (" + last
+                        + "); log " + log + " ends with:\n" + tail(40));
             }
             sleep(500);
         }
@@ -118,8 +124,8 @@ public final class ManagedProcess implements AutoCloseable {
 
     private void checkAlive() {
         if (!process.isAlive()) {
-            throw new IllegalStateException(name + " exited with code " + process.exitValue() + "; log " + log
-                    + " ends with:\n" + tail(40));
+            throw new IllegalStateException(
+                    name + " exited with code " + process.exitValue() + "; log " + log + " ends with:\n" + tail(40));
         }
     }
 

@@ -35,7 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * recorded port that another process holds fails the start, naming the port and this file: another
  * port would silently strand the in-flight messages.
  */
-public final class StackPorts {
+final class StackPorts {
 
     public static final String FILE_NAME = "ports.properties";
     public static final String AMQP = "amqp";
@@ -49,10 +49,13 @@ public final class StackPorts {
     private final Map<String, Integer> recorded;
     private final Map<String, Assignment> assigned = new LinkedHashMap<>();
 
-    private enum Origin { EXPLICIT, RECORDED, NEW }
-
-    private record Assignment(int port, Origin origin) {
+    private enum Origin {
+        EXPLICIT,
+        RECORDED,
+        NEW
     }
+
+    private record Assignment(int port, Origin origin) {}
 
     private StackPorts(Path file, Map<String, Integer> recorded) {
         this.file = file;
@@ -124,13 +127,15 @@ public final class StackPorts {
 
     private String describe(String name, Assignment a) {
         return switch (a.origin()) {
-            case RECORDED -> "port " + a.port() + " of " + name + ", recorded in " + file + ", is in use by another"
-                    + " process. The stack keeps its ports across restarts so that messages in flight still point"
-                    + " to it; stop that process (another stack on this work folder?), or, if no export is"
-                    + " unfinished, delete the line from " + file + " to choose a new port";
+            case RECORDED ->
+                "port " + a.port() + " of " + name + ", recorded in " + file + ", is in use by another"
+                        + " process. The stack keeps its ports across restarts so that messages in flight still point"
+                        + " to it; stop that process (another stack on this work folder?), or, if no export is"
+                        + " unfinished, delete the line from " + file + " to choose a new port";
             case EXPLICIT -> "port " + a.port() + " of " + name + ", given explicitly, is in use by another process";
-            case NEW -> "port " + a.port() + " of " + name + ", just chosen as free, is now in use by another"
-                    + " process; try again";
+            case NEW ->
+                "port " + a.port() + " of " + name + ", just chosen as free, is now in use by another"
+                        + " process; try again";
         };
     }
 
@@ -195,8 +200,8 @@ public final class StackPorts {
                 port = -1;
             }
             if (port < 1 || port > 65535) {
-                throw new IllegalStateException(file + ": '" + name + "=" + value + "' is not a port; fix or delete"
-                        + " the line");
+                throw new IllegalStateException(
+                        file + ": '" + name + "=" + value + "' is not a port; fix or delete" + " the line");
             }
             ports.put(name, port);
         }

@@ -2,7 +2,6 @@ package io.fhirpipe.testsupport.storage;
 
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -65,6 +64,7 @@ public final class Azurite implements AutoCloseable {
             "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     /** What Azurite prints once it has closed its stores, the metadata saved. */
     static final String CLOSED_LINE = "Azurite Blob service successfully closed";
+
     private static final int PORT_ATTEMPTS = 3;
     // After CLOSED_LINE the save is done; a node process that does not exit by then is killed.
     private static final Duration EXIT_AFTER_CLOSED = Duration.ofSeconds(5);
@@ -78,8 +78,13 @@ public final class Azurite implements AutoCloseable {
     private final Thread shutdownHook;
     private boolean stopped;
 
-    private Azurite(Process process, int blobPort, Path scratchDirectory, Path dataDirectory, ProcessOutput output,
-                    Duration stopTimeout) {
+    private Azurite(
+            Process process,
+            int blobPort,
+            Path scratchDirectory,
+            Path dataDirectory,
+            ProcessOutput output,
+            Duration stopTimeout) {
         this.process = process;
         this.blobPort = blobPort;
         this.scratchDirectory = scratchDirectory;
@@ -128,7 +133,9 @@ public final class Azurite implements AutoCloseable {
 
     /** A new Blob service client for this instance. */
     public BlobServiceClient blobServiceClient() {
-        return new BlobServiceClientBuilder().connectionString(connectionString()).buildClient();
+        return new BlobServiceClientBuilder()
+                .connectionString(connectionString())
+                .buildClient();
     }
 
     /** The folder deleted on stop (Azurite's working directory in memory mode), or null with a data directory. */
@@ -231,7 +238,8 @@ public final class Azurite implements AutoCloseable {
         }
         if (!output.seen(CLOSED_LINE)) {
             long millis = (System.nanoTime() - start) / 1_000_000;
-            String why = timedOut ? "did not save and exit within " + stopTimeout + " and was killed"
+            String why = timedOut
+                    ? "did not save and exit within " + stopTimeout + " and was killed"
                     : "exited with code " + process.exitValue() + " after " + millis + " ms without saving";
             throw new IllegalStateException("Azurite (data in " + dataDirectory + ") " + why
                     + ": blob metadata written in its last 5 s may be lost; output:\n" + output.text());
@@ -278,8 +286,7 @@ public final class Azurite implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(30);
         private Duration stopTimeout = Duration.ofSeconds(60);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Keep blobs on disk in this folder (created if missing, kept on stop) instead of in memory,
@@ -327,8 +334,8 @@ public final class Azurite implements AutoCloseable {
                     return launch(launcher, port);
                 } catch (PortTakenException e) {
                     if (blobPort != 0 || attempt >= PORT_ATTEMPTS) {
-                        throw new IllegalStateException("Azurite could not bind 127.0.0.1:" + port + "; output:\n"
-                                + e.getMessage());
+                        throw new IllegalStateException(
+                                "Azurite could not bind 127.0.0.1:" + port + "; output:\n" + e.getMessage());
                     }
                 }
             }
@@ -342,9 +349,12 @@ public final class Azurite implements AutoCloseable {
                 // while what writes to Azurite is still stopping; its owner stops it, last.
                 AzuriteInstallation.findOnPath("setsid").ifPresent(setsid -> command.add(setsid.toString()));
             }
-            command.addAll(List.of(launcher.toString(),
-                    "--blobHost", HOST,
-                    "--blobPort", Integer.toString(port),
+            command.addAll(List.of(
+                    launcher.toString(),
+                    "--blobHost",
+                    HOST,
+                    "--blobPort",
+                    Integer.toString(port),
                     "--skipApiVersionCheck",
                     "--disableTelemetry",
                     "--loose",
@@ -354,7 +364,8 @@ public final class Azurite implements AutoCloseable {
             if (dataDirectory != null) {
                 createDirectories(dataDirectory);
                 guard = writeGuard();
-                command.addAll(List.of("--location", dataDirectory.toAbsolutePath().toString()));
+                command.addAll(
+                        List.of("--location", dataDirectory.toAbsolutePath().toString()));
                 workingDirectory = dataDirectory;
             } else {
                 // Azurite 3.35 refuses --location together with --inMemoryPersistence; the scratch
@@ -364,7 +375,8 @@ public final class Azurite implements AutoCloseable {
             }
             Process process;
             try {
-                ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile())
+                ProcessBuilder builder = new ProcessBuilder(command)
+                        .directory(workingDirectory.toFile())
                         .redirectErrorStream(true);
                 if (guard != null) {
                     String options = builder.environment().getOrDefault("NODE_OPTIONS", "");
@@ -385,8 +397,13 @@ public final class Azurite implements AutoCloseable {
                 deleteQuietly(scratch);
                 throw e;
             }
-            return new Azurite(process, port, scratch, dataDirectory == null ? null : dataDirectory.toAbsolutePath(),
-                    output, stopTimeout);
+            return new Azurite(
+                    process,
+                    port,
+                    scratch,
+                    dataDirectory == null ? null : dataDirectory.toAbsolutePath(),
+                    output,
+                    stopTimeout);
         }
 
         /**
@@ -399,20 +416,24 @@ public final class Azurite implements AutoCloseable {
             byte[] content;
             try (InputStream in = Azurite.class.getResourceAsStream("azurite-guard.js")) {
                 if (in == null) {
-                    throw new IllegalStateException("azurite-guard.js is missing from the classpath next to "
-                            + Azurite.class.getName());
+                    throw new IllegalStateException(
+                            "azurite-guard.js is missing from the classpath next to " + Azurite.class.getName());
                 }
                 content = in.readAllBytes();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read azurite-guard.js", e);
             }
-            Path guard = Path.of(System.getProperty("java.io.tmpdir"), "fhirpipe-azurite-guard-"
-                    + Integer.toHexString(java.util.Arrays.hashCode(content)) + ".js");
+            Path guard = Path.of(
+                    System.getProperty("java.io.tmpdir"),
+                    "fhirpipe-azurite-guard-" + Integer.toHexString(java.util.Arrays.hashCode(content)) + ".js");
             try {
                 if (!Files.exists(guard)) {
                     Path partial = Files.createTempFile(guard.getParent(), "fhirpipe-azurite-guard-", ".partial");
                     Files.write(partial, content);
-                    Files.move(partial, guard, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    Files.move(
+                            partial,
+                            guard,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                             java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 }
                 return guard;

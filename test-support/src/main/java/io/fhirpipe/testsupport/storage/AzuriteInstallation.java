@@ -1,7 +1,6 @@
 package io.fhirpipe.testsupport.storage;
 
 import io.fhirpipe.testsupport.RepositoryRoot;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -20,14 +19,13 @@ import java.util.concurrent.TimeUnit;
  * of test-support are committed; node_modules is not). The system property
  * {@value #BIN_PROPERTY} names another launcher instead.
  */
-public final class AzuriteInstallation {
+final class AzuriteInstallation {
 
     public static final String BIN_PROPERTY = "fhirpipe.azurite.bin";
     static final String MODULE = "test-support";
     private static final Duration NPM_CI_TIMEOUT = Duration.ofMinutes(5);
 
-    private AzuriteInstallation() {
-    }
+    private AzuriteInstallation() {}
 
     /** The {@code azurite-blob} launcher to run, installed first if needed. */
     public static Path blobLauncher() {
@@ -35,7 +33,8 @@ public final class AzuriteInstallation {
         if (override != null && !override.isBlank()) {
             Path bin = Path.of(override);
             if (!Files.isExecutable(bin)) {
-                throw new IllegalStateException("-D" + BIN_PROPERTY + " names " + bin + ", which is not an executable file");
+                throw new IllegalStateException(
+                        "-D" + BIN_PROPERTY + " names " + bin + ", which is not an executable file");
             }
             return bin;
         }
@@ -61,16 +60,19 @@ public final class AzuriteInstallation {
     private static void install(Path module) {
         requireOnPath("node");
         requireOnPath("npm");
-        Path lockFile = Path.of(System.getProperty("java.io.tmpdir"),
-                "fhirpipe-npm-ci-" + Integer.toHexString(module.toAbsolutePath().toString().hashCode()) + ".lock");
+        Path lockFile = Path.of(
+                System.getProperty("java.io.tmpdir"),
+                "fhirpipe-npm-ci-"
+                        + Integer.toHexString(module.toAbsolutePath().toString().hashCode()) + ".lock");
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = channel.lock()) {
+                FileLock ignored = channel.lock()) {
             if (Files.isExecutable(launcherIn(module))) {
                 return;
             }
             runNpmCi(module);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot install Azurite with npm ci in " + module + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot install Azurite with npm ci in " + module + ": " + e.getMessage(), e);
         }
     }
 

@@ -24,8 +24,7 @@ final class ProcessOutput {
     private final Set<String> seen = new HashSet<>();
     private Thread reader;
 
-    private ProcessOutput() {
-    }
+    private ProcessOutput() {}
 
     static ProcessOutput collect(Process process, String threadName) {
         ProcessOutput output = new ProcessOutput();

@@ -1,14 +1,13 @@
 package io.fhirpipe.testsupport.broker;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BrokerCredentialsTest {
 
@@ -21,7 +20,8 @@ class BrokerCredentialsTest {
         assertThat(first.password()).hasSizeGreaterThanOrEqualTo(40);
         assertThat(BrokerCredentials.inFolder(work.resolve("other"))).isNotEqualTo(first);
         Path file = work.resolve(BrokerCredentials.FILE_NAME);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
     }
 
     @Test

@@ -1,20 +1,19 @@
 package io.fhirpipe.testsupport.broker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fhirpipe.model.topology.SubscriptionDefinition;
 import io.fhirpipe.model.topology.TopicDefinition;
 import io.fhirpipe.model.topology.Topology;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Settlement, redelivery, dead-lettering, fan-out and delayed delivery, as services rely on them,
@@ -40,12 +39,16 @@ class DeliverySemanticsTest {
     @BeforeAll
     static void start() {
         broker = EmbeddedArtemis.start(new Topology(List.of(
-                new TopicDefinition(WORK, List.of(
-                        new SubscriptionDefinition(WORKER, MAX_DELIVERIES, REDELIVERY_DELAY, Duration.ofSeconds(1)))),
-                new TopicDefinition(FANOUT, List.of(
-                        new SubscriptionDefinition("a", 5, Duration.ZERO, Duration.ZERO),
-                        new SubscriptionDefinition("b", 5, Duration.ZERO, Duration.ZERO),
-                        new SubscriptionDefinition("c", 5, Duration.ZERO, Duration.ZERO))))));
+                new TopicDefinition(
+                        WORK,
+                        List.of(new SubscriptionDefinition(
+                                WORKER, MAX_DELIVERIES, REDELIVERY_DELAY, Duration.ofSeconds(1)))),
+                new TopicDefinition(
+                        FANOUT,
+                        List.of(
+                                new SubscriptionDefinition("a", 5, Duration.ZERO, Duration.ZERO),
+                                new SubscriptionDefinition("b", 5, Duration.ZERO, Duration.ZERO),
+                                new SubscriptionDefinition("c", 5, Duration.ZERO, Duration.ZERO))))));
         client = AmqpTestClient.connect(broker);
     }
 
@@ -70,10 +73,13 @@ class DeliverySemanticsTest {
         client.send(FANOUT, "to all", Map.of("resourceType", "Patient"));
 
         for (String subscription : List.of("a", "b", "c")) {
-            ReceivedMessage copy = client.receive(ArtemisNames.consumerAddress(FANOUT, subscription), WAIT).orElseThrow();
+            ReceivedMessage copy = client.receive(ArtemisNames.consumerAddress(FANOUT, subscription), WAIT)
+                    .orElseThrow();
             assertThat(copy.body()).as(subscription).isEqualTo("to all");
             assertThat(copy.property("resourceType")).as(subscription).isEqualTo("Patient");
-            assertThat(client.receive(ArtemisNames.consumerAddress(FANOUT, subscription), QUIET)).as(subscription).isEmpty();
+            assertThat(client.receive(ArtemisNames.consumerAddress(FANOUT, subscription), QUIET))
+                    .as(subscription)
+                    .isEmpty();
         }
         assertThat(broker.messageCount(WORK_QUEUE)).isZero();
     }
@@ -83,14 +89,17 @@ class DeliverySemanticsTest {
         client.send(WORK, "transient trouble", Map.of("exportId", "e-7"));
 
         for (int attempt = 0; attempt < MAX_DELIVERIES; attempt++) {
-            ReceivedMessage delivery = client.receive(WORK_CONSUMER, WAIT, Settlement.MODIFIED_FAILED).orElseThrow(
-                    () -> new AssertionError("no delivery"));
+            ReceivedMessage delivery = client.receive(WORK_CONSUMER, WAIT, Settlement.MODIFIED_FAILED)
+                    .orElseThrow(() -> new AssertionError("no delivery"));
             assertThat(delivery.body()).isEqualTo("transient trouble");
-            assertThat(delivery.deliveryCount()).as("AMQP header delivery-count").isEqualTo(attempt);
+            assertThat(delivery.deliveryCount())
+                    .as("AMQP header delivery-count")
+                    .isEqualTo(attempt);
         }
 
         broker.awaitMessageCount(WORK_DEAD_LETTER, 1, WAIT);
-        assertThat(client.receive(WORK_CONSUMER, REDELIVERY_DELAY.multipliedBy(3))).isEmpty();
+        assertThat(client.receive(WORK_CONSUMER, REDELIVERY_DELAY.multipliedBy(3)))
+                .isEmpty();
         ReceivedMessage deadLetter = client.receive(WORK_DEAD_LETTER, WAIT).orElseThrow();
         assertThat(deadLetter.body()).isEqualTo("transient trouble");
         assertThat(deadLetter.property("exportId")).isEqualTo("e-7");
@@ -113,12 +122,15 @@ class DeliverySemanticsTest {
     void rejectDeadLettersAtOnce() {
         client.send(WORK, "poison");
 
-        ReceivedMessage first = client.receive(WORK_CONSUMER, WAIT, Settlement.REJECT).orElseThrow();
+        ReceivedMessage first =
+                client.receive(WORK_CONSUMER, WAIT, Settlement.REJECT).orElseThrow();
 
         assertThat(first.deliveryCount()).isZero();
         broker.awaitMessageCount(WORK_DEAD_LETTER, 1, WAIT);
         broker.awaitMessageCount(WORK_QUEUE, 0, WAIT);
-        assertThat(client.receive(WORK_DEAD_LETTER, WAIT)).map(ReceivedMessage::body).contains("poison");
+        assertThat(client.receive(WORK_DEAD_LETTER, WAIT))
+                .map(ReceivedMessage::body)
+                .contains("poison");
     }
 
     @Test
@@ -145,7 +157,7 @@ class DeliverySemanticsTest {
         Instant receivedAt = Instant.now();
         assertThat(onTime.body()).isEqualTo("scheduled");
         assertThat(receivedAt).isAfterOrEqualTo(deliveryTime.minusMillis(20));
-        assertThat(onTime.messageAnnotations()).containsEntry(OutgoingMessage.DELIVERY_TIME_ANNOTATION,
-                deliveryTime.toEpochMilli());
+        assertThat(onTime.messageAnnotations())
+                .containsEntry(OutgoingMessage.DELIVERY_TIME_ANNOTATION, deliveryTime.toEpochMilli());
     }
 }

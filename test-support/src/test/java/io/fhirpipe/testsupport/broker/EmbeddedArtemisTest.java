@@ -1,10 +1,18 @@
 package io.fhirpipe.testsupport.broker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.topology.SubscriptionDefinition;
 import io.fhirpipe.model.topology.TopicDefinition;
 import io.fhirpipe.model.topology.Topology;
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.Queue;
@@ -13,15 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
-
-import java.io.IOException;
-import java.net.Socket;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The standard topology on a real embedded broker. */
 class EmbeddedArtemisTest {
@@ -61,18 +60,27 @@ class EmbeddedArtemisTest {
 
     @Test
     void artemisDoesNotLogAtInfo() {
-        assertThat(LoggerFactory.getLogger("org.apache.activemq.artemis.core.server").isInfoEnabled()).isFalse();
-        assertThat(LoggerFactory.getLogger("org.apache.activemq.audit.message").isInfoEnabled()).isFalse();
-        assertThat(LoggerFactory.getLogger("org.apache.activemq.artemis.core.server").isWarnEnabled()).isTrue();
+        assertThat(LoggerFactory.getLogger("org.apache.activemq.artemis.core.server")
+                        .isInfoEnabled())
+                .isFalse();
+        assertThat(LoggerFactory.getLogger("org.apache.activemq.audit.message").isInfoEnabled())
+                .isFalse();
+        assertThat(LoggerFactory.getLogger("org.apache.activemq.artemis.core.server")
+                        .isWarnEnabled())
+                .isTrue();
     }
 
     @Test
     void createsEveryTopicSubscriptionAndDeadLetterQueueOfTheStandardTopology() {
         for (TopicDefinition topic : Topology.standard().topics()) {
-            assertThat(broker.server().getAddressInfo(SimpleString.of(topic.name())).getRoutingTypes())
-                    .as(topic.name()).containsExactly(RoutingType.MULTICAST);
+            assertThat(broker.server()
+                            .getAddressInfo(SimpleString.of(topic.name()))
+                            .getRoutingTypes())
+                    .as(topic.name())
+                    .containsExactly(RoutingType.MULTICAST);
             for (SubscriptionDefinition subscription : topic.subscriptions()) {
-                Queue queue = broker.server().locateQueue(ArtemisNames.subscriptionQueue(topic.name(), subscription.name()));
+                Queue queue =
+                        broker.server().locateQueue(ArtemisNames.subscriptionQueue(topic.name(), subscription.name()));
                 assertThat(queue).as(topic.name() + "/" + subscription.name()).isNotNull();
                 assertThat(queue.getAddress().toString()).isEqualTo(topic.name());
                 assertThat(queue.getRoutingType()).isEqualTo(RoutingType.MULTICAST);
@@ -84,20 +92,26 @@ class EmbeddedArtemisTest {
             assertThat(deadLetterQueue.getAddress().toString()).isEqualTo(deadLetter);
             assertThat(deadLetterQueue.getRoutingType()).isEqualTo(RoutingType.ANYCAST);
         }
-        assertThat(broker.server().locateQueue(ArtemisTopology.FALLBACK_DEAD_LETTER)).isNotNull();
+        assertThat(broker.server().locateQueue(ArtemisTopology.FALLBACK_DEAD_LETTER))
+                .isNotNull();
         assertThat(broker.server().locateQueue(ArtemisTopology.EXPIRED)).isNotNull();
         // export-tracker subscribes to five topics: five distinct queues
-        assertThat(broker.server().locateQueue("export-completed.export-tracker")).isNotNull();
+        assertThat(broker.server().locateQueue("export-completed.export-tracker"))
+                .isNotNull();
         assertThat(broker.server().locateQueue("chunk-failed.export-tracker")).isNotNull();
     }
 
     @Test
     void appliesTheSubscriptionDeliveryLimitsAsAddressSettings() {
-        SubscriptionDefinition subscription = Topology.standard().subscription(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER);
-        AddressSettings settings = broker.server().getAddressSettingsRepository().getMatch(Topics.CHUNK_READY);
+        SubscriptionDefinition subscription =
+                Topology.standard().subscription(Topics.CHUNK_READY, Subscriptions.SYNAPSE_LOADER);
+        AddressSettings settings =
+                broker.server().getAddressSettingsRepository().getMatch(Topics.CHUNK_READY);
         assertThat(settings.getMaxDeliveryAttempts()).isEqualTo(subscription.maxDeliveryCount());
-        assertThat(settings.getRedeliveryDelay()).isEqualTo(subscription.redeliveryDelay().toMillis());
-        assertThat(settings.getMaxRedeliveryDelay()).isEqualTo(subscription.maxRedeliveryDelay().toMillis());
+        assertThat(settings.getRedeliveryDelay())
+                .isEqualTo(subscription.redeliveryDelay().toMillis());
+        assertThat(settings.getMaxRedeliveryDelay())
+                .isEqualTo(subscription.maxRedeliveryDelay().toMillis());
         assertThat(settings.getRedeliveryMultiplier()).isEqualTo(ArtemisTopology.REDELIVERY_MULTIPLIER);
         assertThat(settings.getDeadLetterAddress().toString()).isEqualTo("chunk-ready.dead-letter");
     }
@@ -108,11 +122,13 @@ class EmbeddedArtemisTest {
 
         String completed = ArtemisNames.subscriptionQueue(Topics.EXPORT_COMPLETED, Subscriptions.EXPORT_TRACKER);
         broker.awaitMessageCount(completed, 1, WAIT);
-        assertThat(broker.messageCount(ArtemisNames.subscriptionQueue(Topics.EXPORT_FAILED, Subscriptions.EXPORT_TRACKER)))
+        assertThat(broker.messageCount(
+                        ArtemisNames.subscriptionQueue(Topics.EXPORT_FAILED, Subscriptions.EXPORT_TRACKER)))
                 .isZero();
 
         ReceivedMessage received = client.receive(
-                ArtemisNames.consumerAddress(Topics.EXPORT_COMPLETED, Subscriptions.EXPORT_TRACKER), WAIT).orElseThrow();
+                        ArtemisNames.consumerAddress(Topics.EXPORT_COMPLETED, Subscriptions.EXPORT_TRACKER), WAIT)
+                .orElseThrow();
         assertThat(received.body()).isEqualTo("{\"exportId\":\"e-1\"}");
         assertThat(received.property("exportId")).isEqualTo("e-1");
         assertThat(received.durable()).isTrue();
@@ -124,12 +140,15 @@ class EmbeddedArtemisTest {
         for (TopicDefinition topic : Topology.standard().topics()) {
             for (SubscriptionDefinition subscription : topic.subscriptions()) {
                 String consumerAddress = topic.queueAddress(subscription.name());
-                assertThat(ArtemisNames.consumerAddress(topic.name(), subscription.name())).isEqualTo(consumerAddress);
+                assertThat(ArtemisNames.consumerAddress(topic.name(), subscription.name()))
+                        .isEqualTo(consumerAddress);
                 String body = "for " + consumerAddress;
 
                 client.send(topic.name(), body);
 
-                assertThat(client.receive(consumerAddress, WAIT)).as(consumerAddress).map(ReceivedMessage::body)
+                assertThat(client.receive(consumerAddress, WAIT))
+                        .as(consumerAddress)
+                        .map(ReceivedMessage::body)
                         .contains(body);
             }
         }
@@ -143,7 +162,8 @@ class EmbeddedArtemisTest {
         assertThatThrownBy(() -> client.receive("export-requested::no-such-queue", QUIET))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no-such-queue");
-        assertThat(broker.server().getAddressInfo(SimpleString.of("no-such-topic"))).isNull();
+        assertThat(broker.server().getAddressInfo(SimpleString.of("no-such-topic")))
+                .isNull();
     }
 
     @Test
@@ -154,13 +174,13 @@ class EmbeddedArtemisTest {
         client.send(Topics.EXPORT_LOADED, "loaded");
 
         assertThat(client.receive(tap, WAIT)).map(ReceivedMessage::body).contains("loaded");
-        assertThatThrownBy(() -> broker.addSubscription("not-a-topic", "x"))
-                .hasMessageContaining("not-a-topic");
+        assertThatThrownBy(() -> broker.addSubscription("not-a-topic", "x")).hasMessageContaining("not-a-topic");
     }
 
     @Test
     void messageCountOfAnUnknownQueueFails() {
-        assertThatThrownBy(() -> broker.messageCount("nope")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> broker.messageCount("nope"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("nope");
     }
 

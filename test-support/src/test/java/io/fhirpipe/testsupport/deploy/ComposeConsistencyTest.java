@@ -1,19 +1,18 @@
 package io.fhirpipe.testsupport.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fhirpipe.model.topology.ServiceBusEmulatorConfig;
 import io.fhirpipe.model.topology.SubscriptionDefinition;
 import io.fhirpipe.model.topology.TopicDefinition;
 import io.fhirpipe.model.topology.Topology;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,8 +25,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * docker-compose.yml cannot run here (no Docker engine), so it is checked against what the services
@@ -48,6 +47,7 @@ class ComposeConsistencyTest {
      * entity, and a message time-to-live of at most one hour.
      */
     private static final int EMULATOR_NAMESPACES = 1;
+
     private static final int EMULATOR_ENTITIES = 50;
     private static final int EMULATOR_SUBSCRIPTIONS_PER_TOPIC = 50;
     private static final int EMULATOR_CONNECTIONS = 10;
@@ -55,16 +55,19 @@ class ComposeConsistencyTest {
     private static final Duration EMULATOR_MAX_TTL = Duration.ofHours(1);
     /** The SDK's processor default when a channel sets no max-concurrent-calls. */
     private static final int DEFAULT_CONCURRENT_CALLS = 1;
+
     private static final String SQL_SERVER_IMAGE = "mcr.microsoft.com/mssql/server:2022-latest";
     private static final String READY_PROBE = "servicebus-ready";
     /** A client builder made from the settings: one AMQP connection once used. */
     private static final Pattern CLIENT_BUILDER = Pattern.compile("\\.clientBuilder\\(\\)");
     /** Where the SDK's builder may be made: ServiceBusSettings.clientBuilder(), the one way. */
     private static final Pattern SDK_BUILDER = Pattern.compile("new ServiceBusClientBuilder\\(");
+
     private static final Pattern HEALTH_URL = Pattern.compile("http://localhost:(\\d+)/q/health/ready");
     private static final Pattern EXPOSE = Pattern.compile("(?m)^EXPOSE\\s+(\\d+)\\s*$");
 
     private static Path root;
+    private static final Pattern MEM_LIMIT = Pattern.compile("(\\d+)([mg])");
     private static JsonNode compose;
     private static JsonNode namespace;
     private static Map<String, JsonNode> topics;
@@ -91,11 +94,15 @@ class ComposeConsistencyTest {
         assertThat(builtServices()).containsExactlyInAnyOrderElementsOf(ServiceConfig.SERVICES);
         for (String service : builtServices()) {
             JsonNode build = service(service).path("build");
-            Path dockerfile = contextOf(service).resolve(build.path("dockerfile").asText("Dockerfile"));
+            Path dockerfile =
+                    contextOf(service).resolve(build.path("dockerfile").asText("Dockerfile"));
             assertThat(dockerfile).as("Dockerfile of %s", service).isRegularFile();
             assertThat(Files.readString(dockerfile)).as(dockerfile.toString()).contains("target/quarkus-app");
-            assertThat(environment(service)).as("environment of %s", service).containsEntry("QUARKUS_PROFILE", ServiceConfig.PROFILE);
-            assertThat(configs.get(service).properties()).as("effective config of %s", service)
+            assertThat(environment(service))
+                    .as("environment of %s", service)
+                    .containsEntry("QUARKUS_PROFILE", ServiceConfig.PROFILE);
+            assertThat(configs.get(service).properties())
+                    .as("effective config of %s", service)
                     .containsEntry("fhirpipe.messaging.broker", "service-bus");
         }
     }
@@ -107,17 +114,21 @@ class ComposeConsistencyTest {
             String service = entry.getKey();
             for (var channel : entry.getValue().incomingSubscriptions().entrySet()) {
                 String where = service + " incoming channel " + channel.getKey();
-                String topic = channel.getValue().substring(0, channel.getValue().indexOf('/'));
+                String topic =
+                        channel.getValue().substring(0, channel.getValue().indexOf('/'));
                 String subscription = channel.getValue().substring(topic.length() + 1);
                 assertThat(topics).as("%s: topic", where).containsKey(topic);
-                assertThat(subscriptionNames(topics.get(topic))).as("%s: subscriptions of %s", where, topic)
+                assertThat(subscriptionNames(topics.get(topic)))
+                        .as("%s: subscriptions of %s", where, topic)
                         .contains(subscription);
                 // The same channel on Artemis must read the same subscription, or the profiles disagree.
                 String artemis = baseConfig(service).get("mp.messaging.incoming." + channel.getKey() + ".address");
-                assertThat(artemis).as("%s in application.properties", where)
+                assertThat(artemis)
+                        .as("%s in application.properties", where)
                         .isEqualTo(Topology.standard().topic(topic).queueAddress(subscription));
-                assertThat(consumers.put(topic + "/" + subscription, service)).as("%s: second consumer of %s/%s",
-                        where, topic, subscription).isNull();
+                assertThat(consumers.put(topic + "/" + subscription, service))
+                        .as("%s: second consumer of %s/%s", where, topic, subscription)
+                        .isNull();
             }
         }
         // Every subscription of the topology has a consumer among the services; otherwise its copies
@@ -141,13 +152,18 @@ class ComposeConsistencyTest {
     void everyChannelUsesTheServiceBusConnector() {
         configs.forEach((service, config) -> {
             assertThat(config.connectors()).as("channels of %s", service).isNotEmpty();
-            config.connectors().forEach((channel, connector) -> assertThat(connector)
-                    .as("connector of %s channel %s", service, channel).isEqualTo(ServiceConfig.SERVICE_BUS_CONNECTOR));
-            assertThat(config.properties()).as("effective config of %s", service)
+            config.connectors()
+                    .forEach((channel, connector) -> assertThat(connector)
+                            .as("connector of %s channel %s", service, channel)
+                            .isEqualTo(ServiceConfig.SERVICE_BUS_CONNECTOR));
+            assertThat(config.properties())
+                    .as("effective config of %s", service)
                     .doesNotContainKeys("amqp-username", "amqp-password");
-            assertThat(config.get("fhirpipe.messaging.servicebus.connection-string")).as("%s reads its connection string",
-                    service).isEqualTo("${FHIRPIPE_SERVICEBUS_CONNECTION_STRING:}");
-            assertThat(config.get("fhirpipe.messaging.servicebus.namespace")).as("%s reads its namespace", service)
+            assertThat(config.get("fhirpipe.messaging.servicebus.connection-string"))
+                    .as("%s reads its connection string", service)
+                    .isEqualTo("${FHIRPIPE_SERVICEBUS_CONNECTION_STRING:}");
+            assertThat(config.get("fhirpipe.messaging.servicebus.namespace"))
+                    .as("%s reads its namespace", service)
                     .isEqualTo("${FHIRPIPE_SERVICEBUS_NAMESPACE:}");
         });
     }
@@ -159,26 +175,38 @@ class ComposeConsistencyTest {
         // makes the SDK's) is one AMQP connection once used. The connector (pipeline-runtime) has one
         // per service for all its channels; a service's own code may make more (the trigger's
         // dead-letter API has its own); a channel on another connector opens one.
-        assertThat(count(root.resolve("pipeline-runtime"), SDK_BUILDER)).as("SDK builders made").isEqualTo(1);
-        configs.keySet().forEach(service -> assertThat(count(contextOf(service), SDK_BUILDER))
-                .as("SDK builders made by %s itself", service).isZero());
-        assertThat(clientBuilders(root.resolve("pipeline-runtime"))).as("client builders of the connector").isEqualTo(1);
+        assertThat(count(root.resolve("pipeline-runtime"), SDK_BUILDER))
+                .as("SDK builders made")
+                .isEqualTo(1);
+        configs.keySet()
+                .forEach(service -> assertThat(count(contextOf(service), SDK_BUILDER))
+                        .as("SDK builders made by %s itself", service)
+                        .isZero());
+        assertThat(clientBuilders(root.resolve("pipeline-runtime")))
+                .as("client builders of the connector")
+                .isEqualTo(1);
         int connections = 0;
         for (var entry : configs.entrySet()) {
             Map<String, String> connectors = entry.getValue().connectors();
             long otherConnectors = connectors.values().stream()
-                    .filter(c -> !ServiceConfig.SERVICE_BUS_CONNECTOR.equals(c)).count();
-            connections += (connectors.containsValue(ServiceConfig.SERVICE_BUS_CONNECTOR) ? 1 : 0) + otherConnectors
+                    .filter(c -> !ServiceConfig.SERVICE_BUS_CONNECTOR.equals(c))
+                    .count();
+            connections += (connectors.containsValue(ServiceConfig.SERVICE_BUS_CONNECTOR) ? 1 : 0)
+                    + otherConnectors
                     + clientBuilders(contextOf(entry.getKey()));
         }
         assertThat(connections).as("AMQP connections the services open").isLessThanOrEqualTo(EMULATOR_CONNECTIONS);
 
         // Entities: one namespace; queues and topics; subscriptions per topic.
-        assertThat(Deployments.emulatorConfig().path("UserConfig").path("Namespaces").size())
+        assertThat(Deployments.emulatorConfig()
+                        .path("UserConfig")
+                        .path("Namespaces")
+                        .size())
                 .isEqualTo(EMULATOR_NAMESPACES);
         assertThat(topics.size() + queues.size()).as("queues and topics").isLessThanOrEqualTo(EMULATOR_ENTITIES);
         topics.forEach((name, topic) -> assertThat(topic.path("Subscriptions").size())
-                .as("subscriptions of %s", name).isBetween(1, EMULATOR_SUBSCRIPTIONS_PER_TOPIC));
+                .as("subscriptions of %s", name)
+                .isBetween(1, EMULATOR_SUBSCRIPTIONS_PER_TOPIC));
 
         // Concurrent receives: each subscription has one consumer (compose runs one replica of each
         // service), receiving at most its channel's max-concurrent-calls at a time.
@@ -186,9 +214,11 @@ class ComposeConsistencyTest {
             Map<String, String> environment = environment(service);
             config.incomingSubscriptions().forEach((channel, subscription) -> {
                 String calls = config.get("mp.messaging.incoming." + channel + ".max-concurrent-calls");
-                int concurrent = calls == null ? DEFAULT_CONCURRENT_CALLS
+                int concurrent = calls == null
+                        ? DEFAULT_CONCURRENT_CALLS
                         : Integer.parseInt(ServiceConfig.resolve(calls, environment));
-                assertThat(concurrent).as("%s %s: concurrent receives on %s", service, channel, subscription)
+                assertThat(concurrent)
+                        .as("%s %s: concurrent receives on %s", service, channel, subscription)
                         .isBetween(1, EMULATOR_RECEIVES_PER_ENTITY);
             });
         });
@@ -201,9 +231,13 @@ class ComposeConsistencyTest {
         });
         namespace.path("Queues").forEach(entities::add);
         for (JsonNode entity : entities) {
-            String ttl = entity.path("Properties").path("DefaultMessageTimeToLive").asText();
-            assertThat(ttl).as("DefaultMessageTimeToLive of %s", entity.path("Name").asText()).isNotEmpty();
-            assertThat(Duration.parse(ttl)).as("DefaultMessageTimeToLive of %s", entity.path("Name").asText())
+            String ttl =
+                    entity.path("Properties").path("DefaultMessageTimeToLive").asText();
+            assertThat(ttl)
+                    .as("DefaultMessageTimeToLive of %s", entity.path("Name").asText())
+                    .isNotEmpty();
+            assertThat(Duration.parse(ttl))
+                    .as("DefaultMessageTimeToLive of %s", entity.path("Name").asText())
                     .isLessThanOrEqualTo(EMULATOR_MAX_TTL);
         }
     }
@@ -217,11 +251,16 @@ class ComposeConsistencyTest {
     void theEmulatorRunsOnSqlServer2022AndTheServicesStartWhenItIsHealthy() {
         assertThat(service("mssql").path("image").asText()).isEqualTo(SQL_SERVER_IMAGE);
         assertThat(service("mssql").path("healthcheck").path("test").toString()).contains("sqlcmd");
-        assertThat(service("servicebus").path("depends_on").path("mssql").path("condition").asText())
+        assertThat(service("servicebus")
+                        .path("depends_on")
+                        .path("mssql")
+                        .path("condition")
+                        .asText())
                 .isEqualTo("service_healthy");
         assertThat(environment("servicebus")).containsEntry("SQL_SERVER", "mssql");
         JsonNode probe = service(READY_PROBE);
-        assertThat(probe.path("depends_on").path("servicebus").path("condition").asText()).isEqualTo("service_started");
+        assertThat(probe.path("depends_on").path("servicebus").path("condition").asText())
+                .isEqualTo("service_started");
         List<String> command = new ArrayList<>();
         probe.path("command").forEach(c -> command.add(c.asText()));
         assertThat(command).contains("--fail", "--retry-all-errors", "http://servicebus:5300/health");
@@ -230,11 +269,17 @@ class ComposeConsistencyTest {
         assertThat(servicebusPorts).contains("5300:5300");
         for (String service : builtServices()) {
             JsonNode dependsOn = service(service).path("depends_on");
-            assertThat(dependsOn.isObject()).as("%s: depends_on with conditions", service).isTrue();
-            assertThat(dependsOn.path(READY_PROBE).path("condition").asText()).as("%s starts after %s", service,
-                    READY_PROBE).isEqualTo("service_completed_successfully");
-            assertThat(dependsOn.has("azurite")).as("%s starts after azurite", service).isTrue();
-            assertThat(service(service).path("healthcheck").path("test").isEmpty()).as("%s healthcheck", service)
+            assertThat(dependsOn.isObject())
+                    .as("%s: depends_on with conditions", service)
+                    .isTrue();
+            assertThat(dependsOn.path(READY_PROBE).path("condition").asText())
+                    .as("%s starts after %s", service, READY_PROBE)
+                    .isEqualTo("service_completed_successfully");
+            assertThat(dependsOn.has("azurite"))
+                    .as("%s starts after azurite", service)
+                    .isTrue();
+            assertThat(service(service).path("healthcheck").path("test").isEmpty())
+                    .as("%s healthcheck", service)
                     .isFalse();
         }
     }
@@ -249,8 +294,9 @@ class ComposeConsistencyTest {
                 String where = entry.getKey() + " outgoing channel " + channel.getKey() + " -> " + address;
                 if (address.endsWith(Topology.DEAD_LETTER_SUFFIX)) {
                     assertThat(queues).as(where).contains(address);
-                    assertThat(topics).as(where).containsKey(
-                            address.substring(0, address.length() - Topology.DEAD_LETTER_SUFFIX.length()));
+                    assertThat(topics)
+                            .as(where)
+                            .containsKey(address.substring(0, address.length() - Topology.DEAD_LETTER_SUFFIX.length()));
                 } else {
                     assertThat(topics).as(where).containsKey(address);
                 }
@@ -263,9 +309,26 @@ class ComposeConsistencyTest {
      * required ones are set is DeploymentConsistencyTest's). */
     @Test
     void everyVariableSetIsRead() {
-        configs.forEach((service, config) -> environment(service).keySet().forEach(variable ->
-                assertThat(config.reads(variable)).as("%s sets %s, which nothing in its configuration reads",
-                        service, variable).isTrue()));
+        configs.forEach((service, config) -> environment(service)
+                .keySet()
+                .forEach(variable -> assertThat(config.reads(variable))
+                        .as("%s sets %s, which nothing in its configuration reads", service, variable)
+                        .isTrue()));
+    }
+
+    @Test
+    void eachServiceGetsAMemoryLimitTheImagesJvmOptionsFitAndKeepsThem() {
+        for (String service : configs.keySet()) {
+            String limit = service(service).path("mem_limit").asText();
+            Matcher m = MEM_LIMIT.matcher(limit);
+            assertThat(m.matches()).as("mem_limit of %s: %s", service, limit).isTrue();
+            long bytes = Long.parseLong(m.group(1)) << (m.group(2).equals("g") ? 30 : 20);
+            // The loader runs DuckDB in its container here (FHIRPIPE_DUCKDB_PATH on a volume).
+            String dialect = configs.get(service).get("fhirpipe.loader.dialect");
+            boolean duckDb = dialect != null && "duckdb".equals(ServiceConfig.resolve(dialect, environment(service)));
+            ContainerSizing.assertLimitFits("compose " + service, bytes, duckDb);
+            ContainerSizing.assertKeepsTheImagesSizing("compose " + service, environment(service));
+        }
     }
 
     @Test
@@ -281,17 +344,22 @@ class ComposeConsistencyTest {
             List<String> test = new ArrayList<>();
             service(service).path("healthcheck").path("test").forEach(t -> test.add(t.asText()));
             Matcher url = HEALTH_URL.matcher(String.join(" ", test));
-            assertThat(url.find()).as("healthcheck of %s calls /q/health/ready: %s", service, test).isTrue();
+            assertThat(url.find())
+                    .as("healthcheck of %s calls /q/health/ready: %s", service, test)
+                    .isTrue();
             assertThat(url.group(1)).as("healthcheck port of %s", service).isEqualTo(port);
 
-            Path dockerfile = contextOf(service).resolve(service(service).path("build").path("dockerfile").asText());
+            Path dockerfile = contextOf(service)
+                    .resolve(service(service).path("build").path("dockerfile").asText());
             Matcher expose = EXPOSE.matcher(Files.readString(dockerfile));
             assertThat(expose.find()).as("EXPOSE in %s", dockerfile).isTrue();
             assertThat(expose.group(1)).as("EXPOSE in %s", dockerfile).isEqualTo(port);
         }
         // No two services publish the same host port.
         List<String> hostPorts = new ArrayList<>();
-        compose.path("services").forEach(s -> s.path("ports").forEach(p -> hostPorts.add(p.asText().split(":")[0])));
+        compose.path("services")
+                .forEach(s ->
+                        s.path("ports").forEach(p -> hostPorts.add(p.asText().split(":")[0])));
         assertThat(hostPorts).doesNotHaveDuplicates();
     }
 
@@ -303,13 +371,18 @@ class ComposeConsistencyTest {
             Map<String, String> environment = environment(service);
             Matcher serviceBus = Pattern.compile("^Endpoint=sb://([^:/;]+)[^;]*;.*UseDevelopmentEmulator=true;?$")
                     .matcher(environment.getOrDefault("FHIRPIPE_SERVICEBUS_CONNECTION_STRING", ""));
-            assertThat(serviceBus.find()).as("FHIRPIPE_SERVICEBUS_CONNECTION_STRING of %s is an emulator"
-                    + " connection string", service).isTrue();
-            assertThat(serviceBus.group(1)).as("Service Bus host of %s", service).isEqualTo("servicebus");
+            assertThat(serviceBus.find())
+                    .as("FHIRPIPE_SERVICEBUS_CONNECTION_STRING of %s is an emulator" + " connection string", service)
+                    .isTrue();
+            assertThat(serviceBus.group(1))
+                    .as("Service Bus host of %s", service)
+                    .isEqualTo("servicebus");
             assertThat(names).contains(serviceBus.group(1));
             Matcher blob = Pattern.compile("BlobEndpoint=http://([^:/;]+):10000/devstoreaccount1")
                     .matcher(environment.getOrDefault("FHIRPIPE_STORAGE_CONNECTION_STRING", ""));
-            assertThat(blob.find()).as("FHIRPIPE_STORAGE_CONNECTION_STRING of %s", service).isTrue();
+            assertThat(blob.find())
+                    .as("FHIRPIPE_STORAGE_CONNECTION_STRING of %s", service)
+                    .isTrue();
             assertThat(blob.group(1)).isEqualTo("azurite");
             if (environment.containsKey("FHIRPIPE_FHIR_BASE_URL")) {
                 URI fhir = URI.create(environment.get("FHIRPIPE_FHIR_BASE_URL"));
@@ -325,22 +398,28 @@ class ComposeConsistencyTest {
     void theEmulatorMountsTheGeneratedConfigJson() {
         List<String> volumes = new ArrayList<>();
         service("servicebus").path("volumes").forEach(v -> volumes.add(v.asText()));
-        assertThat(volumes).containsExactly(
-                "./" + ServiceBusEmulatorConfig.RELATIVE_PATH + ":/ServiceBus_Emulator/ConfigFiles/Config.json:ro");
+        assertThat(volumes)
+                .containsExactly("./" + ServiceBusEmulatorConfig.RELATIVE_PATH
+                        + ":/ServiceBus_Emulator/ConfigFiles/Config.json:ro");
         assertThat(root.resolve(ServiceBusEmulatorConfig.RELATIVE_PATH)).isRegularFile();
     }
 
     @Test
     void duckDbLivesOnANamedVolume() {
         Map<String, String> environment = environment("synapse-loader");
-        String path = ServiceConfig.resolve(configs.get("synapse-loader").get("fhirpipe.loader.duckdb.path"), environment);
+        String path =
+                ServiceConfig.resolve(configs.get("synapse-loader").get("fhirpipe.loader.duckdb.path"), environment);
         assertThat(path).isEqualTo("/data/fhirpipe.duckdb");
         List<String> volumes = new ArrayList<>();
         service("synapse-loader").path("volumes").forEach(v -> volumes.add(v.asText()));
-        String mount = volumes.stream().filter(v -> path.startsWith(v.split(":")[1] + "/")).findFirst()
+        String mount = volumes.stream()
+                .filter(v -> path.startsWith(v.split(":")[1] + "/"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no volume of synapse-loader holds " + path + ": " + volumes));
         String volume = mount.split(":")[0];
-        assertThat(compose.path("volumes").has(volume)).as("named volume %s is declared", volume).isTrue();
+        assertThat(compose.path("volumes").has(volume))
+                .as("named volume %s is declared", volume)
+                .isTrue();
     }
 
     // --- compose and configuration access ---
@@ -351,13 +430,16 @@ class ComposeConsistencyTest {
 
     private static JsonNode service(String name) {
         JsonNode service = compose.path("services").path(name);
-        assertThat(service.isMissingNode()).as("service %s in docker-compose.yml", name).isFalse();
+        assertThat(service.isMissingNode())
+                .as("service %s in docker-compose.yml", name)
+                .isFalse();
         return service;
     }
 
     private static Path contextOf(String service) {
         JsonNode build = service(service).path("build");
-        String context = build.isTextual() ? build.asText() : build.path("context").asText();
+        String context =
+                build.isTextual() ? build.asText() : build.path("context").asText();
         return root.resolve(context).normalize();
     }
 
@@ -394,6 +476,7 @@ class ComposeConsistencyTest {
 
     /** application.properties alone: the channels' addresses on Artemis. */
     private static Map<String, String> baseConfig(String service) {
-        return ServiceConfig.properties(contextOf(service).resolve("src/main/resources/application.properties"));
+        return ServiceConfig.withChannels(
+                ServiceConfig.properties(contextOf(service).resolve("src/main/resources/application.properties")));
     }
 }

@@ -1,5 +1,7 @@
 package io.fhirpipe.testsupport.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,11 +9,6 @@ import io.fhirpipe.model.topology.ServiceBusEmulatorConfig;
 import io.fhirpipe.model.topology.SubscriptionDefinition;
 import io.fhirpipe.model.topology.TopicDefinition;
 import io.fhirpipe.model.topology.Topology;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,8 +22,10 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The one cross-artefact check: the Bicep (topology.json and the .bicep files), the Kustomize output
@@ -56,9 +55,12 @@ class DeploymentConsistencyTest {
      *     which runs no service
      * @param azure whether it runs on Azure (identities, no keys) rather than on the emulator
      */
-    record Artefact(String name, Set<String> topics, Set<String> subscriptions,
-            Map<String, Map<String, String>> environments, boolean azure) {
-    }
+    record Artefact(
+            String name,
+            Set<String> topics,
+            Set<String> subscriptions,
+            Map<String, Map<String, String>> environments,
+            boolean azure) {}
 
     // --- the check ---
 
@@ -78,7 +80,8 @@ class DeploymentConsistencyTest {
     @MethodSource("renderings")
     void everyKustomizeOverlayNamesExactlyTheTopologysEntitiesAndWiresEverySettingEachServiceRequires(
             String rendering) {
-        Assumptions.assumeTrue(Deployments.kubectlAvailable(),
+        Assumptions.assumeTrue(
+                Deployments.kubectlAvailable(),
                 "kubectl is not on the PATH: the Kustomize overlays are not rendered or checked (CI has it)");
         assertThat(problems(kustomize(rendering, Deployments.renderings().get(rendering)), ServiceConfig.all()))
                 .isEmpty();
@@ -92,13 +95,23 @@ class DeploymentConsistencyTest {
     @Test
     void bicepAndTheEmulatorGiveEverySubscriptionTheSameRule() {
         Map<String, String> emulatorRules = new TreeMap<>();
-        Deployments.emulatorNamespace(Deployments.emulatorConfig()).path("Topics").forEach(t ->
-                t.path("Subscriptions").forEach(s -> emulatorRules.put(t.path("Name").asText() + "/"
-                        + s.path("Name").asText(), s.path("Rules").path(0).path("Properties").path("SqlFilter")
-                        .path("SqlExpression").asText())));
+        Deployments.emulatorNamespace(Deployments.emulatorConfig())
+                .path("Topics")
+                .forEach(t -> t.path("Subscriptions")
+                        .forEach(s -> emulatorRules.put(
+                                t.path("Name").asText() + "/" + s.path("Name").asText(),
+                                s.path("Rules")
+                                        .path(0)
+                                        .path("Properties")
+                                        .path("SqlFilter")
+                                        .path("SqlExpression")
+                                        .asText())));
         Map<String, String> bicepRules = new TreeMap<>();
-        Deployments.bicepTopology().path("subscriptions").forEach(s -> bicepRules.put(
-                s.path("topic").asText() + "/" + s.path("name").asText(), s.path("rule").path("sqlExpression").asText()));
+        Deployments.bicepTopology()
+                .path("subscriptions")
+                .forEach(s -> bicepRules.put(
+                        s.path("topic").asText() + "/" + s.path("name").asText(),
+                        s.path("rule").path("sqlExpression").asText()));
         assertThat(bicepRules).isNotEmpty();
         assertThat(emulatorRules).containsAllEntriesOf(bicepRules);
     }
@@ -119,7 +132,12 @@ class DeploymentConsistencyTest {
         if (artefact.environments().isEmpty()) {
             return problems;
         }
-        compare(problems, where, "service", configs.keySet(), artefact.environments().keySet());
+        compare(
+                problems,
+                where,
+                "service",
+                configs.keySet(),
+                artefact.environments().keySet());
         configs.forEach((service, config) -> {
             Map<String, String> environment = artefact.environments().get(service);
             if (environment == null) {
@@ -141,7 +159,8 @@ class DeploymentConsistencyTest {
                 }
             }
             if (artefact.azure()) {
-                for (String variable : List.of(config.variableOf("fhirpipe.messaging.servicebus.namespace"),
+                for (String variable : List.of(
+                        config.variableOf("fhirpipe.messaging.servicebus.namespace"),
                         ServiceConfig.STORAGE_ACCOUNT_URL)) {
                     if (!environment.containsKey(variable)) {
                         problems.add(at + ": " + variable + " is not set (Azure is reached with identities)");
@@ -152,11 +171,13 @@ class DeploymentConsistencyTest {
         return problems;
     }
 
-    private static void compare(List<String> problems, String where, String what, Set<String> expected,
-            Set<String> actual) {
-        expected.stream().filter(e -> !actual.contains(e))
+    private static void compare(
+            List<String> problems, String where, String what, Set<String> expected, Set<String> actual) {
+        expected.stream()
+                .filter(e -> !actual.contains(e))
                 .forEach(e -> problems.add(where + ": " + what + " " + e + " is missing"));
-        actual.stream().filter(a -> !expected.contains(a))
+        actual.stream()
+                .filter(a -> !expected.contains(a))
                 .forEach(a -> problems.add(where + ": " + what + " " + a + " is not in Topology.standard()"
                         + (what.equals("service") ? "'s services" : "")));
     }
@@ -172,15 +193,19 @@ class DeploymentConsistencyTest {
         Set<String> topics = new TreeSet<>();
         topology.path("topics").forEach(t -> topics.add(t.path("name").asText()));
         Set<String> subscriptions = new TreeSet<>();
-        topology.path("subscriptions").forEach(s -> subscriptions.add(s.path("topic").asText() + "/"
-                + s.path("name").asText()));
-        topology.path("services").forEach(s -> s.path("receives").forEach(r -> subscriptions.add(
-                r.path("topic").asText() + "/" + r.path("subscription").asText())));
+        topology.path("subscriptions")
+                .forEach(s -> subscriptions.add(
+                        s.path("topic").asText() + "/" + s.path("name").asText()));
+        topology.path("services")
+                .forEach(s -> s.path("receives")
+                        .forEach(r -> subscriptions.add(r.path("topic").asText() + "/"
+                                + r.path("subscription").asText())));
         Map<String, Map<String, String>> environments = new TreeMap<>();
         for (JsonNode service : topology.path("services")) {
             String name = service.path("name").asText();
             Map<String, String> environment = new TreeMap<>();
-            for (Map.Entry<String, String> e : Deployments.bicepEnvironment(bicep, name).entrySet()) {
+            for (Map.Entry<String, String> e :
+                    Deployments.bicepEnvironment(bicep, name).entrySet()) {
                 Matcher literal = BICEP_STRING.matcher(e.getValue());
                 environment.put(e.getKey(), literal.matches() ? literal.group(1) : e.getValue());
             }
@@ -197,7 +222,8 @@ class DeploymentConsistencyTest {
             topics.add(t.path("Name").asText());
             t.path("Subscriptions").forEach(s -> {
                 if (!s.path("Name").asText().equals(ServiceBusEmulatorConfig.OBSERVER_SUBSCRIPTION)) {
-                    subscriptions.add(t.path("Name").asText() + "/" + s.path("Name").asText());
+                    subscriptions.add(
+                            t.path("Name").asText() + "/" + s.path("Name").asText());
                 }
             });
         });
@@ -211,8 +237,10 @@ class DeploymentConsistencyTest {
             for (JsonNode volume : service.path("volumes")) {
                 String[] parts = volume.asText().split(":");
                 if (parts.length >= 2 && parts[1].equals(EMULATOR_CONFIG_MOUNT)) {
-                    entities = emulator("docker-compose.yml (" + parts[0] + ")",
-                            readConfig.apply(Deployments.root().resolve(parts[0]).normalize()));
+                    entities = emulator(
+                            "docker-compose.yml (" + parts[0] + ")",
+                            readConfig.apply(
+                                    Deployments.root().resolve(parts[0]).normalize()));
                 }
             }
         }
@@ -237,7 +265,8 @@ class DeploymentConsistencyTest {
             for (JsonNode trigger : scaledObject.path("spec").path("triggers")) {
                 JsonNode metadata = trigger.path("metadata");
                 topics.add(metadata.path("topicName").asText());
-                subscriptions.add(metadata.path("topicName").asText() + "/" + metadata.path("subscriptionName").asText());
+                subscriptions.add(metadata.path("topicName").asText() + "/"
+                        + metadata.path("subscriptionName").asText());
             }
         }
         Map<String, Map<String, String>> environments = new TreeMap<>();
@@ -258,8 +287,8 @@ class DeploymentConsistencyTest {
                 consumed.add(topic.name());
             }
         }
-        return new Artefact("deploy/aks " + rendering + " (kubectl kustomize)", consumed, subscriptions,
-                environments, true);
+        return new Artefact(
+                "deploy/aks " + rendering + " (kubectl kustomize)", consumed, subscriptions, environments, true);
     }
 
     // --- proof that the check fails: mutated copies ---
@@ -267,7 +296,9 @@ class DeploymentConsistencyTest {
     @Test
     void aTopicMissingFromTheBicepFails() {
         JsonNode topology = Deployments.bicepTopology().deepCopy();
-        String removed = remove((ArrayNode) topology.path("topics"), t -> t.path("name").asText().equals("chunk-failed"));
+        String removed = remove(
+                (ArrayNode) topology.path("topics"),
+                t -> t.path("name").asText().equals("chunk-failed"));
         assertThat(problems(bicep(topology, Deployments.bicepFiles()), ServiceConfig.all()))
                 .contains("deploy/azure (Bicep): topic " + removed + " is missing");
     }
@@ -278,13 +309,16 @@ class DeploymentConsistencyTest {
         ObjectNode namespace = (ObjectNode) Deployments.emulatorNamespace(config);
         for (JsonNode topic : namespace.path("Topics")) {
             if (topic.path("Name").asText().equals("chunk-ready")) {
-                remove((ArrayNode) topic.path("Subscriptions"), s -> s.path("Name").asText().equals("synapse-loader"));
+                remove(
+                        (ArrayNode) topic.path("Subscriptions"),
+                        s -> s.path("Name").asText().equals("synapse-loader"));
             }
         }
         ((ArrayNode) namespace.path("Topics")).addObject().put("Name", "chunk-archived");
-        assertThat(problems(emulator("mutated Config.json", config), ServiceConfig.all())).containsExactlyInAnyOrder(
-                "mutated Config.json: subscription chunk-ready/synapse-loader is missing",
-                "mutated Config.json: topic chunk-archived is not in Topology.standard()");
+        assertThat(problems(emulator("mutated Config.json", config), ServiceConfig.all()))
+                .containsExactlyInAnyOrder(
+                        "mutated Config.json: subscription chunk-ready/synapse-loader is missing",
+                        "mutated Config.json: topic chunk-archived is not in Topology.standard()");
     }
 
     @Test
@@ -293,12 +327,16 @@ class DeploymentConsistencyTest {
         ((ObjectNode) compose.path("services").path("ndjson-splitter").path("environment"))
                 .remove("FHIRPIPE_SERVICEBUS_CONNECTION_STRING");
         JsonNode stale = Deployments.emulatorConfig().deepCopy();
-        remove((ArrayNode) Deployments.emulatorNamespace(stale).path("Topics"),
+        remove(
+                (ArrayNode) Deployments.emulatorNamespace(stale).path("Topics"),
                 t -> t.path("Name").asText().equals("export-loaded"));
         List<String> problems = problems(compose(compose, path -> stale), ServiceConfig.all());
         assertThat(problems).contains("docker-compose.yml: topic export-loaded is missing");
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("docker-compose.yml ndjson-splitter: none of [")
-                .contains("FHIRPIPE_SERVICEBUS_CONNECTION_STRING").contains("FHIRPIPE_SERVICEBUS_NAMESPACE"));
+        assertThat(problems)
+                .anySatisfy(p -> assertThat(p)
+                        .startsWith("docker-compose.yml ndjson-splitter: none of [")
+                        .contains("FHIRPIPE_SERVICEBUS_CONNECTION_STRING")
+                        .contains("FHIRPIPE_SERVICEBUS_NAMESPACE"));
     }
 
     @Test
@@ -310,8 +348,9 @@ class DeploymentConsistencyTest {
         bicep.put("app.bicep", app.replace(entry, "    name: 'FHIRPIPE_SERVICEBUS_NAMESPACE_TYPO'\n"));
         List<String> problems = problems(bicep(Deployments.bicepTopology(), bicep), ServiceConfig.all());
         for (String service : ServiceConfig.SERVICES) {
-            assertThat(problems).contains("deploy/azure (Bicep) " + service
-                    + ": FHIRPIPE_SERVICEBUS_NAMESPACE is not set (Azure is reached with identities)");
+            assertThat(problems)
+                    .contains("deploy/azure (Bicep) " + service
+                            + ": FHIRPIPE_SERVICEBUS_NAMESPACE is not set (Azure is reached with identities)");
         }
     }
 
@@ -326,25 +365,32 @@ class DeploymentConsistencyTest {
         remove((ArrayNode) poller.path("env"), e -> e.path("name").asText().equals("FHIRPIPE_STORAGE_ACCOUNT_URL"));
         List<String> problems = problems(kustomize("prod (mutated)", docs), ServiceConfig.all());
         String where = "deploy/aks prod (mutated) (kubectl kustomize)";
-        assertThat(problems).contains(where + ": subscription chunk-ready/synapse-loader is missing",
-                where + ": topic chunk-ready is missing",
-                where + " export-poller: FHIRPIPE_STORAGE_ACCOUNT_URL is not set (Azure is reached with identities)");
+        assertThat(problems)
+                .contains(
+                        where + ": subscription chunk-ready/synapse-loader is missing",
+                        where + ": topic chunk-ready is missing",
+                        where
+                                + " export-poller: FHIRPIPE_STORAGE_ACCOUNT_URL is not set (Azure is reached with identities)");
     }
 
     /** A setting a helper adds to a service without a default fails every deployment until each one sets it. */
     @Test
     void aNewRequiredSettingFailsEveryDeploymentThatDoesNotSetIt() {
         Map<String, ServiceConfig> configs = new LinkedHashMap<>(ServiceConfig.all());
-        configs.put("ndjson-splitter", configs.get("ndjson-splitter")
-                .with("fhirpipe.splitter.quarantine-container", "${FHIRPIPE_SPLITTER_QUARANTINE}"));
-        List<Artefact> artefacts = new ArrayList<>(List.of(bicep(Deployments.bicepTopology(), Deployments.bicepFiles()),
+        configs.put(
+                "ndjson-splitter",
+                configs.get("ndjson-splitter")
+                        .with("fhirpipe.splitter.quarantine-container", "${FHIRPIPE_SPLITTER_QUARANTINE}"));
+        List<Artefact> artefacts = new ArrayList<>(List.of(
+                bicep(Deployments.bicepTopology(), Deployments.bicepFiles()),
                 compose(Deployments.compose(), Deployments::readJson)));
         if (Deployments.kubectlAvailable()) {
             Deployments.renderings().forEach((name, docs) -> artefacts.add(kustomize(name, docs)));
         }
         for (Artefact artefact : artefacts) {
-            assertThat(problems(artefact, configs)).containsExactly(artefact.name()
-                    + " ndjson-splitter: FHIRPIPE_SPLITTER_QUARANTINE is not set (read without a default)");
+            assertThat(problems(artefact, configs))
+                    .containsExactly(artefact.name()
+                            + " ndjson-splitter: FHIRPIPE_SPLITTER_QUARANTINE is not set (read without a default)");
         }
     }
 
@@ -353,7 +399,9 @@ class DeploymentConsistencyTest {
             JsonNode node = it.next();
             if (which.test(node)) {
                 it.remove();
-                return node.has("name") ? node.path("name").asText() : node.path("Name").asText();
+                return node.has("name")
+                        ? node.path("name").asText()
+                        : node.path("Name").asText();
             }
         }
         throw new AssertionError("nothing to remove in " + array);

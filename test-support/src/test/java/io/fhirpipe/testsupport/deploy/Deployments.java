@@ -7,7 +7,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.fhirpipe.model.topology.BicepTopology;
 import io.fhirpipe.model.topology.ServiceBusEmulatorConfig;
 import io.fhirpipe.testsupport.RepositoryRoot;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,12 +36,12 @@ final class Deployments {
     static final String SECRET = "<secret>";
 
     /** An env entry of a container app: its name, then its value or secretRef on the next line. */
-    private static final Pattern ENV_ENTRY = Pattern.compile(
-            "name: '([A-Z][A-Z0-9_]*)'\\s*\\n\\s*(value|secretRef): ([^\\n]+)");
+    private static final Pattern ENV_ENTRY =
+            Pattern.compile("name: '([A-Z][A-Z0-9_]*)'\\s*\\n\\s*(value|secretRef): ([^\\n]+)");
+
     private static Map<String, List<JsonNode>> renderings;
 
-    private Deployments() {
-    }
+    private Deployments() {}
 
     static Path root() {
         return RepositoryRoot.find();
@@ -75,7 +74,9 @@ final class Deployments {
                 environment.put(parts[0], parts.length > 1 ? parts[1] : "");
             });
         } else {
-            node.fields().forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
+            node.fields()
+                    .forEachRemaining(
+                            e -> environment.put(e.getKey(), e.getValue().asText()));
         }
         return environment;
     }
@@ -116,8 +117,8 @@ final class Deployments {
      * containerapps.bicep, and every list variable that entry uses.
      */
     static Map<String, String> bicepEnvironment(Map<String, String> bicep, String service) {
-        Map<String, String> environment = new LinkedHashMap<>(envEntries(block(bicep.get("app.bicep"),
-                "var baseEnv = [", "\n]")));
+        Map<String, String> environment =
+                new LinkedHashMap<>(envEntries(block(bicep.get("app.bicep"), "var baseEnv = [", "\n]")));
         String own = bicepServiceEnv(bicep, service);
         environment.putAll(envEntries(own));
         String containerApps = bicep.get("containerapps.bicep");
@@ -159,7 +160,9 @@ final class Deployments {
         Map<String, String> entries = new LinkedHashMap<>();
         Matcher m = ENV_ENTRY.matcher(text);
         while (m.find()) {
-            entries.put(m.group(1), m.group(2).equals("secretRef") ? SECRET : m.group(3).strip());
+            entries.put(
+                    m.group(1),
+                    m.group(2).equals("secretRef") ? SECRET : m.group(3).strip());
         }
         return entries;
     }
@@ -168,7 +171,9 @@ final class Deployments {
 
     static boolean kubectlAvailable() {
         try {
-            Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("kubectl", "version", "--client")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -182,7 +187,9 @@ final class Deployments {
     static List<String> overlays() {
         try (Stream<Path> dirs = Files.list(root().resolve("deploy/aks/overlays"))) {
             return dirs.filter(d -> Files.isRegularFile(d.resolve("kustomization.yaml")))
-                    .map(d -> d.getFileName().toString()).sorted().toList();
+                    .map(d -> d.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -200,20 +207,24 @@ final class Deployments {
         if (renderings == null) {
             Map<String, List<JsonNode>> rendered = new LinkedHashMap<>();
             for (String overlay : overlays()) {
-                rendered.put(overlay, kustomize(root().resolve("deploy/aks/overlays").resolve(overlay)));
+                rendered.put(
+                        overlay, kustomize(root().resolve("deploy/aks/overlays").resolve(overlay)));
             }
             Path composed = root().resolve("test-support/target/aks-fhir-smart-key-vault");
             try {
                 Files.createDirectories(composed);
-                Files.writeString(composed.resolve("kustomization.yaml"), String.join("\n",
-                        "apiVersion: kustomize.config.k8s.io/v1beta1",
-                        "kind: Kustomization",
-                        "namespace: fhirpipe",
-                        "resources:",
-                        "  - ../../../deploy/aks/overlays/prod",
-                        "components:",
-                        "  - ../../../deploy/aks/components/fhir-smart-key-vault",
-                        ""));
+                Files.writeString(
+                        composed.resolve("kustomization.yaml"),
+                        String.join(
+                                "\n",
+                                "apiVersion: kustomize.config.k8s.io/v1beta1",
+                                "kind: Kustomization",
+                                "namespace: fhirpipe",
+                                "resources:",
+                                "  - ../../../deploy/aks/overlays/prod",
+                                "components:",
+                                "  - ../../../deploy/aks/components/fhir-smart-key-vault",
+                                ""));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -229,17 +240,20 @@ final class Deployments {
             Path err = Files.createTempFile("kustomize", ".err");
             try {
                 Process p = new ProcessBuilder("kubectl", "kustomize", dir.toString())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
+                        .start();
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     throw new AssertionError("kubectl kustomize " + dir + " did not finish in 120 s");
                 }
                 if (p.exitValue() != 0) {
-                    throw new AssertionError("kubectl kustomize " + dir + " failed (" + p.exitValue() + "): "
-                            + Files.readString(err));
+                    throw new AssertionError(
+                            "kubectl kustomize " + dir + " failed (" + p.exitValue() + "): " + Files.readString(err));
                 }
                 List<JsonNode> docs = new ArrayList<>();
-                try (MappingIterator<JsonNode> it = new YAMLMapper().readerFor(JsonNode.class).readValues(out.toFile())) {
+                try (MappingIterator<JsonNode> it =
+                        new YAMLMapper().readerFor(JsonNode.class).readValues(out.toFile())) {
                     while (it.hasNext()) {
                         JsonNode doc = it.next();
                         if (doc != null && !doc.isNull() && !doc.isEmpty()) {
@@ -269,7 +283,8 @@ final class Deployments {
 
     /** The one resource of a kind with that name. */
     static JsonNode one(List<JsonNode> docs, String kind, String name) {
-        List<JsonNode> found = ofKind(docs, kind).stream().filter(d -> name(d).equals(name)).toList();
+        List<JsonNode> found =
+                ofKind(docs, kind).stream().filter(d -> name(d).equals(name)).toList();
         if (found.size() != 1) {
             throw new AssertionError(found.size() + " " + kind + " named " + name + ", expected 1");
         }
@@ -281,7 +296,8 @@ final class Deployments {
     }
 
     static JsonNode container(JsonNode deployment) {
-        JsonNode containers = deployment.path("spec").path("template").path("spec").path("containers");
+        JsonNode containers =
+                deployment.path("spec").path("template").path("spec").path("containers");
         if (containers.size() != 1) {
             throw new AssertionError(containers.size() + " containers in " + name(deployment) + ", expected 1");
         }
@@ -299,8 +315,11 @@ final class Deployments {
         for (JsonNode from : container.path("envFrom")) {
             String configMap = from.path("configMapRef").path("name").asText(null);
             if (configMap != null) {
-                configMapData(docs, configMap).fields().forEachRemaining(e -> environment.put(
-                        from.path("prefix").asText("") + e.getKey(), e.getValue().asText()));
+                configMapData(docs, configMap)
+                        .fields()
+                        .forEachRemaining(e -> environment.put(
+                                from.path("prefix").asText("") + e.getKey(),
+                                e.getValue().asText()));
             }
         }
         for (JsonNode variable : container.path("env")) {
@@ -322,8 +341,11 @@ final class Deployments {
     }
 
     private static JsonNode configMapData(List<JsonNode> docs, String name) {
-        return ofKind(docs, "ConfigMap").stream().filter(d -> name(d).equals(name)).findFirst()
-                .map(d -> d.path("data")).orElse(new ObjectMapper().createObjectNode());
+        return ofKind(docs, "ConfigMap").stream()
+                .filter(d -> name(d).equals(name))
+                .findFirst()
+                .map(d -> d.path("data"))
+                .orElse(new ObjectMapper().createObjectNode());
     }
 
     // --- files ---

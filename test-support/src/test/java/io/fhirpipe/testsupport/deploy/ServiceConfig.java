@@ -1,7 +1,8 @@
 package io.fhirpipe.testsupport.deploy;
 
+import io.fhirpipe.model.topology.ChannelDeclarations;
+import io.fhirpipe.model.topology.Topology;
 import io.fhirpipe.testsupport.RepositoryRoot;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -18,13 +19,16 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What one service reads in a deployment, the single reader the deploy tests share: its
  * src/main/resources/application.properties without other profiles' keys, then its {@code %servicebus.}
  * keys, then application-servicebus.properties (Quarkus with QUARKUS_PROFILE=servicebus, which every
- * deployment sets; an explicit profile replaces prod, so {@code %prod.} keys do not apply). Read from
- * the sources, so a setting added to a service is seen by every deploy test at once.
+ * deployment sets; an explicit profile replaces prod, so {@code %prod.} keys do not apply), over the
+ * channels its {@code fhirpipe.messaging.subscriptions} and {@code publishes} declare (expanded as
+ * pipeline-runtime's TopologyChannels does, under the files' own lines). Read from the sources, so a
+ * setting added to a service is seen by every deploy test at once.
  *
  * @param service the module's name (export-trigger, …)
  * @param properties the effective keys and their raw values, ${…} unresolved
@@ -32,17 +36,23 @@ import java.util.regex.Pattern;
 record ServiceConfig(String service, Map<String, String> properties) {
 
     static final String PROFILE = "servicebus";
-    static final List<String> SERVICES = List.of("export-trigger", "export-poller", "ndjson-splitter",
-            "synapse-loader");
+    static final List<String> SERVICES =
+            List.of("export-trigger", "export-poller", "ndjson-splitter", "synapse-loader");
     /** The connector every channel uses on Service Bus: one AMQP connection per service for all its channels. */
-    static final String SERVICE_BUS_CONNECTOR = "fhirpipe-service-bus";
+    static final String SERVICE_BUS_CONNECTOR = ChannelDeclarations.SERVICE_BUS_CONNECTOR;
+
+    private static final String BROKER = "fhirpipe.messaging.broker";
+    private static final String SERVICE_BUS_BROKER = "service-bus";
 
     /** {@code ${NAME}} or {@code ${NAME:default}}: an environment variable (no dots, unlike a property reference). */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}");
+
     private static final Pattern SUBSCRIPTION_ADDRESS = Pattern.compile("([^/:]+)/Subscriptions/([^/:]+)");
 
-    private static final String STORAGE_CONFIG = "pipeline-runtime/src/main/java/io/fhirpipe/runtime/storage/StorageConfig.java";
-    private static final String FHIR_CONFIG = "fhir-client/src/main/java/io/fhirpipe/fhirclient/config/FhirServerConfig.java";
+    private static final String STORAGE_CONFIG =
+            "pipeline-runtime/src/main/java/io/fhirpipe/runtime/storage/StorageConfig.java";
+    private static final String FHIR_CONFIG =
+            "fhir-client/src/main/java/io/fhirpipe/fhirclient/config/FhirServerConfig.java";
     private static final String FHIR_AUTH_CONFIG =
             "fhir-client/src/main/java/io/fhirpipe/fhirclient/config/FhirServerAuthConfig.java";
     private static final String LOADER_CONFIG =
@@ -54,11 +64,14 @@ record ServiceConfig(String service, Map<String, String> properties) {
      */
     private static final List<MappedVariable> MAPPED = List.of(
             new MappedVariable("fhirpipe.storage.account-url", STORAGE_CONFIG, "accountUrl()"),
-            new MappedVariable("fhirpipe.storage.managed-identity-client-id", STORAGE_CONFIG, "managedIdentityClientId()"),
+            new MappedVariable(
+                    "fhirpipe.storage.managed-identity-client-id", STORAGE_CONFIG, "managedIdentityClientId()"),
             new MappedVariable("fhirpipe.storage.create-containers", STORAGE_CONFIG, "createContainers()"),
             new MappedVariable("fhirpipe.servers.local.flavor", FHIR_CONFIG, "flavor()"),
             new MappedVariable("fhirpipe.servers.local.auth.scope", FHIR_AUTH_CONFIG, "scope()"),
-            new MappedVariable("fhirpipe.servers.local.auth.managed-identity-client-id", FHIR_AUTH_CONFIG,
+            new MappedVariable(
+                    "fhirpipe.servers.local.auth.managed-identity-client-id",
+                    FHIR_AUTH_CONFIG,
                     "managedIdentityClientId()"),
             new MappedVariable("fhirpipe.servers.local.auth.token-url", FHIR_AUTH_CONFIG, "tokenUrl()"),
             new MappedVariable("fhirpipe.servers.local.auth.client-id", FHIR_AUTH_CONFIG, "clientId()"),
@@ -68,7 +81,8 @@ record ServiceConfig(String service, Map<String, String> properties) {
             new MappedVariable("fhirpipe.loader.sql.auth", LOADER_CONFIG, "auth()"),
             new MappedVariable("fhirpipe.loader.sql.user", LOADER_CONFIG, "user()"),
             new MappedVariable("fhirpipe.loader.sql.password", LOADER_CONFIG, "password()"),
-            new MappedVariable("fhirpipe.loader.sql.managed-identity-client-id", LOADER_CONFIG, "managedIdentityClientId()"),
+            new MappedVariable(
+                    "fhirpipe.loader.sql.managed-identity-client-id", LOADER_CONFIG, "managedIdentityClientId()"),
             new MappedVariable("fhirpipe.loader.sql.storage-account-url", LOADER_CONFIG, "storageAccountUrl()"),
             new MappedVariable("fhirpipe.loader.sql.storage-credential", LOADER_CONFIG, "storageCredential()"),
             new MappedVariable("fhirpipe.loader.sql.sas-token", LOADER_CONFIG, "sasToken()"));
@@ -121,7 +135,16 @@ record ServiceConfig(String service, Map<String, String> properties) {
 
     static ServiceConfig read(String service, Path module) {
         Path resources = module.resolve("src/main/resources");
-        Map<String, String> base = properties(resources.resolve("application.properties"));
+        Map<String, String> base = new TreeMap<>();
+        Map<String, String> application = properties(resources.resolve("application.properties"));
+        // the files quarkus.config.locations adds (a dependency's resources), under application.properties
+        String locations = application.get("quarkus.config.locations");
+        if (locations != null) {
+            for (String location : locations.split(",")) {
+                base.putAll(properties(locationFile(service, module, location.trim())));
+            }
+        }
+        base.putAll(application);
         Map<String, String> effective = new TreeMap<>();
         base.forEach((k, v) -> {
             if (!k.startsWith("%")) {
@@ -138,7 +161,41 @@ record ServiceConfig(String service, Map<String, String> properties) {
             throw new IllegalStateException(service + " has no " + profile + ": it cannot run on Service Bus");
         }
         effective.putAll(properties(profile));
-        return new ServiceConfig(service, effective);
+        return new ServiceConfig(service, withChannels(effective));
+    }
+
+    /**
+     * The properties with the channels their {@code fhirpipe.messaging.subscriptions} and
+     * {@code publishes} declare for their broker, under their own lines: what the service runs with.
+     */
+    static Map<String, String> withChannels(Map<String, String> properties) {
+        Map<String, String> all = new TreeMap<>(ChannelDeclarations.properties(
+                Topology.standard(),
+                SERVICE_BUS_BROKER.equals(properties.get(BROKER)),
+                ChannelDeclarations.names(properties.get(ChannelDeclarations.SUBSCRIPTIONS)),
+                ChannelDeclarations.names(properties.get(ChannelDeclarations.PUBLISHES))));
+        all.putAll(properties);
+        return all;
+    }
+
+    /** A class path resource: in the module's resources or in one other module's (a dependency of it). */
+    private static Path locationFile(String service, Path module, String location) {
+        Path own = module.resolve("src/main/resources").resolve(location);
+        if (Files.isRegularFile(own)) {
+            return own;
+        }
+        try (Stream<Path> modules = Files.list(module.getParent())) {
+            List<Path> found = modules.map(m -> m.resolve("src/main/resources").resolve(location))
+                    .filter(Files::isRegularFile)
+                    .toList();
+            if (found.size() != 1) {
+                throw new IllegalStateException(service + ": quarkus.config.locations names " + location + ", found in "
+                        + found.size() + " modules' resources");
+            }
+            return found.get(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static Map<String, String> properties(Path file) {
@@ -179,8 +236,9 @@ record ServiceConfig(String service, Map<String, String> properties) {
     /** Variables read without a default: the service does not start (or misbehaves) without them. */
     Set<String> required() {
         Set<String> required = new TreeSet<>();
-        placeholders().values().forEach(list -> list.stream().filter(Placeholder::required)
-                .forEach(p -> required.add(p.variable())));
+        placeholders()
+                .values()
+                .forEach(list -> list.stream().filter(Placeholder::required).forEach(p -> required.add(p.variable())));
         return required;
     }
 
@@ -192,7 +250,8 @@ record ServiceConfig(String service, Map<String, String> properties) {
      */
     List<Set<String>> connections() {
         return List.of(
-                Set.of(variableOf("fhirpipe.messaging.servicebus.namespace"),
+                Set.of(
+                        variableOf("fhirpipe.messaging.servicebus.namespace"),
                         variableOf("fhirpipe.messaging.servicebus.connection-string")),
                 Set.of(STORAGE_ACCOUNT_URL, variableOf("fhirpipe.storage.connection-string")));
     }
@@ -235,7 +294,8 @@ record ServiceConfig(String service, Map<String, String> properties) {
         Matcher m = PLACEHOLDER.matcher(value);
         StringBuilder resolved = new StringBuilder();
         while (m.find()) {
-            String replacement = environment.containsKey(m.group(1)) ? environment.get(m.group(1))
+            String replacement = environment.containsKey(m.group(1))
+                    ? environment.get(m.group(1))
                     : m.group(2) == null ? "" : m.group(2);
             m.appendReplacement(resolved, Matcher.quoteReplacement(replacement));
         }
@@ -260,8 +320,10 @@ record ServiceConfig(String service, Map<String, String> properties) {
     Map<String, String> connectors() {
         Map<String, String> connectors = new TreeMap<>();
         for (String direction : List.of("incoming", "outgoing")) {
-            channels(direction).keySet().forEach(c -> connectors.put(direction + "." + c,
-                    properties.get("mp.messaging." + direction + "." + c + ".connector")));
+            channels(direction)
+                    .keySet()
+                    .forEach(c -> connectors.put(
+                            direction + "." + c, properties.get("mp.messaging." + direction + "." + c + ".connector")));
         }
         return connectors;
     }

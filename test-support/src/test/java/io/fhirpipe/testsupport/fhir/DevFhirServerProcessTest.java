@@ -1,7 +1,7 @@
 package io.fhirpipe.testsupport.fhir;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -13,9 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Starts the real dev-fhir-server JVM (needs {@code mvn -pl dev-fhir-server package} first, which a
@@ -24,21 +23,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class DevFhirServerProcessTest {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void startsSeededServerAndKillsItOnClose() throws Exception {
-        DevFhirServerProcess fhir = DevFhirServerProcess.builder().seedPatients(6).start();
+        DevFhirServerProcess fhir =
+                DevFhirServerProcess.builder().seedPatients(6).start();
         long pid;
         String baseUrl;
         try {
             pid = fhir.pid();
             baseUrl = fhir.baseUrl();
-            System.out.printf("dev-fhir-server process: ready in %d ms, RSS %s kB, %s%n",
+            System.out.printf(
+                    "dev-fhir-server process: ready in %d ms, RSS %s kB, %s%n",
                     fhir.startupTime().toMillis(), fhir.residentMemoryKb().orElse(-1L), fhir.seeded());
 
             assertThat(baseUrl).matches("http://127\\.0\\.0\\.1:\\d+/fhir");
-            assertThat(fhir.seeded()).containsEntry("Patient", 6).containsEntry("Group", 2)
+            assertThat(fhir.seeded())
+                    .containsEntry("Patient", 6)
+                    .containsEntry("Group", 2)
                     .containsKeys("Encounter", "Observation", "Organization", "Practitioner");
             HttpResponse<String> count = get(baseUrl + "/Patient?_summary=count");
             assertThat(count.statusCode()).isEqualTo(200);
@@ -49,7 +53,8 @@ class DevFhirServerProcessTest {
             fhir.close();
         }
 
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
         assertThat(fhir.isRunning()).isFalse();
         assertThatThrownBy(() -> get(baseUrl + "/metadata")).isInstanceOf(ConnectException.class);
     }
@@ -63,7 +68,8 @@ class DevFhirServerProcessTest {
         Files.writeString(repo.resolve("ndjson-splitter/target/classpath.txt"), "/c.jar");
 
         assertThat(DevFhirServerProcess.findModuleFrom(deep)).isEqualTo(module);
-        assertThat(DevFhirServerProcess.findModuleFrom(module.resolve("target"))).isEqualTo(module);
+        assertThat(DevFhirServerProcess.findModuleFrom(module.resolve("target")))
+                .isEqualTo(module);
     }
 
     @Test
@@ -81,10 +87,24 @@ class DevFhirServerProcessTest {
     void buildsTheJavaCommandFromTheClasspathFile(@TempDir Path repo) throws IOException {
         Path module = builtModule(repo);
 
-        assertThat(DevFhirServerProcess.builder().seedPatients(3).seedRandom(9).jvmOption("-Dx=y").command(module))
-                .containsSubsequence("-Xmx1g", "-XX:TieredStopAtLevel=1", "-Dx=y", "-cp",
+        assertThat(DevFhirServerProcess.builder()
+                        .seedPatients(3)
+                        .seedRandom(9)
+                        .jvmOption("-Dx=y")
+                        .command(module))
+                .containsSubsequence(
+                        "-Xmx1g",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Dx=y",
+                        "-cp",
                         module.resolve("target/classes") + ":/a.jar:/b.jar",
-                        "io.fhirpipe.devfhirserver.DevFhirServer", "--port", "0", "--seed", "3", "--seed-random", "9");
+                        "io.fhirpipe.devfhirserver.DevFhirServer",
+                        "--port",
+                        "0",
+                        "--seed",
+                        "3",
+                        "--seed-random",
+                        "9");
     }
 
     @Test
@@ -102,7 +122,10 @@ class DevFhirServerProcessTest {
     }
 
     private HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "application/fhir+json").build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Accept", "application/fhir+json")
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

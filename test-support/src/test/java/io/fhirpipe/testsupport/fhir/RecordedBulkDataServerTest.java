@@ -1,9 +1,7 @@
 package io.fhirpipe.testsupport.fhir;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,9 +10,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 class RecordedBulkDataServerTest {
 
@@ -49,7 +48,8 @@ class RecordedBulkDataServerTest {
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(response.headers().firstValue("Content-Location"))
                 .contains(fhir.baseUrl() + "/$export-poll-status?_jobId=" + RECORDED_JOB);
-        assertThat(response.headers().firstValue("X-Powered-By")).hasValueSatisfying(v -> assertThat(v).startsWith("HAPI FHIR 8.8.0"));
+        assertThat(response.headers().firstValue("X-Powered-By"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("HAPI FHIR 8.8.0"));
         assertThat(response.body()).isEmpty();
     }
 
@@ -61,8 +61,10 @@ class RecordedBulkDataServerTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).contains("application/fhir+json;charset=UTF-8");
-        assertThat(response.body()).contains("\"resourceType\": \"OperationOutcome\"")
-                .contains("HAPI-2039").contains("Resource type Foo is not a supported resource type!");
+        assertThat(response.body())
+                .contains("\"resourceType\": \"OperationOutcome\"")
+                .contains("HAPI-2039")
+                .contains("Resource type Foo is not a supported resource type!");
     }
 
     @Test
@@ -72,11 +74,12 @@ class RecordedBulkDataServerTest {
         HttpResponse<String> response = get("$export-poll-status?_jobId=" + RECORDED_JOB);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"url\" : \"" + fhir.baseUrl() + "/Binary/")
+        assertThat(response.body())
+                .contains("\"url\" : \"" + fhir.baseUrl() + "/Binary/")
                 .contains("\"requiresAccessToken\" : true")
                 .doesNotContain("127.0.0.1:8080");
-        assertThat(response.headers().firstValue("Content-Length")).contains(
-                Integer.toString(response.body().length()));
+        assertThat(response.headers().firstValue("Content-Length"))
+                .contains(Integer.toString(response.body().length()));
     }
 
     @Test
@@ -85,19 +88,23 @@ class RecordedBulkDataServerTest {
 
         HttpResponse<String> response = get("$export", "Prefer", "respond-async");
 
-        assertThat(response.headers().firstValue("Content-Location")).hasValueSatisfying(
-                location -> assertThat(location).startsWith(fhir.baseUrl() + "/$export-poll-status?_jobId="));
+        assertThat(response.headers().firstValue("Content-Location"))
+                .hasValueSatisfying(
+                        location -> assertThat(location).startsWith(fhir.baseUrl() + "/$export-poll-status?_jobId="));
     }
 
     @Test
     void recordsMethodRawPathAndQueryHeadersAndBody() throws Exception {
         fhir.always("POST", "/Patient/$export", RecordedResponse.of(202));
 
-        get("$export?_since=2026-01-01T00:00:00%2B00:00&_type=Patient,Observation",
+        get(
+                "$export?_since=2026-01-01T00:00:00%2B00:00&_type=Patient,Observation",
                 "Prefer", "respond-async", "Authorization", "Bearer t0ken");
-        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(fhir.url("Patient/$export")))
-                .header("Content-Type", "application/fhir+json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Parameters\"}")).build(),
+        HttpResponse<String> post = http.send(
+                HttpRequest.newBuilder(URI.create(fhir.url("Patient/$export")))
+                        .header("Content-Type", "application/fhir+json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Parameters\"}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         List<RecordedRequest> requests = fhir.awaitRequests(2, Duration.ofSeconds(5));
@@ -105,7 +112,8 @@ class RecordedBulkDataServerTest {
         assertThat(kickOff.method()).isEqualTo("GET");
         assertThat(kickOff.path()).isEqualTo("/fhir/$export");
         assertThat(kickOff.rawQuery()).isEqualTo("_since=2026-01-01T00:00:00%2B00:00&_type=Patient,Observation");
-        assertThat(kickOff.target()).isEqualTo("/fhir/$export?_since=2026-01-01T00:00:00%2B00:00&_type=Patient,Observation");
+        assertThat(kickOff.target())
+                .isEqualTo("/fhir/$export?_since=2026-01-01T00:00:00%2B00:00&_type=Patient,Observation");
         assertThat(kickOff.header("prefer")).contains("respond-async");
         assertThat(kickOff.header("AUTHORIZATION")).contains("Bearer t0ken");
         assertThat(kickOff.toString()).doesNotContain("t0ken");
@@ -132,10 +140,12 @@ class RecordedBulkDataServerTest {
         HttpResponse<String> fourth = get("$export-poll-status?_jobId=x");
 
         assertThat(first.statusCode()).isEqualTo(202);
-        assertThat(first.headers().firstValue("X-Progress")).hasValueSatisfying(v -> assertThat(v).contains("QUEUED"));
+        assertThat(first.headers().firstValue("X-Progress"))
+                .hasValueSatisfying(v -> assertThat(v).contains("QUEUED"));
         assertThat(first.headers().firstValue("Retry-After")).contains("120");
         assertThat(second.statusCode()).isEqualTo(202);
-        assertThat(second.headers().firstValue("X-Progress")).hasValueSatisfying(v -> assertThat(v).contains("IN_PROGRESS"));
+        assertThat(second.headers().firstValue("X-Progress"))
+                .hasValueSatisfying(v -> assertThat(v).contains("IN_PROGRESS"));
         assertThat(third.statusCode()).isEqualTo(200);
         assertThat(fourth.statusCode()).isEqualTo(200);
         assertThat(fourth.body()).isEqualTo(third.body());
@@ -148,19 +158,30 @@ class RecordedBulkDataServerTest {
                 .always("GET", "/Group/g1/$export", RecordedResponse.of(202).withHeader("X-Which", "group g1"));
 
         assertThat(get("$export?_type=Patient").headers().firstValue("X-Which")).contains("kick-off");
-        assertThat(get("$export-poll-status?_jobId=1").statusCode()).as("/$export is no prefix of /$export-poll-status")
+        assertThat(get("$export-poll-status?_jobId=1").statusCode())
+                .as("/$export is no prefix of /$export-poll-status")
                 .isEqualTo(404);
         assertThat(get("Group/g1/$export").headers().firstValue("X-Which")).contains("group g1");
         assertThat(get("Group/g2/$export").headers().firstValue("X-Which")).contains("any group");
         assertThat(get("$export").headers().firstValue("X-Which")).contains("kick-off");
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(fhir.url("$export"))).DELETE().build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).as("another method").isEqualTo(404);
+        assertThat(http.send(
+                                HttpRequest.newBuilder(URI.create(fhir.url("$export")))
+                                        .DELETE()
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .as("another method")
+                .isEqualTo(404);
     }
 
     @Test
     void aHandBuiltResponseCarriesItsStatusHeadersAndBody() throws Exception {
-        fhir.enqueue("GET", "/$export", RecordedResponse.of(429).withHeader("Retry-After", "2")
-                .withBody("application/fhir+json", "{\"resourceType\":\"OperationOutcome\"}"));
+        fhir.enqueue(
+                "GET",
+                "/$export",
+                RecordedResponse.of(429)
+                        .withHeader("Retry-After", "2")
+                        .withBody("application/fhir+json", "{\"resourceType\":\"OperationOutcome\"}"));
 
         HttpResponse<String> response = get("$export");
 
@@ -175,8 +196,11 @@ class RecordedBulkDataServerTest {
         HttpResponse<String> response = get("Binary/abc");
 
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/fhir+json"));
-        assertThat(response.body()).contains("\"resourceType\":\"OperationOutcome\"").contains("GET /fhir/Binary/abc");
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/fhir+json"));
+        assertThat(response.body())
+                .contains("\"resourceType\":\"OperationOutcome\"")
+                .contains("GET /fhir/Binary/abc");
         assertThat(fhir.requests()).hasSize(1);
     }
 
@@ -186,11 +210,14 @@ class RecordedBulkDataServerTest {
                 .enqueue("POST", "/$export", RecordedResponse.fixture("18-post-parameters.kickoff"));
         HttpRequest kickOff = HttpRequest.newBuilder(URI.create(fhir.url("$export")))
                 .header("Prefer", "respond-async")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Parameters\"}")).build();
+                .POST(HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Parameters\"}"))
+                .build();
 
-        assertThatThrownBy(() -> http.send(kickOff, HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> http.send(kickOff, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class);
         assertThat(fhir.requests()).hasSize(1);
-        assertThat(http.send(kickOff, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+        assertThat(http.send(kickOff, HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(202);
         assertThat(fhir.requests()).hasSize(2);
     }
 
@@ -210,8 +237,11 @@ class RecordedBulkDataServerTest {
 
     @Test
     void aDelayedResponseArrivesLate() throws Exception {
-        fhir.enqueue("GET", "/metadata", RecordedResponse.json(200, "{\"resourceType\":\"CapabilityStatement\"}")
-                .delayedBy(Duration.ofMillis(400)));
+        fhir.enqueue(
+                "GET",
+                "/metadata",
+                RecordedResponse.json(200, "{\"resourceType\":\"CapabilityStatement\"}")
+                        .delayedBy(Duration.ofMillis(400)));
         long t0 = System.nanoTime();
 
         HttpResponse<String> response = get("metadata");
@@ -222,8 +252,10 @@ class RecordedBulkDataServerTest {
 
     @Test
     void servesARecordedNdjsonDownloadWithoutHeadersFile() throws Exception {
-        fhir.enqueue("GET", "/Binary/", RecordedResponse.fixtureBody("04-binary-patient-noaccept.body", 200,
-                "application/fhir+ndjson"));
+        fhir.enqueue(
+                "GET",
+                "/Binary/",
+                RecordedResponse.fixtureBody("04-binary-patient-noaccept.body", 200, "application/fhir+ndjson"));
 
         HttpResponse<String> response = get("Binary/8KIefoM3FyHVvU5rtjMcepG8DqCxXlkj");
 
@@ -240,8 +272,10 @@ class RecordedBulkDataServerTest {
                 .hasMessageContaining("GET /fhir/metadata");
     }
 
-    private static HttpResponse<String> get(String relative, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(fhir.url(relative))).timeout(Duration.ofSeconds(5));
+    private static HttpResponse<String> get(String relative, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(fhir.url(relative))).timeout(Duration.ofSeconds(5));
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }

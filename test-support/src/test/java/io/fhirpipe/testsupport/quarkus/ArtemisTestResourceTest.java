@@ -1,18 +1,17 @@
 package io.fhirpipe.testsupport.quarkus;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fhirpipe.model.Subscriptions;
 import io.fhirpipe.model.Topics;
 import io.fhirpipe.model.topology.SubscriptionDefinition;
 import io.fhirpipe.model.topology.Topology;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** The resource outside Quarkus: its configuration, overrides and lifecycle. */
 class ArtemisTestResourceTest {
@@ -24,7 +23,8 @@ class ArtemisTestResourceTest {
         Map<String, String> config = resource.start();
         int port = Integer.parseInt(config.get("amqp-port"));
         try {
-            assertThat(config).containsEntry("amqp-host", "127.0.0.1")
+            assertThat(config)
+                    .containsEntry("amqp-host", "127.0.0.1")
                     .containsEntry("quarkus.amqp.devservices.enabled", "false")
                     .containsKeys("amqp-username", "amqp-password");
             assertThat(config.get("amqp-password")).hasSizeGreaterThanOrEqualTo(32);
@@ -37,12 +37,16 @@ class ArtemisTestResourceTest {
 
     @Test
     void initArgsOverrideTheDeliveryLimitsOfEverySubscription() {
-        Topology topology = ArtemisTestResource.withDeliveryOverrides(Topology.standard(), Map.of(
-                ArtemisTestResource.MAX_DELIVERY_COUNT, "2",
-                ArtemisTestResource.REDELIVERY_DELAY_MS, "50"));
+        Topology topology = ArtemisTestResource.withDeliveryOverrides(
+                Topology.standard(),
+                Map.of(
+                        ArtemisTestResource.MAX_DELIVERY_COUNT, "2",
+                        ArtemisTestResource.REDELIVERY_DELAY_MS, "50"));
 
-        assertThat(topology.topics()).extracting(t -> t.name())
-                .containsExactlyElementsOf(Topology.standard().topics().stream().map(t -> t.name()).toList());
+        assertThat(topology.topics())
+                .extracting(t -> t.name())
+                .containsExactlyElementsOf(
+                        Topology.standard().topics().stream().map(t -> t.name()).toList());
         assertThat(topology.topics()).flatExtracting(t -> t.subscriptions()).allSatisfy(s -> {
             assertThat(s.maxDeliveryCount()).isEqualTo(2);
             assertThat(s.redeliveryDelay()).isEqualTo(Duration.ofMillis(50));
@@ -55,9 +59,10 @@ class ArtemisTestResourceTest {
 
     @Test
     void aMalformedInitArgIsNamed() {
-        assertThatThrownBy(() -> ArtemisTestResource.withDeliveryOverrides(Topology.standard(),
-                Map.of(ArtemisTestResource.MAX_DELIVERY_COUNT, "many")))
+        assertThatThrownBy(() -> ArtemisTestResource.withDeliveryOverrides(
+                        Topology.standard(), Map.of(ArtemisTestResource.MAX_DELIVERY_COUNT, "many")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(ArtemisTestResource.MAX_DELIVERY_COUNT).hasMessageContaining("many");
+                .hasMessageContaining(ArtemisTestResource.MAX_DELIVERY_COUNT)
+                .hasMessageContaining("many");
     }
 }

@@ -1,10 +1,9 @@
 package io.fhirpipe.testsupport.quarkus;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class ServiceProbesTest {
 
@@ -18,11 +17,13 @@ class ServiceProbesTest {
                 fhirpipe_stage_duration_seconds_count{stage="load"} 4
                 """;
 
-        assertThat(ServiceProbes.metric(scrape, "fhirpipe_messages_handled_total", Map.of())).isEqualTo(6.0);
-        assertThat(ServiceProbes.metric(scrape, "fhirpipe_messages_handled_total",
-                Map.of("topic", "chunk-ready"))).isEqualTo(3.0);
-        assertThat(ServiceProbes.metric(scrape, "fhirpipe_stage_duration_seconds_count",
-                Map.of("stage", "load"))).isEqualTo(4.0);
-        assertThat(ServiceProbes.metric(scrape, "fhirpipe_missing_total", Map.of())).isZero();
+        assertThat(ServiceProbes.metric(scrape, "fhirpipe_messages_handled_total", Map.of()))
+                .isEqualTo(6.0);
+        assertThat(ServiceProbes.metric(scrape, "fhirpipe_messages_handled_total", Map.of("topic", "chunk-ready")))
+                .isEqualTo(3.0);
+        assertThat(ServiceProbes.metric(scrape, "fhirpipe_stage_duration_seconds_count", Map.of("stage", "load")))
+                .isEqualTo(4.0);
+        assertThat(ServiceProbes.metric(scrape, "fhirpipe_missing_total", Map.of()))
+                .isZero();
     }
 }

@@ -1,13 +1,12 @@
 package io.fhirpipe.testsupport.stack;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LeftoverProcessesTest {
 
@@ -29,8 +28,8 @@ class LeftoverProcessesTest {
 
         List<String> stopped = LeftoverProcesses.in(work).stopAll();
 
-        assertThat(stopped).containsExactly("export-trigger (pid " + service.pid() + ")",
-                "artemis (pid " + broker.pid() + ")");
+        assertThat(stopped)
+                .containsExactly("export-trigger (pid " + service.pid() + ")", "artemis (pid " + broker.pid() + ")");
         assertThat(broker.isAlive()).isFalse();
         assertThat(service.isAlive()).isFalse();
         assertThat(work.resolve(LeftoverProcesses.FILE)).doesNotExist();
@@ -54,8 +53,8 @@ class LeftoverProcessesTest {
         try {
             long start = leftover.info().startInstant().orElseThrow().toEpochMilli();
             // as another JVM, reading /proc/stat's btime a second later, records it
-            Files.writeString(work.resolve(LeftoverProcesses.FILE), "artemis " + leftover.pid() + " " + (start + 1000)
-                    + "\n");
+            Files.writeString(
+                    work.resolve(LeftoverProcesses.FILE), "artemis " + leftover.pid() + " " + (start + 1000) + "\n");
             assertThat(LeftoverProcesses.in(work).stopAll()).hasSize(1);
             assertThat(leftover.isAlive()).isFalse();
         } finally {

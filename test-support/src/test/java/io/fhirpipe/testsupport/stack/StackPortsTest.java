@@ -1,7 +1,7 @@
 package io.fhirpipe.testsupport.stack;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -10,9 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue "Real servers, real data" (4): a restart of the local stack on the same work folder must get
@@ -21,8 +20,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class StackPortsTest {
 
-    static final String[] NAMES = {StackPorts.AMQP, StackPorts.AZURITE_BLOB, StackPorts.DEV_FHIR_SERVER,
-            "export-trigger", "export-poller", "ndjson-splitter", "synapse-loader"};
+    static final String[] NAMES = {
+        StackPorts.AMQP,
+        StackPorts.AZURITE_BLOB,
+        StackPorts.DEV_FHIR_SERVER,
+        "export-trigger",
+        "export-poller",
+        "ndjson-splitter",
+        "synapse-loader"
+    };
 
     @TempDir
     Path work;
@@ -77,7 +83,9 @@ class StackPortsTest {
                     .hasMessageContaining(work.resolve(StackPorts.FILE_NAME).toString())
                     .hasMessageContaining("in use");
         }
-        assertThat(assignAll(StackPorts.in(work))).as("the record is kept, not replaced").isEqualTo(recorded);
+        assertThat(assignAll(StackPorts.in(work)))
+                .as("the record is kept, not replaced")
+                .isEqualTo(recorded);
     }
 
     @Test

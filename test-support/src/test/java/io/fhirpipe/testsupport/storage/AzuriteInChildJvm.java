@@ -2,7 +2,6 @@ package io.fhirpipe.testsupport.storage;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
-
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -14,8 +13,7 @@ public final class AzuriteInChildJvm {
 
     static final Pattern WRITTEN = Pattern.compile("WRITTEN port=(\\d+) pid=(\\d+)");
 
-    private AzuriteInChildJvm() {
-    }
+    private AzuriteInChildJvm() {}
 
     public static void main(String[] args) throws InterruptedException {
         Azurite azurite = Azurite.builder().dataDirectory(Path.of(args[0])).start();

@@ -1,12 +1,12 @@
 package io.fhirpipe.testsupport.storage;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.models.BlobItem;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -15,13 +15,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AzuriteTest {
 
-    private static final String NDJSON = "{\"resourceType\":\"Patient\",\"id\":\"p1\"}\n{\"resourceType\":\"Patient\",\"id\":\"p2\"}\n";
+    private static final String NDJSON =
+            "{\"resourceType\":\"Patient\",\"id\":\"p1\"}\n{\"resourceType\":\"Patient\",\"id\":\"p2\"}\n";
 
     @TempDir
     Path temp;
@@ -30,12 +30,15 @@ class AzuriteTest {
     void servesTheBlobApiUntilStoppedThenFreesItsPortAndFolder() throws IOException {
         long t0 = System.nanoTime();
         Azurite azurite = Azurite.start();
-        System.out.println("Azurite started in " + (System.nanoTime() - t0) / 1_000_000 + " ms on " + azurite.blobEndpoint());
+        System.out.println(
+                "Azurite started in " + (System.nanoTime() - t0) / 1_000_000 + " ms on " + azurite.blobEndpoint());
         Path scratch;
         try {
-            assertThat(azurite.blobEndpoint()).isEqualTo("http://127.0.0.1:" + azurite.blobPort() + "/devstoreaccount1");
+            assertThat(azurite.blobEndpoint())
+                    .isEqualTo("http://127.0.0.1:" + azurite.blobPort() + "/devstoreaccount1");
             assertThat(azurite.accountName()).isEqualTo("devstoreaccount1");
-            assertThat(azurite.connectionString()).contains("AccountName=devstoreaccount1", "BlobEndpoint=" + azurite.blobEndpoint());
+            assertThat(azurite.connectionString())
+                    .contains("AccountName=devstoreaccount1", "BlobEndpoint=" + azurite.blobEndpoint());
             assertThat(azurite.toString()).doesNotContain("AccountKey").doesNotContain("Eby8");
             scratch = azurite.scratchDirectory();
             assertThat(scratch).isDirectory();
@@ -45,16 +48,21 @@ class AzuriteTest {
             landing.getBlobClient("export-1/Patient-1.ndjson").upload(BinaryData.fromString(NDJSON));
             landing.getBlobClient("export-1/Observation-1.ndjson").upload(BinaryData.fromString("{}\n"));
 
-            assertThat(landing.getBlobClient("export-1/Patient-1.ndjson").downloadContent().toString()).isEqualTo(NDJSON);
+            assertThat(landing.getBlobClient("export-1/Patient-1.ndjson")
+                            .downloadContent()
+                            .toString())
+                    .isEqualTo(NDJSON);
             assertThat(landing.listBlobs().stream().map(BlobItem::getName))
                     .containsExactlyInAnyOrder("export-1/Patient-1.ndjson", "export-1/Observation-1.ndjson");
-            assertThat(service.listBlobContainers().stream().map(c -> c.getName())).containsExactly("landing");
+            assertThat(service.listBlobContainers().stream().map(c -> c.getName()))
+                    .containsExactly("landing");
         } finally {
             azurite.stop();
         }
 
         assertThat(azurite.isRunning()).isFalse();
-        assertThatThrownBy(() -> new Socket("127.0.0.1", azurite.blobPort()).close()).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> new Socket("127.0.0.1", azurite.blobPort()).close())
+                .isInstanceOf(IOException.class);
         assertThat(scratch).doesNotExist();
         azurite.stop(); // idempotent
     }
@@ -63,13 +71,19 @@ class AzuriteTest {
     void keepsBlobsAcrossARestartOnTheSameDataDirectory() {
         Path data = temp.resolve("azurite-data");
         try (Azurite azurite = Azurite.builder().dataDirectory(data).start()) {
-            azurite.blobServiceClient().createBlobContainer("state").getBlobClient("watermark.json")
+            azurite.blobServiceClient()
+                    .createBlobContainer("state")
+                    .getBlobClient("watermark.json")
                     .upload(BinaryData.fromString("{\"since\":\"2026-01-01T00:00:00Z\"}"));
         }
         assertThat(data).isNotEmptyDirectory();
         try (Azurite azurite = Azurite.builder().dataDirectory(data).start()) {
-            assertThat(azurite.blobServiceClient().getBlobContainerClient("state").getBlobClient("watermark.json")
-                    .downloadContent().toString()).isEqualTo("{\"since\":\"2026-01-01T00:00:00Z\"}");
+            assertThat(azurite.blobServiceClient()
+                            .getBlobContainerClient("state")
+                            .getBlobClient("watermark.json")
+                            .downloadContent()
+                            .toString())
+                    .isEqualTo("{\"since\":\"2026-01-01T00:00:00Z\"}");
         }
     }
 
@@ -85,7 +99,8 @@ class AzuriteTest {
         Path data = temp.resolve("azurite-state");
         int port = 0;
         for (int round = 1; round <= 5; round++) {
-            Azurite azurite = Azurite.builder().dataDirectory(data).blobPort(port).start();
+            Azurite azurite =
+                    Azurite.builder().dataDirectory(data).blobPort(port).start();
             port = azurite.blobPort();
             BlobContainerClient state;
             try {
@@ -99,8 +114,10 @@ class AzuriteTest {
                     assertThat(state.getBlobClient("run.json").downloadContent().toString())
                             .as("round %d finds the last state of round %d", round, round - 1)
                             .isEqualTo(runRecord(round - 1, 5));
-                    assertThat(landing.getBlobClient("export-" + (round - 1) + "/Patient-1.ndjson").downloadContent()
-                            .toString()).isEqualTo(NDJSON);
+                    assertThat(landing.getBlobClient("export-" + (round - 1) + "/Patient-1.ndjson")
+                                    .downloadContent()
+                                    .toString())
+                            .isEqualTo(NDJSON);
                 }
                 landing.getBlobClient("export-" + round + "/Patient-1.ndjson").upload(BinaryData.fromString(NDJSON));
                 for (int version = 1; version <= 5; version++) {
@@ -117,9 +134,14 @@ class AzuriteTest {
             System.out.println("round " + round + ": stop() took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             assertThat(azurite.isRunning()).isFalse();
         }
-        try (Azurite azurite = Azurite.builder().dataDirectory(data).blobPort(port).start()) {
-            assertThat(azurite.blobServiceClient().getBlobContainerClient("state").getBlobClient("run.json")
-                    .downloadContent().toString()).isEqualTo(runRecord(5, 5));
+        try (Azurite azurite =
+                Azurite.builder().dataDirectory(data).blobPort(port).start()) {
+            assertThat(azurite.blobServiceClient()
+                            .getBlobContainerClient("state")
+                            .getBlobClient("run.json")
+                            .downloadContent()
+                            .toString())
+                    .isEqualTo(runRecord(5, 5));
         }
     }
 
@@ -131,9 +153,15 @@ class AzuriteTest {
     void savesAndExitsWhenTheJvmThatStartedItIsKilled() throws Exception {
         Path data = temp.resolve("azurite-orphan");
         Path log = temp.resolve("child.log");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), AzuriteInChildJvm.class.getName(), data.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        AzuriteInChildJvm.class.getName(),
+                        data.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         ProcessHandle azuritePid = null;
         int port = 0;
         try {
@@ -150,17 +178,26 @@ class AzuriteTest {
                 }
             }
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            assertThat(azuritePid.onExit().completeOnTimeout(null, 30, TimeUnit.SECONDS).get())
-                    .as("Azurite exits when the JVM that started it is gone").isNotNull();
+            assertThat(azuritePid
+                            .onExit()
+                            .completeOnTimeout(null, 30, TimeUnit.SECONDS)
+                            .get())
+                    .as("Azurite exits when the JVM that started it is gone")
+                    .isNotNull();
         } finally {
             child.destroyForcibly();
             if (azuritePid != null) {
                 azuritePid.destroyForcibly();
             }
         }
-        try (Azurite azurite = Azurite.builder().dataDirectory(data).blobPort(port).start()) {
-            assertThat(azurite.blobServiceClient().getBlobContainerClient("state").getBlobClient("run.json")
-                    .downloadContent().toString()).isEqualTo(runRecord(1, 5));
+        try (Azurite azurite =
+                Azurite.builder().dataDirectory(data).blobPort(port).start()) {
+            assertThat(azurite.blobServiceClient()
+                            .getBlobContainerClient("state")
+                            .getBlobClient("run.json")
+                            .downloadContent()
+                            .toString())
+                    .isEqualTo(runRecord(1, 5));
         }
     }
 
@@ -169,7 +206,9 @@ class AzuriteTest {
     }
 
     private static void signal(long pid, String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                .inheritIO()
+                .start();
         assertThat(kill.waitFor()).isZero();
     }
 
@@ -191,7 +230,8 @@ class AzuriteTest {
 
     @Test
     void anOverrideThatIsNotExecutableIsNamedInTheError() {
-        System.setProperty(AzuriteInstallation.BIN_PROPERTY, temp.resolve("nothing-here").toString());
+        System.setProperty(
+                AzuriteInstallation.BIN_PROPERTY, temp.resolve("nothing-here").toString());
         try {
             assertThatThrownBy(Azurite::start)
                     .isInstanceOf(IllegalStateException.class)

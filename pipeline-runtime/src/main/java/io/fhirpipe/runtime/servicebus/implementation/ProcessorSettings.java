@@ -11,8 +11,8 @@ import java.util.Objects;
  * @param maxConcurrentCalls messages handled at once
  * @param maxAutoLockRenew   how long a message's lock is renewed while it is handled
  */
-public record ProcessorSettings(String topic, String subscription, int prefetch, int maxConcurrentCalls,
-        Duration maxAutoLockRenew) {
+public record ProcessorSettings(
+        String topic, String subscription, int prefetch, int maxConcurrentCalls, Duration maxAutoLockRenew) {
 
     public ProcessorSettings {
         Objects.requireNonNull(topic, "topic");

@@ -13,8 +13,6 @@ import com.azure.messaging.servicebus.ServiceBusSenderAsyncClient;
 import com.azure.messaging.servicebus.models.DeadLetterOptions;
 import com.azure.messaging.servicebus.models.ServiceBusReceiveMode;
 import io.fhirpipe.model.topology.Topology;
-import io.fhirpipe.runtime.servicebus.ServiceBusSettings;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -42,8 +40,9 @@ public final class SdkServiceBusTransport implements ServiceBusTransport {
         this.builder = builder;
     }
 
-    public static SdkServiceBusTransport connect(ServiceBusSettings settings) {
-        return new SdkServiceBusTransport(settings.clientBuilder());
+    /** One AMQP connection for all the service's senders and processors, from a configured builder. */
+    public static SdkServiceBusTransport connect(ServiceBusClientBuilder builder) {
+        return new SdkServiceBusTransport(builder);
     }
 
     @Override
@@ -61,8 +60,8 @@ public final class SdkServiceBusTransport implements ServiceBusTransport {
     }
 
     @Override
-    public TransportProcessor processor(ProcessorSettings settings, Consumer<ReceivedDelivery> onMessage,
-            Consumer<TransportError> onError) {
+    public TransportProcessor processor(
+            ProcessorSettings settings, Consumer<ReceivedDelivery> onMessage, Consumer<TransportError> onError) {
         ServiceBusProcessorClient client = builder.processor()
                 .topicName(settings.topic())
                 .subscriptionName(settings.subscription())
@@ -100,8 +99,8 @@ public final class SdkServiceBusTransport implements ServiceBusTransport {
     private static TransportError error(ServiceBusErrorContext context) {
         Throwable exception = context.getException();
         boolean transientFailure = !(exception instanceof ServiceBusException sb) || sb.isTransient();
-        return new TransportError(context.getEntityPath(), String.valueOf(context.getErrorSource()),
-                transientFailure, exception);
+        return new TransportError(
+                context.getEntityPath(), String.valueOf(context.getErrorSource()), transientFailure, exception);
     }
 
     static ServiceBusMessage toSdk(OutgoingServiceBusMessage message) {
@@ -131,7 +130,8 @@ public final class SdkServiceBusTransport implements ServiceBusTransport {
 
         @Override
         public CompletionStage<Long> schedule(OutgoingServiceBusMessage message, Instant enqueueAt) {
-            return client.scheduleMessage(toSdk(message), enqueueAt.atOffset(ZoneOffset.UTC)).toFuture();
+            return client.scheduleMessage(toSdk(message), enqueueAt.atOffset(ZoneOffset.UTC))
+                    .toFuture();
         }
 
         @Override
@@ -158,8 +158,10 @@ public final class SdkServiceBusTransport implements ServiceBusTransport {
             return switch (body.getBodyType()) {
                 case DATA -> body.getFirstData();
                 // a person may post an AMQP string from a console or another client
-                case VALUE -> body.getValue() instanceof byte[] bytes ? bytes
-                        : String.valueOf(body.getValue()).getBytes(StandardCharsets.UTF_8);
+                case VALUE ->
+                    body.getValue() instanceof byte[] bytes
+                            ? bytes
+                            : String.valueOf(body.getValue()).getBytes(StandardCharsets.UTF_8);
                 default -> String.valueOf(body.getSequence()).getBytes(StandardCharsets.UTF_8);
             };
         }
@@ -197,7 +199,9 @@ public final class SdkServiceBusTransport implements ServiceBusTransport {
 
         @Override
         public Instant enqueuedTime() {
-            return message().getEnqueuedTime() == null ? null : message().getEnqueuedTime().toInstant();
+            return message().getEnqueuedTime() == null
+                    ? null
+                    : message().getEnqueuedTime().toInstant();
         }
 
         @Override
@@ -212,8 +216,8 @@ public final class SdkServiceBusTransport implements ServiceBusTransport {
 
         @Override
         public void deadLetter(String reason, String description) {
-            context.deadLetter(new DeadLetterOptions().setDeadLetterReason(reason)
-                    .setDeadLetterErrorDescription(description));
+            context.deadLetter(
+                    new DeadLetterOptions().setDeadLetterReason(reason).setDeadLetterErrorDescription(description));
         }
     }
 }

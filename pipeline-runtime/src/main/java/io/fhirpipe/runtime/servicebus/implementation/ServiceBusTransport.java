@@ -17,8 +17,8 @@ public interface ServiceBusTransport extends AutoCloseable {
      * threads, up to {@link ProcessorSettings#maxConcurrentCalls()} at once; the message's lock is
      * renewed while it runs, and the message must be settled before it returns.
      */
-    TransportProcessor processor(ProcessorSettings settings, Consumer<ReceivedDelivery> onMessage,
-            Consumer<TransportError> onError);
+    TransportProcessor processor(
+            ProcessorSettings settings, Consumer<ReceivedDelivery> onMessage, Consumer<TransportError> onError);
 
     /** Closes every sender and processor made here, and with them the connection. */
     @Override

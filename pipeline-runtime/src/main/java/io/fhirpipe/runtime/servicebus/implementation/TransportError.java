@@ -7,5 +7,4 @@ package io.fhirpipe.runtime.servicebus.implementation;
  * @param source what failed, e.g. RECEIVE, RENEW_LOCK, COMPLETE
  * @param transientFailure whether Service Bus says a retry can succeed
  */
-public record TransportError(String entityPath, String source, boolean transientFailure, Throwable exception) {
-}
+public record TransportError(String entityPath, String source, boolean transientFailure, Throwable exception) {}

@@ -1,9 +1,0 @@
-package io.fhirpipe.exportpoller.poll;
-
-/** A URL that is not the configured server's: it is never fetched, and nothing is sent to it. */
-public final class ForeignUrlException extends RuntimeException {
-
-    ForeignUrlException(String message) {
-        super(message, null, false, false);
-    }
-}

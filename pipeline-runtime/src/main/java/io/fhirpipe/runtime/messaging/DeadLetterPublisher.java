@@ -3,6 +3,7 @@ package io.fhirpipe.runtime.messaging;
 import io.fhirpipe.model.topology.Topology;
 import io.smallrye.reactive.messaging.amqp.OutgoingAmqpMetadata;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 
@@ -38,6 +39,9 @@ public final class DeadLetterPublisher {
                         MessageProperties.DEAD_LETTER_DESCRIPTION, MessageProperties.deadLetterDescription(description))
                 .withApplicationProperty(MessageProperties.DEAD_LETTER_SUBSCRIPTION, subscription)
                 .withApplicationProperty(MessageProperties.ORIGINAL_MESSAGE_ID, originalMessageId)
+                .withApplicationProperty(
+                        MessageProperties.ARTEMIS_DUPLICATE_ID,
+                        UUID.randomUUID().toString())
                 .build();
         return BrokerSends.send(emitter, body == null ? "" : body, metadata);
     }

@@ -15,6 +15,12 @@ public final class MessageProperties {
     public static final String ORIGINAL_MESSAGE_ID = "OriginalMessageId";
     public static final String CONTENT_TYPE = "application/cloudevents+json; charset=utf-8";
     /**
+     * Artemis's duplicate-detection id. A dead letter gets a fresh one, so when the AMQP sender resends it
+     * after a broker restart (its acknowledgement lost) the broker keeps one copy; a message dead-lettered
+     * again after a replay gets another id and is kept.
+     */
+    public static final String ARTEMIS_DUPLICATE_ID = "_AMQ_DUPL_ID";
+    /**
      * On a copy that the Service Bus transport re-scheduled after a transient failure: how many
      * deliveries the message had before the copy (Service Bus counts each copy from 0 again).
      */

@@ -78,6 +78,16 @@ class MessageSettlementTest {
         assertThat(metadata.getAddress()).isEqualTo(Topology.deadLetterAddress(Topics.CHUNK_READY));
         assertThat(metadata.getProperties().getString(MessageProperties.DEAD_LETTER_REASON))
                 .isEqualTo(MessageSettlement.DELIVERY_LIMIT_REACHED);
+        // a fresh duplicate-detection id per dead letter: a resend is dropped, a second dead-lettering kept
+        settlement.settle(delivery(MAX - 1), failure).toCompletableFuture().join();
+        assertThat(deadLetters.sent).hasSize(2);
+        assertThat(deadLetters.sent)
+                .extracting(m -> m.getMetadata(OutgoingAmqpMetadata.class)
+                        .orElseThrow()
+                        .getProperties()
+                        .getString(MessageProperties.ARTEMIS_DUPLICATE_ID))
+                .doesNotContainNull()
+                .doesNotHaveDuplicates();
     }
 
     @Test

@@ -34,7 +34,7 @@ import java.util.Map;
  * {@value #MAX_REDELIVERY_DELAY_MS}, e.g.
  * {@code @WithTestResource(value = ArtemisTestResource.class, initArgs = @ResourceArg(name = "max-delivery-count", value = "2"))}.
  */
-class ArtemisTestResource implements QuarkusTestResourceLifecycleManager {
+public class ArtemisTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String MAX_DELIVERY_COUNT = "max-delivery-count";
     public static final String REDELIVERY_DELAY_MS = "redelivery-delay-ms";

@@ -16,7 +16,7 @@ import java.util.Map;
  * }
  * }</pre>
  */
-class AzuriteTestResource implements QuarkusTestResourceLifecycleManager {
+public class AzuriteTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String CONNECTION_STRING = "fhirpipe.storage.connection-string";
 

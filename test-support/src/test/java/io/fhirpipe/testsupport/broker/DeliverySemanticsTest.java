@@ -118,6 +118,19 @@ class DeliverySemanticsTest {
         assertThat(waitedMillis).isGreaterThanOrEqualTo(REDELIVERY_DELAY.toMillis() - 50);
     }
 
+    /** What the services' dead letters rely on when the AMQP sender resends one after a broker restart. */
+    @Test
+    void aResentMessageWithTheSameDuplicateIdIsKeptOnce() {
+        Map<String, String> sameId = Map.of("_AMQ_DUPL_ID", "dead-letter-" + System.nanoTime());
+        client.send(WORK_DEAD_LETTER, "sent twice", sameId);
+        client.send(WORK_DEAD_LETTER, "sent twice", sameId);
+        client.send(WORK_DEAD_LETTER, "sent twice", Map.of("_AMQ_DUPL_ID", "another-" + System.nanoTime()));
+
+        assertThat(client.drain(WORK_DEAD_LETTER, QUIET))
+                .extracting(ReceivedMessage::body)
+                .containsExactly("sent twice", "sent twice");
+    }
+
     @Test
     void rejectDeadLettersAtOnce() {
         client.send(WORK, "poison");
